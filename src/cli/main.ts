@@ -1,0 +1,39 @@
+/**
+ * `apiguard` command line. Each command lives in src/cli/commands/<name>.ts and exports
+ * `run(argv: string[], io: CliIO): Promise<number>` (the exit status).
+ * Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage/configuration error.
+ */
+import type { CliIO } from './io';
+import { defaultIO } from './io';
+
+type Command = { summary: string; load: () => Promise<{ run(argv: string[], io: CliIO): Promise<number> }> };
+
+const COMMANDS: Record<string, Command> = {
+  scan: { summary: 'lint a project or files', load: () => import('./commands/scan') },
+  rules: { summary: 'list the rules and their defaults', load: () => import('./commands/rules') },
+};
+
+const USAGE = `Usage: apiguard <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join('\n')}
+
+Run "apiguard <command> --help" for a command's options.`;
+
+export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') { io.out(USAGE + '\n'); return name ? 0 : 2; }
+  if (name === '--version' || name === '-v') { io.out(`${process.env.APIGUARD_VERSION ?? '0.1.0'}\n`); return 0; }
+  const cmd = COMMANDS[name];
+  if (!cmd) { io.err(`apiguard: unknown command "${name}"\n\n${USAGE}\n`); return 2; }
+  try {
+    return await (await cmd.load()).run(rest, io);
+  } catch (e) {
+    io.err(`apiguard ${name}: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, e => { console.error(e); process.exitCode = 2; });
+}

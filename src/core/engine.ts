@@ -1,0 +1,116 @@
+import type { FileKind, FileNote, FileReport, Finding, SeverityOrOff } from './types';
+import { formatMessage, type Rule, type RuleContext } from './rule';
+import { SourceFile } from './sourceFile';
+import { fileKindOf } from './fileKind';
+import { emptyProject, type ProjectIndex } from './project';
+import { rangeContains, compareRanges } from './position';
+import { applySuppressions } from './suppressions';
+
+export interface LintOptions {
+  /** Per-rule overrides; rules not named run at their default severity. */
+  rules?: Record<string, SeverityOrOff>;
+  includeTests?: boolean;
+  project?: ProjectIndex;
+  /** Force a kind (e.g. an untitled editor buffer with languageId apex). */
+  kind?: FileKind;
+}
+
+/** Above this size the parsers are not run (the text rules still are). */
+export const MAX_PARSE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Lints one file: pure and deterministic, never throws. A rule that fails adds an
+ * `internal-error` note and the other rules still run.
+ */
+export class Engine {
+  private readonly byKind = new Map<FileKind, Rule[]>();
+
+  constructor(readonly rules: readonly Rule[]) {
+    for (const r of rules) {
+      for (const k of r.meta.kinds) {
+        let list = this.byKind.get(k);
+        if (!list) { this.byKind.set(k, list = []); }
+        list.push(r);
+      }
+    }
+  }
+
+  ruleIds(): Set<string> { return new Set(this.rules.map(r => r.meta.id)); }
+
+  lint(path: string, text: string, options: LintOptions = {}): FileReport {
+    const notes: FileNote[] = [];
+    const report: FileReport = { path, findings: [], notes };
+    const kind = options.kind ?? fileKindOf(path);
+    if (!kind) { return report; }
+    if (text.length === 0 || /^\s*$/.test(text)) {
+      notes.push({ path, code: 'empty', message: 'Empty file: nothing to check.' });
+      return report;
+    }
+    if (text.indexOf('\0') >= 0 && text.slice(0, 8192).indexOf('\0') >= 0) {
+      notes.push({ path, code: 'binary', message: 'Binary content (NUL bytes): not checked.' });
+      return report;
+    }
+    const tooLarge = text.length > MAX_PARSE_BYTES && (kind === 'apex' || kind === 'xml');
+    if (tooLarge) {
+      notes.push({ path, code: 'too-large', message:
+        `File is ${(text.length / 1048576).toFixed(1)} MB: larger than ${MAX_PARSE_BYTES / 1048576} MB, so it was not parsed; only the secret scan of its text ran.` });
+    }
+    const file = new SourceFile(path, text, kind);
+    const project = options.project ?? emptyProject();
+    const overrides = options.rules ?? {};
+    const raw: Finding[] = [];
+    try {
+      for (const rule of this.byKind.get(kind) ?? []) {
+        const level = overrides[rule.meta.id] ?? rule.meta.defaultSeverity;
+        if (level === 'off') { continue; }
+        if (rule.meta.metadataTypes && !(file.metadataType && rule.meta.metadataTypes.includes(file.metadataType))) { continue; }
+        if (tooLarge && rule.meta.kinds.length === 1) { continue; } // parser-only rules
+        const ctx: RuleContext = {
+          file, project,
+          report: d => {
+            const template = rule.meta.messages[d.messageId];
+            raw.push({
+              ruleId: rule.meta.id, severity: level,
+              message: template === undefined ? d.messageId : formatMessage(template, d.data),
+              path, range: d.range,
+              ...(d.related?.length ? { related: d.related } : {}),
+              ...(d.hints ? { hints: d.hints } : {}),
+            });
+          },
+        };
+        try { rule.check(ctx); } catch (e) {
+          notes.push({ path, code: 'internal-error', message: `Rule ${rule.meta.id} failed on this file: ${(e as Error).message}. Other rules ran.` });
+        }
+      }
+      let findings = raw;
+      if (kind === 'apex' && !tooLarge) {
+        const apex = file.apex();
+        if (apex?.syntaxError) {
+          notes.push({ path, code: 'parse-error', message:
+            `Apex syntax error near line ${apex.syntaxError.start.line + 1}: findings in the broken part may be missing.` });
+        }
+        if (apex && !options.includeTests && apex.testRanges.length) {
+          findings = findings.filter(f => !apex.testRanges.some(t => rangeContains(t, f.range)));
+        }
+      }
+      if (kind === 'xml' && !tooLarge) {
+        const err = file.xml()?.error;
+        if (err) { notes.push({ path, code: 'malformed-xml', message: `Malformed XML at line ${err.range.start.line + 1}: ${err.message}` }); }
+      }
+      report.findings = applySuppressions(dedupe(findings), file.lines, kind).sort((a, b) => compareRanges(a.range, b.range));
+    } finally {
+      file.dispose();
+    }
+    return report;
+  }
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter(f => {
+    const k = `${f.ruleId}:${f.range.start.line}:${f.range.start.character}:${f.range.end.line}:${f.range.end.character}`;
+    if (seen.has(k)) { return false; }
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * What the engine knows about the project beyond the file it is linting: the Named Credentials and
+ * Remote Sites it defines (cross-file rules and fixes need them) and the sfdx-project.json facts.
+ * Built once per scan (and kept up to date by the extension on file changes).
+ */
+export interface NamedCredentialFact {
+  name: string;
+  path: string;
+  /** Endpoint URL: legacy `endpoint` or the `Url` parameter. */
+  url?: string;
+  model: 'legacy' | 'secured' | 'other';
+  externalCredential?: string;
+}
+export interface ExternalCredentialFact { name: string; path: string; protocol?: string; principals: string[] }
+export interface RemoteSiteFact { name: string; path: string; url?: string; active: boolean; disableProtocolSecurity: boolean }
+export interface PackageDirectory { path: string; default: boolean }
+
+export interface ProjectIndex {
+  /** Absolute path of the folder holding sfdx-project.json (or the scan root). */
+  root: string;
+  sourceApiVersion?: string;
+  packageDirectories: PackageDirectory[];
+  namedCredentials: NamedCredentialFact[];
+  externalCredentials: ExternalCredentialFact[];
+  remoteSites: RemoteSiteFact[];
+}
+
+export function emptyProject(root = ''): ProjectIndex {
+  return { root, packageDirectories: [], namedCredentials: [], externalCredentials: [], remoteSites: [] };
+}
+
+/** Parses sfdx-project.json text; tolerant of bad JSON (returns what it can). */
+export function readSfdxProject(text: string): Pick<ProjectIndex, 'sourceApiVersion' | 'packageDirectories'> {
+  try {
+    const j = JSON.parse(text) as { sourceApiVersion?: unknown; packageDirectories?: unknown };
+    const dirs = Array.isArray(j.packageDirectories) ? j.packageDirectories as Array<{ path?: unknown; default?: unknown }> : [];
+    return {
+      sourceApiVersion: typeof j.sourceApiVersion === 'string' ? j.sourceApiVersion : undefined,
+      packageDirectories: dirs.filter(d => typeof d?.path === 'string')
+        .map(d => ({ path: String(d.path), default: d.default === true })),
+    };
+  } catch {
+    return { packageDirectories: [] };
+  }
+}
+
+/** Origin (scheme://host[:port], lower-case, default ports dropped) of a URL, or undefined. */
+export function originOf(url: string): string | undefined {
+  const m = /^(https?):\/\/([^/?#@]*@)?([^/?#:]+)(?::(\d+))?/i.exec(url.trim());
+  if (!m) { return undefined; }
+  const scheme = m[1].toLowerCase();
+  const port = m[4] && !((scheme === 'https' && m[4] === '443') || (scheme === 'http' && m[4] === '80')) ? `:${m[4]}` : '';
+  return `${scheme}://${m[3].toLowerCase()}${port}`;
+}

@@ -1,0 +1,54 @@
+import type { FileKind, FixHints, Range, RelatedInformation, Severity } from './types';
+import type { MetadataType } from './metadata/types';
+import type { ProjectIndex } from './project';
+import type { SourceFile } from './sourceFile';
+
+/**
+ * A rule is a `meta` object plus `check`. The id is the folder name, the docs slug, the
+ * diagnostic code, the SARIF ruleId and the token in disable comments: never rename it.
+ */
+export interface RuleMeta {
+  id: string;
+  type: 'problem' | 'suggestion';
+  defaultSeverity: Severity;
+  /** One line, shown in `apiguard rules`, SARIF shortDescription and the docs front matter. */
+  description: string;
+  /** File kinds the rule reads; the engine never calls it for others. */
+  kinds: readonly FileKind[];
+  /** For `xml`: only these metadata types (omit for every XML file). */
+  metadataTypes?: readonly MetadataType[];
+  /** The rule's findings carry hints a fix in `src/core/fix` can use. */
+  fixable?: boolean;
+  /** messageId → text with `{{placeholders}}`. One sentence: what is wrong, what to do. */
+  messages: Record<string, string>;
+}
+
+export interface ReportDescriptor {
+  messageId: string;
+  data?: Record<string, string | number>;
+  range: Range;
+  related?: RelatedInformation[];
+  hints?: FixHints;
+}
+
+export interface RuleContext {
+  readonly file: SourceFile;
+  readonly project: ProjectIndex;
+  report(d: ReportDescriptor): void;
+}
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}
+
+/** Identity function that type-checks a rule and keeps the shape uniform. */
+export function defineRule(rule: Rule): Rule { return rule; }
+
+/** Fills `{{name}}` placeholders. */
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}
+
+export const DOCS_BASE = 'https://github.com/apiguard/apiguard/blob/main/src/rules';
+export function ruleDocsUrl(id: string): string { return `${DOCS_BASE}/${id}/docs.md`; }

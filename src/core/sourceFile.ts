@@ -1,0 +1,37 @@
+import type { FileKind } from './types';
+import { LineIndex } from './position';
+import { metadataTypeOf, type MetadataType } from './metadata/types';
+import { buildApexFile, type ApexFile } from './apex/model';
+import { parseApex } from './apex/parser';
+import type { XmlDocument } from './xml/document';
+import { parseXml } from './xml/parse';
+
+/** One file as the rules see it. Parses lazily and at most once, whichever rules ask. */
+export class SourceFile {
+  readonly lines: LineIndex;
+  readonly metadataType: MetadataType | undefined;
+  private apexCache: ApexFile | undefined;
+  private xmlCache: XmlDocument | undefined;
+
+  constructor(readonly path: string, readonly text: string, readonly kind: FileKind) {
+    this.lines = new LineIndex(text);
+    this.metadataType = kind === 'xml' ? metadataTypeOf(path) : undefined;
+  }
+
+  /** The Apex model, for `apex` files only. */
+  apex(): ApexFile | undefined {
+    if (this.kind !== 'apex') { return undefined; }
+    this.apexCache ??= buildApexFile(parseApex(this.text), this.lines);
+    return this.apexCache;
+  }
+
+  /** The XML document, for `xml` files only. */
+  xml(): XmlDocument | undefined {
+    if (this.kind !== 'xml') { return undefined; }
+    this.xmlCache ??= parseXml(this.text, this.lines);
+    return this.xmlCache;
+  }
+
+  /** Frees the tree-sitter tree (WASM memory is not garbage-collected). */
+  dispose(): void { this.apexCache?.tree.delete(); this.apexCache = undefined; }
+}
