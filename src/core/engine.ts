@@ -55,7 +55,7 @@ export class Engine {
       notes.push({ path, code: 'too-large', message:
         `File is ${(text.length / 1048576).toFixed(1)} MB: larger than ${MAX_PARSE_BYTES / 1048576} MB, so it was not parsed; only the secret scan of its text ran.` });
     }
-    const file = new SourceFile(path, text, kind);
+    const file = new SourceFile(path, text, kind, !tooLarge);
     const project = options.project ?? emptyProject();
     const overrides = options.rules ?? {};
     const raw: Finding[] = [];
@@ -64,7 +64,6 @@ export class Engine {
         const level = overrides[rule.meta.id] ?? rule.meta.defaultSeverity;
         if (level === 'off') { continue; }
         if (rule.meta.metadataTypes && !(file.metadataType && rule.meta.metadataTypes.includes(file.metadataType))) { continue; }
-        if (tooLarge && rule.meta.kinds.length === 1) { continue; } // parser-only rules
         const ctx: RuleContext = {
           file, project,
           report: d => {

@@ -13,21 +13,22 @@ export class SourceFile {
   private apexCache: ApexFile | undefined;
   private xmlCache: XmlDocument | undefined;
 
-  constructor(readonly path: string, readonly text: string, readonly kind: FileKind) {
+  /** `parse` false (file too large): apex() and xml() return undefined and parser-based checks skip it. */
+  constructor(readonly path: string, readonly text: string, readonly kind: FileKind, readonly parse = true) {
     this.lines = new LineIndex(text);
     this.metadataType = kind === 'xml' ? metadataTypeOf(path) : undefined;
   }
 
   /** The Apex model, for `apex` files only. */
   apex(): ApexFile | undefined {
-    if (this.kind !== 'apex') { return undefined; }
+    if (this.kind !== 'apex' || !this.parse) { return undefined; }
     this.apexCache ??= buildApexFile(parseApex(this.text), this.lines);
     return this.apexCache;
   }
 
   /** The XML document, for `xml` files only. */
   xml(): XmlDocument | undefined {
-    if (this.kind !== 'xml') { return undefined; }
+    if (this.kind !== 'xml' || !this.parse) { return undefined; }
     this.xmlCache ??= parseXml(this.text, this.lines);
     return this.xmlCache;
   }
