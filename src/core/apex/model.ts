@@ -1,34 +1,849 @@
-import type { Tree } from 'web-tree-sitter';
+import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import type { LineIndex } from '../position';
 import type { Range } from '../types';
 
 /**
  * The Apex front end's view of one file, built once from the tree-sitter tree and shared by every
- * Apex rule. Extended by the Apex front-end work (literals, calls, declarations, value resolution).
+ * Apex rule: string literals, method calls, declarations, assignments, test ranges and a resolver
+ * that says what an expression holds within the file (see /work/notes/apex-model.md).
+ *
+ * Apex is case-insensitive: every `*Lower` field is the lower-cased identifier and is what rules compare.
  */
 export interface ApexFile {
   readonly tree: Tree;
   readonly lines: LineIndex;
-  /** Ranges of `@IsTest` classes and methods: findings inside are dropped unless tests are included. */
+  /** Ranges of `@IsTest` classes and methods (and `testMethod` methods): findings inside are dropped unless tests are included. */
   readonly testRanges: Range[];
-  /** Whether the tree has ERROR or MISSING nodes, and where the first one is. */
+  /** Where the first ERROR or MISSING node is, when the text does not parse cleanly. */
   readonly syntaxError?: Range;
+  /** Every string literal, in document order. */
+  readonly strings: StringLit[];
+  /** Every method invocation, in document order (outer calls before the calls nested in them). */
+  readonly calls: MethodCall[];
+  /** Fields, properties, constants, locals, parameters (catch and for-each variables included). */
+  readonly variables: VarDecl[];
+  /** `x = …`, `x += …`, `this.x = …`, `obj.x = …` (other compound operators are recorded with op '=' and the whole assignment as value). */
+  readonly assignments: Assign[];
+  /** Method, constructor and getter declarations. */
+  readonly methods: MethodDecl[];
+  /** What an expression holds, within this file. Never throws; unknown parts are dynamic. Cached per node. */
+  resolve(expr: Node): Resolved;
+  /** The declaration an identifier (or `this.x`) refers to at its position, if it is declared in this file. */
+  declarationOf(ref: Node): VarDecl | undefined;
+  /** 0-based range of a node. */
+  nodeRange(n: Node): Range;
+  /** Whether a node lies inside a test class or method. */
+  isInTest(n: Node): boolean;
+  /** Calls whose name (lower-cased) is one of `namesLower`, e.g. `callsNamed('setheader')`. */
+  callsNamed(...namesLower: string[]): MethodCall[];
 }
 
-export function buildApexFile(tree: Tree, lines: LineIndex): ApexFile {
-  const root = tree.rootNode;
-  let syntaxError: Range | undefined;
-  if (root.hasError) {
-    const stack = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.isError || n.isMissing) {
-        syntaxError = { start: { line: n.startPosition.row, character: n.startPosition.column },
-          end: { line: n.endPosition.row, character: n.endPosition.column } };
-        break;
-      }
-      if (n.hasError) { for (let i = n.childCount - 1; i >= 0; i--) { const c = n.child(i); if (c) { stack.push(c); } } }
+export interface StringLit {
+  node: Node;
+  /** The literal's value, quotes removed and escapes (`\'`, `\n`, `\\`, `\uXXXX`) decoded. */
+  value: string;
+  range: Range;
+}
+
+export interface MethodCall {
+  node: Node;
+  /** The method name as written. */
+  name: string;
+  nameLower: string;
+  /** The receiver's source text with whitespace removed ('req', 'System', 'this.req', 'new Http()'); absent for unqualified calls. */
+  receiverText?: string;
+  receiver?: Node;
+  /** `receiver.name` lower-cased ('req.setheader', 'system.debug'), or just the name for unqualified calls. */
+  qualifiedLower: string;
+  /** Argument expressions (comments excluded). */
+  args: Node[];
+  range: Range;
+  enclosingMethod?: Node;
+  enclosingClass?: Node;
+}
+
+export interface VarDecl {
+  name: string;
+  nameLower: string;
+  /** The declarator (`variable_declarator`, `formal_parameter` or for-each statement name). */
+  node: Node;
+  /** The declared type as written ('String', 'HttpRequest', 'Map<String,String>'). */
+  typeText: string;
+  typeLower: string;
+  kind: 'field' | 'local' | 'param';
+  isStatic: boolean;
+  isFinal: boolean;
+  init?: Node;
+  /** Range of the declarator (name and initializer). */
+  range: Range;
+  /** Where the declaration is visible: the class body for fields, the method for parameters, the enclosing block for locals. */
+  scopeNode: Node;
+  enclosingClass?: Node;
+  enclosingMethod?: Node;
+  /** For properties with a `get { … }` body: that accessor. */
+  getter?: Node;
+  /** Offsets of scopeNode (start inclusive, end exclusive), cached to avoid tree queries. */
+  scopeSpan: readonly [number, number];
+  /** Offset where the declaration starts. */
+  start: number;
+}
+
+export interface Assign {
+  /** Lower-cased name of the assigned variable or field (the last segment for `a.b.c = …`). */
+  nameLower: string;
+  op: '=' | '+=';
+  value: Node;
+  node: Node;
+  range: Range;
+  /** The left-hand side as written ('token', 'this.token', 'stub.endpoint_x'). */
+  targetText: string;
+  /** The left-hand side is a plain identifier or `this.x` (so it assigns a variable of this class). */
+  isSimple: boolean;
+  enclosingMethod?: Node;
+  enclosingClass?: Node;
+  /** Offsets of the assignment expression. */
+  start: number;
+  end: number;
+}
+
+export interface MethodDecl {
+  name: string;
+  nameLower: string;
+  node: Node;
+  /** `method`, `constructor` or `getter` (a property's get accessor). */
+  kind: 'method' | 'constructor' | 'getter';
+  params: VarDecl[];
+  /** The expressions of its return statements. */
+  returns: Node[];
+  enclosingClass?: Node;
+  isStatic: boolean;
+}
+
+export type ResolvedPart =
+  | { kind: 'literal'; value: string; range: Range; path?: string; encoding?: 'base64'; source?: string }
+  | { kind: 'dynamic'; text: string; range: Range; sessionId?: boolean };
+
+export interface Resolved {
+  parts: ResolvedPart[];
+  /** Every part is a literal (a constant string). */
+  isLiteral: boolean;
+  /** Literal parts joined, dynamic parts as `{expr}`. */
+  text: string;
+  /** The literal text before the first dynamic part. */
+  literalPrefix: string;
+  /** Declarations and assignments consulted (for related information), in the order they were used. */
+  via: Range[];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const QUERY_SOURCE = `
+(string_literal) @str
+(multi_line_string_literal) @str
+(method_invocation) @call
+(variable_declarator) @var
+(formal_parameter) @param
+(enhanced_for_statement) @foreach
+(assignment_expression) @assign
+(return_statement) @ret
+(annotation) @ann
+(testMethod) @testmethod
+(method_declaration) @scope
+(constructor_declaration) @scope
+(accessor_declaration) @scope
+(static_initializer) @scope
+(class_declaration) @scope
+(interface_declaration) @scope
+(enum_declaration) @scope
+(trigger_declaration) @scope
+(block) @scope
+(for_statement) @scope
+(catch_clause) @scope
+`;
+
+const queries = new WeakMap<Language, Query>();
+function queryFor(lang: Language): Query {
+  let q = queries.get(lang);
+  if (!q) { q = new Query(lang, QUERY_SOURCE); queries.set(lang, q); }
+  return q;
+}
+
+const CLASS_TYPES = new Set(['class_declaration', 'interface_declaration', 'enum_declaration', 'trigger_declaration']);
+const METHOD_TYPES = new Set(['method_declaration', 'constructor_declaration', 'accessor_declaration', 'static_initializer']);
+const COMMENT_TYPES = new Set(['line_comment', 'block_comment']);
+
+/** Decodes an Apex string literal's source text (with its quotes) to its value. */
+export function unescapeApexString(raw: string): string {
+  let s = raw;
+  if (s.startsWith("'''") && s.endsWith("'''") && s.length >= 6) { s = s.slice(3, -3); }
+  else if (s.length >= 2 && s.startsWith("'") && s.endsWith("'")) { s = s.slice(1, -1); }
+  else if (s.startsWith("'")) { s = s.slice(1); }
+  if (s.indexOf('\\') < 0) { return s; }
+  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, e: string) => {
+    switch (e[0]) {
+      case 'n': return '\n';
+      case 't': return '\t';
+      case 'r': return '\r';
+      case 'b': return '\b';
+      case 'f': return '\f';
+      case 'u': return e.length === 5 ? String.fromCharCode(parseInt(e.slice(1), 16)) : e;
+      default: return e;
+    }
+  });
+}
+
+function rangeOfNode(n: Node): Range {
+  const s = n.startPosition, e = n.endPosition;
+  return { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
+}
+
+function argsOf(list: Node | null): Node[] {
+  if (!list) { return []; }
+  const out: Node[] = [];
+  for (const c of list.namedChildren) { if (c && !COMMENT_TYPES.has(c.type)) { out.push(c); } }
+  return out;
+}
+
+function firstExpr(n: Node): Node | undefined {
+  for (const c of n.namedChildren) { if (c && !COMMENT_TYPES.has(c.type)) { return c; } }
+  return undefined;
+}
+
+function modifiersOf(decl: Node): { isStatic: boolean; isFinal: boolean; annotations: string[]; testMethod: boolean } {
+  const out = { isStatic: false, isFinal: false, annotations: [] as string[], testMethod: false };
+  for (const c of decl.namedChildren) {
+    if (!c || c.type !== 'modifiers') { continue; }
+    for (const m of c.namedChildren) {
+      if (!m) { continue; }
+      if (m.type === 'annotation') { out.annotations.push((m.childForFieldName('name')?.text ?? '').toLowerCase()); continue; }
+      const k = (m.firstNamedChild?.type ?? m.text).toLowerCase();
+      if (k === 'static') { out.isStatic = true; }
+      if (k === 'final') { out.isFinal = true; }
+      if (k === 'testmethod') { out.testMethod = true; }
     }
   }
-  return { tree, lines, testRanges: [], syntaxError };
+  return out;
+}
+
+function base64(value: string): string {
+  return Buffer.from(value, 'utf8').toString('base64');
+}
+
+interface Scope { node: Node; type: string; start: number; end: number }
+interface Env { bindings: Map<VarDecl, Node>; parent?: Env; hops: number }
+
+const MAX_DEPTH = 48;
+const MAX_METHOD_HOPS = 2;
+const DYN_TEXT_MAX = 80;
+
+/** Builds the model with one pass over the tree (a tree-sitter query, iterative, no recursion). */
+export function buildApexFile(tree: Tree, lines: LineIndex): ApexFile {
+  return new ApexModel(tree, lines);
+}
+
+class ApexModel implements ApexFile {
+  readonly testRanges: Range[] = [];
+  readonly syntaxError?: Range;
+  readonly strings: StringLit[] = [];
+  readonly calls: MethodCall[] = [];
+  readonly variables: VarDecl[] = [];
+  readonly assignments: Assign[] = [];
+  readonly methods: MethodDecl[] = [];
+
+  private readonly varsByName = new Map<string, VarDecl[]>();
+  private readonly assignsByName = new Map<string, Assign[]>();
+  private readonly methodsByName = new Map<string, MethodDecl[]>();
+  private readonly methodByNodeId = new Map<number, MethodDecl>();
+  private readonly classesByName = new Map<string, Node[]>();
+  private readonly callsByName = new Map<string, MethodCall[]>();
+  private readonly cache = new Map<number, Resolved>();
+  private readonly testSpans: Array<[number, number]> = [];
+
+  constructor(readonly tree: Tree, readonly lines: LineIndex) {
+    this.syntaxError = findSyntaxError(tree);
+    this.build();
+  }
+
+  nodeRange(n: Node): Range { return rangeOfNode(n); }
+
+  isInTest(n: Node): boolean {
+    const s = n.startIndex;
+    return this.testSpans.some(([a, b]) => s >= a && s < b);
+  }
+
+  callsNamed(...namesLower: string[]): MethodCall[] {
+    if (namesLower.length === 1) { return this.callsByName.get(namesLower[0]) ?? []; }
+    const out: MethodCall[] = [];
+    for (const n of namesLower) { out.push(...(this.callsByName.get(n) ?? [])); }
+    return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  }
+
+  // ----- building -----------------------------------------------------------------------------
+
+  private get rootScope(): Scope {
+    const root = this.tree.rootNode;
+    return { node: root, type: root.type, start: 0, end: root.endIndex };
+  }
+
+  private build(): void {
+    const root = this.tree.rootNode;
+    let caps;
+    try { caps = queryFor(this.tree.language).captures(root); } catch { return; }
+    const items = caps.map(c => ({ name: c.name, node: c.node, start: c.node.startIndex, end: c.node.endIndex }));
+    items.sort((a, b) => a.start - b.start || b.end - a.end);
+    const stack: Scope[] = [];
+    const returns: Array<{ node: Node; method?: Node }> = [];
+    for (const it of items) {
+      while (stack.length && stack[stack.length - 1].end <= it.start) { stack.pop(); }
+      const n = it.node;
+      switch (it.name) {
+        case 'scope': {
+          const type = n.type;
+          stack.push({ node: n, type, start: it.start, end: it.end });
+          if (CLASS_TYPES.has(type)) { this.addClass(n); }
+          else if (type === 'method_declaration' || type === 'constructor_declaration') { this.addMethod(n, stack); }
+          else if (type === 'accessor_declaration') { this.addAccessor(n, stack); }
+          break;
+        }
+        case 'str': {
+          this.strings.push({ node: n, value: unescapeApexString(n.text), range: rangeOfNode(n) });
+          break;
+        }
+        case 'call': this.addCall(n, stack); break;
+        case 'var': this.addDeclarator(n, stack); break;
+        case 'param': this.addParam(n, stack); break;
+        case 'foreach': this.addForEach(n, stack); break;
+        case 'assign': this.addAssign(n, stack); break;
+        case 'ret': returns.push({ node: n, method: innermost(stack, METHOD_TYPES)?.node }); break;
+        case 'ann': {
+          const name = (n.childForFieldName('name')?.text ?? '').toLowerCase();
+          if (name === 'istest') { this.addTestRange(n.parent?.parent); }
+          break;
+        }
+        case 'testmethod': this.addTestRange(n.parent?.parent?.parent); break;
+      }
+    }
+    for (const r of returns) {
+      const e = firstExpr(r.node);
+      const m = r.method ? this.methodByNodeId.get(r.method.id) : undefined;
+      if (e && m) { m.returns.push(e); }
+    }
+  }
+
+  private addTestRange(decl: Node | null | undefined): void {
+    if (!decl || !(decl.type === 'class_declaration' || decl.type === 'method_declaration' || decl.type === 'constructor_declaration')) { return; }
+    if (this.testSpans.some(([a, b]) => decl.startIndex >= a && decl.endIndex <= b)) { return; }
+    this.testSpans.push([decl.startIndex, decl.endIndex]);
+    this.testRanges.push(rangeOfNode(decl));
+  }
+
+  private addClass(n: Node): void {
+    const name = n.childForFieldName('name')?.text;
+    if (!name) { return; }
+    push(this.classesByName, name.toLowerCase(), n);
+  }
+
+  private addMethod(n: Node, stack: Scope[]): void {
+    const name = n.childForFieldName('name')?.text ?? '';
+    const mods = modifiersOf(n);
+    const m: MethodDecl = { name, nameLower: name.toLowerCase(), node: n,
+      kind: n.type === 'constructor_declaration' ? 'constructor' : 'method', params: [], returns: [],
+      enclosingClass: innermost(stack, CLASS_TYPES)?.node, isStatic: mods.isStatic };
+    this.methods.push(m);
+    this.methodByNodeId.set(n.id, m);
+    push(this.methodsByName, m.nameLower, m);
+  }
+
+  private addAccessor(n: Node, stack: Scope[]): void {
+    // Setters and bodiless accessors are still scopes (enclosingMethod) but hold no returns to resolve.
+    if (n.childForFieldName('accessor')?.text.toLowerCase() !== 'get' || !n.childForFieldName('body')) { return; }
+    // accessor_declaration → accessor_list → field_declaration → declarator
+    const field = n.parent?.parent;
+    const decl = field?.childForFieldName('declarator');
+    const name = decl?.childForFieldName('name')?.text ?? '';
+    const m: MethodDecl = { name, nameLower: name.toLowerCase(), node: n, kind: 'getter', params: [], returns: [],
+      enclosingClass: innermost(stack, CLASS_TYPES)?.node, isStatic: field ? modifiersOf(field).isStatic : false };
+    this.methods.push(m);
+    this.methodByNodeId.set(n.id, m);
+  }
+
+  private addCall(n: Node, stack: Scope[]): void {
+    const nameNode = n.childForFieldName('name');
+    if (!nameNode) { return; }
+    const name = nameNode.text;
+    const receiver = n.childForFieldName('object') ?? undefined;
+    const receiverText = receiver ? compact(receiver.text) : undefined;
+    const nameLower = name.toLowerCase();
+    const call: MethodCall = {
+      node: n, name, nameLower, receiver, receiverText,
+      qualifiedLower: receiverText ? `${receiverText.toLowerCase()}.${nameLower}` : nameLower,
+      args: argsOf(n.childForFieldName('arguments')), range: rangeOfNode(n),
+      enclosingMethod: innermost(stack, METHOD_TYPES)?.node, enclosingClass: innermost(stack, CLASS_TYPES)?.node,
+    };
+    this.calls.push(call);
+    push(this.callsByName, nameLower, call);
+  }
+
+  private addDeclarator(n: Node, stack: Scope[]): void {
+    const nameNode = n.childForFieldName('name');
+    const decl = n.parent;
+    if (!nameNode || !decl) { return; }
+    const isField = decl.type === 'field_declaration' || decl.type === 'constant_declaration';
+    if (!isField && decl.type !== 'local_variable_declaration') { return; }
+    const typeNode = decl.childForFieldName('type');
+    const mods = modifiersOf(decl);
+    const typeText = typeNode ? typeNode.text.replace(/\s+/g, '') : '';
+    let getter: Node | undefined;
+    if (isField) {
+      for (const c of decl.namedChildren) {
+        if (c?.type !== 'accessor_list') { continue; }
+        for (const a of c.namedChildren) {
+          if (a?.type === 'accessor_declaration' && a.childForFieldName('accessor')?.text.toLowerCase() === 'get' && a.childForFieldName('body')) { getter = a; }
+        }
+      }
+    }
+    const cls = innermost(stack, CLASS_TYPES);
+    // Broken code (an ERROR node instead of a class or block): the whole file is the scope.
+    const scope = (isField ? cls : innermost(stack, SCOPE_FOR_LOCALS)) ?? this.rootScope;
+    const v: VarDecl = {
+      name: nameNode.text, nameLower: nameNode.text.toLowerCase(), node: n, typeText, typeLower: typeText.toLowerCase(),
+      kind: isField ? 'field' : 'local', isStatic: mods.isStatic || decl.type === 'constant_declaration',
+      isFinal: mods.isFinal || decl.type === 'constant_declaration',
+      init: n.childForFieldName('value') ?? undefined, range: rangeOfNode(n), scopeNode: scope.node,
+      scopeSpan: [scope.start, scope.end], start: n.startIndex,
+      enclosingClass: cls?.node, enclosingMethod: isField ? undefined : innermost(stack, METHOD_TYPES)?.node, getter,
+    };
+    this.addVar(v);
+  }
+
+  private addParam(n: Node, stack: Scope[]): void {
+    const nameNode = n.childForFieldName('name');
+    if (!nameNode) { return; }
+    const scope = innermost(stack, PARAM_SCOPES) ?? this.rootScope;
+    const typeText = (n.childForFieldName('type')?.text ?? '').replace(/\s+/g, '');
+    const v: VarDecl = {
+      name: nameNode.text, nameLower: nameNode.text.toLowerCase(), node: n, typeText, typeLower: typeText.toLowerCase(),
+      kind: 'param', isStatic: false, isFinal: false, range: rangeOfNode(n), scopeNode: scope.node,
+      scopeSpan: [scope.start, scope.end], start: n.startIndex,
+      enclosingClass: innermost(stack, CLASS_TYPES)?.node, enclosingMethod: innermost(stack, METHOD_TYPES)?.node,
+    };
+    this.addVar(v);
+    if (scope.type !== 'catch_clause') { this.methodByNodeId.get(scope.node.id)?.params.push(v); }
+  }
+
+  private addForEach(n: Node, stack: Scope[]): void {
+    const nameNode = n.childForFieldName('name');
+    if (!nameNode) { return; }
+    const typeText = (n.childForFieldName('type')?.text ?? '').replace(/\s+/g, '');
+    this.addVar({
+      name: nameNode.text, nameLower: nameNode.text.toLowerCase(), node: n, typeText, typeLower: typeText.toLowerCase(),
+      kind: 'local', isStatic: false, isFinal: false, range: rangeOfNode(nameNode), scopeNode: n,
+      scopeSpan: [n.startIndex, n.endIndex], start: n.startIndex,
+      enclosingClass: innermost(stack, CLASS_TYPES)?.node, enclosingMethod: innermost(stack, METHOD_TYPES)?.node,
+    });
+  }
+
+  private addVar(v: VarDecl): void {
+    this.variables.push(v);
+    push(this.varsByName, v.nameLower, v);
+  }
+
+  private addAssign(n: Node, stack: Scope[]): void {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    const opText = n.childForFieldName('operator')?.text ?? '=';
+    if (!left || !right) { return; }
+    let nameLower: string | undefined;
+    let isSimple = false;
+    if (left.type === 'identifier') { nameLower = left.text.toLowerCase(); isSimple = true; }
+    else if (left.type === 'field_access') {
+      const f = left.childForFieldName('field');
+      nameLower = f?.text.toLowerCase();
+      isSimple = left.childForFieldName('object')?.type === 'this';
+    } else if (left.type === 'array_access') {
+      return;
+    }
+    if (!nameLower) { return; }
+    const op: '=' | '+=' = opText === '+=' ? '+=' : '=';
+    const a: Assign = {
+      nameLower, op, value: opText === '=' || opText === '+=' ? right : n, node: n, range: rangeOfNode(n),
+      targetText: left.text.replace(/\s+/g, ''), isSimple, start: n.startIndex, end: n.endIndex,
+      enclosingMethod: innermost(stack, METHOD_TYPES)?.node, enclosingClass: innermost(stack, CLASS_TYPES)?.node,
+    };
+    this.assignments.push(a);
+    push(this.assignsByName, nameLower, a);
+  }
+
+  // ----- lookup -------------------------------------------------------------------------------
+
+  declarationOf(ref: Node): VarDecl | undefined {
+    if (ref.type === 'identifier') { return this.lookupName(ref.text.toLowerCase(), ref.startIndex); }
+    if (ref.type === 'field_access') {
+      const obj = ref.childForFieldName('object');
+      const f = ref.childForFieldName('field');
+      if (!obj || !f) { return undefined; }
+      if (obj.type === 'this') { return this.lookupField(f.text.toLowerCase(), ref.startIndex); }
+      if (obj.type === 'identifier' && !this.lookupName(obj.text.toLowerCase(), ref.startIndex)) {
+        const cls = this.classesByName.get(obj.text.toLowerCase());
+        if (cls?.length === 1) { return this.fieldOfClass(cls[0], f.text.toLowerCase()); }
+      }
+    }
+    return undefined;
+  }
+
+  /** Nearest local or parameter in scope at `pos`, else a field of an enclosing class. */
+  private lookupName(nameLower: string, pos: number): VarDecl | undefined {
+    const list = this.varsByName.get(nameLower);
+    if (!list) { return undefined; }
+    let best: VarDecl | undefined;
+    for (const v of list) {
+      if (v.kind === 'field') { continue; }
+      if (pos < v.scopeSpan[0] || pos >= v.scopeSpan[1]) { continue; }
+      if (v.kind === 'local' && v.start > pos) { continue; }
+      if (!best || v.start > best.start) { best = v; }
+    }
+    return best ?? this.lookupField(nameLower, pos);
+  }
+
+  private lookupField(nameLower: string, pos: number): VarDecl | undefined {
+    const list = this.varsByName.get(nameLower);
+    if (!list) { return undefined; }
+    let best: VarDecl | undefined;
+    for (const v of list) {
+      if (v.kind !== 'field') { continue; }
+      if (pos < v.scopeSpan[0] || pos >= v.scopeSpan[1]) { continue; }
+      if (!best || v.scopeSpan[0] > best.scopeSpan[0]) { best = v; }
+    }
+    return best;
+  }
+
+  private fieldOfClass(cls: Node, nameLower: string): VarDecl | undefined {
+    return this.varsByName.get(nameLower)?.find(v => v.kind === 'field' && v.scopeNode.id === cls.id);
+  }
+
+  private methodOf(cls: Node | undefined, nameLower: string, argc: number): MethodDecl | undefined {
+    const list = this.methodsByName.get(nameLower);
+    if (!list) { return undefined; }
+    const cands = list.filter(m => m.kind === 'method' && (!cls || m.enclosingClass?.id === cls.id) && m.params.length === argc);
+    return cands.length === 1 ? cands[0] : undefined;
+  }
+
+  private enclosingOf(pos: number, types: Set<string>, list: Iterable<Node | undefined>): Node | undefined {
+    let best: Node | undefined;
+    for (const n of list) {
+      if (n && types.has(n.type) && pos >= n.startIndex && pos < n.endIndex && (!best || n.startIndex > best.startIndex)) { best = n; }
+    }
+    return best;
+  }
+
+  private classAt(pos: number): Node | undefined {
+    let best: Node | undefined;
+    for (const list of this.classesByName.values()) {
+      for (const n of list) { if (pos >= n.startIndex && pos < n.endIndex && (!best || n.startIndex > best.startIndex)) { best = n; } }
+    }
+    return best;
+  }
+
+  private methodAt(pos: number): Node | undefined {
+    return this.enclosingOf(pos, METHOD_TYPES, this.methods.map(m => m.node));
+  }
+
+  // ----- resolution ---------------------------------------------------------------------------
+
+  resolve(expr: Node): Resolved {
+    const hit = this.cache.get(expr.id);
+    if (hit) { return hit; }
+    const via: Range[] = [];
+    let parts: ResolvedPart[];
+    try {
+      parts = this.res(expr, { bindings: new Map(), hops: 0 }, 0, new Set(), via);
+    } catch {
+      parts = [dynamic(expr)];
+    }
+    const r = summarize(parts, via);
+    this.cache.set(expr.id, r);
+    return r;
+  }
+
+  private res(n: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    if (depth > MAX_DEPTH) { return [dynamic(n)]; }
+    switch (n.type) {
+      case 'string_literal':
+      case 'multi_line_string_literal':
+        return [{ kind: 'literal', value: unescapeApexString(n.text), range: rangeOfNode(n) }];
+      case 'int': case 'decimal': case 'boolean': case 'decimal_floating_point_literal':
+        return [{ kind: 'literal', value: n.text, range: rangeOfNode(n) }];
+      case 'parenthesized_expression': {
+        const e = firstExpr(n);
+        return e ? this.res(e, env, depth + 1, visiting, via) : [dynamic(n)];
+      }
+      case 'cast_expression': {
+        const v = n.childForFieldName('value');
+        return v ? this.res(v, env, depth + 1, visiting, via) : [dynamic(n)];
+      }
+      case 'binary_expression': return this.resConcat(n, env, depth, visiting, via);
+      case 'identifier': return this.resName(n, env, depth, visiting, via);
+      case 'field_access': {
+        const d = this.declarationOf(n);
+        return d ? this.resDecl(d, n, env, depth, visiting, via) : [dynamic(n)];
+      }
+      case 'method_invocation': return this.resCall(n, env, depth, visiting, via);
+      default: return [dynamic(n)];
+    }
+  }
+
+  /** Flattens a left-deep `a + b + c …` chain without recursion, then resolves each operand. */
+  private resConcat(n: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    if (n.childForFieldName('operator')?.type !== '+') { return [dynamic(n)]; }
+    const operands: Node[] = [];
+    const todo: Node[] = [n];
+    while (todo.length) {
+      const x = todo.pop()!;
+      if (x.type === 'binary_expression' && x.childForFieldName('operator')?.type === '+') {
+        const l = x.childForFieldName('left'), r = x.childForFieldName('right');
+        if (r) { todo.push(r); }
+        if (l) { todo.push(l); }
+      } else { operands.push(x); }
+    }
+    const out: ResolvedPart[] = [];
+    for (const o of operands) { out.push(...this.res(o, env, depth + 1, visiting, via)); }
+    return out;
+  }
+
+  private resName(n: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    const d = this.lookupName(n.text.toLowerCase(), n.startIndex);
+    if (!d) { return [dynamic(n)]; }
+    return this.resDecl(d, n, env, depth, visiting, via);
+  }
+
+  /** The value `d` holds where `use` reads it. */
+  private resDecl(d: VarDecl, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    if (visiting.has(d.node.id)) { return [dynamic(use)]; }
+    visiting.add(d.node.id);
+    try {
+      via.push(d.range);
+      if (d.kind === 'param') {
+        for (let e: Env | undefined = env; e; e = e.parent) {
+          const arg = e.bindings.get(d);
+          if (arg) { return this.res(arg, e.parent ?? { bindings: new Map(), hops: e.hops }, depth + 1, visiting, via); }
+        }
+        return [dynamic(use)];
+      }
+      if (d.getter) {
+        const g = this.methodByNodeId.get(d.getter.id);
+        if (g && env.hops < MAX_METHOD_HOPS) { return this.resReturns(g, new Map(), use, env, depth, visiting, via); }
+        return [dynamic(use)];
+      }
+      const pos = use.startIndex;
+      const useMethod = d.kind === 'local' ? d.enclosingMethod : this.methodAt(pos);
+      // Assignments to this declaration before the use, in the use's method.
+      const before = this.assignsTo(d).filter(a => a.end <= pos && sameNode(a.enclosingMethod, useMethod));
+      let start: { value?: Node; from: number } = { value: d.init, from: -1 };
+      if (before.length === 0 && d.kind === 'field' && !d.init) {
+        // A field set elsewhere in the class (constructor, initializer, setup method): use it when unambiguous.
+        const elsewhere = this.assignsTo(d).filter(a => a.op === '=');
+        if (elsewhere.length === 0) { return [dynamic(use)]; }
+        const vals = elsewhere.map(a => ({ a, r: this.res(a.value, { bindings: new Map(), hops: env.hops }, depth + 1, visiting, via) }));
+        const texts = new Set(vals.map(v => joinText(v.r)));
+        if (texts.size !== 1 || !vals.every(v => v.r.every(p => p.kind === 'literal'))) { return [dynamic(use)]; }
+        const first = vals[0];
+        via.push(first.a.range);
+        const tail = this.assignsTo(d).filter(a => a.op === '+=' && sameNode(a.enclosingMethod, first.a.enclosingMethod) && a.start > first.a.start);
+        const out = [...first.r];
+        for (const t of tail) { via.push(t.range); out.push(...this.res(t.value, env, depth + 1, visiting, via)); }
+        return out;
+      }
+      let lastSet = -1;
+      for (let i = 0; i < before.length; i++) { if (before[i].op === '=') { lastSet = i; } }
+      if (lastSet >= 0) { start = { value: before[lastSet].value, from: lastSet }; via.push(before[lastSet].range); }
+      const out: ResolvedPart[] = start.value ? this.res(start.value, env, depth + 1, visiting, via) : [dynamic(use)];
+      for (let i = start.from + 1; i < before.length; i++) {
+        via.push(before[i].range);
+        out.push(...this.res(before[i].value, env, depth + 1, visiting, via));
+      }
+      return out;
+    } finally {
+      visiting.delete(d.node.id);
+    }
+  }
+
+  /** Assignments that write `d` (plain name or `this.x`, not shadowed by a local at that point). */
+  private assignsTo(d: VarDecl): Assign[] {
+    const list = this.assignsByName.get(d.nameLower);
+    if (!list) { return []; }
+    return list.filter(a => {
+      if (a.isSimple) {
+        const left = a.node.childForFieldName('left');
+        if (left?.type === 'field_access') { return d.kind === 'field' && this.lookupField(d.nameLower, a.node.startIndex) === d; }
+        return this.lookupName(d.nameLower, a.node.startIndex) === d;
+      }
+      // `ClassName.FIELD = …`
+      const left = a.node.childForFieldName('left');
+      const obj = left?.childForFieldName('object');
+      if (d.kind === 'field' && obj?.type === 'identifier' && d.enclosingClass) {
+        return d.enclosingClass.childForFieldName('name')?.text.toLowerCase() === obj.text.toLowerCase();
+      }
+      return false;
+    });
+  }
+
+  private resCall(n: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    const nameNode = n.childForFieldName('name');
+    if (!nameNode) { return [dynamic(n)]; }
+    const name = nameNode.text.toLowerCase();
+    const recv = n.childForFieldName('object');
+    const recvLower = recv ? compact(recv.text).toLowerCase() : '';
+    const args = argsOf(n.childForFieldName('arguments'));
+    const q = recvLower ? `${recvLower.replace(/^system\./, '')}.${name}` : name;
+    switch (q) {
+      case 'userinfo.getsessionid':
+        return [{ kind: 'dynamic', text: n.text, range: rangeOfNode(n), sessionId: true }];
+      case 'string.format':
+        return this.resFormat(n, args, env, depth, visiting, via);
+      case 'encodingutil.base64encode': {
+        if (args.length !== 1) { return [dynamic(n)]; }
+        const inner = this.res(args[0], env, depth + 1, visiting, via);
+        if (inner.every(p => p.kind === 'literal')) {
+          const src = joinText(inner);
+          return [{ kind: 'literal', value: base64(src), range: rangeOfNode(n), encoding: 'base64', source: src }];
+        }
+        return [{ kind: 'dynamic', text: shortText(n), range: rangeOfNode(n), ...(inner.some(p => p.kind === 'dynamic' && p.sessionId) ? { sessionId: true } : {}) }];
+      }
+      case 'blob.valueof': case 'string.valueof': case 'encodingutil.urlencode':
+        return args.length >= 1 ? this.res(args[0], env, depth + 1, visiting, via) : [dynamic(n)];
+    }
+    if (recv && args.length === 0 && (name === 'trim' || name === 'tostring')) {
+      return this.res(recv, env, depth + 1, visiting, via);
+    }
+    // A method of this file: unqualified, `this.m()` or `ClassName.m()`.
+    if (env.hops < MAX_METHOD_HOPS) {
+      let cls: Node | undefined;
+      if (!recv || recv.type === 'this') { cls = this.classAt(n.startIndex); }
+      else if (recv.type === 'identifier' && !this.lookupName(recvLower, n.startIndex)) {
+        const c = this.classesByName.get(recvLower);
+        if (c?.length === 1) { cls = c[0]; }
+      }
+      const m = cls ? this.methodOf(cls, name, args.length) : undefined;
+      if (m && !visiting.has(m.node.id)) {
+        const bindings = new Map<VarDecl, Node>();
+        m.params.forEach((p, i) => bindings.set(p, args[i]));
+        return this.resReturns(m, bindings, n, env, depth, visiting, via);
+      }
+    }
+    return [dynamic(n)];
+  }
+
+  private resReturns(m: MethodDecl, bindings: Map<VarDecl, Node>, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    if (m.returns.length === 0 || visiting.has(m.node.id)) { return [dynamic(use)]; }
+    visiting.add(m.node.id);
+    try {
+      const inner: Env = { bindings, parent: env, hops: env.hops + 1 };
+      const localVia: Range[] = [];
+      const results = m.returns.map(r => this.res(r, inner, depth + 1, visiting, localVia));
+      if (results.length > 1) {
+        const texts = new Set(results.map(joinText));
+        if (texts.size !== 1) { return [dynamic(use)]; }
+      }
+      via.push(rangeOfNode(m.returns[0]), ...localVia);
+      return results[0];
+    } finally {
+      visiting.delete(m.node.id);
+    }
+  }
+
+  /** `String.format('{0}/x', new List<Object>{a})`: the pattern's literal text with the arguments spliced in. */
+  private resFormat(n: Node, args: Node[], env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    if (args.length !== 2) { return [dynamic(n)]; }
+    const pattern = this.res(args[0], env, depth + 1, visiting, via);
+    if (!pattern.every(p => p.kind === 'literal')) { return [dynamic(n)]; }
+    const listNode = args[1];
+    let items: Node[] | undefined;
+    const init = listNode.childForFieldName('value');
+    if ((listNode.type === 'array_creation_expression' || listNode.type === 'object_creation_expression') && init) { items = argsOf(init); }
+    else if (listNode.type === 'identifier') {
+      const d = this.lookupName(listNode.text.toLowerCase(), listNode.startIndex);
+      const v = d?.init?.childForFieldName('value');
+      if (d?.init && v && d.init.type === 'array_creation_expression') { via.push(d.range); items = argsOf(v); }
+    }
+    const range = pattern.length ? pattern[0].range : rangeOfNode(n);
+    const fmt = joinText(pattern);
+    const out: ResolvedPart[] = [];
+    let last = 0;
+    const re = /\{(\d+)\}/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(fmt))) {
+      if (m.index > last) { out.push({ kind: 'literal', value: unquoteFormat(fmt.slice(last, m.index)), range }); }
+      const i = Number(m[1]);
+      const item = items?.[i];
+      out.push(...(item ? this.res(item, env, depth + 1, visiting, via) : [{ kind: 'dynamic' as const, text: `${args[1].text.slice(0, 40)}[${i}]`, range: rangeOfNode(args[1]) }]));
+      last = m.index + m[0].length;
+    }
+    if (last < fmt.length) { out.push({ kind: 'literal', value: unquoteFormat(fmt.slice(last)), range }); }
+    return out;
+  }
+}
+
+const SCOPE_FOR_LOCALS = new Set(['block', 'for_statement', 'catch_clause', 'method_declaration', 'constructor_declaration', 'accessor_declaration', 'static_initializer', 'trigger_declaration']);
+const PARAM_SCOPES = new Set(['method_declaration', 'constructor_declaration', 'catch_clause']);
+
+function innermost(stack: Scope[], types: Set<string>): Scope | undefined {
+  for (let i = stack.length - 1; i >= 0; i--) { if (types.has(stack[i].type)) { return stack[i]; } }
+  return undefined;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) { l.push(v); } else { m.set(k, [v]); }
+}
+
+function sameNode(a: Node | undefined, b: Node | undefined): boolean {
+  return a === b || (!!a && !!b && a.id === b.id);
+}
+
+/** Source text with whitespace collapsed and none around dots: 'this.req', 'new Http()'. */
+export function compact(t: string): string { return t.replace(/\s+/g, ' ').replace(/\s*(\??\.)\s*/g, '$1').trim(); }
+
+function shortText(n: Node): string {
+  const t = n.text.replace(/\s+/g, ' ');
+  return t.length > DYN_TEXT_MAX ? `${t.slice(0, DYN_TEXT_MAX - 1)}…` : t;
+}
+
+function dynamic(n: Node): ResolvedPart {
+  return { kind: 'dynamic', text: shortText(n), range: rangeOfNode(n) };
+}
+
+function joinText(parts: ResolvedPart[]): string {
+  return parts.map(p => (p.kind === 'literal' ? p.value : `{${p.text}}`)).join('');
+}
+
+/** Apex String.format uses MessageFormat: `''` is a quote and quoted text is literal. Only the common `''` case is decoded. */
+function unquoteFormat(s: string): string { return s.replace(/''/g, "'"); }
+
+function summarize(parts: ResolvedPart[], via: Range[]): Resolved {
+  let literalPrefix = '';
+  let seenDynamic = false;
+  for (const p of parts) {
+    if (p.kind === 'dynamic') { seenDynamic = true; break; }
+    literalPrefix += p.value;
+  }
+  const seen = new Set<string>();
+  const uniqVia = via.filter(r => {
+    const k = `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+    if (seen.has(k)) { return false; }
+    seen.add(k);
+    return true;
+  });
+  return { parts, isLiteral: !seenDynamic && parts.length > 0, text: joinText(parts), literalPrefix, via: uniqVia };
+}
+
+function findSyntaxError(tree: Tree): Range | undefined {
+  const root = tree.rootNode;
+  if (!root.hasError) { return undefined; }
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.isError || n.isMissing) { return rangeOfNode(n); }
+    if (n.hasError) { for (let i = n.childCount - 1; i >= 0; i--) { const c = n.child(i); if (c) { stack.push(c); } } }
+  }
+  return undefined;
 }
