@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// `npm run bench`: API Guard against the tools users would pick instead, on the same generated
+// SFDX projects in the same run, alternated A B C A B C. Prints one table, writes bench/results/latest.json.
+//   node bench/run.mjs [--sizes 200,2000,10000] [--reps 2] [--compare-sizes 200,2000] [--seed 42]
+// Not part of npm test or CI: it installs PMD and secretlint into bench/.tools.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.dirname(here);
+const opt = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i > 0 ? process.argv[i + 1] : d; };
+const sizes = opt('sizes', '200,2000,10000').split(',').map(Number);
+const compareSizes = new Set(opt('compare-sizes', '200,2000').split(',').map(Number));
+const reps = Number(opt('reps', '2'));
+const seed = Number(opt('seed', '42'));
+const tools = path.join(here, '.tools');
+const log = m => process.stderr.write(m + '\n');
+const run = (cmd, args, o = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...o });
+
+/** Wall time (s) and peak RSS (MiB) of a command, measured by GNU time. */
+function timed(cmd, args, o = {}) {
+  const r = run('/usr/bin/time', ['-f', '__TIME__ %e %M', cmd, ...args], o);
+  const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  if (!m) { throw new Error(`${cmd} failed: ${r.stderr?.slice(-2000)}`); }
+  return { seconds: Number(m[1]), peakMiB: Number(m[2]) / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+log('== build (production bundles) and comparison tools');
+if (run('npm', ['run', '--silent', 'build'], { cwd: repo, stdio: 'inherit' }).status !== 0) { process.exit(1); }
+if (run('bash', [path.join(here, 'setup-tools.sh')], { stdio: 'inherit' }).status !== 0) { process.exit(1); }
+const javaLib = path.join(tools, 'node_modules/@salesforce/code-analyzer-pmd-engine/dist/java-lib');
+const ruleset = path.join(tools, 'pmd-apex-security.xml');
+writeFileSync(ruleset, `<?xml version="1.0"?>\n<ruleset name="apex-security" xmlns="http://pmd.sourceforge.net/ruleset/2.0.0">\n  <description>PMD 7 Apex security category</description>\n  <rule ref="category/apex/security.xml"/>\n</ruleset>\n`);
+const secretlintrc = path.join(tools, 'secretlintrc.json');
+writeFileSync(secretlintrc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+
+function corpus(size) {
+  const dir = path.join(here, '.corpus', `p${size}-s${seed}`);
+  const stamp = path.join(dir, '.corpus.json');
+  const gen = statSync(path.join(here, 'generate-corpus.mjs')).mtimeMs;
+  if (!existsSync(stamp) || statSync(stamp).mtimeMs < gen) {
+    log(`== generate corpus: ${size} Apex classes`);
+    run('node', [path.join(here, 'generate-corpus.mjs'), '--apex', String(size), '--out', dir, '--seed', String(seed)], { stdio: 'inherit' });
+  }
+  return { dir, ...JSON.parse(readFileSync(stamp, 'utf8')) };
+}
+const apexFiles = dir => { const out = []; const w = d => { for (const e of readdirSync(d, { withFileTypes: true })) { const f = path.join(d, e.name); if (e.isDirectory()) w(f); else if (/\.(cls|trigger)$/.test(f)) out.push(f); } }; w(dir); return out; };
+
+const tmp = path.join(tools, 'tmp'); mkdirSync(tmp, { recursive: true });
+const A = c => { const r = timed('node', [path.join(repo, 'dist/cli.js'), 'scan', c.dir, '--format', 'json', '--output', path.join(tmp, 'apiguard.json'), '--fail-on', 'never']); return r; };
+const P = c => {
+  const input = path.join(tmp, 'pmd-input.json');
+  writeFileSync(input, JSON.stringify({ ruleSetInputFile: ruleset, runDataPerLanguage: { apex: { filesToScan: apexFiles(c.dir) } } }));
+  return timed('java', ['-cp', `${javaLib}/*`, 'com.salesforce.sfca.pmdwrapper.PmdWrapper', 'run', input, path.join(tmp, 'pmd-results.json')]);
+};
+const S = c => timed(path.join(tools, 'node_modules/.bin/secretlint'), ['--secretlintrc', secretlintrc, '--format', 'json', '--output', path.join(tmp, 'secretlint.json'), '**/*'], { cwd: c.dir });
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const results = { date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, seed, reps, sizes: [] };
+for (const size of sizes) {
+  const c = corpus(size);
+  const tools3 = compareSizes.has(size) ? [['apiguard', A], ['pmd', P], ['secretlint', S]] : [['apiguard', A]];
+  const samples = Object.fromEntries(tools3.map(([n]) => [n, []]));
+  for (let r = 0; r < reps; r++) {
+    for (const [name, fn] of tools3) {                       // A B C A B C …
+      log(`== ${size}: ${name} (rep ${r + 1}/${reps})`);
+      samples[name].push(fn(c));
+    }
+  }
+  log(`== ${size}: per-file latency`);
+  const lat = JSON.parse(run('node', [path.join(here, 'latency.mjs'), c.dir]).stdout.trim().split('\n').pop());
+  const row = { size, apexFiles: c.apexFiles, files: c.files, mb: c.bytes / 1048576, latency: lat };
+  for (const [name] of tools3) {
+    row[name] = { seconds: median(samples[name].map(s => s.seconds)), peakMiB: Math.max(...samples[name].map(s => s.peakMiB)), samples: samples[name].map(s => s.seconds) };
+  }
+  if (row.pmd) { row.ratioPmd = row.apiguard.seconds / row.pmd.seconds; }
+  if (row.secretlint) { row.ratioSecretlint = row.apiguard.seconds / row.secretlint.seconds; }
+  results.sizes.push(row);
+}
+
+// Bundle, VSIX and activation.
+const size = f => existsSync(f) ? statSync(f).size : undefined;
+results.bundle = { extensionJs: size(path.join(repo, 'dist/extension.js')), workerJs: size(path.join(repo, 'dist/worker.js')), orgJs: size(path.join(repo, 'dist/org.js')), grammarWasm: size(path.join(repo, 'dist/tree-sitter-apex.wasm')) };
+const pkg = run('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--out', path.join(tmp, 'apiguard.vsix')], { cwd: repo });
+results.bundle.vsix = pkg.status === 0 ? size(path.join(tmp, 'apiguard.vsix')) : undefined;
+const act = run('node', [path.join(here, 'activation.mjs')], { cwd: repo });
+try { results.activation = JSON.parse(act.stdout.trim().split('\n').pop()); } catch { results.activation = { error: (act.stderr || act.stdout).slice(-500) }; }
+
+const s2000 = results.sizes.find(s => s.size === 2000), s10000 = results.sizes.find(s => s.size === 10000);
+if (s2000 && s10000) { results.growth10000over2000 = s10000.apiguard.seconds / s2000.apiguard.seconds; }
+mkdirSync(path.join(here, 'results'), { recursive: true });
+writeFileSync(path.join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2));
+
+const f = (x, d = 2) => (x === undefined ? '—' : x.toFixed(d));
+const lines = ['', '| size (Apex) | files | MB | API Guard s | RSS MiB | PMD s | RSS MiB | secretlint s | RSS MiB | AG/PMD | AG/secretlint | p50 ms | p95 ms | max ms | largest ms |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
+for (const r of results.sizes) {
+  lines.push(`| ${r.size} | ${r.files} | ${f(r.mb, 1)} | ${f(r.apiguard.seconds)} | ${f(r.apiguard.peakMiB, 0)} | ${f(r.pmd?.seconds)} | ${f(r.pmd?.peakMiB, 0)} | ${f(r.secretlint?.seconds)} | ${f(r.secretlint?.peakMiB, 0)} | ${f(r.ratioPmd, 3)} | ${f(r.ratioSecretlint, 3)} | ${f(r.latency.p50)} | ${f(r.latency.p95)} | ${f(r.latency.max)} | ${f(r.latency.largestMs, 0)} (${(r.latency.largestBytes / 1048576).toFixed(2)} MB) |`);
+}
+lines.push('', `dist/extension.js ${f((results.bundle.extensionJs ?? 0) / 1048576, 3)} MB · dist/worker.js ${f((results.bundle.workerJs ?? 0) / 1048576, 3)} MB · dist/org.js ${f((results.bundle.orgJs ?? 0) / 1048576, 3)} MB · VSIX ${results.bundle.vsix ? f(results.bundle.vsix / 1048576, 2) + ' MB' : 'not built'}`);
+lines.push(`activation: ${results.activation?.ms !== undefined ? f(results.activation.ms, 1) + ' ms (' + results.activation.what + ')' : 'not measured: ' + JSON.stringify(results.activation)}`);
+if (results.growth10000over2000) { lines.push(`scan time 10,000 / 2,000 Apex files: ${f(results.growth10000over2000)}×`); }
+console.log(lines.join('\n'));
