@@ -2,8 +2,10 @@
 export interface CliIO {
   out(s: string): void;
   err(s: string): void;
-  /** stdout is a terminal (colours, progress). */
+  /** stdout is a terminal (colours). */
   isTTY: boolean;
+  /** stderr is a terminal (progress). Defaults to false. */
+  errIsTTY?: boolean;
   cwd: string;
   env: Record<string, string | undefined>;
 }
@@ -13,6 +15,7 @@ export function defaultIO(): CliIO {
     out: s => { process.stdout.write(s); },
     err: s => { process.stderr.write(s); },
     isTTY: !!process.stdout.isTTY,
+    errIsTTY: !!process.stderr.isTTY,
     cwd: process.cwd(),
     env: process.env,
   };

@@ -1,0 +1,42 @@
+import type { LineIndex } from '../position';
+import type { Finding } from '../types';
+
+/**
+ * Fingerprints that survive unrelated edits (lines inserted above, re-indentation): a hash of the rule
+ * id, the file's path relative to the scan root, the whitespace-normalised text of the flagged
+ * line(s) and the occurrence index among findings with the same three (so two identical lines
+ * in one file still differ). The line number is not part of it. The hash is one-way: the text it
+ * reads may hold a secret, the fingerprint never shows it.
+ */
+export function fingerprintFindings(findings: readonly Finding[], lines: LineIndex, relPath: string): string[] {
+  const seen = new Map<string, number>();
+  return findings.map(f => {
+    const first = f.range.start.line;
+    const last = Math.min(f.range.end.line, first + 4);
+    const parts: string[] = [];
+    for (let l = first; l <= last && l < lines.lineCount; l++) { parts.push(lines.lineText(l)); }
+    const key = `${f.ruleId}\u0000${relPath}\u0000${normalise(parts.join('\n'))}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return `${hash64(key)}:${n}`;
+  });
+}
+
+/** Collapses runs of whitespace and trims, so re-indentation and trailing spaces do not matter. */
+export function normalise(s: string): string { return s.replace(/\s+/g, ' ').trim(); }
+
+/**
+ * 64-bit (two independent 32-bit lanes) non-cryptographic string hash, hex. Pure JS so the core
+ * needs no `crypto`. Collisions only merge two alerts' history; they never hide one.
+ */
+export function hash64(s: string): string {
+  let h1 = 0xdeadbeef ^ s.length, h2 = 0x41c6ce57 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}

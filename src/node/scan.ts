@@ -1,0 +1,147 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { ApiGuardConfig } from '../core/config';
+import type { Engine } from '../core/engine';
+import { fileKindOf } from '../core/fileKind';
+import { LineIndex } from '../core/position';
+import { emptyProject, readSfdxProject, type ProjectIndex } from '../core/project';
+import { fingerprintFindings } from '../core/report/fingerprint';
+import { relativePath, type ReportFile, type ReportInput } from '../core/report/model';
+import type { FileNote } from '../core/types';
+import { createEngine } from './createEngine';
+import { discoverFiles } from './discover';
+
+/** Files larger than this are not read at all (a note says so). */
+export const MAX_READ_BYTES = 8 * 1024 * 1024;
+/** How many files are read ahead of the one being linted. */
+const READ_AHEAD = 8;
+
+export interface ScanProgress {
+  phase: 'discover' | 'lint';
+  /** Files linted so far. */
+  done: number;
+  /** Files to lint (0 while discovering). */
+  total: number;
+}
+
+export interface ScanOptions {
+  /** Absolute path of the project root: ignore files, `.apiguard.json`, report paths are relative to it. */
+  root: string;
+  /** Files or folders (absolute or relative to `root`) to scan instead of the whole root. Named files are scanned even if ignored. */
+  paths?: readonly string[];
+  config: ApiGuardConfig;
+  /** Called when discovery ends and then at most every 100 ms while linting, and once at the end. */
+  onProgress?: (p: ScanProgress) => void;
+  /** Aborting stops the scan between files; the result has `cancelled: true` and what was done so far. */
+  signal?: AbortSignal;
+  /** Defaults to `createEngine()` (every rule, Apex parser loaded). */
+  engine?: Engine;
+}
+
+export interface ScanResult extends ReportInput {
+  root: string;
+  /** Files with findings or notes, in path order. `fingerprints[i]` belongs to `findings[i]`. */
+  reports: ReportFile[];
+  /** Every file note of every report, flattened (unreadable, too large, parse errors, …). */
+  notes: FileNote[];
+  /** Files considered (read, or skipped with a note). */
+  filesScanned: number;
+  durationMs: number;
+  cancelled: boolean;
+}
+
+type ReadResult = { path: string; text?: string; note?: FileNote };
+
+async function readOne(file: string): Promise<ReadResult> {
+  try {
+    const st = await fsp.stat(file);
+    if (!st.isFile()) { return { path: file, note: { path: file, code: 'unreadable', message: 'Not a regular file: not checked.' } }; }
+    if (st.size > MAX_READ_BYTES) {
+      return { path: file, note: { path: file, code: 'too-large', message:
+        `File is ${(st.size / 1048576).toFixed(1)} MB: larger than ${MAX_READ_BYTES / 1048576} MB, so it was not read.` } };
+    }
+    const text = await fsp.readFile(file, 'utf8');
+    return { path: file, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { path: file, note: { path: file, code: 'unreadable', message: `Cannot read the file (${err.code ?? err.message}): not checked.` } };
+  }
+}
+
+/** The files a scan of `paths` (or the whole root) covers, and notes for named paths that do not exist. */
+async function collectFiles(root: string, paths: readonly string[] | undefined, config: ApiGuardConfig, signal?: AbortSignal): Promise<{ files: string[]; notes: FileNote[] }> {
+  if (!paths?.length) { return { files: await discoverFiles(root, { exclude: config.exclude }, signal), notes: [] }; }
+  const dirs: string[] = [];
+  const files: string[] = [];
+  const notes: FileNote[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(root, p);
+    try {
+      const st = await fsp.stat(abs);
+      if (st.isDirectory()) { dirs.push(abs); }
+      else if (fileKindOf(abs)) { files.push(abs); }
+      else { notes.push({ path: abs, code: 'skipped', message: 'Not a file type API Guard checks (Apex, metadata XML, JSON, YAML, .env, properties, JS/TS, keys, text).' }); }
+    } catch {
+      notes.push({ path: abs, code: 'unreadable', message: 'No such file or folder.' });
+    }
+  }
+  if (dirs.length) { files.push(...await discoverFiles(root, { exclude: config.exclude }, signal, dirs)); }
+  return { files: [...new Set(files)].sort(), notes };
+}
+
+/** sfdx-project.json facts (the metadata facts are added when the project index builder lands). */
+async function buildIndex(root: string): Promise<ProjectIndex> {
+  const project = emptyProject(root);
+  try {
+    Object.assign(project, readSfdxProject(await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8')));
+  } catch { /* no sfdx-project.json: an empty index */ }
+  return project;
+}
+
+/**
+ * Scans a project: discovers the files (ignore files and `exclude` honoured), builds the project
+ * index, then reads and lints each file. Never throws for a file: unreadable or too large files
+ * get a note and the scan goes on. Holds no file text beyond the few being read ahead.
+ */
+export async function scanProject(options: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const root = path.resolve(options.root);
+  const { config, signal, onProgress } = options;
+  const engine = options.engine ?? await createEngine();
+  onProgress?.({ phase: 'discover', done: 0, total: 0 });
+  const { files, notes: pathNotes } = await collectFiles(root, options.paths, config, signal);
+  const project = await buildIndex(root);
+  const reports: ReportFile[] = pathNotes.map(n => ({ path: n.path, findings: [], notes: [n] }));
+  const total = files.length;
+  onProgress?.({ phase: 'lint', done: 0, total });
+  let lastProgress = performance.now();
+  let done = 0;
+  const queue: Array<Promise<ReadResult>> = [];
+  let next = 0;
+  const fill = () => { while (queue.length < READ_AHEAD && next < files.length) { queue.push(readOne(files[next++])); } };
+  while (done < total && !signal?.aborted) {
+    fill();
+    const read = await queue.shift()!;
+    fill();
+    let report: ReportFile;
+    if (read.text === undefined) {
+      report = { path: read.path, findings: [], notes: read.note ? [read.note] : [] };
+    } else {
+      report = engine.lint(read.path, read.text, { rules: config.rules, includeTests: config.includeTests, project });
+      if (report.findings.length) {
+        report.fingerprints = fingerprintFindings(report.findings, new LineIndex(read.text), relativePath(root, read.path));
+      }
+    }
+    if (report.findings.length || report.notes.length) { reports.push(report); }
+    done++;
+    const now = performance.now();
+    if (onProgress && now - lastProgress >= 100) { lastProgress = now; onProgress({ phase: 'lint', done, total }); }
+  }
+  await Promise.allSettled(queue);
+  onProgress?.({ phase: 'lint', done, total });
+  reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    root, reports, notes: reports.flatMap(r => r.notes),
+    filesScanned: done, durationMs: performance.now() - started, cancelled: !!signal?.aborted && done < total,
+  };
+}
