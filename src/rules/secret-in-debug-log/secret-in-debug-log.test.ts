@@ -1,0 +1,150 @@
+import * as assert from 'assert';
+import { Engine, type LintOptions } from '../../core/engine';
+import { initApexParser, setReadyParser } from '../../core/apex/parser';
+import { locateApexAssets } from '../../node/assets';
+import rule from './index';
+
+/** Each finding as `line:source text of its range` (1-based line), in order. */
+function found(engine: Engine, src: string, opts: LintOptions = {}): string[] {
+  const r = engine.lint('/p/force-app/main/default/classes/Sample.cls', src, opts);
+  const lines = src.split('\n');
+  return r.findings.filter(f => f.ruleId === 'secret-in-debug-log').map(f => {
+    const { start, end } = f.range;
+    const text = start.line === end.line ? lines[start.line].slice(start.character, end.character) : lines[start.line].slice(start.character) + '…';
+    return `${start.line + 1}:${text}`;
+  });
+}
+
+const cases: Array<{ name: string; src: string; expect: string[] }> = [
+  {
+    name: 'OAuth client that logs its token request, response and header',
+    src: `public with sharing class ErpAuthService {
+    private static final String TOKEN_URL = 'https://login.erp.example.com/oauth2/token';
+    private String accessToken;
+    private Integer tokenCount = 0;
+    private Boolean isTokenValid = false;
+    private Id passwordResetId;
+
+    public String login(String username, String password) {
+        Erp_Settings__c cfg = Erp_Settings__c.getOrgDefaults();
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(TOKEN_URL);
+        req.setMethod('POST');
+        req.setBody('grant_type=password&username=' + EncodingUtil.urlEncode(username, 'UTF-8'));
+        System.debug('Logging in as ' + username + ' with ' + password);
+        System.debug(LoggingLevel.DEBUG, 'client secret: ' + cfg.Client_Secret__c);
+        HttpResponse res = new Http().send(req);
+        System.debug('token response: ' + res.getBody());
+        Map<String, Object> parsed = (Map<String, Object>) JSON.deserializeUntyped(res.getBody());
+        accessToken = (String) parsed.get('access_token');
+        System.debug(LoggingLevel.INFO, parsed.get('access_token'));
+        System.debug('cached token ' + this.accessToken);
+        System.debug('status ' + res.getStatusCode() + ' tokens issued ' + tokenCount + ' valid ' + isTokenValid);
+        System.debug('reset ' + passwordResetId);
+        System.debug('token set: ' + String.isNotBlank(accessToken) + ', length ' + accessToken.length());
+        return accessToken;
+    }
+
+    public HttpResponse get(String path) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:Erp' + path);
+        req.setHeader('Authorization', 'Bearer ' + accessToken);
+        System.debug('auth header: ' + req.getHeader('Authorization'));
+        System.debug('content type: ' + req.getHeader('Content-Type'));
+        HttpResponse res = new Http().send(req);
+        System.debug(res.getBody());
+        return res;
+    }
+}`,
+    expect: ['14:password', '15:cfg.Client_Secret__c', '17:res.getBody()', "20:parsed.get('access_token')", '21:this.accessToken', "32:req.getHeader('Authorization')"],
+  },
+  {
+    name: 'session id directly, through a variable and through String.format; getters of credentials',
+    src: `public class DiagnosticsController {
+    public String getApiKey() { return Diagnostics__c.getOrgDefaults().Api_Key__c; }
+
+    public void dump(PartnerCredentials creds) {
+        String sid = UserInfo.getSessionId();
+        System.debug(UserInfo.getSessionId());
+        System.debug('sid=' + sid);
+        System.debug(String.format('user {0} session {1}', new List<Object>{ UserInfo.getUserId(), sid }));
+        System.debug('key ' + getApiKey());
+        System.debug('secret ' + creds.getClientSecret().trim());
+        System.debug('user ' + UserInfo.getUserName() + ' org ' + UserInfo.getOrganizationId());
+        System.debug('has key ' + (getApiKey() != null));
+    }
+}`,
+    expect: ['6:UserInfo.getSessionId()', '7:sid', '8:sid', '9:getApiKey()', '10:creds.getClientSecret()'],
+  },
+  {
+    name: 'JWT bearer flow logging the signed assertion',
+    src: `public class JwtBearerFlow {
+    public static String assertion(String clientId, String username) {
+        Auth.JWT jwt = new Auth.JWT();
+        jwt.setIss(clientId);
+        jwt.setSub(username);
+        jwt.setAud('https://login.salesforce.com');
+        Auth.JWS jws = new Auth.JWS(jwt, 'jwt_signing_cert');
+        String signed = jws.getCompactSerialization();
+        System.debug('assertion: ' + signed);
+        System.debug(LoggingLevel.FINE, 'claims for ' + username + ' via ' + clientId);
+        return signed;
+    }
+}`,
+    expect: ['9:signed'],
+  },
+  {
+    name: 'ordinary debug statements are not reported',
+    src: `public with sharing class AccountSync {
+    private static final String PASSWORD_FIELD = 'Password__c';
+    private Boolean isSecret = false;
+
+    public void run(List<Account> accounts, Integer tokenCount) {
+        System.debug('Syncing ' + accounts.size() + ' accounts');
+        System.debug(LoggingLevel.WARN, 'token count ' + tokenCount);
+        System.debug('field ' + PASSWORD_FIELD + ' secret? ' + isSecret);
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:Erp/accounts');
+        req.setBody(JSON.serialize(accounts));
+        HttpResponse res = new Http().send(req);
+        System.debug(res.getBody());
+        System.debug(res.getStatus());
+        System.debug(accounts);
+    }
+}`,
+    expect: [],
+  },
+];
+
+describe('secret-in-debug-log', () => {
+  let engine: Engine;
+  before(async () => { setReadyParser(await initApexParser(locateApexAssets())); engine = new Engine([rule]); });
+
+  for (const c of cases) {
+    it(c.name, () => { assert.deepStrictEqual(found(engine, c.src), c.expect); });
+  }
+
+  it('messages say what leaks and what to do, without the value', () => {
+    const r = engine.lint('/p/classes/A.cls', `public class A {
+    private static final String API_KEY = 'sk_live_51HqLyjWDarjtT1zdp7dc';
+    public void m() { System.debug('key ' + API_KEY); }
+}`);
+    assert.strictEqual(r.findings.length, 1);
+    assert.match(r.findings[0].message, /API_KEY/);
+    assert.match(r.findings[0].message, /debug log/);
+    assert.doesNotMatch(r.findings[0].message, /sk_live/);
+  });
+
+  it('is silent inside @IsTest classes unless tests are included', () => {
+    const src = `@IsTest
+private class AuthServiceTest {
+    @IsTest
+    static void logsIn() {
+        String password = 'hunter2';
+        System.debug(password);
+    }
+}`;
+    assert.deepStrictEqual(found(engine, src), []);
+    assert.deepStrictEqual(found(engine, src, { includeTests: true }), ['6:password']);
+  });
+});

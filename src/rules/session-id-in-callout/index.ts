@@ -1,0 +1,136 @@
+import type { Node } from 'web-tree-sitter';
+import type { ApexFile, MethodCall } from '../../core/apex/model';
+import { defineRule } from '../../core/rule';
+import type { Range, RelatedInformation } from '../../core/types';
+
+/** HttpRequest setters that put a value on the wire, and the argument that carries it. */
+const SINKS: Record<string, { arg: number; where: (call: MethodCall, apex: ApexFile) => string }> = {
+  setheader: { arg: 1, where: (c, apex) => `'${headerName(c, apex)}' header` },
+  setbody: { arg: 0, where: () => 'body' },
+  setbodyasblob: { arg: 0, where: () => 'body' },
+  setendpoint: { arg: 0, where: () => 'endpoint' },
+};
+
+/**
+ * `UserInfo.getSessionId()`, or a variable, constant-built string or map holding it, sent in an
+ * HttpRequest header, body or endpoint, in a WSDL2Apex stub's `inputHttpHeaders_x`, or assigned to
+ * a SOAP stub's `SessionHeader.sessionId`.
+ */
+export default defineRule({
+  meta: {
+    id: 'session-id-in-callout',
+    type: 'problem',
+    defaultSeverity: 'warning',
+    description: 'The running user\'s session id (UserInfo.getSessionId()) sent in a callout header, body or endpoint',
+    kinds: ['apex'],
+    messages: {
+      sessionInCallout: 'The user\'s session id is sent in the callout {{where}}: call the API through a Named Credential with OAuth instead of passing UserInfo.getSessionId().',
+      sessionInSoapHeader: 'The user\'s session id is put in a SOAP stub\'s SessionHeader: call the API through a Named Credential with OAuth instead of passing UserInfo.getSessionId().',
+    },
+  },
+  check(ctx) {
+    const apex = ctx.file.apex();
+    if (!apex) { return; }
+    const path = ctx.file.path;
+    for (const call of apex.calls) {
+      let sink = SINKS[call.nameLower];
+      let where = '';
+      if (sink) {
+        where = sink.where(call, apex);
+      } else if (call.nameLower === 'put' && /(^|\.)inputhttpheaders_x$/i.test(call.receiverText ?? '')) {
+        sink = SINKS.setheader;
+        where = `'${headerName(call, apex)}' header`;
+      } else { continue; }
+      const arg = call.args[sink.arg];
+      if (!arg) { continue; }
+      const hit = sessionIdIn(apex, arg, call);
+      if (hit) {
+        ctx.report({ messageId: 'sessionInCallout', data: { where }, range: hit.range, related: related(path, hit.via, hit.range) });
+      }
+    }
+    for (const a of apex.assignments) {
+      const left = a.node.childForFieldName('left');
+      if (!left || left.type !== 'field_access' || left.childForFieldName('field')?.text.toLowerCase() !== 'sessionid') { continue; }
+      const obj = left.childForFieldName('object');
+      if (!obj || !isSessionHeader(apex, obj)) { continue; }
+      const r = apex.resolve(a.value);
+      if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) {
+        const range = apex.nodeRange(a.value);
+        ctx.report({ messageId: 'sessionInSoapHeader', range, related: related(path, r.via, range) });
+      }
+    }
+  },
+});
+
+function headerName(call: MethodCall, apex: ApexFile): string {
+  const h = call.args[0] ? apex.resolve(call.args[0]) : undefined;
+  return h?.isLiteral ? h.text.replace(/[^\w-]/g, '').slice(0, 40) : 'a';
+}
+
+function related(path: string, via: Range[], at: Range): RelatedInformation[] | undefined {
+  const out = via.filter(r => !rangeEq(r, at)).map(range => ({ path, range, message: 'The session id is taken here.' }));
+  return out.length ? out : undefined;
+}
+
+function rangeEq(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** `stub.SessionHeader.sessionId`, `header.sessionId` where header is a `…SessionHeader_element`. */
+function isSessionHeader(apex: ApexFile, obj: Node): boolean {
+  if (/header/i.test(obj.text)) { return true; }
+  if (obj.type !== 'identifier') { return false; }
+  const name = obj.text.toLowerCase();
+  return apex.variables.some(v => v.nameLower === name && /header/i.test(v.typeText));
+}
+
+interface Hit { range: Range; via: Range[] }
+
+/**
+ * Whether a value sent by `call` holds the session id: through resolve() (literals, concatenation,
+ * variables), else by looking inside serialisers and maps (`JSON.serialize(body)` where
+ * `body.put('sid', UserInfo.getSessionId())` earlier in the same method).
+ */
+function sessionIdIn(apex: ApexFile, arg: Node, call: MethodCall): Hit | undefined {
+  const r = apex.resolve(arg);
+  if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { return { range: apex.nodeRange(arg), via: r.via }; }
+  // Inside the expression: JSON.serialize(new Map<String, Object>{ 'sid' => UserInfo.getSessionId() }), maps built with put().
+  const stack: Node[] = [arg];
+  let seen = 0;
+  while (stack.length && seen++ < 200) {
+    const n = stack.pop()!;
+    if (n.type === 'method_invocation' && isGetSessionId(n)) { return { range: apex.nodeRange(arg), via: [apex.nodeRange(n)] }; }
+    if (n.type === 'identifier' && isValueIdentifier(n)) {
+      const put = mapHoldingSession(apex, n, call);
+      if (put) { return { range: apex.nodeRange(arg), via: [put] }; }
+    }
+    for (const c of n.namedChildren) { if (c) { stack.push(c); } }
+  }
+  return undefined;
+}
+
+function isGetSessionId(n: Node): boolean {
+  const obj = n.childForFieldName('object')?.text.replace(/\s+/g, '').toLowerCase();
+  return n.childForFieldName('name')?.text.toLowerCase() === 'getsessionid' && (obj === 'userinfo' || obj === 'system.userinfo');
+}
+
+/** An identifier used as a value or a receiver, not a method or field name. */
+function isValueIdentifier(n: Node): boolean {
+  const p = n.parent;
+  if (!p) { return false; }
+  if (p.type === 'method_invocation') { return p.childForFieldName('object')?.id === n.id; }
+  if (p.type === 'field_access') { return p.childForFieldName('object')?.id === n.id; }
+  return true;
+}
+
+/** `m.put(k, <session id>)` in the same method as the callout, for a variable `m` used in it: where the value is. */
+function mapHoldingSession(apex: ApexFile, id: Node, call: MethodCall): Range | undefined {
+  const name = id.text.toLowerCase();
+  for (const put of apex.calls) {
+    if (put.nameLower !== 'put' || put.args.length < 2 || put.receiverText?.toLowerCase() !== name) { continue; }
+    if (call.enclosingMethod && put.enclosingMethod?.id !== call.enclosingMethod.id) { continue; }
+    const v = apex.resolve(put.args[1]);
+    if (v.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { return apex.nodeRange(put.args[1]); }
+  }
+  return undefined;
+}
