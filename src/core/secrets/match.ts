@@ -1,0 +1,101 @@
+import type { SecretMatch, SecretPattern } from './types';
+import { SECRET_PATTERNS, isDocumentedSample } from './patterns';
+import { shannonEntropy } from './entropy';
+import { looksLikeSample } from './placeholder';
+
+interface Compiled { re: RegExp }
+const compiledCache = new WeakMap<SecretPattern, Compiled>();
+
+function compile(p: SecretPattern): Compiled {
+  let c = compiledCache.get(p);
+  if (!c) {
+    const flags = p.regex.flags.replace(/[gyd]/g, '') + 'gd';
+    c = { re: new RegExp(p.regex.source, flags) };
+    compiledCache.set(p, c);
+  }
+  return c;
+}
+
+/** At most this many matches of one pattern per text (a dump of tokens should not flood the report). */
+const MAX_MATCHES_PER_PATTERN = 500;
+/** At most this many keyword windows per pattern. */
+const MAX_WINDOWS = 2000;
+
+/**
+ * Every known secret format in `text`, as offsets of the secret itself, sorted by position.
+ * Overlapping candidates are resolved in favour of the more specific pattern (earlier in
+ * `SECRET_PATTERNS`), so `Bearer <Salesforce token>` is one Salesforce token, not two findings.
+ * Linear in the text size: keyword pre-filter, bounded regexes, windows for context patterns.
+ */
+export function matchSecrets(text: string, patterns: readonly SecretPattern[] = SECRET_PATTERNS): SecretMatch[] {
+  if (text.length < 8) { return []; }
+  const lower = text.toLowerCase();
+  const candidates: Array<SecretMatch & { rank: number }> = [];
+  patterns.forEach((p, rank) => {
+    if (!p.keywords.some(k => lower.includes(k))) { return; }
+    const found = p.window === undefined ? scan(p, text, 0, text.length) : scanWindows(p, text, lower);
+    for (const m of found) { candidates.push({ ...m, rank }); }
+  });
+  if (candidates.length === 0) { return []; }
+  candidates.sort((a, b) => a.rank - b.rank || a.start - b.start);
+  const accepted: SecretMatch[] = [];
+  for (const c of candidates) {
+    if (accepted.some(a => c.start < a.end && a.start < c.end)) { continue; }
+    accepted.push({ patternId: c.patternId, description: c.description, start: c.start, end: c.end, confidence: c.confidence });
+  }
+  return accepted.sort((a, b) => a.start - b.start);
+}
+
+/** Runs the pattern over `text.slice(from, to)`; matches touching a cut edge are dropped (they may be partial). */
+function scan(p: SecretPattern, text: string, from: number, to: number): SecretMatch[] {
+  const re = compile(p).re;
+  const part = from === 0 && to === text.length ? text : text.slice(from, to);
+  const out: SecretMatch[] = [];
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(part)) !== null) {
+    if (m[0].length === 0) { re.lastIndex++; continue; }
+    const idx = m.indices?.[p.secretGroup ?? 0];
+    if (!idx) { continue; }
+    const [s, e] = idx;
+    if ((m.index === 0 && from > 0) || (m.index + m[0].length === part.length && to < text.length)) { continue; }
+    const secret = part.slice(s, e);
+    const start = from + s, end = from + e;
+    if (!accept(p, secret, text, start, end)) { continue; }
+    out.push({ patternId: p.id, description: p.description, start, end, confidence: p.confidence ?? 'high' });
+    if (out.length >= MAX_MATCHES_PER_PATTERN) { break; }
+  }
+  return out;
+}
+
+function accept(p: SecretPattern, secret: string, text: string, start: number, end: number): boolean {
+  if (p.minEntropy !== undefined && shannonEntropy(secret) < p.minEntropy) { return false; }
+  if (p.id !== 'private-key' && looksLikeSample(secret)) { return false; }
+  if (isDocumentedSample(secret)) { return false; }
+  return !p.validate || p.validate(secret, { text, start, end });
+}
+
+/** Scans merged windows of `p.window` characters around each keyword occurrence. */
+function scanWindows(p: SecretPattern, text: string, lower: string): SecretMatch[] {
+  const w = p.window ?? 0;
+  const hits: number[] = [];
+  for (const k of p.keywords) {
+    for (let i = lower.indexOf(k); i >= 0 && hits.length < MAX_WINDOWS; i = lower.indexOf(k, i + k.length)) { hits.push(i); }
+  }
+  hits.sort((a, b) => a - b);
+  const out: SecretMatch[] = [];
+  let ws = -1, we = -1;
+  const flush = () => {
+    if (ws < 0) { return; }
+    // Extend by a margin so a token crossing the window edge is seen whole (or dropped as cut).
+    for (const m of scan(p, text, Math.max(0, ws - 120), Math.min(text.length, we + 120))) {
+      if (!out.some(o => o.start === m.start)) { out.push(m); }
+    }
+  };
+  for (const h of hits) {
+    const s = Math.max(0, h - w), e = Math.min(text.length, h + w);
+    if (s <= we) { we = Math.max(we, e); } else { flush(); ws = s; we = e; }
+  }
+  flush();
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * Values that stand for a secret without being one: empty, template variables, environment
+ * references, merge fields, masks and the words people type in samples.
+ */
+
+/** Whole values (case-insensitive, after trimming and stripping `_`/`-`/spaces) that are samples. */
+const PLACEHOLDER_WORDS = new Set([
+  'changeme', 'changeit', 'change', 'dummy', 'test', 'testing', 'tests', 'null', 'none', 'nil', 'undefined', 'nan',
+  'example', 'sample', 'placeholder', 'secret', 'secrets', 'password', 'passwd', 'pass', 'pwd', 'token', 'apikey', 'key',
+  'redacted', 'replaceme', 'todo', 'tbd', 'fixme', 'foo', 'bar', 'baz', 'foobar', 'value', 'string', 'empty', 'default',
+  'notset', 'unset', 'na', 'n/a', 'mypassword', 'mysecret', 'mytoken', 'myapikey', 'mykey', 'yourpassword',
+  'yoursecret', 'yourtoken', 'yourapikey', 'yourkey', 'hidden', 'masked', 'private', 'secretvalue', 'tokenvalue',
+  'clientsecret', 'consumersecret', 'accesstoken', 'refreshtoken', 'privatekey', 'secretkey', 'authtoken',
+  'xxx', 'abc', 'abc123', 'qwerty', 'letmein', 'admin', 'user', 'username', 'fake', 'mock', 'stub', 'invalid',
+  'sessionid', 'bearer', 'basic', 'required', 'optional', 'generated', 'random', 'auto',
+]);
+
+/** Markers that make any value containing them a sample (checked case-insensitively). */
+const PLACEHOLDER_MARKERS = [
+  'your_', 'your-', 'your.', 'yourkey', 'yoursecret', 'yourtoken', 'yourpassword', 'yourapi', 'your api', 'your key',
+  'your secret', 'your token', 'your password', 'example', 'placeholder', 'replace_me', 'replace-me', 'replaceme',
+  'replace with', 'insert_', 'insert-', 'insert your', 'changeme', 'change_me', 'change-me', 'redacted', 'dummy',
+  'xxxx', '****', '••••', '...', '…', '<your', '<insert', '<token', '<secret', '<password', '<api', 'todo:', 'not-a-real', 'not_a_real', 'notareal', 'fake_', 'fake-',
+  '_here', '-here', 'goes-here', 'goes_here',
+];
+
+/** Template and reference syntaxes: `${X}`, `{{x}}`, `{!$Credential.X}`, `%s`, `process.env.X`… */
+const REFERENCE_RES: readonly RegExp[] = [
+  /\$\{[^}]*\}?/,                         // ${VAR}, ${{ secrets.X }}, `${a}`
+  /\{\{[^}]*\}\}?/,                       // {{var}}, mustache, Helm
+  /\{![^}]*\}?/,                          // Visualforce / Apex merge fields {!$Credential.Password}
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/,           // $VAR
+  /^\$\([^)]*\)$/,                        // $(command) / $(VAR) (Azure Pipelines)
+  /^%[sdv]$|%\([a-z_]+\)s|^%[A-Z_][A-Z0-9_]*%$/i, // %s, %(x)s, %VAR%
+  /\b(?:process\.env|import\.meta\.env|os\.environ|System\.getenv|Environment\.GetEnvironmentVariable)\b/,
+  /^env(?:\.|\(|:)/i,                     // env.X, env('X'), env:X
+  /^(?:ENC|ENCRYPTED)\(.*\)$/,            // jasypt-style encrypted values
+  /^(?:vault|op|sm|gcpsm|awssm|azkv|secret|secrets|ref|keychain):/i, // secret-store references
+  /^arn:aws[a-z-]*:(?:secretsmanager|ssm|kms):/,
+  /^@Microsoft\.KeyVault\(/,
+  /^!(?:vault|secret|env|ref)\b/i,        // YAML tags (Ansible !vault, CloudFormation !Ref)
+];
+
+/** True when `value` is not a real credential: empty, a placeholder, a mask, a template or an env reference. */
+export function isPlaceholder(value: string): boolean {
+  const v = value.trim();
+  if (v.length === 0) { return true; }
+  const lower = v.toLowerCase();
+  const squashed = lower.replace(/[\s_.-]+/g, '');
+  if (squashed.length === 0 || PLACEHOLDER_WORDS.has(squashed) || PLACEHOLDER_WORDS.has(lower)) { return true; }
+  if (/^(.)\1*$/.test(squashed)) { return true; }                   // xxxx, ****, 0000, ....
+  if (/^[x*•#?]+$/i.test(squashed)) { return true; }                // xx**xx, ####
+  if (/^<[^<>]*>$|^\[[^\]]*\]$|^\([^()]*\)$/.test(v)) { return true; } // <token>, [REDACTED], (optional)
+  for (const m of PLACEHOLDER_MARKERS) { if (lower.includes(m)) { return true; } }
+  for (const re of REFERENCE_RES) { if (re.test(v)) { return true; } }
+  if (/^(?:0123456789?|123456789?0?|1234|12345|123456|1234567|12345678|abcdef|abcdefg(?:hijk)?)$/i.test(squashed)) { return true; }
+  return false;
+}
+
+/**
+ * Stricter test for the pattern matcher: does a string that *has* a credential shape look like a
+ * sample (`AKIAIOSFODNN7EXAMPLE`, `sk_live_xxxxxxxx`, `ghp_<your token>`)? Only distinctive markers,
+ * so a random token never trips it by chance.
+ */
+export function looksLikeSample(secret: string): boolean {
+  const lower = secret.toLowerCase();
+  if (/x{5,}|\*{3,}|0{8,}|\.{3}|…|<|>|\$\{|\{\{/.test(lower)) { return true; }
+  if (/example|placeholder|redacted|dummy|changeme|your_?(?:api|key|token|secret|access|pass)|insert|replace|notareal|not_a_real|fake/.test(lower)) { return true; }
+  if (/0123456789|1234567890|abcdefghij/.test(lower)) { return true; }
+  return false;
+}
