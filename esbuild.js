@@ -42,7 +42,9 @@ async function main() {
     sourcesContent: !production,
     logLevel: 'warning',
     legalComments: 'none',
-    banner: e.banner ? { js: e.banner } : undefined,
+    // web-tree-sitter's ESM build reads import.meta.url, which is empty in a CommonJS bundle.
+    define: { 'import.meta.url': '__apiguardImportMetaUrl' },
+    banner: { js: (e.banner ? e.banner + '\n' : '') + 'var __apiguardImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
     plugins: [copyAssets],
   })));
   if (watch) {
