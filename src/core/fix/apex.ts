@@ -1,0 +1,202 @@
+/**
+ * Tree-sitter helpers the fixes use to find what to rewrite in an Apex file: the literal an endpoint
+ * comes from (directly, through `+` or through a constant / local), the `setHeader` statements of the
+ * same request, and declarations that only held a removed secret.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import { parseApex } from '../apex/parser';
+import { LineIndex } from '../position';
+import type { Range } from '../types';
+
+export class ApexDoc {
+  readonly lines: LineIndex;
+  readonly tree: Tree;
+  private idents?: Node[];
+  constructor(readonly path: string, readonly text: string) {
+    this.lines = new LineIndex(text);
+    this.tree = parseApex(text);
+  }
+  dispose(): void { this.tree.delete(); }
+  range(n: Node): Range { return this.lines.rangeOf(n.startIndex, n.endIndex); }
+  /** Smallest named node covering the range. */
+  nodeAt(r: Range): Node | undefined {
+    const s = this.lines.offsetAt(r.start), e = this.lines.offsetAt(r.end);
+    return this.tree.rootNode.namedDescendantForIndex(s, Math.max(s, e - 1)) ?? undefined;
+  }
+  /** Every identifier node (cached), for reference counting. */
+  identifiers(): Node[] {
+    if (!this.idents) {
+      const out: Node[] = [];
+      const stack: Node[] = [this.tree.rootNode];
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (n.type === 'identifier') { out.push(n); continue; }
+        for (let i = n.namedChildCount - 1; i >= 0; i--) { const c = n.namedChild(i); if (c) { stack.push(c); } }
+      }
+      this.idents = out;
+    }
+    return this.idents;
+  }
+}
+
+export function ancestor(n: Node | null | undefined, types: readonly string[]): Node | undefined {
+  for (let p = n?.parent; p; p = p.parent) { if (types.includes(p.type)) { return p; } }
+  return undefined;
+}
+
+export const METHOD_TYPES = ['method_declaration', 'constructor_declaration'] as const;
+
+export function walk(n: Node, visit: (n: Node) => boolean | void): void {
+  const stack: Node[] = [n];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (visit(c) === false) { continue; }
+    for (let i = c.namedChildCount - 1; i >= 0; i--) { const k = c.namedChild(i); if (k) { stack.push(k); } }
+  }
+}
+
+/** Unescapes the content of an Apex string literal node. */
+export function literalValue(n: Node): string {
+  const raw = n.text.slice(1, -1);
+  return raw.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, c: string) => c.length > 1 ? String.fromCharCode(parseInt(c.slice(1), 16))
+    : c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === 'b' ? '\b' : c === 'f' ? '\f' : c);
+}
+
+/** The `variable_declarator` a name refers to at `from`: locals and parameters in scope, then fields of the enclosing classes. */
+export function findDeclaration(name: string, from: Node): Node | undefined {
+  const lower = name.toLowerCase();
+  const matches = (decl: Node) => decl.childForFieldName('name')?.text.toLowerCase() === lower;
+  for (let scope = from.parent; scope; scope = scope.parent) {
+    if (scope.type === 'block' || scope.type === 'switch_block' || scope.type === 'class_body') {
+      for (const st of scope.namedChildren) {
+        if (!st) { continue; }
+        if (scope.type !== 'class_body' && st.startIndex > from.startIndex) { break; }
+        if (st.type === 'local_variable_declaration' || st.type === 'field_declaration') {
+          for (const d of st.childrenForFieldName('declarator')) { if (d && matches(d)) { return d; } }
+        }
+      }
+    }
+    if (scope.type === 'method_declaration' || scope.type === 'constructor_declaration') {
+      const params = scope.childForFieldName('parameters');
+      for (const p of params?.namedChildren ?? []) {
+        if (p?.type === 'formal_parameter' && p.childForFieldName('name')?.text.toLowerCase() === lower) { return undefined; }
+      }
+    }
+    if (scope.type === 'for_statement' || scope.type === 'enhanced_for_statement' || scope.type === 'catch_clause') {
+      let hit: Node | undefined;
+      walk(scope, n => {
+        if (hit || n.type === 'block') { return false; }
+        if (n.type === 'variable_declarator' && matches(n)) { hit = n; }
+        if (n.type === 'identifier' && n.parent === scope && n.text.toLowerCase() === lower) { hit = n; }
+      });
+      if (hit) { return hit.type === 'variable_declarator' ? hit : undefined; }
+    }
+  }
+  return undefined;
+}
+
+export interface Resolved {
+  /** Literal text of the expression's start (up to the first part that is not a constant string). */
+  text: string;
+  /** Every part was literal: `text` is the whole value. */
+  complete: boolean;
+  /** The literal the value starts with (the one holding the origin of a URL). */
+  first?: Node;
+  /** Declarators followed to get there. */
+  via: Node[];
+}
+
+/** What an endpoint expression starts with: follows `+`, parentheses, identifiers and `this.x`. Never throws. */
+export function resolvePrefix(n: Node | null | undefined, depth = 0): Resolved {
+  const none: Resolved = { text: '', complete: false, via: [] };
+  if (!n || depth > 12) { return none; }
+  switch (n.type) {
+    case 'string_literal': return { text: literalValue(n), complete: true, first: n, via: [] };
+    case 'parenthesized_expression': return resolvePrefix(n.namedChild(0), depth + 1);
+    case 'binary_expression': {
+      if (n.childForFieldName('operator')?.text !== '+') { return none; }
+      const l = resolvePrefix(n.childForFieldName('left'), depth + 1);
+      if (!l.complete) { return l; }
+      const r = resolvePrefix(n.childForFieldName('right'), depth + 1);
+      return { text: l.text + r.text, complete: r.complete, first: l.text ? l.first : r.first, via: [...l.via, ...r.via] };
+    }
+    case 'identifier': case 'field_access': {
+      let name = n.text;
+      if (n.type === 'field_access') {
+        if (n.childForFieldName('object')?.text.toLowerCase() !== 'this') { return none; }
+        name = n.childForFieldName('field')?.text ?? '';
+      }
+      const d = findDeclaration(name, n);
+      const v = d?.childForFieldName('value');
+      if (!d || !v) { return none; }
+      const r = resolvePrefix(v, depth + 1);
+      return { ...r, via: [d, ...r.via] };
+    }
+    default: return none;
+  }
+}
+
+/** The `x.setEndpoint(...)` invocation an argument belongs to, if any. */
+export function enclosingCall(n: Node, names: readonly string[]): Node | undefined {
+  for (let p: Node | null = n; p; p = p.parent) {
+    if (p.type === 'method_invocation' && names.includes(p.childForFieldName('name')?.text.toLowerCase() ?? '')) { return p; }
+    if (p.type.endsWith('statement') || p.type === 'block') { return undefined; }
+  }
+  return undefined;
+}
+
+export function callArgs(call: Node): Node[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((x): x is Node => !!x);
+}
+
+/** `x.setHeader(...)` invocations on the same receiver inside a method. */
+export function headerCalls(method: Node, receiver: string): Node[] {
+  const out: Node[] = [];
+  const r = receiver.toLowerCase().replace(/\s+/g, '');
+  walk(method, n => {
+    if (n.type === 'method_invocation' && n.childForFieldName('name')?.text.toLowerCase() === 'setheader'
+      && n.childForFieldName('object')?.text.toLowerCase().replace(/\s+/g, '') === r) { out.push(n); }
+  });
+  return out;
+}
+
+/**
+ * The text span removing a statement: the whole line(s) when the statement is alone on its line(s),
+ * else just the statement. Offsets [start, end).
+ */
+export function statementSpan(doc: ApexDoc, st: Node): [number, number] {
+  const t = doc.text;
+  let s = st.startIndex, e = st.endIndex;
+  let ls = s;
+  while (ls > 0 && (t[ls - 1] === ' ' || t[ls - 1] === '\t')) { ls--; }
+  let le = e;
+  while (le < t.length && (t[le] === ' ' || t[le] === '\t')) { le++; }
+  const atLineStart = ls === 0 || t[ls - 1] === '\n' || t[ls - 1] === '\r';
+  const atLineEnd = le === t.length || t[le] === '\n' || t[le] === '\r';
+  if (atLineStart && atLineEnd) {
+    s = ls;
+    e = le + (t.startsWith('\r\n', le) ? 2 : le < t.length ? 1 : 0);
+  } else if (atLineEnd) {
+    s = ls; // keep code before it, drop the trailing blanks with it
+  } else {
+    e = le; // something follows on the line (a comment or more code): drop the blanks between
+  }
+  return [s, e];
+}
+
+/** Whether an initializer is only data (literals, names, +, EncodingUtil/Blob/String helpers): removing it loses no side effect. */
+export function isPureValue(n: Node): boolean {
+  let pure = true;
+  walk(n, c => {
+    if (!pure) { return false; }
+    if (c.type === 'method_invocation') {
+      const obj = c.childForFieldName('object')?.text.toLowerCase() ?? '';
+      const name = c.childForFieldName('name')?.text.toLowerCase() ?? '';
+      const ok = (['encodingutil', 'blob', 'string'].includes(obj)) || ['trim', 'tostring', 'touppercase', 'tolowercase'].includes(name);
+      if (!ok) { pure = false; }
+    } else if (['object_creation_expression', 'assignment_expression', 'update_expression', 'lambda_expression'].includes(c.type)) {
+      pure = false;
+    }
+  });
+  return pure;
+}
