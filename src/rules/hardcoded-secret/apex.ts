@@ -1,5 +1,145 @@
+import type { Node } from 'web-tree-sitter';
+import type { ApexFile, ResolvedPart, StringLit } from '../../core/apex/model';
+import { redact } from '../../core/redact';
 import type { RuleContext } from '../../core/rule';
+import { matchSecrets } from '../../core/secrets';
+import type { Range, RelatedInformation } from '../../core/types';
 
 /** Apex side: string literals (resolved through the Apex model) that match a secret pattern. */
-export const apexMessages: Record<string, string> = {};
-export function checkApex(_ctx: RuleContext): void { /* written by the Apex front-end work */ }
+export const apexMessages: Record<string, string> = {
+  apexSecret: 'Hardcoded {{description}} {{secret}} in Apex: remove it, rotate it, and let a Named Credential (or protected custom metadata) hold it.',
+  apexSecretBuilt: 'Hardcoded {{description}} {{secret}} assembled from literals in Apex: remove it, rotate it, and let a Named Credential (or protected custom metadata) hold it.',
+};
+
+interface Pending {
+  range: Range;
+  messageId: 'apexSecret' | 'apexSecretBuilt';
+  description: string;
+  secret: string;
+  related: RelatedInformation[];
+}
+
+/**
+ * One finding per secret, at the literal that holds it (or, for a secret split over several
+ * literals or base64-encoded from one, at the literal where it starts), with related
+ * information where the value is used.
+ */
+export function checkApex(ctx: RuleContext): void {
+  const apex = ctx.file.apex();
+  if (!apex) { return; }
+  const path = ctx.file.path;
+  const pending = new Map<string, Pending>();
+
+  // 1. Each literal on its own.
+  for (const s of apex.strings) {
+    if (s.value.length < 8) { continue; }
+    const matches = matchSecrets(s.value);
+    for (const m of matches) {
+      const range = matches.length === 1 ? s.range : subRange(apex, s, m.start, m.end) ?? s.range;
+      const k = key(range);
+      if (!pending.has(k)) {
+        pending.set(k, { range, messageId: 'apexSecret', description: m.description, secret: s.value.slice(m.start, m.end), related: [] });
+      }
+    }
+  }
+
+  // 2. Values built from several literals: concatenations, += chains, String.format, base64Encode(Blob.valueOf(…)).
+  const seenUse = new Set<string>();
+  for (const expr of builtValues(apex)) {
+    const r = apex.resolve(expr);
+    if (!r.parts.some(p => p.kind === 'literal')) { continue; }
+    if (r.parts.length < 2 && !r.parts.some(p => p.kind === 'literal' && p.encoding === 'base64')) { continue; }
+    const { text, spans } = joinParts(r.parts);
+    if (text.length < 8) { continue; }
+    const useRange = apex.nodeRange(expr);
+    for (const m of matchSecrets(text)) {
+      const overlapping = spans.filter(sp => sp.part.kind === 'literal' && sp.start < m.end && m.start < sp.end);
+      if (overlapping.length === 0) { continue; }
+      const main = overlapping[0];
+      const single = overlapping.length === 1 && main.part.kind === 'literal' && !main.part.encoding;
+      const existing = pending.get(key(main.part.range)) ?? findWithin(pending, main.part.range);
+      const useKey = `${key(useRange)}>${key(main.part.range)}`;
+      if (existing) {
+        if (!contains(main.part.range, useRange) && !seenUse.has(useKey)) {
+          existing.related.push({ path, range: useRange, message: 'The secret is used here.' });
+        }
+        seenUse.add(useKey);
+        continue;
+      }
+      // Not reported on its own: a literal that is a secret only in context ('Bearer ' + TOKEN), or parts of one.
+      const related: RelatedInformation[] = overlapping.slice(1)
+        .map(sp => ({ path, range: sp.part.range, message: 'Another part of the secret is here.' }));
+      if (!contains(main.part.range, useRange)) { related.push({ path, range: useRange, message: 'The secret is used here.' }); }
+      seenUse.add(useKey);
+      pending.set(key(main.part.range), {
+        range: main.part.range, messageId: single ? 'apexSecret' : 'apexSecretBuilt', description: m.description,
+        secret: text.slice(m.start, m.end), related,
+      });
+    }
+  }
+
+  for (const p of pending.values()) {
+    ctx.report({ messageId: p.messageId, data: { description: p.description, secret: redact(p.secret) }, range: p.range,
+      ...(p.related.length ? { related: p.related.slice(0, 10) } : {}) });
+  }
+}
+
+/** Expressions whose value may be a secret assembled from parts: the outermost `+` chains, format and base64 calls, and call arguments that are variables. */
+function builtValues(apex: ApexFile): Node[] {
+  const out: Node[] = [];
+  const seen = new Set<number>();
+  const add = (n: Node) => { if (!seen.has(n.id)) { seen.add(n.id); out.push(n); } };
+  for (const s of apex.strings) {
+    // The outermost concatenation a literal belongs to.
+    let top: Node | undefined;
+    for (let p = s.node.parent, i = 0; p && i < 64; p = p.parent, i++) {
+      if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+') { top = p; }
+      else if (p.type !== 'parenthesized_expression') { break; }
+    }
+    if (top) { add(top); }
+  }
+  for (const c of apex.calls) {
+    const q = c.qualifiedLower.replace(/^system\./, '');
+    if (q === 'encodingutil.base64encode' || q === 'string.format') { add(c.node); continue; }
+    for (const a of c.args) {
+      if (a.type === 'identifier' || a.type === 'field_access') { add(a); }
+    }
+  }
+  return out;
+}
+
+interface Span { part: ResolvedPart; start: number; end: number }
+
+/** Joins resolved parts into one text; dynamic parts become a space so no secret spans them. */
+function joinParts(parts: ResolvedPart[]): { text: string; spans: Span[] } {
+  let text = '';
+  const spans: Span[] = [];
+  for (const part of parts) {
+    const v = part.kind === 'literal' ? part.value : ' ';
+    spans.push({ part, start: text.length, end: text.length + v.length });
+    text += v;
+  }
+  return { text, spans };
+}
+
+/** The exact range of `value[start, end)` inside a single-line literal without escapes. */
+function subRange(apex: ApexFile, s: StringLit, start: number, end: number): Range | undefined {
+  const raw = s.node.text;
+  if (s.range.start.line !== s.range.end.line || !raw.startsWith("'") || raw.length !== s.value.length + 2) { return undefined; }
+  const base = apex.lines.offsetAt(s.range.start) + 1;
+  return apex.lines.rangeOf(base + start, base + end);
+}
+
+function key(r: Range): string { return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`; }
+
+function before(a: Range['start'], b: Range['start']): boolean {
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+
+function contains(outer: Range, inner: Range): boolean { return before(outer.start, inner.start) && before(inner.end, outer.end); }
+
+/** A finding whose range lies inside `r` (a literal reported by sub-range in pass 1). */
+function findWithin(pending: Map<string, Pending>, r: Range): Pending | undefined {
+  for (const p of pending.values()) { if (contains(r, p.range)) { return p; } }
+  return undefined;
+}
