@@ -120,7 +120,11 @@ export interface MethodDecl {
 }
 
 export type ResolvedPart =
-  | { kind: 'literal'; value: string; range: Range; path?: string; encoding?: 'base64'; source?: string }
+  | { kind: 'literal'; value: string; range: Range; path?: string;
+      /** The innermost variable/constant whose declaration or assignment held this literal, and where. */
+      declaredAs?: string; declRange?: Range;
+      /** Set for `EncodingUtil.base64Encode(Blob.valueOf(<literal>))`: value is the base64, source the literal before encoding. */
+      encoding?: 'base64'; source?: string }
   | { kind: 'dynamic'; text: string; range: Range; sessionId?: boolean };
 
 export interface Resolved {
@@ -616,8 +620,16 @@ class ApexModel implements ApexFile {
     return this.resDecl(d, n, env, depth, visiting, via);
   }
 
-  /** The value `d` holds where `use` reads it. */
+  /** The value `d` holds where `use` reads it; literal parts are tagged with the declaration they came through. */
   private resDecl(d: VarDecl, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    const parts = this.resDeclInner(d, use, env, depth, visiting, via);
+    if (d.kind !== 'param') {
+      for (const p of parts) { if (p.kind === 'literal' && !p.declaredAs) { p.declaredAs = d.name; p.declRange = d.range; } }
+    }
+    return parts;
+  }
+
+  private resDeclInner(d: VarDecl, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
     if (visiting.has(d.node.id)) { return [dynamic(use)]; }
     visiting.add(d.node.id);
     try {

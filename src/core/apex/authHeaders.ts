@@ -1,0 +1,83 @@
+import { authScheme, endpointForReceiver, endpointSinks, headerSinks, isAuthHeader, isPlaceholderValue, namedCredentialOf, originOf,
+  type AuthScheme, type HeaderSink } from './callouts';
+import type { ApexFile, ResolvedPart } from './model';
+
+/**
+ * Classifies every credential-carrying header set in a file (shared by hardcoded-authorization-header
+ * and manual-authorization-header, so the two rules never disagree):
+ * - `hardcoded`: the value contains a literal credential (all-literal, or a token-like literal piece);
+ * - `manual`: the value is built at run time (settings, metadata, parameters, a token call);
+ * - nothing for `{!$Credential…}` merge fields (the Named Credential owns the value), placeholders,
+ *   and `UserInfo.getSessionId()` values (session-id-in-callout reports those).
+ */
+export interface AuthHeaderUse {
+  sink: HeaderSink;
+  kind: 'hardcoded' | 'manual';
+  scheme: AuthScheme;
+  /** hardcoded: the credential text (to be redacted, never printed). */
+  secret?: string;
+  /** hardcoded: the literals that hold it. */
+  secretParts: Array<Extract<ResolvedPart, { kind: 'literal' }>>;
+  /** manual: the run-time source as written (code, not a secret), e.g. `settings.Api_Token__c`. */
+  source?: string;
+  /** Origin of the endpoint set on the same request in the same method, or 'callout:Name'. */
+  origin?: string;
+  namedCredential?: string;
+}
+
+const SCHEME_RE = /^\s*(bearer|basic|token|apikey|api-key|oauth|sharedaccesssignature|sso-key|digest|hmac|key|ssws|klaviyo-api-key|zoho-oauthtoken|splunk|genieKey)\s*/i;
+const TOKENISH = /^[A-Za-z0-9._~+/=:\-!$]{12,}$/;
+
+const cache = new WeakMap<ApexFile, AuthHeaderUse[]>();
+
+export function authHeaderUses(apex: ApexFile): AuthHeaderUse[] {
+  const hit = cache.get(apex);
+  if (hit) { return hit; }
+  const out: AuthHeaderUse[] = [];
+  let endpoints: ReturnType<typeof endpointSinks> | undefined;
+  for (const sink of headerSinks(apex)) {
+    if (!isAuthHeader(sink.headerLower)) { continue; }
+    const r = sink.resolved;
+    if (r.parts.some(p => p.kind === 'literal' && (/\{!\s*\$/.test(p.value) || /\{!\s*\$/.test(p.source ?? '')))) { continue; }
+    if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { continue; }
+    const scheme = authScheme(sink.headerLower, r);
+    const use: AuthHeaderUse = { sink, kind: 'manual', scheme, secretParts: [] };
+    if (r.isLiteral) {
+      const secret = r.text.replace(SCHEME_RE, '').trim();
+      const b64 = sourceOfBase64(r.parts);
+      if (isPlaceholderValue(secret) || secret.length < 6 || (b64 !== undefined && isPlaceholderValue(b64.replace(/^[^:]*:/, '')))) { continue; }
+      use.kind = 'hardcoded';
+      use.secret = secret;
+      use.secretParts = r.parts.filter((p): p is Extract<ResolvedPart, { kind: 'literal' }> => p.kind === 'literal' && p.value.replace(SCHEME_RE, '').trim() !== '');
+    } else {
+      const pieces = r.parts.filter((p): p is Extract<ResolvedPart, { kind: 'literal' }> => p.kind === 'literal')
+        .filter(p => {
+          const v = (p === r.parts[0] ? p.value.replace(SCHEME_RE, '') : p.value).trim();
+          return p.encoding === 'base64' ? !isPlaceholderValue(p.source ?? '') : TOKENISH.test(v) && !isPlaceholderValue(v) && !/^https?:/i.test(v);
+        });
+      if (pieces.length) {
+        use.kind = 'hardcoded';
+        use.secretParts = pieces;
+        use.secret = pieces.map(p => p.value).join('');
+      } else {
+        const dyn = r.parts.find(p => p.kind === 'dynamic');
+        use.source = dyn?.kind === 'dynamic' ? dyn.text : r.text;
+      }
+    }
+    endpoints ??= endpointSinks(apex);
+    const ep = endpointForReceiver(endpoints, sink.receiver, sink.call.enclosingMethod);
+    if (ep) {
+      const nc = namedCredentialOf(ep.resolved.literalPrefix);
+      if (nc) { use.namedCredential = nc; use.origin = `callout:${nc}`; } else { use.origin = originOf(ep.resolved.literalPrefix); }
+    }
+    out.push(use);
+  }
+  cache.set(apex, out);
+  return out;
+}
+
+function sourceOfBase64(parts: ResolvedPart[]): string | undefined {
+  const p = parts.find(x => x.kind === 'literal' && x.encoding === 'base64');
+  return p?.kind === 'literal' ? p.source : undefined;
+}
+

@@ -1,0 +1,166 @@
+import type { Node } from 'web-tree-sitter';
+import type { Range } from '../types';
+import type { ApexFile, MethodCall, Resolved, ResolvedPart } from './model';
+
+/**
+ * Callout sinks shared by the Apex callout rules: where an HTTP request gets its endpoint and its
+ * headers, and small URL helpers. Built on the Apex model; pure, never throws.
+ */
+
+/** Header names (lower-cased) that carry credentials. */
+export const AUTH_HEADERS: ReadonlySet<string> = new Set([
+  'authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'apikey', 'x-apikey', 'x-auth-token',
+  'ocp-apim-subscription-key', 'x-access-token', 'x-functions-key',
+]);
+const API_KEY_HEADERS: ReadonlySet<string> = new Set(['x-api-key', 'api-key', 'apikey', 'x-apikey', 'ocp-apim-subscription-key', 'x-functions-key']);
+
+export interface EndpointSink {
+  /** The expression that becomes the endpoint (setEndpoint argument, endpoint_x value). */
+  expr: Node;
+  resolved: Resolved;
+  /** 'setEndpoint' or 'endpoint_x'. */
+  via: 'setEndpoint' | 'endpoint_x';
+  /** The request (or stub) the endpoint is set on, as written: 'req', 'this.request', 'stub'. */
+  receiver?: string;
+  call?: MethodCall;
+  enclosingMethod?: Node;
+}
+
+export interface HeaderSink {
+  call: MethodCall;
+  /** The header name as resolved (as written when literal). */
+  header: string;
+  headerLower: string;
+  value: Node;
+  resolved: Resolved;
+  receiver?: string;
+}
+
+const RESPONSE_TYPES = new Set(['httpresponse', 'restresponse']);
+
+function isResponseReceiver(apex: ApexFile, call: MethodCall): boolean {
+  const r = call.receiver;
+  if (!r) { return false; }
+  const t = (call.receiverText ?? '').toLowerCase();
+  if (t.startsWith('restcontext.response')) { return true; }
+  const d = apex.declarationOf(r);
+  return !!d && RESPONSE_TYPES.has(d.typeLower.replace(/^system\./, ''));
+}
+
+/** `x.setEndpoint(e)` on any receiver except responses, plus WSDL2Apex `endpoint_x` fields and assignments. */
+export function endpointSinks(apex: ApexFile): EndpointSink[] {
+  const out: EndpointSink[] = [];
+  for (const call of apex.callsNamed('setendpoint')) {
+    if (call.args.length !== 1 || !call.receiver || isResponseReceiver(apex, call)) { continue; }
+    out.push({ expr: call.args[0], resolved: apex.resolve(call.args[0]), via: 'setEndpoint', receiver: call.receiverText, call,
+      enclosingMethod: call.enclosingMethod });
+  }
+  for (const v of apex.variables) {
+    if (v.kind === 'field' && v.nameLower === 'endpoint_x' && v.init) {
+      out.push({ expr: v.init, resolved: apex.resolve(v.init), via: 'endpoint_x', receiver: 'this' });
+    }
+  }
+  for (const a of apex.assignments) {
+    if (a.nameLower === 'endpoint_x' && a.op === '=') {
+      const dot = a.targetText.lastIndexOf('.');
+      out.push({ expr: a.value, resolved: apex.resolve(a.value), via: 'endpoint_x', receiver: dot > 0 ? a.targetText.slice(0, dot) : 'this',
+        enclosingMethod: a.enclosingMethod });
+    }
+  }
+  return out;
+}
+
+/** `x.setHeader(name, value)` (any receiver except responses) and WSDL2Apex `stub.inputHttpHeaders_x.put(name, value)`. */
+export function headerSinks(apex: ApexFile): HeaderSink[] {
+  const out: HeaderSink[] = [];
+  for (const call of apex.callsNamed('setheader', 'put')) {
+    if (call.args.length !== 2 || !call.receiver) { continue; }
+    if (call.nameLower === 'put' && !(call.receiverText ?? '').toLowerCase().endsWith('inputhttpheaders_x')) { continue; }
+    if (call.nameLower === 'setheader' && isResponseReceiver(apex, call)) { continue; }
+    const name = apex.resolve(call.args[0]);
+    if (!name.isLiteral) { continue; }
+    const header = name.text.trim();
+    out.push({ call, header, headerLower: header.toLowerCase(), value: call.args[1], resolved: apex.resolve(call.args[1]),
+      receiver: call.nameLower === 'put' ? call.receiverText?.replace(/\.inputHttpHeaders_x$/i, '') : call.receiverText });
+  }
+  return out;
+}
+
+export function isAuthHeader(headerLower: string): boolean { return AUTH_HEADERS.has(headerLower); }
+
+export type AuthScheme = 'bearer' | 'basic' | 'apikey' | 'other';
+export function authScheme(headerLower: string, value: Resolved): AuthScheme {
+  const p = value.literalPrefix.trimStart();
+  if (/^bearer\b/i.test(p)) { return 'bearer'; }
+  if (/^basic\b/i.test(p)) { return 'basic'; }
+  if (API_KEY_HEADERS.has(headerLower) || /^(api-?key|apikey|sharedaccesskey)\b/i.test(p)) { return 'apikey'; }
+  return 'other';
+}
+
+/** The origin ('https://api.stripe.com') of an absolute http(s) URL at the start of `text`, without user info. */
+export function originOf(text: string): string | undefined {
+  const m = /^\s*(https?):\/\/(?:[^\s/?#@]*@)?([^\s/?#@{}'"]+)/i.exec(text);
+  if (!m || !/[a-z0-9]/i.test(m[2])) { return undefined; }
+  return `${m[1].toLowerCase()}://${m[2].toLowerCase()}`;
+}
+
+/** Path and query after the origin in `text` ('/v1/charges?x=1'), '' when none. */
+export function pathAfterOrigin(text: string): string {
+  const m = /^\s*https?:\/\/[^/?#]*/i.exec(text);
+  return m ? text.slice(m[0].length) : '';
+}
+
+/** `callout:Name/...` → 'Name'. */
+export function namedCredentialOf(text: string): string | undefined {
+  const m = /^\s*callout:([A-Za-z0-9_]+(?:__[A-Za-z0-9_]+)?)/i.exec(text);
+  return m ? m[1] : undefined;
+}
+
+/** The endpoint set on the same receiver in the same method, if any (for header hints). */
+export function endpointForReceiver(sinks: EndpointSink[], receiver: string | undefined, method: Node | undefined): EndpointSink | undefined {
+  if (!receiver) { return undefined; }
+  const r = receiver.toLowerCase();
+  return sinks.find(s => s.via === 'setEndpoint' && s.receiver?.toLowerCase() === r
+    && (s.enclosingMethod === method || (!!s.enclosingMethod && !!method && s.enclosingMethod.id === method.id)));
+}
+
+/** Literal parts that sit in [start, end) of `resolved.text`, and whether a dynamic part overlaps it. */
+export function partsIn(resolved: Resolved, start: number, end: number): { literals: Array<Extract<ResolvedPart, { kind: 'literal' }>>; dynamic: boolean } {
+  const literals: Array<Extract<ResolvedPart, { kind: 'literal' }>> = [];
+  let dynamic = false;
+  let at = 0;
+  for (const p of resolved.parts) {
+    const len = p.kind === 'literal' ? p.value.length : p.text.length + 2;
+    const s = at, e = at + len;
+    at = e;
+    if (e <= start || s >= end || (len === 0 && !(s >= start && s < end))) { continue; }
+    if (p.kind === 'literal') { literals.push(p); } else { dynamic = true; }
+  }
+  return { literals, dynamic };
+}
+
+/** Placeholders, merge fields and format slots that are not credentials. */
+export function isPlaceholderValue(v: string): boolean {
+  const t = v.trim();
+  if (t === '') { return true; }
+  if (/\{!\$?[^}]*\}?/.test(t)) { return true; }
+  if (/^\{\d+\}$/.test(t) || /^\{\{?[\w.$-]+\}?\}$/.test(t) || /^<[^>]*>$/.test(t) || /^\$\{[^}]*\}$/.test(t) || /^%[\w.]+%?$/.test(t)) { return true; }
+  if (/^[*xX.•#-]+$/.test(t)) { return true; }
+  if (/^(your|my|enter|insert|replace|put)[_\s-]?[\w\s-]*$/i.test(t) && /(key|token|secret|password|here|value)/i.test(t)) { return true; }
+  if (/^(changeme|change_me|placeholder|dummy|example|sample|test|todo|tbd|none|null|undefined|xxx+|redacted|secret|password|token|api_?key)$/i.test(t)) { return true; }
+  return false;
+}
+
+/** A URL (or path) with user info and the values of credential-like query parameters replaced by `***`. */
+export function maskUrl(url: string): string {
+  return url.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/i, '$1***@')
+    .replace(/((?:^|[?&;])[^=&#\s?;]*(?:key|token|secret|password|passwd|pwd|pass|sig|auth|credential)[^=&#\s?;]*=)[^&#\s;]*/gi, '$1***');
+}
+
+/** `maskUrl`, at most 120 characters: for messages. */
+export function displayUrl(url: string): string {
+  const u = maskUrl(url);
+  return u.length > 120 ? `${u.slice(0, 119)}…` : u;
+}
+
+export function rangeKey(r: Range): string { return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`; }

@@ -1,0 +1,55 @@
+import { displayUrl, endpointSinks, maskUrl, originOf, pathAfterOrigin } from '../../core/apex/callouts';
+import { defineRule } from '../../core/rule';
+import type { RelatedInformation } from '../../core/types';
+
+/**
+ * `HttpRequest.setEndpoint(x)` where x is (or starts with) a literal absolute URL, and WSDL2Apex
+ * `endpoint_x = 'https://…'`. Never for `callout:` endpoints, nor for endpoints that come entirely
+ * from settings, metadata or parameters (nothing to move: the URL is already configuration).
+ */
+export default defineRule({
+  meta: {
+    id: 'callout-without-named-credential',
+    type: 'suggestion',
+    defaultSeverity: 'warning',
+    description: 'HTTP callout or WSDL2Apex stub whose endpoint is a hardcoded URL instead of a Named Credential (callout:)',
+    kinds: ['apex'],
+    fixable: true,
+    messages: {
+      hardcodedEndpoint: 'Callout to {{origin}} uses a hardcoded endpoint: create a Named Credential for {{origin}} and set the endpoint to \'callout:<NamedCredential>{{path}}\'.',
+      stubEndpoint: 'SOAP stub calls {{origin}} through a hardcoded endpoint_x: create a Named Credential for {{origin}} and set endpoint_x to \'callout:<NamedCredential>{{path}}\'.',
+    },
+  },
+  check(ctx) {
+    const apex = ctx.file.apex();
+    if (!apex) { return; }
+    for (const sink of endpointSinks(apex)) {
+      const r = sink.resolved;
+      const origin = originOf(r.literalPrefix);
+      if (!origin) { continue; }
+      const first = r.parts[0];
+      const kind = sink.expr.type === 'string_literal' ? 'literal'
+        : (sink.expr.type === 'identifier' || sink.expr.type === 'field_access') && apex.declarationOf(sink.expr)?.kind === 'field' ? 'constant' : 'concat';
+      const constantName = first?.kind === 'literal' && first.declaredAs && apex.variables.some(v => v.kind === 'field' && v.name === first.declaredAs)
+        ? first.declaredAs : undefined;
+      const related: RelatedInformation[] = [];
+      if (first?.kind === 'literal' && first.declaredAs && first.range.start.line !== apex.nodeRange(sink.expr).start.line) {
+        related.push({ path: ctx.file.path, range: first.range, message: `The URL comes from '${first.declaredAs}', declared here.` });
+      }
+      const path = pathAfterOrigin(r.literalPrefix);
+      ctx.report({
+        messageId: sink.via === 'endpoint_x' ? 'stubEndpoint' : 'hardcodedEndpoint',
+        data: { origin, path: shorten(displayUrl(pathAfterOrigin(r.text))) },
+        range: apex.nodeRange(sink.expr),
+        related,
+        hints: {
+          origin, url: maskUrl(r.text), path: maskUrl(path), receiver: sink.receiver, endpointFrom: kind,
+          ...(constantName ? { constantName } : {}),
+          ...(sink.via === 'endpoint_x' ? { stub: true } : {}),
+        },
+      });
+    }
+  },
+});
+
+function shorten(s: string): string { return s.length > 60 ? `${s.slice(0, 59)}…` : s; }

@@ -1,0 +1,132 @@
+import type { Node } from 'web-tree-sitter';
+import { endpointSinks, isPlaceholderValue, namedCredentialOf, originOf, partsIn } from '../../core/apex/callouts';
+import type { ApexFile, Resolved } from '../../core/apex/model';
+import { rangeContains } from '../../core/position';
+import { redact } from '../../core/redact';
+import { defineRule, type RuleContext } from '../../core/rule';
+import type { FixHints, Range, RelatedInformation } from '../../core/types';
+
+/** Query parameter names (lower-cased, without '-' and '_') whose value is a credential. */
+const CREDENTIAL_PARAMS = new Set([
+  'password', 'passwd', 'pwd', 'pass', 'secret', 'clientsecret', 'consumersecret', 'appsecret', 'apisecret',
+  'apikey', 'hapikey', 'xapikey', 'apitoken', 'accesstoken', 'authtoken', 'token', 'refreshtoken', 'privatekey',
+  'subscriptionkey', 'sessionid', 'appkey', 'authkey', 'secretkey', 'accesskey', 'clientkey', 'oauthtoken', 'bearertoken',
+]);
+/** Names that are credentials only when the value looks like a token (`key=AIza…`, Azure SAS `sig=`). */
+const TOKEN_ONLY_PARAMS = new Set(['key', 'sig', 'signature', 'auth', 'code', 'apikeyid']);
+const TOKENISH = /^[A-Za-z0-9._~+/=%-]{16,}$/;
+const URL_START = /^\s*(?:[a-z][a-z0-9+.-]*:\/\/|callout:)/i;
+
+/**
+ * A URL that carries a literal credential: user info (`https://user:pass@host`) or a credential-named
+ * query parameter whose value is a literal (`?api_key=…`, `&client_secret=' + 'abc'`). Looks at every
+ * string literal and concatenation that forms a URL and at every callout endpoint; dynamic values
+ * and merge fields are not reported.
+ */
+export default defineRule({
+  meta: {
+    id: 'credential-in-url',
+    type: 'problem',
+    defaultSeverity: 'error',
+    description: 'URL with a literal credential in its user info or in a credential-named query parameter',
+    kinds: ['apex'],
+    fixable: true,
+    messages: {
+      queryCredential: 'URL passes a hardcoded credential in its \'{{param}}\' query parameter ({{secret}}): move it to a Named Credential (External Credential) instead of the URL, where it is logged and cached.',
+      userInfo: 'URL embeds a user name and password for {{origin}} ({{secret}}): move them to a Named Credential and remove the user info from the URL.',
+    },
+  },
+  check(ctx) {
+    const apex = ctx.file.apex();
+    if (!apex) { return; }
+    const seen = new Set<number>();
+    const sinkIds = new Set<number>();
+    for (const s of endpointSinks(apex)) {
+      if (seen.has(s.expr.id)) { continue; }
+      seen.add(s.expr.id);
+      sinkIds.add(s.expr.id);
+      checkUrl(ctx, apex, s.expr, s.resolved, true);
+    }
+    for (const s of apex.strings) {
+      if (!s.value.includes('=') && !s.value.includes('@') && !s.value.includes('://') && !s.value.startsWith('callout:')) { continue; }
+      const top = urlExpression(s.node);
+      if (seen.has(top.id)) { continue; }
+      seen.add(top.id);
+      checkUrl(ctx, apex, top, apex.resolve(top), false);
+    }
+  },
+});
+
+/** The whole expression a literal is part of: the outermost `+` concatenation (or String.format call) around it. */
+function urlExpression(lit: Node): Node {
+  let n = lit;
+  for (let i = 0; i < 200; i++) {
+    const p = n.parent;
+    if (!p) { break; }
+    if (p.type === 'parenthesized_expression' || (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+')) { n = p; continue; }
+    if (p.type === 'argument_list' && p.parent?.type === 'method_invocation') {
+      const call = p.parent;
+      const q = `${call.childForFieldName('object')?.text.toLowerCase() ?? ''}.${call.childForFieldName('name')?.text.toLowerCase() ?? ''}`;
+      if (q === 'string.format' && p.namedChildren[0]?.id === n.id) { n = call; continue; }
+    }
+    break;
+  }
+  return n;
+}
+
+function checkUrl(ctx: RuleContext, apex: ApexFile, expr: Node, r: Resolved, isEndpoint: boolean): void {
+  const text = r.text;
+  if (!isEndpoint && !URL_START.test(text)) { return; }
+  const exprRange = apex.nodeRange(expr);
+  const origin = originOf(text) ?? (namedCredentialOf(text) ? `callout:${namedCredentialOf(text)}` : undefined);
+
+  // User info: scheme://user:password@host
+  const ui = /^(\s*([a-z][a-z0-9+.-]*):\/\/)([^\s/?#@]*)@/i.exec(text);
+  if (ui && ui[2].toLowerCase() !== 'force') {
+    const start = ui[1].length, end = start + ui[3].length;
+    const colon = ui[3].indexOf(':');
+    const user = colon >= 0 ? ui[3].slice(0, colon) : ui[3];
+    const pass = colon >= 0 ? ui[3].slice(colon + 1) : '';
+    const inParts = partsIn(r, start, end);
+    const credential = pass ? !isPlaceholderValue(pass) && !isPlaceholderValue(decode(pass)) : TOKENISH.test(user) && user.length >= 20;
+    if (credential && !inParts.dynamic && inParts.literals.length) {
+      report(ctx, 'userInfo', { origin: origin ?? 'this host', secret: redact(pass || user) }, inParts.literals[0].range, exprRange,
+        { ...(origin ? { origin } : {}), userinfo: true });
+    }
+  }
+
+  // Query parameters.
+  const q = text.indexOf('?');
+  if (q < 0) { return; }
+  const re = /([^=&#?;]+)=([^&#;]*)/g;
+  const query = text.slice(q + 1);
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(query))) {
+    const name = m[1].trim();
+    const norm = name.toLowerCase().replace(/[-_.]/g, '').replace(/\[\]$/, '');
+    const value = m[2];
+    const tokenOnly = TOKEN_ONLY_PARAMS.has(norm);
+    if (!CREDENTIAL_PARAMS.has(norm) && !tokenOnly) { continue; }
+    const vStart = q + 1 + m.index + m[1].length + 1;
+    const vEnd = vStart + value.length;
+    if (value.length === 0) { continue; }
+    const inParts = partsIn(r, vStart, vEnd);
+    if (inParts.dynamic || !inParts.literals.length) { continue; }
+    const v = decode(value);
+    if (isPlaceholderValue(v) || v.length < 4 || (tokenOnly && !TOKENISH.test(value))) { continue; }
+    report(ctx, 'queryCredential', { param: name, secret: redact(v) }, inParts.literals[0].range, exprRange,
+      { ...(origin ? { origin } : {}), param: name });
+  }
+}
+
+function report(ctx: RuleContext, messageId: string, data: Record<string, string>, range: Range, exprRange: Range, hints: FixHints): void {
+  const related: RelatedInformation[] = [];
+  if (!rangeContains(exprRange, range)) {
+    related.push({ path: ctx.file.path, range: exprRange, message: 'The URL with this credential is built here.' });
+  }
+  ctx.report({ messageId, data, range, related, hints });
+}
+
+function decode(v: string): string {
+  try { return decodeURIComponent(v); } catch { return v; }
+}

@@ -1,0 +1,51 @@
+import { authHeaderUses } from '../../core/apex/authHeaders';
+import { rangeContains } from '../../core/position';
+import { redact } from '../../core/redact';
+import { defineRule } from '../../core/rule';
+import type { RelatedInformation } from '../../core/types';
+
+/**
+ * `setHeader('Authorization' | 'Proxy-Authorization' | 'X-API-Key' | 'api-key' | 'x-auth-token' |
+ * 'Ocp-Apim-Subscription-Key', v)` where v resolves (through constants, concatenation, base64Encode,
+ * one method hop) to something holding a literal credential. Merge fields and placeholders are not.
+ */
+export default defineRule({
+  meta: {
+    id: 'hardcoded-authorization-header',
+    type: 'problem',
+    defaultSeverity: 'error',
+    description: 'Authorization or API-key header set from a credential written in the code',
+    kinds: ['apex'],
+    fixable: true,
+    messages: {
+      hardcodedHeader: 'The \'{{header}}\' header carries a hardcoded credential {{secret}}: move it to a Named Credential (External Credential) and let Salesforce add the header.',
+    },
+  },
+  check(ctx) {
+    const apex = ctx.file.apex();
+    if (!apex) { return; }
+    for (const use of authHeaderUses(apex)) {
+      if (use.kind !== 'hardcoded') { continue; }
+      const callRange = use.sink.call.range;
+      const related: RelatedInformation[] = [];
+      for (const p of use.secretParts) {
+        if (!rangeContains(callRange, p.range)) {
+          related.push({ path: ctx.file.path, range: p.range,
+            message: p.declaredAs ? `The credential is written here, in '${p.declaredAs}'.` : 'The credential is written here.' });
+        }
+      }
+      ctx.report({
+        messageId: 'hardcodedHeader',
+        data: { header: use.sink.header, secret: redact(use.secret ?? '') },
+        range: callRange,
+        related,
+        hints: {
+          header: use.sink.header, scheme: use.scheme, receiver: use.sink.receiver,
+          ...(use.origin ? { origin: use.origin } : {}),
+          ...(use.namedCredential ? { namedCredential: use.namedCredential } : {}),
+          ...(use.secretParts[0]?.declaredAs ? { constantName: use.secretParts[0].declaredAs } : {}),
+        },
+      });
+    }
+  },
+});
