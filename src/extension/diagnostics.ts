@@ -1,0 +1,180 @@
+import * as vscode from 'vscode';
+import { fileKindOf } from '../core/fileKind';
+import { ruleDocsUrl } from '../core/rule';
+import type { FileKind, FileReport, Finding } from '../core/types';
+import type { LintResult } from './protocol';
+import { readSettings } from './settings';
+import { CancelledError, type EngineWorker } from './workerClient';
+
+export const SOURCE = 'API Guard';
+const DEBOUNCE_MS = 250;
+
+const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+function toRange(r: Finding['range']): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+/** A finding as VS Code shows it. Suppressed findings are not shown (they still count in reports). */
+export function toDiagnostic(f: Finding): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(toRange(f.range), f.message, SEVERITY[f.severity]);
+  d.source = SOURCE;
+  d.code = { value: f.ruleId, target: vscode.Uri.parse(ruleDocsUrl(f.ruleId)) };
+  if (f.related?.length) {
+    d.relatedInformation = f.related.map(r => new vscode.DiagnosticRelatedInformation(
+      new vscode.Location(vscode.Uri.file(r.path), toRange(r.range)), r.message));
+  }
+  return d;
+}
+
+export function ruleIdOf(d: vscode.Diagnostic): string | undefined {
+  if (d.source !== SOURCE) { return undefined; }
+  return typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code);
+}
+
+/** Which documents API Guard reads: on disk files of a known kind, and unsaved Apex buffers. */
+export function kindOf(doc: vscode.TextDocument): FileKind | undefined {
+  if (doc.uri.scheme === 'untitled') { return doc.languageId === 'apex' ? 'apex' : undefined; }
+  if (doc.uri.scheme !== 'file') { return undefined; }
+  return fileKindOf(doc.uri.fsPath) ?? (doc.languageId === 'apex' ? 'apex' : undefined);
+}
+
+export function rootOf(uri: vscode.Uri): string {
+  return vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? '';
+}
+
+/**
+ * Diagnostics for open documents (on open, debounced on edit, on save; cleared on close/delete) and
+ * for workspace scans. All engine work happens in the worker; a result is dropped when the document
+ * changed since it was requested.
+ */
+export class Linter implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('apiguard');
+  /** Findings behind the diagnostics (code actions need their hints), by URI string. */
+  private readonly findings = new Map<string, Finding[]>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly inflight = new Map<string, { version: number; id: number }>();
+  private readonly idleWaiters: Array<() => void> = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly reportedConfigErrors = new Set<string>();
+  /** Engine time (in the worker) of the last document lint (ms). */
+  lastLintMs = 0;
+  /** Document version whose diagnostics are shown, by URI string. */
+  private readonly linted = new Map<string, number>();
+
+  constructor(private readonly worker: EngineWorker, private readonly log: vscode.OutputChannel) {}
+
+  /** Findings currently shown for a document (not suppressed). */
+  findingsFor(uri: vscode.Uri): Finding[] { return this.findings.get(uri.toString()) ?? []; }
+
+  /** The document version the shown diagnostics belong to (undefined: not linted since opened). */
+  lintedVersion(uri: vscode.Uri): number | undefined { return this.linted.get(uri.toString()); }
+
+  allFindings(): Finding[] { return [...this.findings.values()].flat(); }
+
+  /** Called on edit: lint this document after a quiet period. */
+  schedule(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); void this.validate(doc); }, DEBOUNCE_MS));
+  }
+
+  /** Lints one open document now (in the worker); resolves when its diagnostics are updated. */
+  async validate(doc: vscode.TextDocument, force = false): Promise<void> {
+    const kind = kindOf(doc);
+    if (!kind) { return; }
+    const key = doc.uri.toString();
+    const settings = readSettings(doc.uri);
+    if (settings.run === 'off' && !force) { this.clear(doc.uri); this.linted.set(key, doc.version); return; }
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    const version = doc.version;
+    const path = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
+    const { id, result } = this.worker.request<LintResult>({
+      type: 'lint', path, text: doc.getText(), root: rootOf(doc.uri), kind, settings: settings.lint,
+    });
+    this.inflight.set(key, { version, id });
+    try {
+      const r = await result;
+      if (this.inflight.get(key)?.id !== id) { return; }          // a newer request owns this document
+      if (doc.isClosed || doc.version !== version) { return; }     // stale: the text changed meanwhile
+      this.lastLintMs = r.ms;
+      if (r.configError && !this.reportedConfigErrors.has(r.configError)) {
+        this.reportedConfigErrors.add(r.configError);
+        void vscode.window.showWarningMessage(`API Guard: ${r.configError}. Using the defaults until it is fixed.`);
+      }
+      for (const n of r.report.notes) { this.log.appendLine(`${n.path}: ${n.code}: ${n.message}`); }
+      this.set(doc.uri, r.report.findings);
+      this.linted.set(key, version);
+    } catch (e) {
+      if (!(e instanceof CancelledError)) { this.log.appendLine(`lint ${path}: ${(e as Error).message}`); }
+    } finally {
+      if (this.inflight.get(key)?.id === id) { this.inflight.delete(key); }
+      this.notifyIdle();
+    }
+  }
+
+  /** Shows findings of a file (from a document lint or a workspace scan). */
+  set(uri: vscode.Uri, findings: readonly Finding[]): void {
+    const shown = findings.filter(f => !f.suppressed);
+    const key = uri.toString();
+    if (shown.length) { this.findings.set(key, shown); } else { this.findings.delete(key); }
+    this.collection.set(uri, shown.map(toDiagnostic));
+    this.changed.fire();
+  }
+
+  /** Shows a workspace scan's results; open documents with unsaved edits keep their live results. */
+  setReports(reports: readonly FileReport[]): void {
+    const dirty = new Set(vscode.workspace.textDocuments.filter(d => d.isDirty).map(d => d.uri.toString()));
+    for (const r of reports) {
+      const uri = vscode.Uri.file(r.path);
+      if (!dirty.has(uri.toString())) { this.set(uri, r.findings); }
+    }
+  }
+
+  clear(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.linted.delete(key);
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    const inflight = this.inflight.get(key);
+    if (inflight) { this.worker.cancel(inflight.id); this.inflight.delete(key); }
+    if (this.findings.delete(key) || this.collection.has(uri)) { this.collection.delete(uri); this.changed.fire(); }
+    this.notifyIdle();
+  }
+
+  clearAll(): void {
+    for (const t of this.timers.values()) { clearTimeout(t); }
+    this.timers.clear();
+    this.findings.clear();
+    this.collection.clear();
+    this.changed.fire();
+  }
+
+  /** Re-lints every open document (settings or configuration changed). */
+  async revalidateOpen(): Promise<void> {
+    await Promise.all(vscode.workspace.textDocuments.filter(d => kindOf(d)).map(d => this.validate(d)));
+  }
+
+  /** Resolves when no lint is scheduled or running (tests use it instead of sleeping). */
+  whenIdle(): Promise<void> {
+    if (!this.timers.size && !this.inflight.size) { return Promise.resolve(); }
+    return new Promise(r => this.idleWaiters.push(r));
+  }
+
+  private notifyIdle(): void {
+    if (this.timers.size || this.inflight.size) { return; }
+    for (const w of this.idleWaiters.splice(0)) { w(); }
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) { clearTimeout(t); }
+    this.collection.dispose();
+    this.changed.dispose();
+  }
+}

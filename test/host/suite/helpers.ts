@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+
+export const EXTENSION_ID = 'apiguard.apiguard';
+
+export interface Api {
+  whenIdle(): Promise<void>; activationMs: number; lastLintMs(): number; lintedVersion(uri: vscode.Uri): number | undefined;
+}
+
+/** Waits until the document's current version has been linted. */
+export async function linted(doc: vscode.TextDocument, ms = 15000): Promise<void> {
+  const a = await api();
+  await until(`lint of ${doc.uri.fsPath} v${doc.version}`, () => a.lintedVersion(doc.uri) === doc.version, ms);
+}
+
+export async function api(): Promise<Api> {
+  const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
+  if (!ext) { throw new Error(`extension ${EXTENSION_ID} is not loaded`); }
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+export function wsRoot(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  if (!f) { throw new Error('no workspace folder'); }
+  return f.uri;
+}
+
+export function wsFile(...segments: string[]): vscode.Uri { return vscode.Uri.joinPath(wsRoot(), ...segments); }
+export function classUri(name: string): vscode.Uri { return wsFile('force-app', 'main', 'default', 'classes', name); }
+export function fsPath(uri: vscode.Uri): string { return path.normalize(uri.fsPath); }
+
+/** API Guard's diagnostics of a file. */
+export function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter(d => d.source === 'API Guard');
+}
+export function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+export function withRule(uri: vscode.Uri, rule: string): vscode.Diagnostic[] { return ours(uri).filter(d => codeOf(d) === rule); }
+
+/** Polls until `fn` returns something other than undefined/false, or throws with `what` after `ms`. */
+export async function until<T>(what: string, fn: () => T | undefined | false, ms = 15000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) { return v; }
+    if (Date.now() > end) { throw new Error(`timed out waiting for ${what}`); }
+    await sleep(40);
+  }
+}
+export function sleep(ms: number): Promise<void> { return new Promise(r => setTimeout(r, ms)); }
+
+export async function open(uri: vscode.Uri): Promise<vscode.TextEditor> {
+  return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+}
+
+/** 0-based position of the first occurrence of `needle` in the document. */
+export function positionOf(doc: vscode.TextDocument, needle: string): vscode.Position {
+  const i = doc.getText().indexOf(needle);
+  if (i < 0) { throw new Error(`"${needle}" not in ${doc.uri.fsPath}`); }
+  return doc.positionAt(i);
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('apiguard').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+export async function closeAll(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
