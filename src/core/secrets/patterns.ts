@@ -157,12 +157,13 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     description: 'AWS secret access key',
     keywords: ['akia', 'asia', 'aws_secret', 'secret_access_key', 'secretaccesskey', 'aws-secret'],
     window: 400,
-    regex: /(?<![A-Za-z0-9/+=_.-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/,
+    regex: /(?<![A-Za-z0-9/+_.-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/,
     minEntropy: 4.0,
     validate: (s, ctx) => hasMix(s) && near(ctx, /(?:AKIA|ASIA)[A-Z2-7]{16}|aws_?secret|secret_?access_?key/i, 400),
     truePositives: [
       `[default]\naws_access_key_id = AKIA${fake('akia2', 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}\naws_secret_access_key = ${fake('awssecret', 40, BASE64)}\n`,
       `AWS_SECRET_ACCESS_KEY: "${fake('awssecret2', 40, BASE64)}"`,
+      `aws.accessKeyId=AKIA${fake('akia3', 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}\naws.secretAccessKey=${fake('awssecret3', 40, BASE64)}`,
     ],
     falsePositives: [
       'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',

@@ -2,7 +2,10 @@ import { defineRule } from '../../core/rule';
 import { apexMessages, checkApex } from './apex';
 import { checkText, textMessages } from './text';
 
-/** Dispatches by file kind: Apex through the Apex model (apex.ts), every other text file through text.ts. */
+/**
+ * Dispatches by file kind: Apex through the Apex model (apex.ts), every other text file, and Apex
+ * files too large to parse, through text.ts (the patterns of `core/secrets` over the raw text).
+ */
 export default defineRule({
   meta: {
     id: 'hardcoded-secret',
