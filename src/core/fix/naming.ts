@@ -27,7 +27,9 @@ export function toDeveloperName(text: string, max = MAX_DEVELOPER_NAME): string 
   return isValidDeveloperName(s) ? s : undefined;
 }
 
-function cap(label: string): string { return label ? label[0].toUpperCase() + label.slice(1).toLowerCase() : label; }
+function cap(label: string): string {
+  return label.split(/[^A-Za-z0-9]+/).filter(Boolean).map(w => w[0].toUpperCase() + w.slice(1).toLowerCase()).join('_');
+}
 function sub(label: string): string { return /^[a-z]{1,3}$/i.test(label) ? label.toUpperCase() : cap(label); }
 
 /** The default Named Credential name for an origin (`https://api.stripe.com` → `Stripe_API`). */

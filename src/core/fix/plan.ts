@@ -210,9 +210,12 @@ function commonBasePath(callouts: Callout[], candidate?: string): string {
   if (!first?.resolvedRest) { return ''; }
   const segs = first.resolvedRest.split(/[?#]/)[0].split('/');
   // segs[0] is '' (the rest starts with '/'); the last segment is never a directory.
+  // A base path is used when several call sites share it, or when a literal ends exactly there
+  // (a BASE_URL constant): the developer already treats it as the API's base.
+  const sites = new Set(callouts.map(c => `${c.doc.path}:${c.call?.startIndex ?? c.finding.range.start.line}`)).size;
   for (let k = segs.length - 1; k >= 2; k--) {
     const bp = segs.slice(0, k).join('/');
-    if (!bp.includes('{') && ok(bp)) { return bp; }
+    if (!bp.includes('{') && ok(bp) && (sites > 1 || callouts.some(c => c.literalRest === bp))) { return bp; }
   }
   return '';
 }
