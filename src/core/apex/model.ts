@@ -123,8 +123,9 @@ export type ResolvedPart =
   | { kind: 'literal'; value: string; range: Range; path?: string;
       /** The innermost variable/constant whose declaration or assignment held this literal, and where. */
       declaredAs?: string; declRange?: Range;
-      /** Set for `EncodingUtil.base64Encode(Blob.valueOf(<literal>))`: value is the base64, source the literal before encoding. */
-      encoding?: 'base64'; source?: string }
+      /** Set for `EncodingUtil.base64Encode(Blob.valueOf(<literal>))`: value is the base64, source the literal before
+       *  encoding, inner the literal parts it was built from (with their own ranges and declarations). */
+      encoding?: 'base64'; source?: string; inner?: ResolvedPart[] }
   | { kind: 'dynamic'; text: string; range: Range; sessionId?: boolean };
 
 export interface Resolved {
@@ -717,7 +718,7 @@ class ApexModel implements ApexFile {
         const inner = this.res(args[0], env, depth + 1, visiting, via);
         if (inner.every(p => p.kind === 'literal')) {
           const src = joinText(inner);
-          return [{ kind: 'literal', value: base64(src), range: rangeOfNode(n), encoding: 'base64', source: src }];
+          return [{ kind: 'literal', value: base64(src), range: rangeOfNode(n), encoding: 'base64', source: src, inner }];
         }
         return [{ kind: 'dynamic', text: shortText(n), range: rangeOfNode(n), ...(inner.some(p => p.kind === 'dynamic' && p.sessionId) ? { sessionId: true } : {}) }];
       }

@@ -3,6 +3,9 @@ import { rangeContains } from '../../core/position';
 import { redact } from '../../core/redact';
 import { defineRule } from '../../core/rule';
 import type { RelatedInformation } from '../../core/types';
+import type { ResolvedPart } from '../../core/apex/model';
+
+type LiteralPart = Extract<ResolvedPart, { kind: 'literal' }>;
 
 /**
  * `setHeader('Authorization' | 'Proxy-Authorization' | 'X-API-Key' | 'api-key' | 'x-auth-token' |
@@ -28,7 +31,11 @@ export default defineRule({
       if (use.kind !== 'hardcoded') { continue; }
       const callRange = use.sink.call.range;
       const related: RelatedInformation[] = [];
-      for (const p of use.secretParts) {
+      // Where the credential is written: the literals themselves, or those a base64 value was encoded from.
+      const locations = use.secretParts.flatMap(p => (p.encoding === 'base64' && p.inner
+        ? p.inner.filter((x): x is LiteralPart => x.kind === 'literal' && x.value.trim().length > 1)
+        : [p]));
+      for (const p of locations) {
         if (!rangeContains(callRange, p.range)) {
           related.push({ path: ctx.file.path, range: p.range,
             message: p.declaredAs ? `The credential is written here, in '${p.declaredAs}'.` : 'The credential is written here.' });
@@ -43,7 +50,7 @@ export default defineRule({
           header: use.sink.header, scheme: use.scheme, receiver: use.sink.receiver,
           ...(use.origin ? { origin: use.origin } : {}),
           ...(use.namedCredential ? { namedCredential: use.namedCredential } : {}),
-          ...(use.secretParts[0]?.declaredAs ? { constantName: use.secretParts[0].declaredAs } : {}),
+          ...(locations[0]?.declaredAs ? { constantName: locations[0].declaredAs } : {}),
         },
       });
     }
