@@ -4,8 +4,10 @@ import { checkText, textMessages } from './text';
 import { checkXml, xmlMessages } from './xml';
 
 /**
- * Dispatches by file kind: Apex (apex.ts), metadata XML values such as credential-named custom
- * metadata fields (xml.ts, plus the generic text heuristics), other text formats (text.ts).
+ * Dispatches by file kind: Apex (apex.ts; Apex files too large to parse get the text heuristics of
+ * text.ts), metadata XML values such as credential-named custom metadata fields (xml.ts, plus the
+ * generic element/attribute heuristics of text.ts), other text formats (text.ts).
+ * Both halves may look at the same XML value; the engine drops identical rule+range duplicates.
  */
 export default defineRule({
   meta: {
@@ -17,7 +19,10 @@ export default defineRule({
     messages: { ...apexMessages, ...textMessages, ...xmlMessages },
   },
   check(ctx) {
-    if (ctx.file.kind === 'apex') { if (ctx.file.apex()) { checkApex(ctx); } return; }
+    if (ctx.file.kind === 'apex') {
+      if (ctx.file.apex()) { checkApex(ctx); } else { checkText(ctx); }
+      return;
+    }
     if (ctx.file.kind === 'xml') { checkXml(ctx); }
     checkText(ctx);
   },

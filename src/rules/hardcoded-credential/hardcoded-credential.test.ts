@@ -1,0 +1,249 @@
+import * as assert from 'assert';
+import { Engine } from '../../core/engine';
+import type { Finding } from '../../core/types';
+import { fakeToken, ALNUM, BASE64, HEX } from '../../core/secrets/entropy';
+import rule from './index';
+
+const engine = new Engine([rule]);
+
+function findings(path: string, src: string): Finding[] {
+  const r = engine.lint(path, src);
+  assert.deepStrictEqual(r.notes.filter(n => n.code === 'internal-error'), []);
+  return r.findings.filter(f => f.ruleId === 'hardcoded-credential');
+}
+/** Each finding as `line:exact text of its range` (1-based line). */
+function found(path: string, src: string): string[] {
+  const lines = src.split(/\r?\n/);
+  return findings(path, src).map(f => `${f.range.start.line + 1}:${lines[f.range.start.line].slice(f.range.start.character, f.range.end.character)}`);
+}
+
+describe('hardcoded-credential (text files)', () => {
+  it('.env: credential-named variables with values; not empty, placeholders, URLs, flags or ids', () => {
+    const src = `# Salesforce integration user (UAT)
+SF_LOGIN_URL=https://test.salesforce.com
+SF_USERNAME=integration@acme.com.uat
+SF_PASSWORD=Winter2025!uat
+SF_SECURITY_TOKEN="Hq3b9TzL0pWc7rXe2Kd"   # reset monthly
+SF_CLIENT_ID=3MVG9${fakeToken('cid', 60, ALNUM)}
+SF_CLIENT_SECRET=
+export ERP_API_KEY='${fakeToken('erp', 32, HEX)}'
+TOKEN_URL=https://login.salesforce.com/services/oauth2/token
+PASSWORD_RESET_DAYS=90
+USE_TOKEN_AUTH=true
+SENTRY_AUTH_TOKEN=\${SENTRY_AUTH_TOKEN}
+`;
+    assert.deepStrictEqual(found('/p/.env', src), [
+      '4:Winter2025!uat',
+      '5:Hq3b9TzL0pWc7rXe2Kd',
+      `8:${fakeToken('erp', 32, HEX)}`,
+    ]);
+    const f = findings('/p/.env', src)[0];
+    assert.strictEqual(f.message, "'SF_PASSWORD' holds a value 'Wint…' (14 chars) in an environment file: keep this file out of version control (.gitignore and .forceignore) and commit only an example with placeholders.");
+    assert.deepStrictEqual(f.hints, { name: 'SF_PASSWORD' });
+  });
+
+  it('a real-looking .env.example stays quiet', () => {
+    const src = `# Copy this file to .env and fill in the values. Do not commit .env.
+SF_LOGIN_URL=https://login.salesforce.com
+SF_USERNAME=you@example.com
+SF_PASSWORD=
+SF_SECURITY_TOKEN=<security token from Settings > Reset My Security Token>
+SF_CLIENT_SECRET=your-consumer-secret
+STRIPE_SECRET_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx
+SLACK_BOT_TOKEN=xoxb-your-bot-token
+JWT_PRIVATE_KEY_PATH=./config/server.key
+DB_PASSWORD=changeme
+API_TOKEN=****
+AUTH_SECRET="\${AUTH_SECRET}"
+`;
+    assert.deepStrictEqual(found('/p/.env.example', src), []);
+  });
+
+  it('JSON at any depth, value range without quotes; project files and lockfiles stay quiet', () => {
+    const config = `{
+  "integrations": {
+    "erp": {
+      "baseUrl": "https://erp.acme.com/api",
+      "username": "svc_salesforce",
+      "password": "Erp#Sync2024",
+      "tokenUrl": "https://erp.acme.com/oauth/token",
+      "tokenType": "Bearer",
+      "credentials": { "client_id": "sf-connector", "client_secret": "${fakeToken('cs', 40, ALNUM)}" }
+    },
+    "maps": { "apiKey": "", "passwordField": "pwd", "isSecret": "true" }
+  }
+}
+`;
+    assert.deepStrictEqual(found('/p/config/integrations.json', config), ['6:Erp#Sync2024', `9:${fakeToken('cs', 40, ALNUM)}`]);
+    const sfdx = `{
+  "packageDirectories": [{ "path": "force-app", "default": true }],
+  "name": "acme-crm",
+  "namespace": "",
+  "sfdcLoginUrl": "https://login.salesforce.com",
+  "sourceApiVersion": "62.0",
+  "plugins": { "authProvider": "JWT", "tokenEndpoint": "https://login.salesforce.com/services/oauth2/token" }
+}
+`;
+    assert.deepStrictEqual(found('/p/sfdx-project.json', sfdx), []);
+    const pkg = JSON.stringify({
+      name: 'acme-crm', scripts: { 'token:refresh': 'node scripts/refresh-token.mjs', prettier: 'prettier --write "**/*.{cls,js,json,xml}"' },
+      devDependencies: { '@salesforce/sfdx-lwc-jest': '^5.1.0', 'secret-scanner': '1.0.0' },
+    }, null, 2);
+    assert.deepStrictEqual(found('/p/package.json', pkg), []);
+    const lock = JSON.stringify({
+      name: 'acme-crm', lockfileVersion: 3,
+      packages: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`node_modules/token-${i}`, {
+        version: `1.0.${i}`, resolved: `https://registry.npmjs.org/token-${i}/-/token-${i}-1.0.${i}.tgz`,
+        integrity: `sha512-${fakeToken('li' + i, 86, BASE64)}==`,
+      }])),
+    }, null, 2);
+    assert.deepStrictEqual(found('/p/package-lock.json', lock), []);
+  });
+
+  it('YAML: a pasted password is reported; ${{ secrets.X }}, block scalars and policies are not', () => {
+    const workflow = `name: Deploy
+on:
+  push:
+    branches: [main]
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    env:
+      SF_USERNAME: ci@acme.com
+      SF_PASSWORD: \${{ secrets.SF_PASSWORD }}
+      SFDX_AUTH_URL: \${{ secrets.SFDX_AUTH_URL }}
+    steps:
+      - uses: actions/checkout@v4
+      - name: Deploy
+        run: sf project deploy start --target-org ci
+`;
+    assert.deepStrictEqual(found('/p/.github/workflows/deploy.yml', workflow), []);
+    const pasted = workflow.replace('${{ secrets.SF_PASSWORD }}', "'Summer2025!ci'");
+    assert.deepStrictEqual(found('/p/.github/workflows/deploy.yml', pasted), ['10:Summer2025!ci']);
+    const app = `datasource:
+  url: jdbc:postgresql://db.acme.internal:5432/crm
+  username: crm
+  password: s3cr3t-Pa55   # TODO move to vault
+passwordPolicy:
+  minLength: 12
+salesforce:
+  - name: prod
+    "client_secret": "${fakeToken('yaml', 30, ALNUM)}"
+  privateKey: |
+    -----BEGIN PRIVATE KEY-----
+  token_type: bearer
+`;
+    assert.deepStrictEqual(found('/p/config/application.yaml', app), ['4:s3cr3t-Pa55', `9:${fakeToken('yaml', 30, ALNUM)}`]);
+  });
+
+  it('properties / ini: key=value and key: value', () => {
+    const src = `# Integration settings
+spring.datasource.url=jdbc:mysql://localhost/crm
+spring.datasource.password=Db$ecret2024
+sftp.password: ${'${SFTP_PASSWORD}'}
+mail.smtp.auth=true
+erp.api_key = ${fakeToken('props', 24, ALNUM)}
+`;
+    assert.deepStrictEqual(found('/p/config/app.properties', src), ['3:Db$ecret2024', `6:${fakeToken('props', 24, ALNUM)}`]);
+  });
+
+  it('LWC / Node JavaScript: declarations, object properties, header objects and header calls', () => {
+    const key = fakeToken('lwc', 32, HEX);
+    const src = `import { LightningElement } from 'lwc';
+
+const apiKey = '${key}';
+const API_BASE = 'https://api.weather.example/v2';
+const labels = { password: 'Password', token: 'Token' };
+
+export default class WeatherCard extends LightningElement {
+    tokenType = 'Bearer';
+    password = '';
+    async connectedCallback() {
+        const response = await fetch(API_BASE + '/current', {
+            headers: { 'X-API-Key': '${key}', Accept: 'application/json', Authorization: 'Bearer ' + this.token }
+        });
+        const h = new Headers();
+        h.set('Authorization', 'Basic c3ZjOkwwbmdQYXNzIQ==');
+        this.client = createClient({ clientSecret: process.env.CLIENT_SECRET, passphrase: \`\${this.pass}\` });
+        const mode = this.secret ? this.secret : 'anonymous';
+    }
+}
+`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/lwc/weatherCard/weatherCard.js', src), [
+      `3:${key}`,
+      `12:${key}`,
+      '15:Basic c3ZjOkwwbmdQYXNzIQ==',
+    ]);
+    const f = findings('/p/force-app/main/default/lwc/weatherCard/weatherCard.js', src)[0];
+    assert.match(f.message, /^'apiKey' is set to a hardcoded value '[0-9a-f]{4}…' \(32 chars\): rotate it/);
+  });
+
+  it('generic XML elements and attributes; metadata types owned by metadata-secret are skipped', () => {
+    const cfg = `<?xml version="1.0" encoding="UTF-8"?>
+<configuration>
+  <sftp host="files.acme.com" user="sfexport" password="Xfer!2024"/>
+  <erp>
+    <tokenUrl>https://erp.acme.com/token</tokenUrl>
+    <clientSecret>  ${fakeToken('xml', 36, ALNUM)}  </clientSecret>
+    <password><![CDATA[P<ss&word9]]></password>
+    <apiKey xsi:nil="true"/>
+  </erp>
+  <appSettings><add key="ApiKey" value="${fakeToken('netcfg', 24, ALNUM)}"/></appSettings>
+</configuration>
+`;
+    assert.deepStrictEqual(found('/p/config/integration.xml', cfg), [
+      '3:Xfer!2024',
+      `6:${fakeToken('xml', 36, ALNUM)}`,
+      '7:P<ss&word9',
+      `10:${fakeToken('netcfg', 24, ALNUM)}`,
+    ]);
+    const legacyNc = `<?xml version="1.0" encoding="UTF-8"?>
+<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">
+    <endpoint>https://erp.acme.com</endpoint>
+    <label>ERP</label>
+    <password>Erp#Sync2024</password>
+    <principalType>NamedUser</principalType>
+    <protocol>Password</protocol>
+    <username>svc_salesforce</username>
+</NamedCredential>
+`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/namedCredentials/ERP.namedCredential-meta.xml', legacyNc), []);
+    const security = `<?xml version="1.0" encoding="UTF-8"?>
+<SecuritySettings xmlns="http://soap.sforce.com/2006/04/metadata">
+    <passwordPolicies>
+        <complexity>AlphaNumeric</complexity>
+        <expiration>ThreeMonths</expiration>
+        <minimumPasswordLength>8</minimumPasswordLength>
+        <obscureSecretAnswer>false</obscureSecretAnswer>
+        <passwordAssistanceMessage>Contact the help desk to reset your password</passwordAssistanceMessage>
+        <questionRestriction>DoesNotContainPassword</questionRestriction>
+    </passwordPolicies>
+</SecuritySettings>
+`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/settings/Security.settings-meta.xml', security), []);
+    const cmp = `<aura:component>
+    <aura:attribute name="apiKey" type="String" default="${fakeToken('aura', 24, ALNUM)}"/>
+    <aura:attribute name="passwordLabel" type="String" default="Password"/>
+    <lightning:input type="password" label="Password" name="password" value="{!v.password}"/>
+</aura:component>
+`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/aura/Weather/Weather.cmp', cmp), [`2:${fakeToken('aura', 24, ALNUM)}`]);
+  });
+
+  it('an Apex file too large to parse still gets the name heuristic', () => {
+    const body = `    public static String f${'x'}(String s) { return s + '${fakeToken('pad', 40, HEX)}'; }\n`;
+    const src = `public class Generated {\n    private static final String PASSWORD = 'Gen3rated!Pass';\n${body.repeat(Math.ceil(2.1 * 1024 * 1024 / body.length))}}\n`;
+    const t0 = Date.now();
+    assert.deepStrictEqual(found('/p/force-app/main/default/classes/Generated.cls', src), ['2:Gen3rated!Pass']);
+    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+  });
+
+  it('a 5 MB one-line JSON file is handled quickly', function () {
+    this.timeout(20000);
+    const item = `{"id":"a0B5g00000${fakeToken('i', 8, ALNUM)}","name":"Item","token_count":3,"data":"${fakeToken('d', 200, BASE64)}"},`;
+    const src = '[' + item.repeat(Math.ceil(5 * 1024 * 1024 / item.length)) + '{}]';
+    const t0 = Date.now();
+    assert.deepStrictEqual(found('/p/data/export.json', src), []);
+    assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0} ms`);
+  });
+});
