@@ -1,5 +1,204 @@
+import type { Node } from 'web-tree-sitter';
+import type { ApexFile, Resolved, ResolvedPart } from '../../core/apex/model';
+import { redact } from '../../core/redact';
 import type { RuleContext } from '../../core/rule';
+import { isCredentialName, isPlaceholder, matchSecrets } from '../../core/secrets';
+import type { Range, RelatedInformation } from '../../core/types';
 
 /** Apex side: credential-named variables, fields, map keys, URL-encoded and JSON bodies. */
-export const apexMessages: Record<string, string> = {};
-export function checkApex(_ctx: RuleContext): void { /* written by the Apex front-end work */ }
+export const apexMessages: Record<string, string> = {
+  apexCredential: 'The credential \'{{name}}\' is hardcoded ({{secret}}): remove it, rotate it, and read it from a Named Credential or protected custom metadata instead.',
+  apexCredentialInBody: 'The credential \'{{name}}\' is hardcoded in a request body ({{secret}}): remove it, rotate it, and let a Named Credential supply it (e.g. {!$Credential.Password}).',
+};
+
+/** Headers the authorization-header rules own; other credential-named headers are reported here. */
+const AUTH_HEADERS = /^(proxy-)?authorization$|^x-api-key$|^api-key$|^x-auth-token$|^ocp-apim-subscription-key$/i;
+/** Platform methods taking a password literally: qualified name → argument indexes. */
+const PASSWORD_ARGS: Record<string, number[]> = {
+  'system.setpassword': [1],
+  'site.login': [1],
+  'site.changepassword': [0, 1, 2],
+  'site.createexternaluser': [2],
+  'site.createportaluser': [2],
+  'site.validatepassword': [1, 2],
+};
+/** Declared types that can hold a credential string. */
+const STRINGISH = /^(string|blob|object)$/i;
+
+interface Hit { name: string; value: string; range: Range; body: boolean; via?: Range[] }
+
+/**
+ * A non-empty literal assigned or passed under a credential-like name: declarations, assignments,
+ * map keys (`put`, map initializers, `JSON.serialize` of them), setters and `Site`/`System` password
+ * arguments, credential-named headers, and `key=value` / `"key":"value"` pairs inside literal bodies.
+ */
+export function checkApex(ctx: RuleContext): void {
+  const apex = ctx.file.apex();
+  if (!apex) { return; }
+  const hits = new Map<string, Hit>();
+  const add = (h: Hit | undefined) => {
+    if (!h) { return; }
+    const k = `${key(h.range)}`;
+    if (!hits.has(k)) { hits.set(k, h); }
+  };
+
+  // Declarations: String PASSWORD = '…'; private String clientSecret = 'a' + 'b';
+  for (const v of apex.variables) {
+    if (!v.init || v.kind === 'param' || (v.typeText && !STRINGISH.test(v.typeText)) || !isCredentialName(v.name)) { continue; }
+    add(named(apex, v.name, v.init));
+  }
+  // Assignments: password = '…'; this.token = '…'; cfg.Password__c = '…'; stub.password = '…'.
+  for (const a of apex.assignments) {
+    if (a.op !== '=') { continue; }
+    const name = a.targetText.split('.').pop() ?? '';
+    if (!isCredentialName(name)) { continue; }
+    const decl = a.isSimple ? apex.declarationOf(a.node.childForFieldName('left')!) : undefined;
+    if (decl?.typeText && !STRINGISH.test(decl.typeText)) { continue; }
+    add(named(apex, name, a.value));
+  }
+  // Map initializers: new Map<String, String>{ 'password' => '…' }.
+  for (const s of apex.strings) {
+    const p = s.node.parent;
+    if (p?.type !== 'map_key_initializer' || p.namedChildren[0]?.id !== s.node.id) { continue; }
+    const valueNode = p.namedChildren[1];
+    if (valueNode && isCredentialName(s.value)) { add(named(apex, s.value, valueNode)); }
+  }
+  for (const call of apex.calls) {
+    const q = call.qualifiedLower.replace(/^system\.(?=\w+\.)/, '');
+    // m.put('client_secret', '…'), params.put('password', PASSWORD)
+    if (call.nameLower === 'put' && call.args.length === 2) {
+      const k = apex.resolve(call.args[0]);
+      if (k.isLiteral && isCredentialName(k.text)) { add(named(apex, k.text, call.args[1])); }
+      continue;
+    }
+    // req.setHeader('client_secret', '…') for headers the authorization-header rules do not own.
+    if (call.nameLower === 'setheader' && call.args.length === 2) {
+      const h = apex.resolve(call.args[0]);
+      if (h.isLiteral && !AUTH_HEADERS.test(h.text.trim()) && isCredentialName(h.text.trim())) { add(named(apex, h.text.trim(), call.args[1])); }
+    }
+    // System.setPassword(userId, '…'), Site.login(username, '…', startUrl)
+    const idx = PASSWORD_ARGS[q];
+    if (idx) {
+      for (const i of idx) { if (call.args[i]) { add(named(apex, 'password', call.args[i])); } }
+      continue;
+    }
+    // conn.setPassword('…'), creds.setClientSecret('…')
+    if (call.args.length === 1 && /^set./i.test(call.name) && call.nameLower !== 'setheader' && isCredentialName(call.name.slice(3))) {
+      add(named(apex, call.name.slice(3), call.args[0]));
+    }
+  }
+  // key=value and "key":"value" pairs inside literals and values built from literals.
+  for (const expr of bodyValues(apex)) {
+    for (const h of bodyPairs(apex, expr)) { add(h); }
+  }
+
+  for (const h of hits.values()) {
+    const related: RelatedInformation[] | undefined = h.via?.length ? h.via.map(range => ({ path: ctx.file.path, range, message: 'The value is set here.' })) : undefined;
+    ctx.report({ messageId: h.body ? 'apexCredentialInBody' : 'apexCredential', data: { name: h.name, secret: redact(h.value) },
+      range: h.range, ...(related ? { related } : {}) });
+  }
+}
+
+/** The literal a credential-named slot receives, if it is a real-looking credential. */
+function named(apex: ApexFile, name: string, valueNode: Node): Hit | undefined {
+  const r = apex.resolve(valueNode);
+  if (!r.isLiteral) { return undefined; }
+  const value = r.text;
+  if (!isCredentialValue(value)) { return undefined; }
+  const range = r.parts.length === 1 ? r.parts[0].range : apex.nodeRange(valueNode);
+  const here = apex.nodeRange(valueNode);
+  const via = key(range) !== key(here) && !contains(range, here) ? [here] : undefined;
+  return { name, value, range, body: false, via };
+}
+
+/**
+ * Whether a literal under a credential name is a credential: not a placeholder or merge field, not
+ * a name (`'password'`, `'Password__c'`, `'Authorization'`), URL or sentence, and not a known secret
+ * format (hardcoded-secret reports those).
+ */
+function isCredentialValue(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 4 || isPlaceholder(v)) { return false; }
+  if (/\s/.test(v)) { return false; }
+  if (/^(https?:|callout:|\/)/i.test(v) || /__(c|mdt|r|e|x)$/i.test(v)) { return false; }
+  if (/^(true|false|null)$/i.test(v)) { return false; }
+  if (isCredentialName(v)) { return false; }
+  return matchSecrets(v).length === 0;
+}
+
+/** Literals and concatenations that may be a URL-encoded or JSON body. */
+function bodyValues(apex: ApexFile): Node[] {
+  const out: Node[] = [];
+  const seen = new Set<number>();
+  for (const s of apex.strings) {
+    if (!/[=:]/.test(s.value)) { continue; }
+    let top: Node = s.node;
+    for (let p = s.node.parent, i = 0; p && i < 64; p = p.parent, i++) {
+      if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+') { top = p; }
+      else if (p.type !== 'parenthesized_expression') { break; }
+    }
+    if (!seen.has(top.id)) { seen.add(top.id); out.push(top); }
+  }
+  for (const c of apex.calls) {
+    if (c.nameLower !== 'setbody' || !c.args[0]) { continue; }
+    const a = c.args[0];
+    if ((a.type === 'identifier' || a.type === 'field_access') && !seen.has(a.id)) { seen.add(a.id); out.push(a); }
+  }
+  return out;
+}
+
+interface Span { part: ResolvedPart; start: number; end: number }
+
+/** `password=…` in form bodies and `"apiKey":"…"` in JSON text, with literal values only. */
+function bodyPairs(apex: ApexFile, expr: Node): Hit[] {
+  const r: Resolved = apex.resolve(expr);
+  if (!r.parts.some(p => p.kind === 'literal')) { return []; }
+  let text = '';
+  const spans: Span[] = [];
+  for (const part of r.parts) {
+    // A dynamic part becomes a marker no pair value can contain.
+    const v = part.kind === 'literal' ? part.value : '\uE000';
+    spans.push({ part, start: text.length, end: text.length + v.length });
+    text += v;
+  }
+  if (text.length > 20000 || /^\s*(https?|callout):/i.test(text) || /:\/\//.test(text.split(/[?&]/)[0] ?? '')) { return []; }
+  const out: Hit[] = [];
+  const consider = (name: string, value: string, start: number, end: number) => {
+    if (!isCredentialName(name) || value.includes('\uE000')) { return; }
+    let decoded = value;
+    try { decoded = decodeURIComponent(value.replace(/\+/g, ' ')); } catch { /* keep raw */ }
+    if (!isCredentialValue(decoded)) { return; }
+    const inside = spans.filter(sp => sp.part.kind === 'literal' && sp.start < end && start < sp.end);
+    if (inside.length === 0) { return; }
+    const range = inside[0].part.range;
+    const here = apex.nodeRange(expr);
+    out.push({ name, value: decoded, range, body: true, via: contains(range, here) || contains(here, range) ? undefined : [here] });
+  };
+  // URL-encoded: grant_type=password&username=…&password=…
+  if (/^[\w.[\]-]+=/.test(text.trimStart()) || /&[\w.[\]-]+=/.test(text)) {
+    const re = /(?:^|&)([\w.[\]-]{1,60})=([^&\s\uE000]*)(?=&|$|\s)/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) {
+      const start = m.index + m[0].length - m[2].length;
+      consider(m[1], m[2], start, start + m[2].length);
+      if (m[0].length === 0) { re.lastIndex++; }
+    }
+  }
+  // JSON: {"apiKey":"…"} (also with escaped quotes inside the value).
+  if (text.includes('"')) {
+    const re = /"([\w.-]{1,60})"\s*:\s*"((?:[^"\\\uE000]|\\.){0,500})"/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) {
+      const start = m.index + m[0].length - 1 - m[2].length;
+      consider(m[1], m[2], start, start + m[2].length);
+    }
+  }
+  return out;
+}
+
+function key(r: Range): string { return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`; }
+
+function contains(outer: Range, inner: Range): boolean {
+  const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return le(outer.start, inner.start) && le(inner.end, outer.end);
+}

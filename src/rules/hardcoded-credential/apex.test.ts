@@ -1,0 +1,178 @@
+import * as assert from 'assert';
+import { Engine, type LintOptions } from '../../core/engine';
+import { initApexParser, setReadyParser } from '../../core/apex/parser';
+import { locateApexAssets } from '../../node/assets';
+import { fakeToken, ALNUM } from '../../core/secrets/entropy';
+import type { Finding } from '../../core/types';
+import rule from './index';
+
+const STRIPE = `sk_live_${fakeToken('hc-stripe', 24, ALNUM)}`;
+
+function lint(engine: Engine, src: string, opts: LintOptions = {}): Finding[] {
+  return engine.lint('/p/force-app/main/default/classes/Sample.cls', src, opts).findings.filter(f => f.ruleId === 'hardcoded-credential');
+}
+
+/** Each finding as `line:source text of its range` (1-based line), in order. */
+function found(engine: Engine, src: string, opts: LintOptions = {}): string[] {
+  const lines = src.split('\n');
+  return lint(engine, src, opts).map(f => {
+    const { start, end } = f.range;
+    const text = start.line === end.line ? lines[start.line].slice(start.character, end.character) : lines[start.line].slice(start.character) + '…';
+    return `${start.line + 1}:${text}`;
+  });
+}
+
+const cases: Array<{ name: string; src: string; expect: string[] }> = [
+  {
+    name: 'username-password OAuth flow: constants, a URL-encoded body built by concatenation and a map body',
+    src: `public with sharing class ErpTokenService {
+    private static final String TOKEN_URL = 'https://login.erp-cloud.com/oauth2/token';
+    private static final String CLIENT_ID = 'erp-sync-integration';
+    private static final String CLIENT_SECRET = 'dG9wLXNlY3JldC1lcnA5OA';
+    private static final String USERNAME = 'integration@acme.com';
+    private static final String PASSWORD = 'Spring2024!Sync';
+    private static final String GRANT_TYPE = 'password';
+    private static final String TOKEN_TYPE = 'Bearer';
+    private static final String PASSWORD_FIELD = 'Password__c';
+
+    public static String fetchToken() {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(TOKEN_URL);
+        req.setMethod('POST');
+        req.setHeader('Content-Type', 'application/x-www-form-urlencoded');
+        req.setBody('grant_type=' + GRANT_TYPE + '&client_id=' + CLIENT_ID + '&client_secret=' + CLIENT_SECRET
+            + '&username=' + USERNAME + '&password=' + PASSWORD);
+        HttpResponse res = new Http().send(req);
+        Map<String, Object> parsed = (Map<String, Object>) JSON.deserializeUntyped(res.getBody());
+        return (String) parsed.get('access_token');
+    }
+
+    public static String fetchTokenJson() {
+        Map<String, String> body = new Map<String, String>();
+        body.put('grant_type', 'client_credentials');
+        body.put('client_id', CLIENT_ID);
+        body.put('client_secret', 'c2VjcmV0LWZvci1qc29uLWZsb3c');
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(TOKEN_URL);
+        req.setBody(JSON.serialize(body));
+        return new Http().send(req).getBody();
+    }
+}`,
+    expect: ["4:'dG9wLXNlY3JldC1lcnA5OA'", "6:'Spring2024!Sync'", "27:'c2VjcmV0LWZvci1qc29uLWZsb3c'"],
+  },
+  {
+    name: 'literal bodies: form-encoded, JSON with an apiKey, a map initializer, a credential-named header and setters',
+    src: `public class ShippingClient {
+    public HttpResponse legacyLogin() {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://legacy.shipco.com/session');
+        req.setBody('grant_type=password&username=shipper%40acme.com&password=Tr0ub4dor%263');
+        return new Http().send(req);
+    }
+
+    public HttpResponse quote(String zip) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://api.shipco.com/v2/quotes');
+        req.setBody('{"apiKey":"4f9c2e71b8d34a6e","zip":"' + zip + '","service":"ground"}');
+        req.setHeader('X-Client-Secret', 'b7e1c9d2f0a84e3b');
+        return new Http().send(req);
+    }
+
+    public String track(String trackingNumber) {
+        String payload = JSON.serialize(new Map<String, Object>{
+            'tracking' => trackingNumber,
+            'api_key' => 'e3b0c44298fc1c14'
+        });
+        ShipcoAuth auth = new ShipcoAuth();
+        auth.setApiKey('9a8b7c6d5e4f3a2b');
+        auth.setTimeout(30000);
+        System.setPassword(UserInfo.getUserId(), 'Welcome2Shipco!');
+        return payload;
+    }
+}`,
+    expect: ["5:'grant_type=password&username=shipper%40acme.com&password=Tr0ub4dor%263'", `12:'{"apiKey":"4f9c2e71b8d34a6e","zip":"'`, "13:'b7e1c9d2f0a84e3b'", "20:'e3b0c44298fc1c14'", "23:'9a8b7c6d5e4f3a2b'", "25:'Welcome2Shipco!'"],
+  },
+  {
+    name: 'placeholders, merge fields, names of things and runtime values are not credentials',
+    src: `public with sharing class CredentialAwareClient {
+    private static final String PASSWORD_PARAM = 'password';
+    private static final String TOKEN_ENDPOINT = 'https://login.salesforce.com/services/oauth2/token';
+    private static final String API_KEY = 'YOUR_API_KEY';
+    private static final String SECRET = '';
+    private static final String AUTH_SCHEME = 'Bearer';
+    private String tokenType = 'Bearer';
+    private Boolean isSecret = true;
+    private Integer tokenCount = 0;
+    private String passwordField = 'Password__c';
+    private String apiToken;
+
+    public CredentialAwareClient() {
+        apiToken = Partner_Settings__c.getOrgDefaults().Api_Token__c;
+    }
+
+    public HttpResponse send(String username, String password) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:Partner_API/login');
+        req.setHeader('Authorization', '{!$Credential.AuthorizationHeaderValue}');
+        req.setBody('grant_type=password&username=' + EncodingUtil.urlEncode(username, 'UTF-8') + '&password=' + EncodingUtil.urlEncode(password, 'UTF-8'));
+        Map<String, String> form = new Map<String, String>{ 'password' => '{!$Credential.Password}', 'username' => '{!$Credential.Username}' };
+        form.put('client_secret', '<client secret>');
+        form.put('token', apiToken);
+        String json = '{"password":"' + password + '","token":"****"}';
+        String help = 'Enter your password: it must contain 8 characters';
+        return new Http().send(req);
+    }
+}`,
+    expect: [],
+  },
+];
+
+describe('hardcoded-credential (Apex)', () => {
+  let engine: Engine;
+  before(async () => { setReadyParser(await initApexParser(locateApexAssets())); engine = new Engine([rule]); });
+
+  for (const c of cases) {
+    it(c.name, () => { assert.deepStrictEqual(found(engine, c.src), c.expect); });
+  }
+
+  it('names the slot, redacts the value and points to where a constant is used', () => {
+    const f = lint(engine, cases[0].src);
+    const pwd = f.find(x => x.range.start.line === 5)!;
+    assert.match(pwd.message, /'PASSWORD'|'password'/);
+    assert.ok(!pwd.message.includes('Spring2024'), pwd.message);
+    assert.match(pwd.message, /\(15 chars\)/);
+    assert.strictEqual(pwd.severity, 'error');
+  });
+
+  it('does not report a value hardcoded-secret already reports (a known token format)', () => {
+    const src = `public class Payments {
+    private static final String API_KEY = '${STRIPE}';
+    public void m(HttpRequest req) { req.setBody('amount=100&api_key=${STRIPE}'); }
+}`;
+    assert.deepStrictEqual(found(engine, src), []);
+  });
+
+  it('is silent inside @IsTest classes unless tests are included', () => {
+    const src = `@IsTest
+private class ErpTokenServiceTest {
+    @IsTest
+    static void parsesToken() {
+        String password = 'N0tARealOne!';
+        System.assertNotEquals(null, password);
+    }
+}`;
+    assert.deepStrictEqual(found(engine, src), []);
+    assert.deepStrictEqual(found(engine, src, { includeTests: true }), ["5:'N0tARealOne!'"]);
+  });
+
+  it('honours apiguard-disable-next-line', () => {
+    const src = `public class Legacy {
+    // apiguard-disable-next-line hardcoded-credential -- sandbox-only integration user, rotated weekly
+    private static final String PASSWORD = 'Sandbox#Only42';
+}`;
+    const f = lint(engine, src);
+    assert.strictEqual(f.length, 1);
+    assert.ok(f[0].suppressed);
+    assert.strictEqual(f[0].suppressed?.justification, 'sandbox-only integration user, rotated weekly');
+  });
+});
