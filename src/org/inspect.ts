@@ -1,0 +1,81 @@
+/**
+ * One inspection: fetch (phase 1: the batched queries; phase 2: `/limits` and the Metadata API reads
+ * that depend on phase 1), then evaluate every check. Throws only OrgError 'session' (re-login
+ * needed) or 'network' (retry); every other failure ends up in a check as `unavailable`.
+ */
+import { OrgClient, type ConnectionLike, type Dataset, type SObjectRecord } from './client';
+import { evaluate, text, usersFrom } from './checks';
+import { QUERIES, profileFullName } from './plan';
+import type { InspectionReport, OrgInfo } from './types';
+
+export interface InspectOptions {
+  alias?: string;
+  username?: string;
+  /** Callout origins found in the workspace (named-credentials.workspace). */
+  workspaceOrigins?: string[];
+  concurrency?: number;
+  now?: Date;
+}
+
+export async function inspectOrg(conn: ConnectionLike, opts: InspectOptions = {}): Promise<InspectionReport> {
+  const started = Date.now();
+  const client = new OrgClient(conn, { concurrency: opts.concurrency ?? 4 });
+  const data = new Map<string, Dataset<unknown>>();
+
+  const queried = await client.queries(QUERIES);
+  for (const [k, v] of queried) { data.set(k, v); }
+
+  const records = (key: string): SObjectRecord[] => { const d = data.get(key); return d?.ok && Array.isArray(d.value) ? (d.value as SObjectRecord[]) : []; };
+
+  // Profiles of API-enabled users and the connected apps, for their metadata (10 names per read).
+  const apiProfiles = [...new Set([...usersFrom(records('psa')).values()].filter(u => u.api).map(u => u.profile).filter(Boolean))];
+  const tokenApps = new Set(records('tokens').map(t => text(t.AppName)));
+  const appNames = records('apps').map(a => text(a.Name)).filter(Boolean)
+    .sort((a, b) => Number(tokenApps.has(b)) - Number(tokenApps.has(a)));
+  const [limits, security, profiles, apps] = await Promise.all([
+    client.limits(),
+    client.readMetadata('SecuritySettings', ['Security']),
+    data.get('psa')?.ok ? client.readMetadata('Profile', apiProfiles.slice(0, 10).map(profileFullName)) : Promise.resolve(data.get('psa')!),
+    data.get('apps')?.ok ? client.readMetadata('ConnectedApp', appNames.slice(0, 10).map(n => n.replace(/\s+/g, '_'))) : Promise.resolve(data.get('apps')!),
+  ]);
+  data.set('limits', limits);
+  data.set('security', security);
+  data.set('profiles', profiles);
+  data.set('connectedAppMeta', apps);
+
+  const { checks, groups } = evaluate({
+    data: key => data.get(key),
+    records,
+    now: opts.now ?? new Date(),
+    workspaceOrigins: opts.workspaceOrigins,
+  });
+
+  const orgRec = records('organization')[0];
+  const health = records('health')[0];
+  const score = health ? Number(health.Score) : NaN;
+  const org: OrgInfo = {
+    alias: opts.alias,
+    username: opts.username,
+    instanceUrl: conn.instanceUrl,
+    apiVersion: conn.version,
+    orgId: typeof orgRec?.Id === 'string' ? orgRec.Id : undefined,
+    isSandbox: typeof orgRec?.IsSandbox === 'boolean' ? orgRec.IsSandbox : guessSandbox(conn.instanceUrl),
+    healthScore: Number.isNaN(score) ? undefined : score,
+  };
+  const notes = [...client.notes];
+  for (const [k, d] of data) { if (d.ok && d.truncated) { notes.push(`${k}: more rows than one page; the first page was evaluated.`); } }
+  return {
+    tool: 'apiguard', org, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
+    requests: client.requests, groups, checks, notes,
+  };
+}
+
+/** Sandboxes have `--<sandbox>` in their My Domain host or a `.sandbox.` domain. */
+export function guessSandbox(instanceUrl: string): boolean | undefined {
+  try {
+    const host = new URL(instanceUrl).hostname;
+    if (/\.sandbox\.my\.salesforce\.com$|--[a-z0-9]+\.(sandbox\.)?my\.salesforce\.com$|^cs\d+\./i.test(host)) { return true; }
+    if (/\.my\.salesforce\.com$|^(na|eu|ap|um|usa)\d+\.salesforce\.com$/i.test(host)) { return false; }
+    return undefined;
+  } catch { return undefined; }
+}

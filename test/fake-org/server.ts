@@ -1,0 +1,332 @@
+/**
+ * A fake Salesforce org over real HTTP on 127.0.0.1 (random port), speaking the wire protocol
+ * jsforce 3 uses: REST and Tooling query + queryMore locators, Composite (`/composite`,
+ * `/tooling/composite`, ≤ 25 subrequests of which ≤ 5 queries), `/limits`, OAuth 2.0
+ * (`/services/oauth2/authorize`, `/token` with refresh and authorization-code + PKCE checks,
+ * `/revoke`) and Metadata API `readMetadata` over SOAP. Org state comes from JSON fixtures
+ * (`fixtures/*.json`, see README.md); every request is counted.
+ */
+import * as http from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { execute, SoqlError, type Db, type Rec, type Schema } from './soql';
+
+export interface Fixture {
+  name: string;
+  extends?: string;
+  orgId: string;
+  user: { id: string; username: string };
+  /** REST data object → records. */
+  objects: Record<string, Rec[]>;
+  /** Tooling object → records. */
+  tooling: Record<string, Rec[]>;
+  /** Object (or `tooling:Object`) → error code answered instead of data. */
+  deny?: Record<string, string>;
+  /** Objects whose rows are limited to the running user's (`UserId` field). */
+  ownRowsOnly?: string[];
+  /** Object → fields this org does not have. */
+  removeFields?: Record<string, string[]>;
+  /** Objects removed from an extended fixture. */
+  removeObjects?: string[];
+  limits?: Record<string, unknown>;
+  limitsError?: string;
+  metadata?: Record<string, Record<string, unknown>>;
+  metadataError?: string;
+  apiDisabled?: boolean;
+  batchSize?: number;
+}
+
+export interface RequestLog { method: string; path: string; status: number }
+
+export interface FakeOrg {
+  url: string;
+  fixture: Fixture;
+  accessToken: string;
+  refreshToken: string;
+  clientId: string;
+  requests: RequestLog[];
+  /** API requests only (OAuth and counting excluded). */
+  apiRequests(): number;
+  resetCounts(): void;
+  /** Makes every access token issued so far invalid (the next call gets 401). */
+  expireAccessTokens(): void;
+  /** Makes the refresh token invalid too (refresh fails with invalid_grant). */
+  revokeRefreshToken(): void;
+  close(): Promise<void>;
+}
+
+/** The source folder (fixtures and schema are JSON beside the sources, not compiled to out/). */
+const FAKE_DIR = (() => {
+  let d = __dirname;
+  while (!existsSync(path.join(d, 'test', 'fake-org', 'schema.json')) && path.dirname(d) !== d) { d = path.dirname(d); }
+  return path.join(d, 'test', 'fake-org');
+})();
+
+export const FIXTURES = ['hardened', 'careless', 'no-shield', 'no-view-setup'] as const;
+
+/** Loads a fixture by name, applying `extends` and resolving relative dates (`@-3d`, `@date+20d`). */
+export function loadFixture(name: string, now = new Date()): Fixture {
+  const raw = JSON.parse(readFileSync(path.join(FAKE_DIR, 'fixtures', `${name}.json`), 'utf8')) as Fixture;
+  let fx: Fixture = raw;
+  if (raw.extends) {
+    const base = loadFixture(raw.extends, now);
+    fx = {
+      ...base, ...raw,
+      objects: { ...base.objects, ...(raw.objects ?? {}) },
+      tooling: { ...base.tooling, ...(raw.tooling ?? {}) },
+      metadata: { ...(base.metadata ?? {}), ...(raw.metadata ?? {}) },
+      deny: { ...(base.deny ?? {}), ...(raw.deny ?? {}) },
+      removeFields: { ...(base.removeFields ?? {}), ...(raw.removeFields ?? {}) },
+    };
+    for (const o of raw.removeObjects ?? []) { delete fx.objects[o]; delete fx.tooling[o]; }
+  }
+  return resolveDates(fx, now) as Fixture;
+}
+
+function resolveDates(v: unknown, now: Date): unknown {
+  if (typeof v === 'string') {
+    const m = /^@(date)?([+-]\d+)([dh])$/.exec(v);
+    if (!m) { return v; }
+    const ms = now.getTime() + Number(m[2]) * (m[3] === 'd' ? 86_400_000 : 3_600_000);
+    const iso = new Date(ms).toISOString();
+    return m[1] ? iso.slice(0, 10) : iso.replace('Z', '+0000');
+  }
+  if (Array.isArray(v)) { return v.map(x => resolveDates(x, now)); }
+  if (v && typeof v === 'object') { return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveDates(x, now)])); }
+  return v;
+}
+
+const SCHEMA = JSON.parse(readFileSync(path.join(FAKE_DIR, 'schema.json'), 'utf8')) as { data: Schema; tooling: Schema };
+
+function schemaFor(fx: Fixture, api: 'data' | 'tooling'): Schema {
+  const present = api === 'data' ? fx.objects : fx.tooling;
+  const out: Schema = {};
+  for (const [name, s] of Object.entries(SCHEMA[api])) {
+    // An object the fixture does not list does not exist in this org (INVALID_TYPE), except the
+    // ones other objects relate to (User, Profile, PermissionSet), which always exist.
+    if (!(name in present) && !['User', 'Profile', 'PermissionSet'].includes(name)) { continue; }
+    const removed = new Set(fx.removeFields?.[name] ?? []);
+    out[name] = { ...s, fields: s.fields.filter(f => !removed.has(f)) };
+  }
+  return out;
+}
+
+function sfId(prefix: string): string { return prefix + randomBytes(9).toString('hex').slice(0, 15); }
+function token(orgId: string): string { return `${orgId}!AQ${randomBytes(30).toString('base64url')}`; }
+
+interface Reply { status: number; body: unknown; contentType?: string; headers?: Record<string, string> }
+const err = (status: number, errorCode: string, message: string): Reply => ({ status, body: [{ message, errorCode }] });
+
+export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clientId?: string; now?: Date } = {}): Promise<FakeOrg> {
+  const fx = typeof fixtureOrName === 'string' ? loadFixture(fixtureOrName, opts.now) : fixtureOrName;
+  const clientId = opts.clientId ?? 'ApiGuardTestClient';
+  const valid = new Set<string>();
+  let refreshToken = `5Aep861${randomBytes(24).toString('base64url')}`;
+  let refreshValid = true;
+  const codes = new Map<string, { challenge?: string; redirectUri: string; clientId: string }>();
+  const locators = new Map<string, { rows: Rec[]; total: number; api: 'data' | 'tooling' }>();
+  const requests: RequestLog[] = [];
+  const first = token(fx.orgId);
+  valid.add(first);
+  let url = '';
+
+  const dbs = {
+    data: { schema: schemaFor(fx, 'data'), records: (o: string) => rowsOf(o, 'data') } as Db,
+    tooling: { schema: schemaFor(fx, 'tooling'), records: (o: string) => rowsOf(o, 'tooling') } as Db,
+  };
+  function rowsOf(object: string, api: 'data' | 'tooling'): Rec[] {
+    const all = (api === 'data' ? fx.objects : fx.tooling)[object] ?? [];
+    return fx.ownRowsOnly?.includes(object) ? all.filter(r => r.UserId === fx.user.id) : all;
+  }
+
+  const attributesUrl = (api: 'data' | 'tooling', v: string) => (type: string, id: unknown) =>
+    `/services/data/v${v}/${api === 'tooling' ? 'tooling/' : ''}sobjects/${type}/${typeof id === 'string' ? id : ''}`;
+
+  function page(rows: Rec[], total: number, api: 'data' | 'tooling', v: string): Reply {
+    const size = fx.batchSize ?? 2000;
+    if (rows.length <= size) { return { status: 200, body: { totalSize: total, done: true, records: rows } }; }
+    const loc = `01g${randomBytes(6).toString('hex')}-${size}`;
+    locators.set(loc, { rows: rows.slice(size), total, api });
+    return { status: 200, body: { totalSize: total, done: false, nextRecordsUrl: `/services/data/v${v}/${api === 'tooling' ? 'tooling/' : ''}query/${loc}`, records: rows.slice(0, size) } };
+  }
+
+  function query(api: 'data' | 'tooling', soql: string, v: string): Reply {
+    try {
+      const objMatch = /\bFROM\s+(\w+)/i.exec(soql)?.[1] ?? '';
+      const denied = fx.deny?.[api === 'tooling' ? `tooling:${objMatch}` : objMatch];
+      if (denied) {
+        return denied === 'INVALID_TYPE'
+          ? err(400, 'INVALID_TYPE', `\n${soql}\n^\nERROR at Row:1:Column:1\nsObject type '${objMatch}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`)
+          : err(403, denied, denied === 'INSUFFICIENT_ACCESS' ? 'insufficient access rights on cross-reference id' : `Access to ${objMatch} denied`);
+      }
+      const out = execute(dbs[api], soql, opts.now ?? new Date(), attributesUrl(api, v));
+      return page(out.records, out.totalSize, api, v);
+    } catch (e) {
+      if (e instanceof SoqlError) { return err(400, e.errorCode, e.message); }
+      throw e;
+    }
+  }
+
+  function route(method: string, p: string, q: URLSearchParams, body: string, headers: http.IncomingHttpHeaders): Reply {
+    // ---- OAuth
+    if (p === '/services/oauth2/authorize' && method === 'GET') {
+      const code = `aPrx${randomBytes(16).toString('hex')}`;
+      codes.set(code, { challenge: q.get('code_challenge') ?? undefined, redirectUri: q.get('redirect_uri') ?? '', clientId: q.get('client_id') ?? '' });
+      const to = new URL(q.get('redirect_uri') ?? 'http://127.0.0.1/');
+      to.searchParams.set('code', code);
+      if (q.get('state')) { to.searchParams.set('state', q.get('state')!); }
+      return { status: 302, body: '', headers: { location: to.toString() }, contentType: 'text/plain' };
+    }
+    if (p === '/services/oauth2/token' && method === 'POST') {
+      const f = new URLSearchParams(body);
+      const bad = (error: string, description: string): Reply => ({ status: 400, body: { error, error_description: description } });
+      if (f.get('client_id') !== clientId) { return bad('invalid_client_id', 'client identifier invalid'); }
+      const issue = (withRefresh: boolean): Reply => {
+        const at = token(fx.orgId);
+        valid.add(at);
+        return { status: 200, body: {
+          access_token: at, ...(withRefresh ? { refresh_token: refreshToken } : {}), signature: randomBytes(20).toString('base64'),
+          scope: 'refresh_token api', instance_url: url, id: `${url}/id/${fx.orgId}/${fx.user.id}`, token_type: 'Bearer', issued_at: String(Date.now()),
+        } };
+      };
+      if (f.get('grant_type') === 'refresh_token') {
+        if (!refreshValid || f.get('refresh_token') !== refreshToken) { return bad('invalid_grant', 'expired access/refresh token'); }
+        return issue(false);
+      }
+      if (f.get('grant_type') === 'authorization_code') {
+        const c = codes.get(f.get('code') ?? '');
+        if (!c) { return bad('invalid_grant', 'invalid authorization code'); }
+        codes.delete(f.get('code')!);
+        if (c.redirectUri !== f.get('redirect_uri')) { return bad('redirect_uri_mismatch', 'redirect_uri must match configuration'); }
+        if (c.challenge) {
+          const verifier = f.get('code_verifier');
+          if (!verifier) { return bad('invalid_grant', 'invalid code verifier'); }
+          if (createHash('sha256').update(verifier).digest('base64url') !== c.challenge) { return bad('invalid_request', 'invalid code verifier'); }
+        }
+        refreshToken = `5Aep861${randomBytes(24).toString('base64url')}`;
+        refreshValid = true;
+        return issue(true);
+      }
+      return bad('unsupported_grant_type', 'grant type not supported');
+    }
+    if (p === '/services/oauth2/revoke' && method === 'POST') {
+      const t = new URLSearchParams(body).get('token') ?? '';
+      if (t === refreshToken) { refreshValid = false; }
+      valid.delete(t);
+      return { status: 200, body: '' , contentType: 'text/plain' };
+    }
+
+    // ---- SOAP Metadata API (session in the envelope)
+    const soap = /^\/services\/Soap\/m\/(\d+\.\d)$/.exec(p);
+    if (soap && method === 'POST') { return metadata(body); }
+
+    // ---- REST (Bearer)
+    const auth = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+    if (!auth || !valid.has(auth)) { return err(401, 'INVALID_SESSION_ID', 'Session expired or invalid'); }
+    if (fx.apiDisabled) { return err(403, 'API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.'); }
+    return rest(method, p, q, body);
+  }
+
+  function rest(method: string, p: string, q: URLSearchParams, body: string): Reply {
+    const m = /^\/services\/data\/v(\d+\.\d)(\/tooling)?\/(query|composite|limits)(?:\/([\w-]+))?\/?$/.exec(p);
+    if (!m) { return err(404, 'NOT_FOUND', 'The requested resource does not exist'); }
+    const [, v, tooling, resource, locator] = m;
+    const api = tooling ? 'tooling' : 'data';
+    if (resource === 'query' && method === 'GET') {
+      if (locator) {
+        const l = locators.get(locator);
+        if (!l || l.api !== api) { return err(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator'); }
+        locators.delete(locator);
+        return page(l.rows, l.total, api, v);
+      }
+      const soql = q.get('q');
+      if (!soql) { return err(400, 'MALFORMED_QUERY', 'A query string has to be specified'); }
+      return query(api, soql, v);
+    }
+    if (resource === 'limits' && method === 'GET' && !tooling) {
+      if (fx.limitsError) { return err(403, fx.limitsError, 'The user does not have the View Setup and Configuration permission.'); }
+      return { status: 200, body: fx.limits ?? {} };
+    }
+    if (resource === 'composite' && method === 'POST' && !locator) {
+      let req: { compositeRequest?: { method: string; url: string; referenceId: string }[] };
+      try { req = JSON.parse(body) as typeof req; } catch { return err(400, 'JSON_PARSER_ERROR', 'Unexpected character in the request body'); }
+      const subs = req.compositeRequest ?? [];
+      if (!subs.length || subs.length > 25) { return err(400, 'INVALID_BATCH_REQUEST', 'The composite request must contain between 1 and 25 subrequests.'); }
+      const queries = subs.filter(s => /\/query(All)?\b/.test(s.url)).length;
+      if (queries > 5) { return err(400, 'INVALID_BATCH_REQUEST', 'A composite request can contain at most 5 query or sObject Collections subrequests.'); }
+      const compositeResponse = subs.map(s => {
+        const u = new URL(s.url, 'http://x');
+        const r = s.method === 'GET' && u.pathname.startsWith(`/services/data/v${v}${tooling ? '/tooling' : ''}/`)
+          ? rest('GET', u.pathname, u.searchParams, '')
+          : err(400, 'INVALID_URL', `The URL ${u.pathname} is not valid in this composite request.`);
+        return { body: r.body, httpHeaders: {}, httpStatusCode: r.status, referenceId: s.referenceId };
+      });
+      return { status: 200, body: { compositeResponse } };
+    }
+    return err(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed.`);
+  }
+
+  function metadata(body: string): Reply {
+    const fault = (code: string, msg: string): Reply => ({ status: 500, contentType: 'text/xml;charset=UTF-8',
+      body: `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="http://soap.sforce.com/2006/04/metadata"><soapenv:Body><soapenv:Fault><faultcode>sf:${code}</faultcode><faultstring>${code}: ${esc(msg)}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>` });
+    const session = /<sessionId>([^<]*)<\/sessionId>/.exec(body)?.[1] ?? '';
+    if (!valid.has(session)) { return fault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'); }
+    const read = /<readMetadata>([\s\S]*)<\/readMetadata>/.exec(body)?.[1];
+    if (!read) { return fault('INVALID_OPERATION', 'Only readMetadata is implemented by the fake org'); }
+    if (fx.metadataError) { return fault(fx.metadataError, 'insufficient access rights on object id'); }
+    const type = /<type>([^<]*)<\/type>/.exec(read)?.[1] ?? '';
+    const names = [...read.matchAll(/<fullNames>([^<]*)<\/fullNames>/g)].map(x => unesc(x[1]));
+    if (names.length > 10) { return fault('INVALID_CROSS_REFERENCE_KEY', 'readMetadata accepts at most 10 names'); }
+    const byName = fx.metadata?.[type] ?? {};
+    const records = names.map(n => byName[n]
+      ? `<records xsi:type="${type}">${toXml({ fullName: n, ...(byName[n] as Rec) })}</records>`
+      : '<records xsi:nil="true"/>').join('');
+    return { status: 200, contentType: 'text/xml;charset=UTF-8',
+      body: `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><readMetadataResponse><result>${records}</result></readMetadataResponse></soapenv:Body></soapenv:Envelope>` };
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+      let reply: Reply;
+      try { reply = route(req.method ?? 'GET', u.pathname, u.searchParams, Buffer.concat(chunks).toString('utf8'), req.headers); } catch (e) {
+        reply = err(400, 'UNKNOWN_EXCEPTION', e instanceof Error ? e.message : String(e));
+      }
+      requests.push({ method: req.method ?? 'GET', path: u.pathname, status: reply.status });
+      const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json;charset=UTF-8', 'sforce-limit-info': 'api-usage=18/15000', ...(reply.headers ?? {}) });
+      res.end(text);
+    });
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const addr = server.address() as { port: number };
+  url = `http://127.0.0.1:${addr.port}`;
+  return {
+    url, fixture: fx, accessToken: first, get refreshToken() { return refreshToken; }, clientId, requests,
+    apiRequests: () => requests.filter(r => !r.path.startsWith('/services/oauth2/')).length,
+    resetCounts: () => { requests.length = 0; },
+    expireAccessTokens: () => { valid.clear(); },
+    revokeRefreshToken: () => { refreshValid = false; },
+    close: () => new Promise<void>(r => { server.closeAllConnections?.(); server.close(() => r()); }),
+  };
+}
+
+function esc(s: string): string { return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
+function unesc(s: string): string { return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&'); }
+
+/** JSON → Metadata API XML body (arrays repeat the element). */
+export function toXml(v: unknown): string {
+  if (v === null || v === undefined) { return ''; }
+  if (typeof v !== 'object') { return esc(typeof v === 'string' ? v : JSON.stringify(v)); }
+  let out = '';
+  for (const [k, x] of Object.entries(v as Rec)) {
+    for (const item of Array.isArray(x) ? x : [x]) { out += `<${k}>${toXml(item)}</${k}>`; }
+  }
+  return out;
+}
+
+/** `sfId` is exported for fixtures built in tests. */
+export { sfId };
