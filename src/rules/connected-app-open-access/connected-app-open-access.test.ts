@@ -1,0 +1,45 @@
+import * as assert from 'assert';
+import rule from './index';
+import { lintWith, metadataXml } from '../../core/metadata/testkit';
+
+const P = 'force-app/main/default/connectedApps/ERP_Sync.connectedApp-meta.xml';
+/** A connected app as `sf project retrieve` writes it (alphabetical, no consumerSecret). */
+const app = (o: { approved?: string; scopes?: string[]; ip?: string; refresh?: string } = {}) => metadataXml('ConnectedApp', `
+    <contactEmail>integrations@acme.example</contactEmail>
+    <label>ERP Sync</label>
+    <oauthConfig>
+        <callbackUrl>https://erp.acme.example/oauth/callback</callbackUrl>
+        <consumerKey>3MVG9A2kN3Bn17hsUZHiKXtQ_rY7Bfh4JQLk.7tbC6W1jmNCbE</consumerKey>
+        <isAdminApproved>${o.approved ?? 'true'}</isAdminApproved>
+        <isClientCredentialEnabled>false</isClientCredentialEnabled>
+        <isCodeCredentialEnabled>false</isCodeCredentialEnabled>
+        <isCodeCredentialPostOnly>false</isCodeCredentialPostOnly>
+        <isConsumerSecretOptional>false</isConsumerSecretOptional>
+        <isIntrospectAllTokens>false</isIntrospectAllTokens>
+        <isSecretRequiredForRefreshToken>true</isSecretRequiredForRefreshToken>
+${(o.scopes ?? ['Api', 'RefreshToken']).map(s => `        <scopes>${s}</scopes>`).join('\n')}
+    </oauthConfig>
+    <oauthPolicy>
+        <ipRelaxation>${o.ip ?? 'ENFORCE'}</ipRelaxation>
+        <refreshTokenPolicy>${o.refresh ?? 'specific_lifetime:90:DAYS'}</refreshTokenPolicy>
+    </oauthPolicy>`);
+
+describe('connected-app-open-access', () => {
+  it('reports isAdminApproved false at its value', () => {
+    const { findings } = lintWith(rule, P, app({ approved: 'false' }));
+    assert.deepStrictEqual(findings.map(f => [f.line, f.column, f.text]), [[8, 26, 'false']]);
+  });
+  it('reports a missing isAdminApproved at the <oauthConfig> start tag', () => {
+    const t = app().replace(/ *<isAdminApproved>.*\n/, '');
+    const { findings } = lintWith(rule, P, t);
+    assert.deepStrictEqual(findings.map(f => [f.line, f.text]), [[5, '<oauthConfig>']]);
+    assert.match(findings[0].message, /not set/);
+  });
+  it('admin-approved and non-OAuth apps are clean', () => {
+    assert.deepStrictEqual(lintWith(rule, P, app()).findings, []);
+    const saml = metadataXml('ConnectedApp', `
+    <contactEmail>it@acme.example</contactEmail>
+    <label>Portal SSO</label>`);
+    assert.deepStrictEqual(lintWith(rule, P, saml).findings, []);
+  });
+});

@@ -1,0 +1,24 @@
+import { defineRule } from '../../core/rule';
+import { valueOf } from '../../core/xml/document';
+import { descend, metadataRoot } from '../../core/metadata/xmlRule';
+
+/** `oauthPolicy.refreshTokenPolicy` infinite: a stolen refresh token never expires. */
+export default defineRule({
+  meta: {
+    id: 'connected-app-refresh-token',
+    type: 'suggestion',
+    defaultSeverity: 'info',
+    description: 'Connected app whose refresh tokens never expire (refreshTokenPolicy infinite)',
+    kinds: ['xml'],
+    metadataTypes: ['ConnectedApp'],
+    messages: {
+      infinite: 'Refresh tokens for this connected app are valid until revoked, so a leaked token works forever: set <refreshTokenPolicy> to an expiry such as specific_inactivity:30:DAYS or specific_lifetime:90:DAYS.',
+    },
+  },
+  check(ctx) {
+    const root = metadataRoot(ctx.file, 'ConnectedApp');
+    for (const el of descend(root, 'oauthPolicy', 'refreshTokenPolicy')) {
+      if (valueOf(el)?.toLowerCase() === 'infinite') { ctx.report({ messageId: 'infinite', range: el.valueRange }); }
+    }
+  },
+});
