@@ -170,3 +170,21 @@ private class StripeGatewayTest {
     assert.deepStrictEqual(found(engine, src, { includeTests: true }), [`5:'${STRIPE}'`]);
   });
 });
+
+describe('hardcoded-secret (Apex): a token whose first literal already looks complete', () => {
+  let engine: Engine;
+  before(async () => { setReadyParser(await initApexParser(locateApexAssets())); engine = new Engine([rule]); });
+
+  it('reports the whole token once, with its real length', () => {
+    const head = SESSION.slice(0, 70), tail = SESSION.slice(70);
+    const src = `public class Sandbox {
+    private static final String SESSION = '${head}'
+        + '${tail}';
+    public static void call(HttpRequest req) { req.setHeader('Authorization', 'Bearer ' + SESSION); }
+}`;
+    const f = lint(engine, src);
+    assert.strictEqual(f.length, 1);
+    assert.match(f[0].message, new RegExp(`\\(${SESSION.length} chars\\)`));
+    assert.ok(f[0].related?.some(r => r.range.start.line === 2), JSON.stringify(f[0].related));
+  });
+});

@@ -60,6 +60,17 @@ export function checkApex(ctx: RuleContext): void {
       const existing = pending.get(key(main.part.range)) ?? findWithin(pending, main.part.range);
       const useKey = `${key(useRange)}>${key(main.part.range)}`;
       if (existing) {
+        const secret = text.slice(m.start, m.end);
+        if (overlapping.length > 1 && secret.length > existing.secret.length && secret.includes(existing.secret)) {
+          // The literal alone already looked like a token, but the real one continues in the next literals.
+          existing.secret = secret;
+          existing.messageId = 'apexSecretBuilt';
+          for (const sp of overlapping.slice(1)) {
+            if (!existing.related.some(r => key(r.range) === key(sp.part.range))) {
+              existing.related.push({ path, range: sp.part.range, message: 'Another part of the secret is here.' });
+            }
+          }
+        }
         if (!contains(main.part.range, useRange) && !seenUse.has(useKey)) {
           existing.related.push({ path, range: useRange, message: 'The secret is used here.' });
         }
