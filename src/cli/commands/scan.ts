@@ -9,10 +9,10 @@ import { failsOn, type FailOn } from '../../core/report/model';
 import { formatText } from '../../core/report/text';
 import { toJsonReport } from '../../core/report/json';
 import { toSarif } from '../../core/report/sarif';
-import { allRules } from '../../rules';
 import { ruleDocs } from '../../rules/docs.generated';
 import { findProjectRoot, loadConfig } from '../../node/config';
 import { scanProject, type ScanProgress } from '../../node/scan';
+import { createEngine } from '../../node/createEngine';
 
 export const HELP = `Usage: apiguard scan [paths...] [options]
 
@@ -62,9 +62,10 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   if (missing.length) { io.err(`apiguard scan: no such file or folder: ${missing.join(', ')}\n`); return 2; }
 
   const root = findProjectRoot(absTargets[0], io.cwd);
+  const engine = deps.engine ?? await createEngine();
   let config;
   try {
-    config = await loadConfig(root, o.config ? path.resolve(io.cwd, o.config as string) : undefined);
+    config = await loadConfig(root, o.config ? path.resolve(io.cwd, o.config as string) : undefined, engine.ruleIds());
   } catch (e) {
     if (e instanceof ConfigError) { io.err(`apiguard scan: configuration error: ${e.message}\n`); return 2; }
     throw e;
@@ -73,7 +74,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
 
   const paths = absTargets.length === 1 && absTargets[0] === root ? undefined : absTargets;
   const progress = progressReporter(io);
-  const result = await scanProject({ root, paths, config, onProgress: progress.update, engine: deps.engine });
+  const result = await scanProject({ root, paths, config, onProgress: progress.update, engine });
   progress.done();
 
   const toFile = typeof o.output === 'string';
@@ -81,7 +82,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   let text: string;
   switch (format) {
     case 'json': text = JSON.stringify(toJsonReport(result, VERSION), null, 2) + '\n'; break;
-    case 'sarif': text = JSON.stringify(toSarif(result, { rules: allRules.map(r => r.meta), docs: ruleDocs, toolVersion: VERSION }), null, 2) + '\n'; break;
+    case 'sarif': text = JSON.stringify(toSarif(result, { rules: engine.rules.map(r => r.meta), docs: ruleDocs, toolVersion: VERSION }), null, 2) + '\n'; break;
     default: text = formatText(result, { color, quiet: !!o.quiet, failOn });
   }
   if (toFile) {
