@@ -11,6 +11,8 @@ type Command = { summary: string; load: () => Promise<{ run(argv: string[], io: 
 const COMMANDS: Record<string, Command> = {
   scan: { summary: 'lint a project or files', load: () => import('./commands/scan') },
   rules: { summary: 'list the rules and their defaults', load: () => import('./commands/rules') },
+  fix: { summary: 'move callouts to Named Credentials (generate metadata, rewrite Apex)', load: () => import('./commands/fix') },
+  org: { summary: 'inspect the API security of a Salesforce org', load: () => import('./commands/org') },
 };
 
 const USAGE = `Usage: apiguard <command> [options]

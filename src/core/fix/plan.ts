@@ -367,7 +367,7 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
       if (v) { walk(v, n => { if (n.type === 'identifier') { candidates2.push({ doc: h.doc, node: n }); } }); }
     }
   }
-  removeUnusedDeclarations(pl, candidates2);
+  const removedDecls = removeUnusedDeclarations(pl, candidates2);
 
   // Generated metadata.
   if (generate) {
@@ -399,7 +399,7 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
       pl.note(`${ncName}: no authentication was found in the code, so the External Credential is Custom with only the principal ${principal} (the documented way to call an endpoint without credentials); nothing to enter.`);
     }
     if (secureOrigin !== origin) { pl.note(`${ncName} points to ${secureOrigin} instead of ${origin}: check that the server accepts HTTPS.`); }
-    if (headers.some(h => h.literal) || rewritten.some(c => c.userinfo)) {
+    if (headers.some(h => h.literal) || removedDecls > 0 || rewritten.some(c => c.userinfo)) {
       pl.note(`A credential for ${origin} was committed in source: revoke it and issue a new one; removing it from the code does not remove it from version control history.`);
     }
   } else if (reused) {
@@ -410,8 +410,9 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
 }
 
 /** Removes declarations whose only use was in a removed statement (transitively); keeps anything with side effects. */
-function removeUnusedDeclarations(pl: Planner, idents: Array<{ doc: ApexDoc; node: Node }>): void {
+function removeUnusedDeclarations(pl: Planner, idents: Array<{ doc: ApexDoc; node: Node }>): number {
   const queue = [...idents];
+  let count = 0;
   const done = new Set<string>();
   while (queue.length) {
     const { doc, node } = queue.shift()!;
@@ -433,9 +434,11 @@ function removeUnusedDeclarations(pl: Planner, idents: Array<{ doc: ApexDoc; nod
     if (stillUsed) { continue; }
     const [s, e] = statementSpan(doc, st);
     if (pl.edit(doc.path, doc.lines, s, e, '')) {
+      count++;
       walk(value, n => { if (n.type === 'identifier') { queue.push({ doc, node: n }); } });
     }
   }
+  return count;
 }
 
 function grantPrincipal(pl: Planner, ec: string, principal: string, label: string): void {
@@ -560,12 +563,14 @@ export function planMigration(findings: Finding[], ctx: FixContext): FixPlan {
 }
 
 function mergeInto(pl: Planner, p: FixPlan): void {
+  let accepted = 0;
   for (const e of p.edits) {
     const text = pl.ctx.readFile(e.path);
     if (text === undefined) { continue; }
     const lines = new LineIndex(text);
-    pl.edit(e.path, lines, lines.offsetAt(e.range.start), lines.offsetAt(e.range.end), e.newText);
+    if (pl.edit(e.path, lines, lines.offsetAt(e.range.start), lines.offsetAt(e.range.end), e.newText)) { accepted++; }
   }
+  if (p.edits.length && !accepted && !p.creates.length) { return; } // already covered by the callout rewrite
   for (const c of p.creates) { if (!pl.plan.creates.some(x => x.path === c.path)) { pl.plan.creates.push(c); } }
   for (const d of p.deletes) { if (!pl.plan.deletes.some(x => x.path === d.path)) { pl.plan.deletes.push(d); } }
   for (const n of p.notes) { pl.note(n); }

@@ -1,0 +1,151 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { CliIO } from '../io';
+import { parseArgs, UsageError } from '../args';
+import { ConfigError } from '../../core/config';
+import type { Engine } from '../../core/engine';
+import type { Finding } from '../../core/types';
+import type { ProjectIndex } from '../../core/project';
+import { relativePath } from '../../core/report/model';
+import { buildProjectIndex } from '../../core/metadata/facts';
+import { FIXABLE_RULES, planMigration, unifiedDiff, isEmptyPlan, type FixPlan } from '../../core/fix';
+import { findProjectRoot, loadConfig } from '../../node/config';
+import { discoverFiles } from '../../node/discover';
+import { scanProject } from '../../node/scan';
+import { createEngine } from '../../node/createEngine';
+import { applyPlan, previewPlan } from '../../node/applyPlan';
+
+export const HELP = `Usage: apiguard fix [paths...] [options]
+
+Moves callouts to Named Credentials: one Named Credential (SecuredEndpoint) + External Credential +
+permission set per origin, the endpoint literals rewritten to callout:<Name>/…, hardcoded
+Authorization headers and the secrets they used removed, unused Remote Site Settings deleted;
+switches http:// endpoints to https:// and migrates legacy Named Credentials. No secret is ever
+written: the notes say where to enter each one in Setup.
+
+Options:
+      --dry-run               print the changes as a unified diff and change nothing
+      --rule ID               fix only findings of this rule (repeatable, or comma-separated); default:
+                              ${FIXABLE_RULES.join(', ')}
+      --name NAME             developer name of the generated Named Credential (one origin only)
+      --permission-set NAME   grant the principal in this existing permission set instead of creating one
+  -c, --config FILE           configuration file (default: .apiguard.json in the project root)
+  -h, --help                  show this help
+
+Exit status: 0 nothing left to fix; 1 with --dry-run: there are changes to make, otherwise: some
+selected findings remain after the fix (see the notes); 2 usage or configuration error.`;
+
+const SPEC = {
+  'dry-run': {},
+  rule: { value: true },
+  name: { value: true },
+  'permission-set': { value: true },
+  config: { value: true, alias: 'c' },
+  help: { alias: 'h' },
+} as const;
+
+export interface FixDeps { engine?: Engine }
+
+/** `--rule a --rule b,c` → ['a','b','c'] (the shared parser keeps only the last value of an option). */
+function takeRules(argv: string[]): { rest: string[]; rules: string[] } {
+  const rest: string[] = [], rules: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') { rest.push(...argv.slice(i)); break; }
+    if (a === '--rule' && i + 1 < argv.length && !argv[i + 1].startsWith('-')) { rules.push(...argv[++i].split(',')); continue; }
+    if (a.startsWith('--rule=')) { rules.push(...a.slice(7).split(',')); continue; }
+    rest.push(a);
+  }
+  return { rest, rules: rules.map(r => r.trim()).filter(Boolean) };
+}
+
+const FACT_FILE = /\.(namedCredential|externalCredential|remoteSite)-meta\.xml$/;
+
+/** Named Credentials, External Credentials and Remote Sites of the project, plus sfdx-project.json facts. */
+export async function loadProjectIndex(root: string, exclude: readonly string[] = []): Promise<ProjectIndex> {
+  const all = await discoverFiles(root, { exclude });
+  const files: Array<{ path: string; text: string }> = [];
+  for (const f of all.filter(p => FACT_FILE.test(p))) {
+    try { files.push({ path: f, text: await fsp.readFile(f, 'utf8') }); } catch { /* unreadable: not a fact */ }
+  }
+  const sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8').catch(() => undefined);
+  return buildProjectIndex(root, files, sfdx);
+}
+
+function within(p: string, targets: readonly string[]): boolean {
+  return targets.some(t => p === t || p.startsWith(t.endsWith(path.sep) ? t : t + path.sep));
+}
+
+export async function run(argv: string[], io: CliIO, deps: FixDeps = {}): Promise<number> {
+  const { rest, rules } = takeRules(argv);
+  let parsed;
+  try { parsed = parseArgs(rest, SPEC); } catch (e) {
+    if (e instanceof UsageError) { io.err(`apiguard fix: ${e.message}\n\n${HELP}\n`); return 2; }
+    throw e;
+  }
+  const o = parsed.options;
+  if (o.help) { io.out(HELP + '\n'); return 0; }
+  const unknown = rules.filter(r => !FIXABLE_RULES.includes(r));
+  if (unknown.length) { io.err(`apiguard fix: no fix for rule ${unknown.join(', ')} (fixable: ${FIXABLE_RULES.join(', ')})\n`); return 2; }
+  const selectedRules = new Set(rules.length ? rules : FIXABLE_RULES);
+  const targets = parsed.positional.length ? parsed.positional : ['.'];
+  const absTargets = targets.map(t => path.resolve(io.cwd, t));
+  const missing = targets.filter((_t, i) => !existsSync(absTargets[i]));
+  if (missing.length) { io.err(`apiguard fix: no such file or folder: ${missing.join(', ')}\n`); return 2; }
+  const root = findProjectRoot(statSync(absTargets[0]).isDirectory() ? absTargets[0] : path.dirname(absTargets[0]), io.cwd);
+
+  const engine = deps.engine ?? await createEngine();
+  let config;
+  try {
+    config = await loadConfig(root, o.config ? path.resolve(io.cwd, o.config as string) : undefined, engine.ruleIds());
+  } catch (e) {
+    if (e instanceof ConfigError) { io.err(`apiguard fix: configuration error: ${e.message}\n`); return 2; }
+    throw e;
+  }
+  const rel = (p: string) => relativePath(root, p);
+
+  // The whole project is scanned: deciding whether a Remote Site is still needed takes every callout.
+  const scan = async () => (await scanProject({ root, config, engine })).reports.flatMap(r => r.findings).filter(f => !f.suppressed);
+  const all = await scan();
+  const limit = absTargets.length === 1 && absTargets[0] === root ? undefined : absTargets;
+  const isSelected = (f: Finding) => selectedRules.has(f.ruleId) && (!limit || within(f.path, limit));
+  const selected = all.filter(isSelected);
+  const project = await loadProjectIndex(root, config.exclude);
+  const cache = new Map<string, string | undefined>();
+  const plan = planMigration(selected, {
+    project, findings: all,
+    readFile: p => { if (!cache.has(p)) { try { cache.set(p, readFileSync(p, 'utf8')); } catch { cache.set(p, undefined); } } return cache.get(p); },
+    exists: p => existsSync(p),
+    nameOverride: typeof o.name === 'string' ? o.name : undefined,
+    permissionSet: typeof o['permission-set'] === 'string' ? o['permission-set'] : undefined,
+  });
+
+  if (!selected.length) { io.out('apiguard fix: nothing to fix.\n'); return 0; }
+  if (o['dry-run']) {
+    for (const [p, { before, after }] of await previewPlan(plan)) { io.out(unifiedDiff(rel(p), before, after)); }
+    printSummary(io, plan, rel, true);
+    return isEmptyPlan(plan) ? 0 : 1;
+  }
+  const applied = await applyPlan(plan);
+  for (const p of applied.created) { io.out(`created  ${rel(p)}\n`); }
+  for (const p of applied.edited) { io.out(`edited   ${rel(p)}\n`); }
+  for (const d of plan.deletes) { if (applied.deleted.includes(d.path)) { io.out(`deleted  ${rel(d.path)}: ${d.reason}\n`); } }
+  for (const s of applied.skipped) { io.err(`skipped  ${rel(s.path)}: ${s.reason}\n`); }
+  printSummary(io, plan, rel, false);
+  const left = (await scan()).filter(isSelected);
+  const fixed = selected.length - left.length;
+  io.out(`\napiguard fix: ${fixed} of ${selected.length} finding${selected.length === 1 ? '' : 's'} fixed${left.length ? `; ${left.length} left (see the notes, or run apiguard scan)` : ''}.\n`);
+  return left.length ? 1 : 0;
+}
+
+function printSummary(io: CliIO, plan: FixPlan, rel: (p: string) => string, dry: boolean): void {
+  if (dry) {
+    io.out(`\n${plan.title}: ${plan.edits.length} edit${plan.edits.length === 1 ? '' : 's'}, ${plan.creates.length} new file${plan.creates.length === 1 ? '' : 's'}, ${plan.deletes.length} deletion${plan.deletes.length === 1 ? '' : 's'} (dry run: nothing changed).\n`);
+    for (const d of plan.deletes) { io.out(`  would delete ${rel(d.path)}: ${d.reason}\n`); }
+  }
+  if (plan.notes.length) {
+    io.out('\nNext steps:\n');
+    for (const n of plan.notes) { io.out(`  - ${n}\n`); }
+  }
+}
