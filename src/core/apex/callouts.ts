@@ -106,7 +106,7 @@ export function originOf(text: string): string | undefined {
 
 /** Path and query after the origin in `text` ('/v1/charges?x=1'), '' when none. */
 export function pathAfterOrigin(text: string): string {
-  const m = /^\s*https?:\/\/[^/?#]*/i.exec(text);
+  const m = /^\s*https?:\/\/[^/?#{]*/i.exec(text);
   return m ? text.slice(m[0].length) : '';
 }
 
