@@ -136,6 +136,26 @@ salesforce:
     assert.deepStrictEqual(found('/p/config/application.yaml', app), ['4:s3cr3t-Pa55', `9:${fakeToken('yaml', 30, ALNUM)}`]);
   });
 
+  it('message bundles, i18n labels, design tokens and auth scheme names are not credentials', () => {
+    const messages = `login.username=User name
+login.password=Password
+error.password=Invalid password
+error.token=Session expired: please log in again
+`;
+    assert.deepStrictEqual(found('/p/config/messages_en.properties', messages), []);
+    const de = `{ "login": { "password": "Passwort", "token": "Sicherheitstoken", "secret": "Geheimnis" } }`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/lwc/i18n/de.json', de), []);
+    const tokens = `{ "tokens": [{ "name": "brandPrimary", "token": "color-brand-primary" }], "auth": "oauth2", "authorization": "basic" }`;
+    assert.deepStrictEqual(found('/p/design/tokens.json', tokens), []);
+    const real = `{ "auth": "svc_export:Xp0rt!2024", "authorization": "Token ${fakeToken('authz', 32, ALNUM)}" }`;
+    assert.deepStrictEqual(found('/p/config/export.json', real), ['1:svc_export:Xp0rt!2024', `1:Token ${fakeToken('authz', 32, ALNUM)}`]);
+  });
+
+  it('values in a known secret format are left to hardcoded-secret (one problem, one report)', () => {
+    const src = `STRIPE_SECRET_KEY=sk_live_${fakeToken('one', 24, ALNUM)}\nAPI_AUTH=Bearer ${fakeToken('one-b', 40, HEX)}\nSF_PASSWORD=Winter2025!uat\n`;
+    assert.deepStrictEqual(found('/p/.env', src), ['3:Winter2025!uat']);
+  });
+
   it('properties / ini: key=value and key: value', () => {
     const src = `# Integration settings
 spring.datasource.url=jdbc:mysql://localhost/crm
@@ -163,7 +183,8 @@ export default class WeatherCard extends LightningElement {
             headers: { 'X-API-Key': '${key}', Accept: 'application/json', Authorization: 'Bearer ' + this.token }
         });
         const h = new Headers();
-        h.set('Authorization', 'Basic c3ZjOkwwbmdQYXNzIQ==');
+        h.set('Authorization', 'Basic c3ZjOkwwbmdQYXNzIQ=='); // a known format: hardcoded-secret reports it
+        h.append('x-auth-token', 'tk-2024-Qz81mPw');
         this.client = createClient({ clientSecret: process.env.CLIENT_SECRET, passphrase: \`\${this.pass}\` });
         const mode = this.secret ? this.secret : 'anonymous';
     }
@@ -172,7 +193,7 @@ export default class WeatherCard extends LightningElement {
     assert.deepStrictEqual(found('/p/force-app/main/default/lwc/weatherCard/weatherCard.js', src), [
       `3:${key}`,
       `12:${key}`,
-      '15:Basic c3ZjOkwwbmdQYXNzIQ==',
+      '16:tk-2024-Qz81mPw',
     ]);
     const f = findings('/p/force-app/main/default/lwc/weatherCard/weatherCard.js', src)[0];
     assert.match(f.message, /^'apiKey' is set to a hardcoded value '[0-9a-f]{4}…' \(32 chars\): rotate it/);

@@ -1,7 +1,7 @@
 import type { RuleContext } from '../../core/rule';
 import type { MetadataType } from '../../core/metadata/types';
 import { redact } from '../../core/redact';
-import { isCredentialName, isPlaceholder } from '../../core/secrets';
+import { isCredentialName, isPlaceholder, matchSecrets } from '../../core/secrets';
 
 /**
  * key = value, key: value, "key": "value" in .env, properties, YAML, JSON, JS/TS (and XML text):
@@ -25,7 +25,9 @@ export function checkText(ctx: RuleContext): void {
   const { file } = ctx;
   const pairs = extractPairs(file.kind, file.path, file.text, file.metadataType);
   for (const p of pairs) {
-    if (!isCredentialName(p.name) || !isLiteralCredential(p.value)) { continue; }
+    if (!isCredentialName(p.name) || !isLiteralCredential(p.value) || !isAuthValue(p.name, p.value)) { continue; }
+    // A value in a known format is hardcoded-secret's finding (same range, more precise message): one problem, one report.
+    if (matchSecrets(p.value).length > 0) { continue; }
     ctx.report({
       messageId: file.kind === 'env' ? 'credentialInEnvFile' : 'credentialInFile',
       data: { name: p.name.length > 60 ? p.name.slice(0, 57) + '...' : p.name, redacted: redact(p.value) },
@@ -70,7 +72,17 @@ export function isLiteralCredential(raw: string): boolean {
   if (/^(?:callout|https?):/i.test(v) && !/@/.test(v)) { return false; }
   if (/^[A-Za-z_][\w.-]*$/.test(v) && v.length <= 40 && isCredentialName(v)) { return false; } // 'client_secret' as a key name
   if (v.split(/\s+/).length >= 3) { return false; }                                        // sentences, labels, commands
+  if (/^[A-Za-z]+(?: [A-Za-z]+)+[.!?:]?$/.test(v)) { return false; }                       // 'Invalid password' (message bundles)
+  if (/^[A-Z][a-z\u00C0-\u024F]+$/.test(v)) { return false; }                                // 'Passwort', 'Contraseña' (UI labels)
+  if (/^[a-z]+(?:[-_.][a-z]+)+$/.test(v)) { return false; }                                 // 'color-brand', 'access_token_cookie' (identifiers)
   return true;
+}
+
+/** `auth` / `authorization` keys often hold a scheme name (`oauth2`, `basic`); only credential-shaped values count there. */
+function isAuthValue(name: string, value: string): boolean {
+  if (!/(?:^|[^a-z])auth(?:orization)?$/i.test(name) && !/[a-z]Auth(?:orization)?$/.test(name)) { return true; }
+  const v = value.trim();
+  return /:/.test(v) || /^(?:Basic|Bearer|Token|Digest)\s+\S{8,}/i.test(v) || (v.length >= 12 && /\d/.test(v) && /[A-Za-z]/.test(v));
 }
 
 // ---------------------------------------------------------------------------------------------
