@@ -4,7 +4,9 @@ import type { ApiGuardConfig } from '../core/config';
 import type { Engine } from '../core/engine';
 import { fileKindOf } from '../core/fileKind';
 import { LineIndex } from '../core/position';
-import { emptyProject, readSfdxProject, type ProjectIndex } from '../core/project';
+import type { ProjectIndex } from '../core/project';
+import { buildProjectIndex, PROJECT_FACT_TYPES } from '../core/metadata/facts';
+import { metadataTypeOf } from '../core/metadata/types';
 import { fingerprintFindings } from '../core/report/fingerprint';
 import { relativePath, type ReportFile, type ReportInput } from '../core/report/model';
 import type { FileNote } from '../core/types';
@@ -89,13 +91,21 @@ async function collectFiles(root: string, paths: readonly string[] | undefined, 
   return { files: [...new Set(files)].sort(), notes };
 }
 
-/** sfdx-project.json facts (the metadata facts are added when the project index builder lands). */
-async function buildIndex(root: string): Promise<ProjectIndex> {
-  const project = emptyProject(root);
-  try {
-    Object.assign(project, readSfdxProject(await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8')));
-  } catch { /* no sfdx-project.json: an empty index */ }
-  return project;
+/**
+ * The project index: sfdx-project.json plus the Named Credential, External Credential and Remote Site
+ * facts of every such file under the root (also when the scan itself covers only some paths).
+ */
+async function buildIndex(root: string, scanned: readonly string[], wholeRoot: boolean, config: ApiGuardConfig, signal?: AbortSignal): Promise<ProjectIndex> {
+  const all = wholeRoot ? scanned : await discoverFiles(root, { exclude: config.exclude }, signal);
+  const factFiles = all.filter(f => { const t = metadataTypeOf(f); return t !== undefined && PROJECT_FACT_TYPES.includes(t); });
+  const texts: Array<{ path: string; text: string }> = [];
+  for (const f of factFiles) {
+    const r = await readOne(f);
+    if (r.text !== undefined) { texts.push({ path: f, text: r.text }); }
+  }
+  let sfdx: string | undefined;
+  try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
+  return buildProjectIndex(root, texts, sfdx);
 }
 
 /**
@@ -110,7 +120,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const engine = options.engine ?? await createEngine();
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
   const { files, notes: pathNotes } = await collectFiles(root, options.paths, config, signal);
-  const project = await buildIndex(root);
+  const project = await buildIndex(root, files, !options.paths?.length, config, signal);
   const reports: ReportFile[] = pathNotes.map(n => ({ path: n.path, findings: [], notes: [n] }));
   const total = files.length;
   onProgress?.({ phase: 'lint', done: 0, total });

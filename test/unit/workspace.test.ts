@@ -5,7 +5,8 @@ import { discoverFiles } from '../../src/node/discover';
 import { findProjectRoot, loadConfig } from '../../src/node/config';
 import { scanProject, type ScanProgress } from '../../src/node/scan';
 import { ConfigError, defaultConfig } from '../../src/core/config';
-import type { Engine } from '../../src/core/engine';
+import { Engine } from '../../src/core/engine';
+import { defineRule } from '../../src/core/rule';
 import { CLEAN_CLASS, fixtureEngine, removeProject, S3_UPLOADER, SFDX_PROJECT, tempProject } from './helpers/project';
 
 const META = `<?xml version="1.0" encoding="UTF-8"?>
@@ -187,6 +188,45 @@ describe('scanProject', () => {
       assert.deepStrictEqual(byName.get('S3InvoiceUploader.cls')!.findings.map(f => f.ruleId), ['aws-key', 'plain-http', 'debug-call']);
       assert.deepStrictEqual(byName.get('.env')!.findings.map(f => f.ruleId), ['aws-key']);
       assert.strictEqual(r.notes.length, 6);
+    } finally { removeProject(root); }
+  });
+
+  it('builds the project index from every Named Credential and Remote Site under the root, also for a partial scan', async () => {
+    const seen: string[] = [];
+    const probe = new Engine([defineRule({
+      meta: { id: 'probe', type: 'problem', defaultSeverity: 'info', description: 'records the project index', kinds: ['apex'], messages: { m: 'x' } },
+      check(ctx) { seen.push(`${ctx.project.sourceApiVersion}|${ctx.project.namedCredentials.map(n => `${n.name}=${n.url}`).join()}|${ctx.project.remoteSites.map(r => r.name).join()}`); },
+    })]);
+    const root = tempProject({
+      'sfdx-project.json': SFDX_PROJECT,
+      'force-app/main/default/classes/S3InvoiceUploader.cls': S3_UPLOADER,
+      'force-app/main/default/namedCredentials/Stripe.namedCredential-meta.xml': `<?xml version="1.0" encoding="UTF-8"?>
+<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">
+    <allowMergeFieldsInBody>false</allowMergeFieldsInBody>
+    <allowMergeFieldsInHeader>true</allowMergeFieldsInHeader>
+    <calloutStatus>Enabled</calloutStatus>
+    <generateAuthorizationHeader>false</generateAuthorizationHeader>
+    <label>Stripe</label>
+    <namedCredentialParameters>
+        <parameterName>Url</parameterName>
+        <parameterType>Url</parameterType>
+        <parameterValue>https://api.stripe.com</parameterValue>
+    </namedCredentialParameters>
+    <namedCredentialType>SecuredEndpoint</namedCredentialType>
+</NamedCredential>
+`,
+      'force-app/main/default/remoteSiteSettings/S3.remoteSite-meta.xml': `<?xml version="1.0" encoding="UTF-8"?>
+<RemoteSiteSetting xmlns="http://soap.sforce.com/2006/04/metadata">
+    <disableProtocolSecurity>false</disableProtocolSecurity>
+    <isActive>true</isActive>
+    <url>https://invoices-archive.s3.amazonaws.com</url>
+</RemoteSiteSetting>
+`,
+    });
+    try {
+      await scanProject({ root, config: defaultConfig(), engine: probe });
+      await scanProject({ root, paths: ['force-app/main/default/classes'], config: defaultConfig(), engine: probe });
+      assert.deepStrictEqual(seen, ['62.0|Stripe=https://api.stripe.com|S3', '62.0|Stripe=https://api.stripe.com|S3']);
     } finally { removeProject(root); }
   });
 
