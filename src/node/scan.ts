@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ApiGuardConfig } from '../core/config';
 import type { Engine } from '../core/engine';
@@ -16,7 +16,7 @@ import { discoverFiles } from './discover';
 /** Files larger than this are not read at all (a note says so). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
 /** How many files are read ahead of the one being linted. */
-const READ_AHEAD = 8;
+const READ_AHEAD = 16;
 
 export interface ScanProgress {
   phase: 'discover' | 'lint';
@@ -52,22 +52,51 @@ export interface ScanResult extends ReportInput {
   cancelled: boolean;
 }
 
-type ReadResult = { path: string; text?: string; note?: FileNote };
+export type ReadResult = { path: string; text?: string; note?: FileNote };
 
-async function readOne(file: string): Promise<ReadResult> {
-  try {
-    const st = await fsp.stat(file);
-    if (!st.isFile()) { return { path: file, note: { path: file, code: 'unreadable', message: 'Not a regular file: not checked.' } }; }
-    if (st.size > MAX_READ_BYTES) {
-      return { path: file, note: { path: file, code: 'too-large', message:
-        `File is ${(st.size / 1048576).toFixed(1)} MB: larger than ${MAX_READ_BYTES / 1048576} MB, so it was not read.` } };
-    }
-    const text = await fsp.readFile(file, 'utf8');
-    return { path: file, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return { path: file, note: { path: file, code: 'unreadable', message: `Cannot read the file (${err.code ?? err.message}): not checked.` } };
-  }
+const unreadable = (file: string, e: NodeJS.ErrnoException): ReadResult =>
+  ({ path: file, note: { path: file, code: 'unreadable', message: `Cannot read the file (${e.code ?? e.message}): not checked.` } });
+/** Non-blocking open, so a FIFO or device named like a source file cannot hang a thread-pool thread. */
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
+ * Reads one file with open + fstat + read + close (callback API: about half the CPU of
+ * fs.promises.stat + readFile). Not a regular file, over MAX_READ_BYTES or unreadable: a note instead.
+ */
+export function readOne(file: string): Promise<ReadResult> {
+  return new Promise(resolve => {
+    fs.open(file, OPEN_FLAGS, (openErr, fd) => {
+      if (openErr) { resolve(unreadable(file, openErr)); return; }
+      const finish = (r: ReadResult) => { fs.close(fd, () => resolve(r)); };
+      fs.fstat(fd, (statErr, st) => {
+        if (statErr) { finish(unreadable(file, statErr)); return; }
+        if (!st.isFile()) { finish({ path: file, note: { path: file, code: 'unreadable', message: 'Not a regular file: not checked.' } }); return; }
+        if (st.size > MAX_READ_BYTES) {
+          finish({ path: file, note: { path: file, code: 'too-large', message:
+            `File is ${(st.size / 1048576).toFixed(1)} MB: larger than ${MAX_READ_BYTES / 1048576} MB, so it was not read.` } });
+          return;
+        }
+        const buf = Buffer.allocUnsafe(st.size);
+        let off = 0;
+        const step = (): void => {
+          if (off >= buf.length) { finish({ path: file, text: decode(buf, off) }); return; }
+          fs.read(fd, buf, off, buf.length - off, off, (readErr, n) => {
+            if (readErr) { finish(unreadable(file, readErr)); return; }
+            if (n === 0) { finish({ path: file, text: decode(buf, off) }); return; }
+            off += n;
+            step();
+          });
+        };
+        step();
+      });
+    });
+  });
+}
+
+/** UTF-8 text without a byte-order mark. */
+function decode(buf: Buffer, length: number): string {
+  const bom = length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  return buf.toString('utf8', bom, length);
 }
 
 /** The files a scan of `paths` (or the whole root) covers, and notes for named paths that do not exist. */
