@@ -2,7 +2,7 @@
  * Test support for metadata rules: lint one file with one rule and read each finding as the text it
  * underlines, so table tests can assert "this exact value" instead of bare coordinates.
  */
-import { Engine } from '../engine';
+import { Engine, type LintOptions } from '../engine';
 import { LineIndex } from '../position';
 import type { ProjectIndex } from '../project';
 import type { Rule } from '../rule';
@@ -11,8 +11,8 @@ import type { FileNote, Finding } from '../types';
 export interface SeenFinding { messageId: string; line: number; column: number; text: string; message: string; finding: Finding }
 
 /** Lints `text` as `path` with `rule` only; `line`/`column` are 1-based like editors show them. */
-export function lintWith(rule: Rule, path: string, text: string, project?: ProjectIndex): { findings: SeenFinding[]; notes: FileNote[] } {
-  const report = new Engine([rule]).lint(path, text, project ? { project } : {});
+export function lintWith(rule: Rule, path: string, text: string, project?: ProjectIndex, options: LintOptions = {}): { findings: SeenFinding[]; notes: FileNote[] } {
+  const report = new Engine([rule]).lint(path, text, { ...options, ...(project ? { project } : {}) });
   const lines = new LineIndex(text);
   const byText = new Map(Object.entries(rule.meta.messages));
   return {
