@@ -120,6 +120,8 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
         form.put('token', apiToken);
         String json = '{"password":"' + password + '","token":"****"}';
         String help = 'Enter your password: it must contain 8 characters';
+        Map<String, Object> settings = new Map<String, Object>{ 'auth' => 'oauth2', 'tokenPlacement' => 'header', 'apiKey' => '{0}' };
+        String template = String.format('{"username":"{0}","password":"{1}"}', new List<Object>{ username, password });
         return new Http().send(req);
     }
 }`,

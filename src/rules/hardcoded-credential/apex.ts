@@ -22,6 +22,8 @@ const PASSWORD_ARGS: Record<string, number[]> = {
   'site.createportaluser': [2],
   'site.validatepassword': [1, 2],
 };
+/** Values of `auth`/`token`-named settings that name a scheme or mode, not a secret ('auth' => 'oauth2'). */
+const NOT_A_SECRET_VALUE = /^(o?auth(2|_?2\.0)?|oauth1(\.0a?)?|bearer|basic|digest|ntlm|negotiate|kerberos|jwt|jwt[_-]?bearer|saml2?|hmac(-?sha\d+)?|anonymous|api[_-]?key|named[_-]?credential|per[_-]?user|named[_-]?principal|session|cookie|header|query|body|client[_-]?credentials|authorization[_-]?code|refresh[_-]?token|required|optional|enabled|disabled)$/i;
 /** Declared types that can hold a credential string. */
 const STRINGISH = /^(string|blob|object)$/i;
 
@@ -57,7 +59,9 @@ export function checkApex(ctx: RuleContext): void {
     add(named(apex, name, a.value));
   }
   // Map initializers: new Map<String, String>{ 'password' => '…' }.
+  const text = apex.lines.text;
   for (const s of apex.strings) {
+    if (!/^\s*=>/.test(text.slice(s.node.endIndex, s.node.endIndex + 20))) { continue; }
     const p = s.node.parent;
     if (p?.type !== 'map_key_initializer' || p.namedChildren[0]?.id !== s.node.id) { continue; }
     const valueNode = p.namedChildren[1];
@@ -121,7 +125,7 @@ function isCredentialValue(value: string): boolean {
   if (v.length < 4 || isPlaceholder(v)) { return false; }
   if (/\s/.test(v)) { return false; }
   if (/^(https?:|callout:|\/)/i.test(v) || /__(c|mdt|r|e|x)$/i.test(v)) { return false; }
-  if (/^(true|false|null)$/i.test(v)) { return false; }
+  if (/^(true|false|null)$/i.test(v) || NOT_A_SECRET_VALUE.test(v) || /\{\d+\}/.test(v)) { return false; }
   if (isCredentialName(v)) { return false; }
   return matchSecrets(v).length === 0;
 }
@@ -130,12 +134,16 @@ function isCredentialValue(value: string): boolean {
 function bodyValues(apex: ApexFile): Node[] {
   const out: Node[] = [];
   const seen = new Set<number>();
+  const text = apex.lines.text;
   for (const s of apex.strings) {
-    if (!/[=:]/.test(s.value)) { continue; }
+    // A form pair (`name=`) or a JSON key (`"name":`), or the start of one split over a concatenation.
+    if (!/[\w\]]=|"\s*:|"$/.test(s.value)) { continue; }
     let top: Node = s.node;
-    for (let p = s.node.parent, i = 0; p && i < 64; p = p.parent, i++) {
-      if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+') { top = p; }
-      else if (p.type !== 'parenthesized_expression') { break; }
+    if (besidePlus(text, s.node)) {
+      for (let p = s.node.parent, i = 0; p && i < 64; p = p.parent, i++) {
+        if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+') { top = p; }
+        else if (p.type !== 'parenthesized_expression') { break; }
+      }
     }
     if (!seen.has(top.id)) { seen.add(top.id); out.push(top); }
   }
@@ -145,6 +153,19 @@ function bodyValues(apex: ApexFile): Node[] {
     if ((a.type === 'identifier' || a.type === 'field_access') && !seen.has(a.id)) { seen.add(a.id); out.push(a); }
   }
   return out;
+}
+
+/**
+ * Whether a literal is an operand of `+` (looking at the text around it: `Node.parent` is costly in
+ * tree-sitter, and most literals of a large class are not concatenated).
+ */
+function besidePlus(text: string, n: Node): boolean {
+  let i = n.startIndex - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '(')) { i--; }
+  if (i >= 0 && text[i] === '+' && text[i - 1] !== '+') { return true; }
+  let j = n.endIndex;
+  while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r' || text[j] === ')')) { j++; }
+  return text[j] === '+' && text[j + 1] !== '+' && text[j + 1] !== '=';
 }
 
 interface Span { part: ResolvedPart; start: number; end: number }

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ApexFile, ResolvedPart, StringLit } from '../../core/apex/model';
 import { redact } from '../../core/redact';
 import type { RuleContext } from '../../core/rule';
-import { matchSecrets } from '../../core/secrets';
+import { matchSecrets, SECRET_PATTERNS } from '../../core/secrets';
 import type { Range, RelatedInformation } from '../../core/types';
 
 /** Apex side: string literals (resolved through the Apex model) that match a secret pattern. */
@@ -10,6 +10,10 @@ export const apexMessages: Record<string, string> = {
   apexSecret: 'Hardcoded {{description}} {{secret}} in Apex: remove it, rotate it, and let a Named Credential (or protected custom metadata) hold it.',
   apexSecretBuilt: 'Hardcoded {{description}} {{secret}} assembled from literals in Apex: remove it, rotate it, and let a Named Credential (or protected custom metadata) hold it.',
 };
+
+/** Any pattern keyword, case-insensitive: a literal without one cannot hold a known secret (matchSecrets' own pre-filter, done once). */
+const KEYWORDS = new RegExp([...new Set(SECRET_PATTERNS.flatMap(p => p.keywords))]
+  .map(k => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
 
 interface Pending {
   range: Range;
@@ -32,7 +36,7 @@ export function checkApex(ctx: RuleContext): void {
 
   // 1. Each literal on its own.
   for (const s of apex.strings) {
-    if (s.value.length < 8) { continue; }
+    if (s.value.length < 8 || !KEYWORDS.test(s.value)) { continue; }
     const matches = matchSecrets(s.value);
     for (const m of matches) {
       const range = matches.length === 1 ? s.range : subRange(apex, s, m.start, m.end) ?? s.range;
@@ -44,6 +48,8 @@ export function checkApex(ctx: RuleContext): void {
   }
 
   // 2. Values built from several literals: concatenations, += chains, String.format, base64Encode(Blob.valueOf(…)).
+  // Only when some literal of the file carries a pattern keyword (or Basic credentials may be encoded).
+  if (!apex.strings.some(s => KEYWORDS.test(s.value))) { finish(ctx, pending); return; }
   const seenUse = new Set<string>();
   for (const expr of builtValues(apex)) {
     const r = apex.resolve(expr);
@@ -89,6 +95,10 @@ export function checkApex(ctx: RuleContext): void {
     }
   }
 
+  finish(ctx, pending);
+}
+
+function finish(ctx: RuleContext, pending: Map<string, Pending>): void {
   for (const p of pending.values()) {
     ctx.report({ messageId: p.messageId, data: { description: p.description, secret: redact(p.secret) }, range: p.range,
       ...(p.related.length ? { related: p.related.slice(0, 10) } : {}) });
@@ -100,7 +110,9 @@ function builtValues(apex: ApexFile): Node[] {
   const out: Node[] = [];
   const seen = new Set<number>();
   const add = (n: Node) => { if (!seen.has(n.id)) { seen.add(n.id); out.push(n); } };
+  const text = apex.lines.text;
   for (const s of apex.strings) {
+    if (!besidePlus(text, s.node)) { continue; }
     // The outermost concatenation a literal belongs to.
     let top: Node | undefined;
     for (let p = s.node.parent, i = 0; p && i < 64; p = p.parent, i++) {
@@ -117,6 +129,19 @@ function builtValues(apex: ApexFile): Node[] {
     }
   }
   return out;
+}
+
+/**
+ * Whether a literal is an operand of `+` (looking at the text around it: `Node.parent` is costly in
+ * tree-sitter, and most literals of a large class are not concatenated).
+ */
+function besidePlus(text: string, n: Node): boolean {
+  let i = n.startIndex - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '(')) { i--; }
+  if (i >= 0 && text[i] === '+' && text[i - 1] !== '+') { return true; }
+  let j = n.endIndex;
+  while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r' || text[j] === ')')) { j++; }
+  return text[j] === '+' && text[j + 1] !== '+' && text[j + 1] !== '=';
 }
 
 interface Span { part: ResolvedPart; start: number; end: number }
