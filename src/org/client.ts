@@ -12,7 +12,7 @@ import { errorText, scrub } from './scrub';
 export interface ConnectionLike {
   instanceUrl: string;
   version: string;
-  request<T = unknown>(req: { method: string; url: string; body?: string; headers?: Record<string, string> }): Promise<T>;
+  request<T = unknown>(req: { method: 'GET' | 'POST'; url: string; body?: string; headers?: Record<string, string> }): Promise<T>;
   metadata: { read(type: string, fullNames: string | string[]): Promise<unknown> };
   on?(event: 'refresh', listener: (...args: unknown[]) => void): unknown;
 }
@@ -105,7 +105,7 @@ export class OrgClient {
 
   get base(): string { return `/services/data/v${this.conn.version}`; }
 
-  private async send<T>(req: { method: string; url: string; body?: string; headers?: Record<string, string> }): Promise<T> {
+  private async send<T>(req: { method: 'GET' | 'POST'; url: string; body?: string; headers?: Record<string, string> }): Promise<T> {
     return this.limiter.run(async () => {
       this.requests++;
       try { return await this.conn.request<T>(req); } catch (e) { throw toOrgError(e); }

@@ -86,7 +86,8 @@ export async function defaultCliOrg(projectDir: string): Promise<string | undefi
   const core = await loadSfCore();
   const agg = await core.ConfigAggregator.create({ projectPath: projectDir });
   await agg.reload();
-  const v = agg.getPropertyValue<string>('target-org') ?? agg.getPropertyValue<string>('defaultusername');
+  // ConfigAggregator maps the legacy `defaultusername` (.sfdx/sfdx-config.json) to target-org itself.
+  const v = agg.getPropertyValue<string>('target-org');
   return typeof v === 'string' && v ? v : undefined;
 }
 

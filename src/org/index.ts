@@ -10,4 +10,5 @@ export { scrub, registerSecret, errorText } from './scrub';
 export { toOrgError } from './client';
 export { GROUPS, CHECKS, worstStatus } from './checks';
 export { API_VERSION } from './plan';
+export { calloutOrigins } from './origins';
 export * from './types';

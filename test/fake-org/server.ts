@@ -224,7 +224,15 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
     // ---- REST (Bearer)
     const auth = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
     if (!auth || !valid.has(auth)) { return err(401, 'INVALID_SESSION_ID', 'Session expired or invalid'); }
+    if (p === '/services/oauth2/userinfo' && method === 'GET') {
+      return { status: 200, body: { sub: `${url}/id/${fx.orgId}/${fx.user.id}`, user_id: fx.user.id, organization_id: fx.orgId, preferred_username: fx.user.username, active: true } };
+    }
     if (fx.apiDisabled) { return err(403, 'API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.'); }
+    const sobject = /^\/services\/data\/v\d+\.\d\/sobjects\/(\w+)\/(\w+)$/.exec(p);
+    if (sobject && method === 'GET') {
+      const rec = (fx.objects[sobject[1]] ?? []).find(r => r.Id === sobject[2]);
+      return rec ? { status: 200, body: { attributes: { type: sobject[1], url: p }, ...rec } } : err(404, 'NOT_FOUND', 'The requested resource does not exist');
+    }
     return rest(method, p, q, body);
   }
 
