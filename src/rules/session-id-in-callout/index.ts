@@ -94,6 +94,13 @@ interface Hit { range: Range; via: Range[] }
 function sessionIdIn(apex: ApexFile, arg: Node, call: MethodCall): Hit | undefined {
   const r = apex.resolve(arg);
   if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { return { range: apex.nodeRange(arg), via: r.via }; }
+  // A SOAP envelope built with Dom.Document / XmlStreamWriter in the same method: addTextNode(UserInfo.getSessionId()).
+  if (/\.(toxmlstring|getxmlstring)\(\s*\)/i.test(arg.text)) {
+    for (const c of apex.callsNamed('addtextnode', 'writecharacters')) {
+      if (c.args.length !== 1 || (call.enclosingMethod && c.enclosingMethod?.id !== call.enclosingMethod.id)) { continue; }
+      if (apex.resolve(c.args[0]).parts.some(p => p.kind === 'dynamic' && p.sessionId)) { return { range: apex.nodeRange(arg), via: [c.range] }; }
+    }
+  }
   // Inside the expression: JSON.serialize(new Map<String, Object>{ 'sid' => UserInfo.getSessionId() }), maps built with put().
   const stack: Node[] = [arg];
   let seen = 0;

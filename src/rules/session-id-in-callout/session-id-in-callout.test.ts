@@ -102,6 +102,36 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
     expect: ['5:UserInfo.getSessionId()', '12:UserInfo.getSessionId()', "15:'sid=' + UserInfo.getSessionId()"],
   },
   {
+    name: 'hand-built SOAP envelope with the session id in its SessionHeader',
+    src: `public class PartnerSoapClient {
+    private static final String NS = 'urn:partner.soap.sforce.com';
+    private static final String SOAPENV = 'http://schemas.xmlsoap.org/soap/envelope/';
+
+    public static String getServerTimestamp() {
+        Dom.Document doc = new Dom.Document();
+        Dom.XmlNode env = doc.createRootElement('Envelope', SOAPENV, 'soapenv');
+        Dom.XmlNode header = env.addChildElement('Header', SOAPENV, null);
+        header.addChildElement('SessionHeader', NS, null).addChildElement('sessionId', NS, null).addTextNode(UserInfo.getSessionId());
+        env.addChildElement('Body', SOAPENV, null).addChildElement('getServerTimestamp', NS, null);
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:Self/services/Soap/u/62.0');
+        req.setMethod('POST');
+        req.setHeader('SOAPAction', '""');
+        req.setBody(doc.toXmlString());
+        return new Http().send(req).getBody();
+    }
+
+    public static String echo(String text) {
+        Dom.Document doc = new Dom.Document();
+        doc.createRootElement('Envelope', SOAPENV, 'soapenv').addTextNode(text);
+        HttpRequest req = new HttpRequest();
+        req.setBody(doc.toXmlString());
+        return new Http().send(req).getBody();
+    }
+}`,
+    expect: ['15:doc.toXmlString()'],
+  },
+  {
     name: 'session id used without a callout, or callouts through Named Credentials, are not reported',
     src: `public with sharing class SessionAware {
     public String sessionId { get; set; }
