@@ -27,6 +27,7 @@ describe('hardcoded-credential (metadata XML)', () => {
       ['Api_Key__c', null], ['Password__c', 'changeme'], ['Client_Secret__c', '{!$Credential.Stripe.Secret}'],
       ['Token_Expiry_Hours__c', '24.0', 'double'], ['Api_Key__c', 'Stored in the Stripe named credential'],
       ['Token_Type__c', 'Bearer'], ['Password_Policy__c', 'StrongPasswordsOnly'],
+      ['Named_Credential__c', 'Stripe_API'], ['acme__External_Credential__c', 'Stripe_Keys'],
     ]);
     assert.deepStrictEqual(lintWith(rule, CMDT, t).findings, []);
   });

@@ -18,6 +18,8 @@ export const xmlMessages: Record<string, string> = {
  */
 function isCredentialApiName(name: string): boolean {
   const base = name.replace(/__(?:c|mdt|r|s)$/i, '').replace(/^[A-Za-z][A-Za-z0-9]*__(?=[A-Za-z])/, '');
+  // `Named_Credential__c` / `External_Credential__c` hold the *name* of a Salesforce credential, not a secret.
+  if (/(?:^|[^a-z])(?:named|external)[_\s-]*credentials?$/i.test(base)) { return false; }
   return isCredentialName(base);
 }
 
