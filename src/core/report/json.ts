@@ -62,7 +62,7 @@ export function toJsonReport(input: ReportInput, toolVersion: string): JsonRepor
     formatVersion: JSON_FORMAT_VERSION,
     tool: { name: 'apiguard', version: toolVersion },
     root: input.root,
-    summary: { ...summarise(input), cancelled: !!input.cancelled },
+    summary: { ...summarise(input), durationMs: Math.round(input.durationMs), cancelled: !!input.cancelled },
     findings,
     notes,
   };
