@@ -139,6 +139,11 @@ export async function run(argv: string[], io: CliIO, deps: FixDeps = {}): Promis
   return left.length ? 1 : 0;
 }
 
+/** Absolute paths inside a note, relative to the project root like the rest of the output. */
+function relNote(note: string, rel: (p: string) => string): string {
+  return note.replace(/(^|\s)(\/[^\s:]+|[A-Za-z]:\\[^\s:]+)(?=:\d|\s|$)/g, (m, pre: string, p: string) => `${pre}${rel(p)}`);
+}
+
 function printSummary(io: CliIO, plan: FixPlan, rel: (p: string) => string, dry: boolean): void {
   if (dry) {
     io.out(`\n${plan.title}: ${plan.edits.length} edit${plan.edits.length === 1 ? '' : 's'}, ${plan.creates.length} new file${plan.creates.length === 1 ? '' : 's'}, ${plan.deletes.length} deletion${plan.deletes.length === 1 ? '' : 's'} (dry run: nothing changed).\n`);
@@ -146,6 +151,6 @@ function printSummary(io: CliIO, plan: FixPlan, rel: (p: string) => string, dry:
   }
   if (plan.notes.length) {
     io.out('\nNext steps:\n');
-    for (const n of plan.notes) { io.out(`  - ${n}\n`); }
+    for (const n of plan.notes) { io.out(`  - ${relNote(n, rel)}\n`); }
   }
 }

@@ -132,8 +132,36 @@ export function resolvePrefix(n: Node | null | undefined, depth = 0): Resolved {
       const r = resolvePrefix(v, depth + 1);
       return { ...r, via: [d, ...r.via] };
     }
+    case 'method_invocation': {
+      // One hop into a same-class method without arguments that returns an expression: `authorization()`.
+      const m = localMethod(n);
+      const ret = m ? singleReturn(m) : undefined;
+      if (!ret) { return none; }
+      const r = resolvePrefix(ret, depth + 1);
+      return { ...r, via: [m!, ...r.via] };
+    }
     default: return none;
   }
+}
+
+/** The same-class method a call without receiver (or on `this`) and without arguments invokes. */
+export function localMethod(call: Node): Node | undefined {
+  const obj = call.childForFieldName('object');
+  if ((obj && obj.text.toLowerCase() !== 'this') || callArgs(call).length) { return undefined; }
+  const name = call.childForFieldName('name')?.text.toLowerCase();
+  const body = ancestor(call, ['class_body']);
+  for (const m of body?.namedChildren ?? []) {
+    if (m?.type === 'method_declaration' && m.childForFieldName('name')?.text.toLowerCase() === name
+      && !(m.childForFieldName('parameters')?.namedChildCount)) { return m; }
+  }
+  return undefined;
+}
+
+/** The expression of a method whose body is exactly `return <expr>;`. */
+export function singleReturn(method: Node): Node | undefined {
+  const body = method.childForFieldName('body');
+  const stmts = (body?.namedChildren ?? []).filter((x): x is Node => !!x && !x.type.endsWith('comment'));
+  return stmts.length === 1 && stmts[0].type === 'return_statement' ? stmts[0].namedChild(0) ?? undefined : undefined;
 }
 
 /** The `x.setEndpoint(...)` invocation an argument belongs to, if any. */

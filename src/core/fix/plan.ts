@@ -6,8 +6,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Finding } from '../types';
 import { originOf, type NamedCredentialFact } from '../project';
 import { LineIndex } from '../position';
-import { ApexDoc, METHOD_TYPES, ancestor, callArgs, enclosingCall, findDeclaration, headerCalls, isPureValue,
-  resolvePrefix, statementSpan, walk, type Resolved } from './apex';
+import { ApexDoc, METHOD_TYPES, ancestor, callArgs, enclosingCall, findDeclaration, headerCalls, isPureValue, localMethod,
+  resolvePrefix, singleReturn, statementSpan, walk, type Resolved } from './apex';
 import { labelFor, nameForOrigin, toDeveloperName, uniqueName, isValidDeveloperName } from './naming';
 import { escapeXml, externalCredentialXml, namedCredentialXml, permissionSetXml, principalAccessXml, type ParamFields } from './xml';
 import { emptyPlan, type FixContext, type FixPlan } from './types';
@@ -62,6 +62,10 @@ class Planner {
   private readonly spans = new Map<string, Array<[number, number]>>();
   private readonly used = new Set<string>();
   readonly rewritten = new Set<string>();
+  /** Token endpoints whose requests an Oauth External Credential now makes. */
+  readonly adoptedTokenOrigins = new Set<string>();
+  /** credential-in-url findings with a query parameter, by origin (noted when the origin is planned). */
+  readonly paramFindings = new Map<string, Finding[]>();
   readonly api: { v: number; known: boolean };
   readonly baseDir: string;
   private notedApi = false;
@@ -248,7 +252,7 @@ function oauthIn(doc: ApexDoc): OauthInfo | undefined {
   return info;
 }
 
-interface OriginOptions { nameOverride?: string; allFindings?: Finding[]; noBasePath?: boolean }
+interface OriginOptions { nameOverride?: string; allFindings?: Finding[]; noBasePath?: boolean; tokenEndpoint?: boolean }
 
 /** Plans one origin: reuse or generate the credential, rewrite the literals, drop the headers and secrets. */
 function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: OriginOptions): void {
@@ -298,9 +302,10 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
     } else {
       pl.note(`${lineOf(c)}: could not rewrite the endpoint (overlapping change); use callout:${ncName} there by hand.`);
     }
-    if (c.finding.ruleId === CREDENTIAL_URL_RULE && typeof c.finding.hints?.param === 'string') {
-      pl.note(`${lineOf(c)}: the URL still passes a credential in the query parameter "${c.finding.hints.param}". Move it to the External Credential (an authentication parameter used in an AuthHeader formula) if the API accepts it as a header, then remove it from the URL.`);
-    }
+  }
+  const queryCredentials = pl.paramFindings.get(origin) ?? [];
+  for (const f of queryCredentials) {
+    pl.note(`${f.path}:${f.range.start.line + 1}: the URL still passes a credential in the query parameter "${String(f.hints?.param)}": if the API accepts it as a header, add an AuthHeader parameter to the External Credential and remove it from the URL; otherwise keep the value out of the code (protected custom metadata or custom setting).`);
   }
 
   // What authenticates the request: from the headers the code set and user:password@ in the URL.
@@ -321,6 +326,7 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
   if (generate) {
     if (oauth && oauth.grant === 'client_credentials' && bearerDynamic) {
       protocol = 'Oauth';
+      if (oauth.tokenOrigin) { pl.adoptedTokenOrigins.add(oauth.tokenOrigin); }
       removable.push(...headers.filter(h => AUTH_HEADER.test(h.name)));
     } else if (headers.some(h => h.kind === 'basic') || (!headers.length && rewritten.some(c => c.userinfo))) {
       protocol = 'Basic';
@@ -364,7 +370,7 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
     if (pl.edit(h.doc.path, h.doc.lines, s, e, '')) {
       removedDocs.add(h.doc);
       const v = callArgs(h.call)[1];
-      if (v) { walk(v, n => { if (n.type === 'identifier') { candidates2.push({ doc: h.doc, node: n }); } }); }
+      if (v) { walk(v, n => { if (n.type === 'identifier' || (n.type === 'method_invocation' && localMethod(n))) { candidates2.push({ doc: h.doc, node: n }); } }); }
     }
   }
   const removedDecls = removeUnusedDeclarations(pl, candidates2);
@@ -395,6 +401,12 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
       pl.note(`${ncName} (Basic): enter the username and password in ${where}.`);
     } else if (authHeaders.length) {
       pl.note(`${ncName} (Custom header ${authHeaders.map(h => h.header).join(', ')}): in ${where}, add the authentication parameter${authHeaders.length > 1 ? 's' : ''} ${authHeaders.map(h => h.param).join(', ')} holding the secret. No secret is written to any file.`);
+    } else if (!rewritten.length) {
+      pl.note(`${ncName}: no callout to ${origin} was found in the code, so the External Credential is Custom with only the principal ${principal}; add the authentication the endpoint needs in Setup.`);
+    } else if (opts.tokenEndpoint) {
+      pl.note(`${ncName}: the callouts to it request OAuth tokens and send the client credentials in the body, which stay in code. Better: give the API that uses the token a Named Credential whose External Credential uses authenticationProtocol Oauth (variant ClientCredentialsClientSecret, token URL ${origin}…), then delete the token request.`);
+    } else if (queryCredentials.length) {
+      pl.note(`${ncName}: the code authenticates with a query parameter, not a header, so the External Credential is Custom with only the principal ${principal}; see the note on the parameter.`);
     } else {
       pl.note(`${ncName}: no authentication was found in the code, so the External Credential is Custom with only the principal ${principal} (the documented way to call an endpoint without credentials); nothing to enter.`);
     }
@@ -406,7 +418,7 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
     pl.note(`Reused the existing Named Credential ${ncName} (${reused.url}) for ${origin}.`);
     if (api < 56) { pl.note(`sourceApiVersion ${api.toFixed(1)}: only existing Named Credentials can be used (SecuredEndpoint needs 56.0).`); }
   }
-  removeRemoteSites(pl, origin, secureOrigin, ncName, opts.allFindings);
+  removeRemoteSites(pl, origin, secureOrigin, ncName, rewritten.length ? opts.allFindings : undefined, !rewritten.length);
 }
 
 /** Removes declarations whose only use was in a removed statement (transitively); keeps anything with side effects. */
@@ -416,11 +428,11 @@ function removeUnusedDeclarations(pl: Planner, idents: Array<{ doc: ApexDoc; nod
   const done = new Set<string>();
   while (queue.length) {
     const { doc, node } = queue.shift()!;
+    if (node.type === 'method_invocation') { count += removeUnusedHelper(pl, doc, node, queue, done); continue; }
     const decl = findDeclaration(node.text, node);
     if (!decl) { continue; }
     const key = `${doc.path}:${decl.startIndex}`;
     if (done.has(key)) { continue; }
-    done.add(key);
     const st = decl.parent;
     const value = decl.childForFieldName('value');
     if (!st || !value || !['local_variable_declaration', 'field_declaration'].includes(st.type)
@@ -433,12 +445,42 @@ function removeUnusedDeclarations(pl: Planner, idents: Array<{ doc: ApexDoc; nod
       && !inRemoved(i) && findDeclaration(i.text, i)?.startIndex === decl.startIndex);
     if (stillUsed) { continue; }
     const [s, e] = statementSpan(doc, st);
+    done.add(key);
     if (pl.edit(doc.path, doc.lines, s, e, '')) {
       count++;
       walk(value, n => { if (n.type === 'identifier') { queue.push({ doc, node: n }); } });
     }
   }
   return count;
+}
+
+/** A private helper such as `authorization()` returning only data, called nowhere else any more: removed with its comment. */
+function removeUnusedHelper(pl: Planner, doc: ApexDoc, call: Node, queue: Array<{ doc: ApexDoc; node: Node }>, done: Set<string>): number {
+  const m = localMethod(call);
+  const ret = m && singleReturn(m);
+  if (!m || !ret || !isPureValue(ret) || !/\bprivate\b/i.test(m.namedChildren.find(c => c?.type === 'modifiers')?.text ?? '')) { return 0; }
+  const key = `${doc.path}:${m.startIndex}`;
+  if (done.has(key)) { return 0; }
+  const removed = pl.removed(doc.path);
+  const lower = m.childForFieldName('name')?.text.toLowerCase();
+  let used = false;
+  walk(doc.tree.rootNode, n => {
+    if (used) { return false; }
+    if (n.type === 'method_invocation' && n.childForFieldName('name')?.text.toLowerCase() === lower
+      && !removed.some(([s, e]) => n.startIndex >= s && n.endIndex <= e)) { used = true; }
+  });
+  if (used) { return 0; }
+  done.add(key);
+  let start: Node = m;
+  const prev = m.previousNamedSibling;
+  if (prev && prev.type.endsWith('comment') && prev.endPosition.row === m.startPosition.row - 1) { start = prev; }
+  const [s] = statementSpan(doc, start);
+  let [, e] = statementSpan(doc, m);
+  const blankAfter = /^[ \t]*\r?\n/.exec(doc.text.slice(e));
+  if (blankAfter && /\n[ \t]*\r?\n$/.test(doc.text.slice(0, s))) { e += blankAfter[0].length; }
+  if (!pl.edit(doc.path, doc.lines, s, e, '')) { return 0; }
+  walk(ret, n => { if (n.type === 'identifier') { queue.push({ doc, node: n }); } });
+  return 1;
 }
 
 function grantPrincipal(pl: Planner, ec: string, principal: string, label: string): void {
@@ -473,7 +515,7 @@ function grantPrincipal(pl: Planner, ec: string, principal: string, label: strin
 }
 
 /** Deletes the Remote Site Settings of an origin when every known callout to it now goes through the Named Credential. */
-function removeRemoteSites(pl: Planner, origin: string, secureOrigin: string, nc: string, all: Finding[] | undefined): void {
+function removeRemoteSites(pl: Planner, origin: string, secureOrigin: string, nc: string, all: Finding[] | undefined, noCallouts = false): void {
   const sites = pl.ctx.project.remoteSites.filter(r => r.url && [origin, secureOrigin].includes(originOf(r.url) ?? ''));
   if (!sites.length) { return; }
   let needed = all === undefined;
@@ -486,7 +528,9 @@ function removeRemoteSites(pl: Planner, origin: string, secureOrigin: string, nc
   }
   for (const r of sites) {
     if (needed) {
-      pl.note(`Remote Site Setting ${r.name} (${r.url}) is kept: ${all === undefined ? 'other code may still call it directly' : 'some callouts to it still use the URL directly'}. Delete it once every callout uses callout:${nc}.`);
+      const why = noCallouts ? 'no callout to it was found in this project (it may serve a managed package, JavaScript or Visualforce)'
+        : all === undefined ? 'other code may still call it directly' : 'some callouts to it still use the URL directly';
+      pl.note(`Remote Site Setting ${r.name} (${r.url}) is kept: ${why}. Delete it once every callout uses callout:${nc}.`);
     } else {
       pl.plan.deletes.push({ path: r.path, reason: `Remote Site Setting ${r.name} (${r.url}) is no longer needed: every callout to ${origin} now goes through the Named Credential ${nc}, which does not need a Remote Site Setting. Delete it from the org too (a deploy does not remove it).` });
     }
@@ -495,17 +539,31 @@ function removeRemoteSites(pl: Planner, origin: string, secureOrigin: string, nc
 
 // ---- public entry points ---------------------------------------------------------------------------
 
-function collectCallouts(pl: Planner, findings: Finding[]): Map<string, Callout[]> {
+function collectCallouts(pl: Planner, findings: Finding[], notes = true): Map<string, Callout[]> {
   const groups = new Map<string, Callout[]>();
   const seen = new Set<string>();
   const order = [...findings].sort((a, b) => rank(a.ruleId) - rank(b.ruleId));
   for (const f of order) {
     if (f.ruleId !== CALLOUT_RULE && f.ruleId !== CREDENTIAL_URL_RULE && !HEADER_RULES.includes(f.ruleId)) { continue; }
     const c = pl.callout(f);
-    if (!c) { continue; }
-    const key = c.literal ? `${c.doc.path}:L${c.literal.startIndex}:${c.call?.startIndex ?? ''}` : `${c.doc.path}:C${c.call?.startIndex ?? f.range.start.line}`;
-    if (seen.has(key) || (c.literal && c.literal.text.slice(1, -1).startsWith('callout:'))) { continue; }
+    const where = `${f.path}:${f.range.start.line + 1}`;
+    if (f.ruleId === CREDENTIAL_URL_RULE && typeof f.hints?.param === 'string') {
+      const o = typeof f.hints.origin === 'string' ? originOf(f.hints.origin) : undefined;
+      if (o) { const l = pl.paramFindings.get(o) ?? []; l.push(f); pl.paramFindings.set(o, l); }
+      if (!c?.literal) { continue; }
+    }
+    if (!c || (HEADER_RULES.includes(f.ruleId) && !c.literal)) {
+      if (HEADER_RULES.includes(f.ruleId) && notes) {
+        pl.note(`${where}: the ${String(f.hints?.header ?? 'authorization')} header is kept: the request's endpoint is not a literal URL in this method, so no Named Credential could be chosen. Create one for that endpoint, use callout:<Name>, then remove the header.`);
+      }
+      continue;
+    }
+    // One entry per call site; a literal reported without its call (credential-in-url on a constant) joins its call sites.
+    const lit = c.literal ? `${c.doc.path}:L${c.literal.startIndex}` : undefined;
+    const key = `${lit ?? c.doc.path}:C${c.call?.startIndex ?? `f${f.range.start.line}`}`;
+    if (seen.has(key) || (lit && !c.call && seen.has(lit)) || (c.literal && c.literal.text.slice(1, -1).startsWith('callout:'))) { continue; }
     seen.add(key);
+    if (lit) { seen.add(lit); }
     const o = pl.originOfCallout(c);
     if (!o) { continue; }
     let g = groups.get(o);
@@ -516,12 +574,11 @@ function collectCallouts(pl: Planner, findings: Finding[]): Map<string, Callout[
 }
 function rank(id: string): number { return id === CALLOUT_RULE ? 0 : id === CREDENTIAL_URL_RULE ? 1 : 2; }
 
-/** Token requests of an OAuth flow that the External Credential will take over: left as they are. */
-function tokenOrigins(pl: Planner, groups: Map<string, Callout[]>): Set<string> {
+/** Origins whose every callout is an OAuth token request (its method posts grant_type=…). */
+function tokenOrigins(groups: Map<string, Callout[]>): Set<string> {
   const out = new Set<string>();
   for (const [origin, cs] of groups) {
-    const isToken = cs.every(c => c.method && /grant_type/i.test(c.method.text));
-    if (isToken && [...groups.keys()].some(o => o !== origin)) { out.add(origin); }
+    if (cs.length && cs.every(c => c.method && /grant_type/i.test(c.method.text))) { out.add(origin); }
   }
   return out;
 }
@@ -539,20 +596,22 @@ export function planMigration(findings: Finding[], ctx: FixContext): FixPlan {
       const o = typeof f.hints?.origin === 'string' ? originOf(f.hints.origin) : undefined;
       if (o && !groups.has(o)) {
         // Callouts to that origin the selected findings did not include.
-        const more = collectCallouts(pl, (ctx.findings ?? []).filter(x => x.ruleId === CALLOUT_RULE));
+        const more = collectCallouts(pl, (ctx.findings ?? []).filter(x => x.ruleId === CALLOUT_RULE), false);
         groups.set(o, more.get(o) ?? []);
       }
     }
-    const tokens = tokenOrigins(pl, groups);
-    for (const o of tokens) {
-      pl.note(`Callouts to ${o} request OAuth tokens; they were left as they are because the External Credential of the API now obtains the token. Remove them once the new credential works.`);
-    }
-    const multi = [...groups.keys()].filter(o => !tokens.has(o)).length > 1;
+    const tokens = tokenOrigins(groups);
+    const multi = groups.size > 1;
     if (ctx.nameOverride && multi) { pl.note(`--name ${ctx.nameOverride} was ignored: the plan covers several origins (one Named Credential each).`); }
     const all = ctx.findings ?? findings;
-    for (const [origin, cs] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
-      if (tokens.has(origin)) { continue; }
-      planOrigin(pl, origin, cs, { nameOverride: multi ? undefined : ctx.nameOverride, allFindings: all });
+    // API origins first: an Oauth External Credential takes over its token requests, which are then left alone.
+    const ordered = [...groups].sort((a, b) => Number(tokens.has(a[0])) - Number(tokens.has(b[0])) || a[0].localeCompare(b[0]));
+    for (const [origin, cs] of ordered) {
+      if (pl.adoptedTokenOrigins.has(origin)) {
+        pl.note(`Callouts to ${origin} request OAuth tokens: left as they are, because the External Credential of the API now obtains the token. Remove them once the new credential works.`);
+        continue;
+      }
+      planOrigin(pl, origin, cs, { nameOverride: multi ? undefined : ctx.nameOverride, allFindings: all, tokenEndpoint: tokens.has(origin) });
     }
     for (const f of findings.filter(x => x.ruleId === INSECURE_RULE)) { const p = planInsecureEndpointFix(f, ctx); if (p) { mergeInto(pl, p); } }
     for (const f of findings.filter(x => x.ruleId === LEGACY_RULE)) { const p = planLegacyMigration(f, ctx); if (p) { mergeInto(pl, p); } }
@@ -588,7 +647,7 @@ export function planFix(finding: Finding, ctx: FixContext): FixPlan | undefined 
     if (finding.ruleId === REMOTE_SITE_RULE) {
       origin = typeof finding.hints?.origin === 'string' ? originOf(finding.hints.origin) : undefined;
       if (!origin) { return undefined; }
-      callouts = collectCallouts(pl, (ctx.findings ?? []).filter(x => x.ruleId === CALLOUT_RULE)).get(origin) ?? [];
+      callouts = collectCallouts(pl, (ctx.findings ?? []).filter(x => x.ruleId === CALLOUT_RULE), false).get(origin) ?? [];
     } else {
       const c = pl.callout(finding);
       origin = c && pl.originOfCallout(c);
@@ -596,7 +655,7 @@ export function planFix(finding: Finding, ctx: FixContext): FixPlan | undefined 
       callouts = [c];
       // Other callouts to the same origin through the same literal (a shared constant) keep working: the
       // base path is only used when every known callout to the origin shares it.
-      const others = collectCallouts(pl, (ctx.findings ?? []).filter(x => x.ruleId === CALLOUT_RULE)).get(origin) ?? [];
+      const others = collectCallouts(pl, (ctx.findings ?? []).filter(x => x.ruleId === CALLOUT_RULE), false).get(origin) ?? [];
       for (const o of others) { if (o.call?.startIndex !== c.call?.startIndex || o.doc.path !== c.doc.path) { callouts.push(o); } }
       if (!ctx.findings) { callouts = [c]; }
     }
