@@ -128,12 +128,25 @@ export class Linter implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** Shows a workspace scan's results; open documents with unsaved edits keep their live results. */
-  setReports(reports: readonly FileReport[]): void {
-    const dirty = new Set(vscode.workspace.textDocuments.filter(d => d.isDirty).map(d => d.uri.toString()));
+  /**
+   * Shows a workspace scan's results. Open documents keep their live results (the scan read the disk,
+   * the editor may hold newer text). When the scan of `root` completed, files under it that no longer
+   * have findings are cleared.
+   */
+  setReports(reports: readonly FileReport[], root?: string, complete = false): void {
+    // Live results: documents linted since they were shown, or with unsaved changes.
+    const open = new Set([...this.linted.keys(), ...vscode.workspace.textDocuments.filter(d => d.isDirty).map(d => d.uri.toString())]);
+    const seen = new Set<string>();
     for (const r of reports) {
       const uri = vscode.Uri.file(r.path);
-      if (!dirty.has(uri.toString())) { this.set(uri, r.findings); }
+      seen.add(uri.toString());
+      if (!open.has(uri.toString())) { this.set(uri, r.findings); }
+    }
+    if (complete && root) {
+      const prefix = vscode.Uri.file(root).toString() + '/';
+      for (const key of [...this.findings.keys()]) {
+        if (key.startsWith(prefix) && !seen.has(key) && !open.has(key)) { this.set(vscode.Uri.parse(key), []); }
+      }
     }
   }
 

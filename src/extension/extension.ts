@@ -1,10 +1,14 @@
 import { loadStart } from './timing';
 import * as vscode from 'vscode';
+import { ApiGuardCodeActions } from './codeActions';
+import { registerCommands } from './commands';
 import { Linter, kindOf } from './diagnostics';
+import { RuleDocsView } from './docsView';
 import { readSettings } from './settings';
+import { StatusBar } from './statusBar';
 import { EngineWorker } from './workerClient';
 
-/** What the extension exports (the host tests use it; other extensions may too). */
+/** What the extension exports (the host tests use it; other extensions and the org view may too). */
 export interface ApiGuardApi {
   /** Resolves when no lint is scheduled or running. */
   whenIdle(): Promise<void>;
@@ -14,19 +18,27 @@ export interface ApiGuardApi {
   lastLintMs(): number;
   /** The document version whose diagnostics are shown (undefined: not linted yet). */
   lintedVersion(uri: vscode.Uri): number | undefined;
+  /** Shows the connected org in the status bar (undefined: none). */
+  setConnectedOrg(org: string | undefined): void;
 }
 
 let worker: EngineWorker | undefined;
-
 /** Bundle evaluation time (ms): from the first module to the end of this one. */
 let loadMs = 0;
 
+/**
+ * Wiring only. Nothing here loads the engine: the first lint starts the worker (dist/worker.js),
+ * which loads the rules and the Apex grammar on its own thread.
+ */
 export function activate(context: vscode.ExtensionContext): ApiGuardApi {
   const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('API Guard');
   worker = new EngineWorker();
-  const linter = new Linter(worker, log);
-  context.subscriptions.push(log, linter, { dispose: () => worker?.dispose() });
+  const w = worker;
+  const linter = new Linter(w, log);
+  const status = new StatusBar(linter);
+  const docs = new RuleDocsView(context.extensionUri, w);
+  context.subscriptions.push(log, linter, status, docs, { dispose: () => w.dispose() });
 
   const runMode = (doc: vscode.TextDocument) => readSettings(doc.uri).run;
   context.subscriptions.push(
@@ -42,16 +54,43 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
       const open = new Set(vscode.window.tabGroups.all.flatMap(g => g.tabs).flatMap(tabUris).map(u => u.toString()));
       for (const uri of e.closed.flatMap(tabUris)) { if (!open.has(uri.toString())) { linter.clear(uri); } }
     }),
+    // A document still loaded after its tab closed gets no open event when it is shown again.
+    vscode.window.onDidChangeVisibleTextEditors(eds => {
+      for (const ed of eds) { if (kindOf(ed.document) && linter.lintedVersion(ed.document.uri) === undefined) { void linter.validate(ed.document); } }
+    }),
     vscode.workspace.onDidDeleteFiles(e => e.files.forEach(u => linter.clear(u))),
     vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('apiguard')) { void linter.revalidateOpen(); } }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void linter.revalidateOpen()),
+    vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled', language: 'apex' }],
+      new ApiGuardCodeActions(linter, w), { providedCodeActionKinds: ApiGuardCodeActions.kinds }),
   );
+
+  // .apiguard.json, sfdx-project.json and the metadata the cross-file rules read: reload and re-lint.
+  const watcher = vscode.workspace.createFileSystemWatcher(
+    '{**/.apiguard.json,**/sfdx-project.json,**/.forceignore,**/.gitignore,**/*.namedCredential-meta.xml,**/*.externalCredential-meta.xml,**/*.remoteSite-meta.xml}');
+  let reload: NodeJS.Timeout | undefined;
+  const onConfigFile = (uri: vscode.Uri) => {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (folder) { w.invalidate(folder.uri.fsPath); }
+    clearTimeout(reload);
+    reload = setTimeout(() => void linter.revalidateOpen(), 300);
+  };
+  context.subscriptions.push(watcher, watcher.onDidChange(onConfigFile), watcher.onDidCreate(onConfigFile), watcher.onDidDelete(onConfigFile),
+    { dispose: () => clearTimeout(reload) });
+
+  registerCommands(context, linter, w, docs, status);
+
   for (const doc of vscode.workspace.textDocuments) { if (kindOf(doc)) { void linter.validate(doc); } }
+  if (vscode.workspace.workspaceFolders?.length && readSettings().scanOnStartup) {
+    setTimeout(() => void vscode.commands.executeCommand('apiguard.scanWorkspace', { silent: true }), 1000);
+  }
 
   return {
     whenIdle: () => linter.whenIdle(),
     activationMs: loadMs + (performance.now() - activateStart),
     lastLintMs: () => linter.lastLintMs,
     lintedVersion: uri => linter.lintedVersion(uri),
+    setConnectedOrg: org => status.setOrg(org),
   };
 }
 

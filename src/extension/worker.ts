@@ -2,22 +2,33 @@
  * The engine's thread (`dist/worker.js`). The extension host's main thread never parses or lints:
  * it posts the text here and gets plain findings back, so typing never waits on the engine, even on
  * a 1 MB Apex file. Lint requests for the same file supersede each other (only the newest runs);
- * workspace scans yield between files so lint requests and cancellations get through.
+ * workspace scans await between files, so lint requests and cancellations get through.
  */
 import { parentPort } from 'node:worker_threads';
-import { promises as fsp } from 'node:fs';
+import { existsSync, promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
+import pkg from '../../package.json';
 import { mergeConfig, defaultConfig, type ApiGuardConfig } from '../core/config';
 import type { Engine } from '../core/engine';
-import { emptyProject, readSfdxProject, type ProjectIndex } from '../core/project';
-import type { FileReport } from '../core/types';
+import { planFix, planMigration } from '../core/fix';
+import type { FixContext } from '../core/fix/types';
+import { buildProjectIndex, PROJECT_FACT_TYPES } from '../core/metadata/facts';
+import { metadataTypeOf } from '../core/metadata/types';
+import type { ProjectIndex } from '../core/project';
+import { toSarif } from '../core/report/sarif';
+import { allRules } from '../rules';
+import { ruleDocs } from '../rules/docs.generated';
 import { createEngine } from '../node/createEngine';
 import { loadConfig } from '../node/config';
 import { discoverFiles, rootIgnore } from '../node/discover';
-import type { LintResult, LintSettings, Request, Response, ScanResult } from './protocol';
+import { scanProject } from '../node/scan';
+import type { ExportResult, LintResult, LintSettings, Request, Response, RuleDoc, RuleInfo, ScanResult } from './protocol';
+import { toHtml, toMarkdown } from './reportFormats';
 
-interface RootState { config: ApiGuardConfig; configError?: string; project: ProjectIndex; ignoreFor: Map<string, Ignore> }
+const VERSION = (pkg as { version: string }).version;
+
+interface RootState { config: ApiGuardConfig; configError?: string; project: Promise<ProjectIndex>; ignoreFor: Map<string, Ignore> }
 
 const port = parentPort;
 const roots = new Map<string, Promise<RootState>>();
@@ -28,6 +39,23 @@ let draining = false;
 
 function post(m: Response): void { port?.postMessage(m); }
 
+/** sfdx-project.json plus the Named Credentials, External Credentials and Remote Sites of the root. */
+async function projectIndex(root: string, exclude: readonly string[]): Promise<ProjectIndex> {
+  if (!root) { return buildProjectIndex(root, []); }
+  let sfdx: string | undefined;
+  try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
+  const files: Array<{ path: string; text: string }> = [];
+  try {
+    for (const f of await discoverFiles(root, { exclude })) {
+      const t = metadataTypeOf(f);
+      if (t && PROJECT_FACT_TYPES.includes(t)) {
+        try { files.push({ path: f, text: await fsp.readFile(f, 'utf8') }); } catch { /* unreadable: skipped */ }
+      }
+    }
+  } catch { /* unreadable root */ }
+  return buildProjectIndex(root, files, sfdx);
+}
+
 async function rootState(root: string): Promise<RootState> {
   let s = roots.get(root);
   if (!s) {
@@ -37,11 +65,7 @@ async function rootState(root: string): Promise<RootState> {
       if (root) {
         try { config = await loadConfig(root); } catch (e) { configError = (e as Error).message; }
       }
-      const project = emptyProject(root);
-      if (root) {
-        try { Object.assign(project, readSfdxProject(await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'))); } catch { /* no sfdx project */ }
-      }
-      return { config, configError, project, ignoreFor: new Map() };
+      return { config, configError, project: projectIndex(root, config.exclude), ignoreFor: new Map<string, Ignore>() };
     })();
     roots.set(root, s);
   }
@@ -49,7 +73,9 @@ async function rootState(root: string): Promise<RootState> {
 }
 
 function effective(state: RootState, settings: LintSettings): ApiGuardConfig {
-  return mergeConfig(state.config, { rules: settings.rules, exclude: settings.exclude, includeTests: settings.includeTests });
+  const known = new Set(allRules.map(r => r.meta.id));
+  const rules = Object.fromEntries(Object.entries(settings.rules).filter(([id]) => known.has(id)));
+  return mergeConfig(state.config, { rules, exclude: settings.exclude, includeTests: settings.includeTests });
 }
 
 async function isExcluded(state: RootState, root: string, file: string, cfg: ApiGuardConfig): Promise<boolean> {
@@ -64,13 +90,14 @@ async function isExcluded(state: RootState, root: string, file: string, cfg: Api
 }
 
 async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Promise<LintResult> {
-  const t0 = performance.now();
   const state = await rootState(req.root);
   const cfg = effective(state, req.settings);
   if (await isExcluded(state, req.root, req.path, cfg)) {
-    return { report: { path: req.path, findings: [], notes: [] }, excluded: true, configError: state.configError, ms: performance.now() - t0 };
+    return { report: { path: req.path, findings: [], notes: [] }, excluded: true, configError: state.configError, ms: 0 };
   }
-  const report = engine.lint(req.path, req.text, { rules: cfg.rules, includeTests: cfg.includeTests, project: state.project, kind: req.kind });
+  const project = await state.project;
+  const t0 = performance.now();
+  const report = engine.lint(req.path, req.text, { rules: cfg.rules, includeTests: cfg.includeTests, project, kind: req.kind });
   return { report, excluded: false, configError: state.configError, ms: performance.now() - t0 };
 }
 
@@ -95,42 +122,48 @@ async function drainLints(): Promise<void> {
   }
 }
 
-async function scan(req: Extract<Request, { type: 'scan' }>, signal: AbortSignal): Promise<ScanResult> {
-  const t0 = performance.now();
-  roots.delete(req.root);                        // a scan rereads the configuration
+async function scan(req: { id: number; root: string; settings: LintSettings }, signal: AbortSignal): Promise<ScanResult & { root: string; reports: ScanResult['reports'] }> {
+  roots.delete(req.root);                        // a scan rereads the configuration and the project facts
   const state = await rootState(req.root);
-  const cfg = effective(state, req.settings);
-  const engine = await createEngine();
-  const files = await discoverFiles(req.root, { exclude: cfg.exclude }, signal);
-  const reports: FileReport[] = [];
-  let lastYield = performance.now();
-  let lastProgress = 0;
-  for (let i = 0; i < files.length && !signal.aborted; i++) {
-    const file = files[i];
-    let text = req.overlays[file];
-    if (text === undefined) {
-      try {
-        const st = await fsp.stat(file);
-        if (st.size > 20 * 1024 * 1024) {
-          reports.push({ path: file, findings: [], notes: [{ path: file, code: 'too-large', message: `File is ${(st.size / 1048576).toFixed(0)} MB: not read.` }] });
-          continue;
-        }
-        text = await fsp.readFile(file, 'utf8');
-      } catch (e) {
-        reports.push({ path: file, findings: [], notes: [{ path: file, code: 'unreadable', message: `Cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] });
-        continue;
-      }
-    }
-    reports.push(engine.lint(file, text, { rules: cfg.rules, includeTests: cfg.includeTests, project: state.project }));
-    const now = performance.now();
-    if (now - lastProgress > 100 || i === files.length - 1) { post({ type: 'progress', id: req.id, done: i + 1, total: files.length }); lastProgress = now; }
-    if (now - lastYield > 20) {                  // lint requests from the editor go first
-      await new Promise(r => setImmediate(r));
-      if (pendingLints.size) { await drainLints(); }
-      lastYield = performance.now();
+  const config = effective(state, req.settings);
+  const r = await scanProject({
+    root: req.root, config, signal, engine: await createEngine(),
+    onProgress: p => { if (p.phase === 'lint') { post({ type: 'progress', id: req.id, done: p.done, total: p.total }); } },
+  });
+  return { root: r.root, reports: r.reports, filesScanned: r.filesScanned, cancelled: r.cancelled, configError: state.configError, ms: r.durationMs };
+}
+
+async function exportReport(req: Extract<Request, { type: 'export' }>, signal: AbortSignal): Promise<ExportResult> {
+  const r = await scan(req, signal);
+  const input = { root: req.root, reports: r.reports, filesScanned: r.filesScanned, durationMs: r.ms, cancelled: r.cancelled };
+  const rules = allRules.map(x => x.meta);
+  const content = req.format === 'sarif' ? JSON.stringify(toSarif(input, { rules, docs: ruleDocs, toolVersion: VERSION }), null, 2) + '\n'
+    : req.format === 'html' ? toHtml(input, rules, VERSION) : toMarkdown(input, rules, VERSION);
+  return { content, findings: r.reports.reduce((n, x) => n + x.findings.filter(f => !f.suppressed).length, 0), filesScanned: r.filesScanned, cancelled: r.cancelled };
+}
+
+async function fixContext(root: string, overlays: Record<string, string>, findings: FixContext['findings'], nameOverride?: string): Promise<FixContext> {
+  const state = await rootState(root);
+  return {
+    project: await state.project,
+    readFile: p => { if (p in overlays) { return overlays[p]; } try { return readFileSync(p, 'utf8'); } catch { return undefined; } },
+    exists: p => p in overlays || existsSync(p),
+    findings, nameOverride,
+  };
+}
+
+async function handle(req: Exclude<Request, { type: 'lint' } | { type: 'cancel' } | { type: 'invalidate' }>, signal: AbortSignal): Promise<unknown> {
+  switch (req.type) {
+    case 'scan': return scan(req, signal);
+    case 'export': return exportReport(req, signal);
+    case 'planFix': return planFix(req.finding, await fixContext(req.root, req.overlays, req.findings, req.nameOverride));
+    case 'planMigration': return planMigration(req.findings, await fixContext(req.root, req.overlays, req.findings));
+    case 'rules': return allRules.map((r): RuleInfo => ({ id: r.meta.id, description: r.meta.description, defaultSeverity: r.meta.defaultSeverity, fixable: !!r.meta.fixable }));
+    case 'ruleDoc': {
+      const meta = allRules.find(r => r.meta.id === req.ruleId)?.meta;
+      return { id: req.ruleId, markdown: ruleDocs[req.ruleId], description: meta?.description } satisfies RuleDoc;
     }
   }
-  return { reports, files: files.length, cancelled: signal.aborted, configError: state.configError, ms: performance.now() - t0 };
 }
 
 port?.on('message', (req: Request) => {
@@ -140,15 +173,6 @@ port?.on('message', (req: Request) => {
       if (old) { post({ type: 'result', id: old.id, ok: false, error: 'superseded', cancelled: true }); }
       pendingLints.set(req.path, req);
       setImmediate(() => void drainLints());
-      return;
-    }
-    case 'scan': {
-      const ac = new AbortController();
-      aborts.set(req.id, ac);
-      scan(req, ac.signal).then(
-        value => post({ type: 'result', id: req.id, ok: true, value }),
-        (e: Error) => post({ type: 'result', id: req.id, ok: false, error: e.message, cancelled: ac.signal.aborted }),
-      ).finally(() => aborts.delete(req.id));
       return;
     }
     case 'cancel': {
@@ -162,7 +186,13 @@ port?.on('message', (req: Request) => {
       roots.delete(req.root);
       return;
     }
-    default:
-      post({ type: 'result', id: (req as { id: number }).id, ok: false, error: `unknown request ${(req as { type: string }).type}` });
+    default: {
+      const ac = new AbortController();
+      aborts.set(req.id, ac);
+      handle(req, ac.signal).then(
+        value => post({ type: 'result', id: req.id, ok: true, value }),
+        (e: Error) => post({ type: 'result', id: req.id, ok: false, error: e.message, cancelled: ac.signal.aborted }),
+      ).finally(() => aborts.delete(req.id));
+    }
   }
 });
