@@ -151,6 +151,24 @@ describe('hardcoded-secret (Apex)', () => {
     assert.ok(lines.has(3) && lines.has(4), JSON.stringify(f.related));
   });
 
+  it('points to every place a secret constant is passed', () => {
+    const src = `public class Maps {
+    private static final String GOOGLE_KEY = '${STRIPE}';
+    public static HttpRequest geocode(String address) {
+        HttpRequest req = new HttpRequest();
+        req.setHeader('X-Api-Key', GOOGLE_KEY);
+        req.setEndpoint('callout:Maps/geocode?address=' + EncodingUtil.urlEncode(address, 'UTF-8'));
+        return req;
+    }
+    public static Map<String, String> config() {
+        return new Map<String, String>{ 'key' => GOOGLE_KEY };
+    }
+}`;
+    const f = lint(engine, src);
+    assert.strictEqual(f.length, 1);
+    assert.deepStrictEqual(f[0].related?.map(r => r.range.start.line), [4]);
+  });
+
   it('two secrets in one literal are two findings', () => {
     const src = `public class Pair {
     static final String CREDS = 'stripe=${STRIPE};aws=${AWS}';

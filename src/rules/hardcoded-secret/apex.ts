@@ -54,6 +54,18 @@ export function checkApex(ctx: RuleContext): void {
   for (const expr of builtValues(apex)) {
     const r = apex.resolve(expr);
     if (!r.parts.some(p => p.kind === 'literal')) { continue; }
+    if (r.parts.length === 1 && r.parts[0].kind === 'literal' && !r.parts[0].encoding) {
+      // A variable or constant holding one literal: already checked in pass 1; record the use.
+      const part = r.parts[0];
+      const existing = pending.get(key(part.range)) ?? findWithin(pending, part.range);
+      const useRange = apex.nodeRange(expr);
+      const useKey = `${key(useRange)}>${key(part.range)}`;
+      if (existing && !contains(part.range, useRange) && !seenUse.has(useKey)) {
+        existing.related.push({ path, range: useRange, message: 'The secret is used here.' });
+        seenUse.add(useKey);
+      }
+      continue;
+    }
     if (r.parts.length < 2 && !r.parts.some(p => p.kind === 'literal' && p.encoding === 'base64')) { continue; }
     const { text, spans } = joinParts(r.parts);
     if (text.length < 8) { continue; }
