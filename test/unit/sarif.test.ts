@@ -7,6 +7,9 @@ import type { Engine } from '../../src/core/engine';
 import { toSarif, FINGERPRINT_KEY, type SarifLog } from '../../src/core/report/sarif';
 import { toJsonReport } from '../../src/core/report/json';
 import { relativePath } from '../../src/core/report/model';
+import { createEngine } from '../../src/node/createEngine';
+import { allRules } from '../../src/rules';
+import { ruleDocs } from '../../src/rules/docs.generated';
 import { fixtureEngine, fixtureRules, removeProject, S3_UPLOADER, SFDX_PROJECT, tempProject } from './helpers/project';
 
 /*
@@ -247,6 +250,21 @@ describe('SARIF and JSON reports', () => {
     assert.deepStrictEqual(j.notes.map(n => [n.path, n.code]), [['force-app/main/default/classes/Broken.cls', 'parse-error']]);
     assert.deepStrictEqual({ e: j.summary.error, w: j.summary.warning, i: j.summary.info, s: j.summary.suppressed, files: j.summary.filesScanned },
       { e: 1, w: 2, i: 2, s: 1, files: 4 });
+  });
+
+  it('the example project scanned with every product rule gives SARIF that passes the checks, with each rule\'s docs as help', async () => {
+    const example = path.resolve(__dirname, '..', '..', '..', 'examples', 'insecure-project');
+    const r = await scanProject({ root: example, config: defaultConfig(), engine: await createEngine() });
+    const log = toSarif(r, { rules: allRules.map(x => x.meta), docs: ruleDocs, toolVersion: '0.1.0' });
+    assert.deepStrictEqual(validateSarif(log), []);
+    const run = log.runs[0];
+    assert.ok(run.results.length > 0);
+    for (const rule of run.tool.driver.rules as Array<{ id: string; help: { markdown: string } }>) {
+      assert.match(rule.help.markdown, /## Rule Details/, `${rule.id} help comes from its docs.md`);
+    }
+    const fps = run.results.map(x => x.partialFingerprints[FINGERPRINT_KEY]);
+    assert.strictEqual(new Set(fps).size, fps.length, 'fingerprints are unique');
+    assert.ok(run.results.every(x => !x.locations[0].physicalLocation.artifactLocation.uri.startsWith('/')));
   });
 
   it('relativePath handles separators, outside paths and Windows drives', () => {

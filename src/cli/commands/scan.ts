@@ -93,12 +93,18 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
     }
     if (!o.quiet) {
       const n = result.reports.reduce((a, r) => a + r.findings.filter(f => !f.suppressed).length, 0);
-      io.out(`apiguard: ${n} finding${n === 1 ? '' : 's'} in ${result.filesScanned} files; ${format} report written to ${path.relative(io.cwd, file) || file}\n`);
+      io.out(`apiguard: ${n} finding${n === 1 ? '' : 's'} in ${result.filesScanned} files; ${format} report written to ${displayPath(io.cwd, file)}\n`);
     }
   } else {
     io.out(text);
   }
   return failsOn(result, failOn) ? 1 : 0;
+}
+
+/** Relative to the working directory when inside it, else absolute. */
+function displayPath(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
 function colourWanted(io: CliIO): boolean {
