@@ -49,6 +49,14 @@ export function checkApex(ctx: RuleContext): void {
     if (!v.init || v.kind === 'param' || (v.typeText && !STRINGISH.test(v.typeText)) || !isCredentialName(v.name)) { continue; }
     add(named(apex, v.name, v.init));
   }
+  // Getters: public String apiKey { get { return '…'; } }, private static String getPassword() { return '…'; }
+  for (const m of apex.methods) {
+    const name = m.kind === 'getter' ? m.name : m.kind === 'method' && /^get./i.test(m.name) && m.params.length === 0 ? m.name.slice(3) : '';
+    if (!name || !isCredentialName(name)) { continue; }
+    const type = m.kind === 'method' ? m.node.childForFieldName('type')?.text ?? '' : '';
+    if (type && !STRINGISH.test(type)) { continue; }
+    for (const ret of m.returns) { add(named(apex, m.name, ret)); }
+  }
   // Assignments: password = '…'; this.token = '…'; cfg.Password__c = '…'; stub.password = '…'.
   for (const a of apex.assignments) {
     if (a.op !== '=') { continue; }
