@@ -34,8 +34,9 @@ Exit status: 0 no check at or above --fail-on, 1 some, 2 usage, connection or se
 
 /** dist/org.js beside dist/cli.js; out/src/org/index.js when run from the compiled tree. */
 export function loadOrgModule(): typeof OrgModule {
+  // In the compiled tree this very file is out/src/cli/commands/org.js: never load it as the org module.
   const bundled = path.join(__dirname, 'org.js');
-  const target = existsSync(bundled) ? bundled : path.join(__dirname, '..', '..', 'org', 'index.js');
+  const target = path.basename(__filename) !== 'org.js' && existsSync(bundled) ? bundled : path.join(__dirname, '..', '..', 'org', 'index.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(target) as typeof OrgModule;
 }

@@ -1,0 +1,180 @@
+import * as assert from 'assert';
+import { Connection } from 'jsforce';
+import { loadFixture, startFakeOrg, type FakeOrg } from '../../test/fake-org/server';
+import { connectWithToken, browserLogin } from './connect';
+import { inspectOrg } from './inspect';
+import { render } from './report';
+import { OrgError, type CheckStatus, type GroupId, type InspectionReport } from './types';
+import { errorText, forgetSecrets } from './scrub';
+
+const GROUP_IDS: GroupId[] = ['oauth', 'mfa', 'ip', 'encryption', 'password', 'rotation', 'api-usage', 'event-monitoring', 'named-credentials', 'audits'];
+
+/** Expected worst status per group for each fixture org. */
+const EXPECTED: Record<string, Record<GroupId, CheckStatus>> = {
+  hardened: { oauth: 'pass', mfa: 'pass', ip: 'pass', encryption: 'pass', password: 'pass', rotation: 'pass', 'api-usage': 'pass', 'event-monitoring': 'pass', 'named-credentials': 'info', audits: 'pass' },
+  careless: { oauth: 'warn', mfa: 'fail', ip: 'fail', encryption: 'fail', password: 'fail', rotation: 'fail', 'api-usage': 'fail', 'event-monitoring': 'warn', 'named-credentials': 'warn', audits: 'fail' },
+  'no-shield': { oauth: 'pass', mfa: 'pass', ip: 'pass', encryption: 'info', password: 'pass', rotation: 'pass', 'api-usage': 'pass', 'event-monitoring': 'warn', 'named-credentials': 'info', audits: 'pass' },
+  'no-view-setup': { oauth: 'unavailable', mfa: 'unavailable', ip: 'unavailable', encryption: 'unavailable', password: 'unavailable', rotation: 'unavailable', 'api-usage': 'unavailable', 'event-monitoring': 'unavailable', 'named-credentials': 'unavailable', audits: 'unavailable' },
+};
+
+const status = (r: InspectionReport, id: string) => r.checks.find(c => c.id === id)?.status;
+const check = (r: InspectionReport, id: string) => r.checks.find(c => c.id === id)!;
+
+describe('org inspection with jsforce against the fake org', function () {
+  this.timeout(20000);
+  let fake: FakeOrg | undefined;
+  afterEach(async () => { await fake?.close(); fake = undefined; forgetSecrets(); });
+
+  for (const [name, expected] of Object.entries(EXPECTED)) {
+    it(`${name}: expected status for all ten groups, at most 15 requests`, async () => {
+      fake = await startFakeOrg(name);
+      const t0 = Date.now();
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }), { alias: name });
+      const ms = Date.now() - t0;
+      assert.deepStrictEqual(r.groups.map(g => g.id), GROUP_IDS);
+      assert.deepStrictEqual(Object.fromEntries(r.groups.map(g => [g.id, g.status])), expected);
+      assert.ok(r.requests <= 15, `${r.requests} requests`);
+      assert.strictEqual(r.requests, fake.apiRequests(), 'the client counts what the server saw');
+      assert.ok(r.checks.every(c => c.summary && c.remediation && c.setupPath.startsWith('/lightning/setup/')));
+      // Measured figure for the report (fake org on loopback).
+      console.log(`      ${name}: ${r.requests} requests, ${ms} ms`);
+    });
+  }
+
+  it('careless org: the findings name the offending users, apps, endpoints and settings', async () => {
+    fake = await startFakeOrg('careless');
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }), { workspaceOrigins: ['https://billing.careless.example/v2/x', 'https://api.payments.example.com'] });
+    const items = (id: string) => check(r, id).items.map(i => `${i.status ?? ''} ${i.label}`);
+    assert.deepStrictEqual(items('oauth.admin-approval').sort(), ['warn Legacy Sync', 'warn Zapier']);
+    assert.deepStrictEqual(items('mfa.api-users'), ['fail admin@careless.example', 'warn erp.sync@careless.example', 'warn marketing.bot@careless.example']);
+    assert.deepStrictEqual(items('ip.trusted-ranges'), ['fail 0.0.0.0 – 255.255.255.255', 'pass 198.51.100.0 – 198.51.100.255']);
+    assert.deepStrictEqual(items('encryption.endpoints'), ['fail Remote site ERP', 'fail Named Credential LegacyErp']);
+    assert.deepStrictEqual(items('named-credentials.remote-sites'), ['warn Billing'], 'inactive OldCrm and ERP (covered by a Named Credential) are not listed');
+    assert.deepStrictEqual(items('named-credentials.workspace'), ['info https://api.payments.example.com', 'warn https://billing.careless.example']);
+    assert.strictEqual(status(r, 'encryption.shield'), 'info', 'TenantSecret INVALID_TYPE = not licensed');
+    // 14 failures from one IP in the last 7 days; the failures older than 7 days are not counted
+    assert.deepStrictEqual(check(r, 'event-monitoring.failed-logins').items.map(i => `${i.label} ${i.detail}`), ['192.0.2.66 14 failed logins', '198.51.100.30 1 failed login']);
+    assert.strictEqual(r.org.healthScore, 41);
+  });
+
+  it('hardened org: logins older than 7 days and audit entries older than 30 days are outside the window', async () => {
+    fake = await startFakeOrg('hardened');
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    assert.strictEqual(status(r, 'encryption.tls'), 'pass');
+    assert.strictEqual(status(r, 'oauth.password-flow'), 'pass');
+    assert.strictEqual(status(r, 'audits.setup-trail'), 'pass');
+    assert.strictEqual(r.org.isSandbox, false);
+  });
+
+  it('limited user: unavailable checks carry the reason and what grants access; readable checks still run', async () => {
+    fake = await startFakeOrg('no-view-setup');
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    const unavailable = r.checks.filter(c => c.status === 'unavailable');
+    assert.ok(unavailable.length >= 15, `${unavailable.length}`);
+    for (const c of unavailable) { assert.match(c.reason ?? '', /(INSUFFICIENT_ACCESS|INVALID_TYPE).*Granted by: \S/, c.id); }
+    assert.match(check(r, 'api-usage.daily').reason!, /View Setup and Configuration/);
+    assert.match(check(r, 'event-monitoring.log-files').reason!, /View Event Log Files/);
+    // PermissionSetAssignment stays readable: MFA for API is still evaluated, and the INVALID_FIELD
+    // for the missing Waive-MFA permission was retried without that field (one extra request).
+    assert.strictEqual(status(r, 'mfa.api-users'), 'pass');
+    assert.strictEqual(status(r, 'mfa.waived'), 'info');
+    assert.ok(fake.requests.filter(q => q.path.endsWith('/composite')).length === 5);
+  });
+
+  it('no Shield / no Event Monitoring: TransactionSecurityPolicy is unavailable, API logs missing is a warning', async () => {
+    fake = await startFakeOrg('no-shield');
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    assert.strictEqual(status(r, 'event-monitoring.policies'), 'unavailable');
+    assert.match(check(r, 'event-monitoring.policies').reason!, /INVALID_TYPE.*Real-Time Event Monitoring/);
+    assert.deepStrictEqual(check(r, 'event-monitoring.log-files').items.map(i => `${i.label}:${i.status}`), ['API:warn', 'RestApi:warn', 'Login:pass']);
+    assert.strictEqual(check(r, 'encryption.shield').summary, 'Shield Platform Encryption is not licensed in this org');
+  });
+
+  it('401 with a refresh token: jsforce refreshes at the token endpoint and the inspection completes', async () => {
+    fake = await startFakeOrg('careless');
+    const conn = connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken, refreshToken: fake.refreshToken, clientId: fake.clientId, loginUrl: fake.url });
+    fake.expireAccessTokens();
+    let refreshed = '';
+    conn.on('refresh', (t: string) => { refreshed = t; });
+    const r = await inspectOrg(conn);
+    assert.ok(refreshed && refreshed !== fake.accessToken);
+    assert.strictEqual(fake.requests.filter(q => q.path === '/services/oauth2/token').length, 1);
+    assert.strictEqual(r.groups.find(g => g.id === 'mfa')!.status, 'fail');
+    assert.ok(r.requests <= 15);
+    for (const out of (['text', 'json', 'markdown', 'html'] as const).map(f => render(r, f))) {
+      assert.ok(!out.includes(refreshed) && !out.includes(fake.refreshToken) && !out.includes(fake.accessToken));
+    }
+  });
+
+  it('401 without a way to refresh: a session OrgError whose message holds no token', async () => {
+    fake = await startFakeOrg('hardened');
+    const conn = connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken });
+    fake.expireAccessTokens();
+    const e = await inspectOrg(conn).then(() => undefined, (x: unknown) => x);
+    assert.ok(e instanceof OrgError);
+    assert.strictEqual(e.kind, 'session');
+    assert.ok(!e.message.includes(fake.accessToken));
+  });
+
+  it('revoked refresh token: a session OrgError, no token in the message', async () => {
+    fake = await startFakeOrg('hardened');
+    const conn = connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken, refreshToken: fake.refreshToken, clientId: fake.clientId, loginUrl: fake.url });
+    fake.expireAccessTokens();
+    fake.revokeRefreshToken();
+    const e = await inspectOrg(conn).then(() => undefined, (x: unknown) => x);
+    assert.ok(e instanceof OrgError && e.kind === 'session', String(e));
+    assert.ok(!e.message.includes(fake.refreshToken) && !e.message.includes(fake.accessToken));
+  });
+
+  it('network failure: a network OrgError, quickly (the first request is a POST, never retried)', async () => {
+    fake = await startFakeOrg('hardened');
+    const { url, accessToken } = fake;
+    await fake.close(); fake = undefined;
+    const t0 = Date.now();
+    const e = await inspectOrg(connectWithToken({ instanceUrl: url, accessToken })).then(() => undefined, (x: unknown) => x);
+    assert.ok(e instanceof OrgError && e.kind === 'network', String(e));
+    assert.ok(Date.now() - t0 < 3000);
+  });
+
+  it('query locators: jsforce follows nextRecordsUrl pages served by the fake org', async () => {
+    fake = await startFakeOrg({ ...loadFixture('careless'), batchSize: 5 });
+    const conn = new Connection({ instanceUrl: fake.url, accessToken: fake.accessToken, version: '62.0' });
+    const first = await conn.query<{ SourceIp: string }>('SELECT SourceIp FROM LoginHistory ORDER BY LoginTime DESC');
+    assert.strictEqual(first.done, false);
+    assert.strictEqual(first.records.length, 5);
+    const all = await conn.query('SELECT SourceIp FROM LoginHistory', { autoFetch: true, maxFetch: 100 });
+    assert.strictEqual(all.records.length, 19);
+    const tooling = await conn.tooling.query<{ SiteName: string }>('SELECT SiteName FROM RemoteProxy WHERE IsActive = true ORDER BY SiteName');
+    assert.deepStrictEqual(tooling.records.map(x => x.SiteName), ['Billing', 'ERP']);
+  });
+
+  it('browser login: OAuth web-server flow with PKCE on a loopback redirect; the fake checks the verifier', async () => {
+    fake = await startFakeOrg('hardened');
+    const res = await browserLogin({ clientId: fake.clientId, loginUrl: fake.url, open: async url => {
+      assert.match(url, /code_challenge=[\w-]{43}&/);
+      await fetch(url); // the fake approves and redirects to the loopback callback
+    } });
+    assert.strictEqual(res.instanceUrl, fake.url);
+    assert.strictEqual(res.refreshToken, fake.refreshToken);
+    assert.strictEqual(res.orgId, fake.fixture.orgId);
+    // the refresh token works for a later session
+    const conn = connectWithToken({ instanceUrl: res.instanceUrl, accessToken: 'expired', refreshToken: res.refreshToken, clientId: fake.clientId, loginUrl: fake.url });
+    const r = await conn.query<{ Name: string }>('SELECT Name FROM Organization');
+    assert.strictEqual(r.records[0].Name, 'Hardened Corp');
+    // a wrong verifier is refused
+    const auth = await fetch(`${fake.url}/services/oauth2/authorize?response_type=code&client_id=${fake.clientId}&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/cb')}&code_challenge=abc`, { redirect: 'manual' });
+    const code = new URL(auth.headers.get('location')!).searchParams.get('code')!;
+    const tok = await fetch(`${fake.url}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: fake.clientId, redirect_uri: 'http://127.0.0.1:9/cb', code_verifier: 'not-the-verifier' }) });
+    assert.strictEqual(tok.status, 400);
+    assert.strictEqual(((await tok.json()) as { error: string }).error, 'invalid_request');
+  });
+
+  it('error texts are scrubbed of tokens', () => {
+    const t = '00D5e000000Hrd1!AQ4kZ3xY9wQpL2mN8vB7cD6fG5hJ4kL3zX2cV1bN0m';
+    assert.ok(!errorText(new Error(`request failed: Authorization: Bearer ${t}`)).includes(t));
+    assert.ok(!errorText(new Error(`body grant_type=refresh_token&refresh_token=5Aep861abcdefghijklmnop&client_id=x`)).includes('5Aep861abcdefghijklmnop'));
+    assert.ok(!errorText(new Error(`<sessionId>${t}</sessionId>`)).includes(t));
+    assert.strictEqual(errorText(new Error('No username-password OAuth logins')), 'No username-password OAuth logins');
+  });
+});
