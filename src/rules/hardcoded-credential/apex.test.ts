@@ -111,6 +111,8 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
     private Integer tokenCount = 0;
     private String passwordField = 'Password__c';
     private String apiToken;
+    private static final String NAMED_CREDENTIAL = 'Partner_API';
+    private static final String CREDENTIAL = 'Partner_Principal';
 
     public CredentialAwareClient() {
         apiToken = Partner_Settings__c.getOrgDefaults().Api_Token__c;

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ApexFile, Resolved, ResolvedPart } from '../../core/apex/model';
 import { redact } from '../../core/redact';
 import type { RuleContext } from '../../core/rule';
-import { isCredentialName, isPlaceholder, matchSecrets } from '../../core/secrets';
+import { isCredentialName, isPlaceholder, matchSecrets, nameWords } from '../../core/secrets';
 import type { Range, RelatedInformation } from '../../core/types';
 
 /** Apex side: credential-named variables, fields, map keys, URL-encoded and JSON bodies. */
@@ -116,11 +116,22 @@ function named(apex: ApexFile, name: string, valueNode: Node): Hit | undefined {
   const r = apex.resolve(valueNode);
   if (!r.isLiteral) { return undefined; }
   const value = r.text;
-  if (!isCredentialValue(value)) { return undefined; }
+  if (!isCredentialValue(value) || namesACredentialRecord(name, value)) { return undefined; }
   const range = r.parts.length === 1 ? r.parts[0].range : apex.nodeRange(valueNode);
   const here = apex.nodeRange(valueNode);
   const via = key(range) !== key(here) && !contains(range, here) ? [here] : undefined;
   return { name, value, range, body: false, via };
+}
+
+/**
+ * `NAMED_CREDENTIAL = 'Stripe_API'`, `credential = 'ERP_Principal'`: the developer name of a Named or
+ * External Credential (what good code stores), not a secret.
+ */
+function namesACredentialRecord(name: string, value: string): boolean {
+  const words = nameWords(name);
+  const head = words[words.length - 1] ?? '';
+  if (words.includes('named') || words.includes('external')) { return true; }
+  return (head === 'credential' || head === 'credentials' || head === 'cred' || head === 'creds') && /^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*(__[A-Za-z0-9]+)?$/.test(value) && !/\d/.test(value);
 }
 
 /**
