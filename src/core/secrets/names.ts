@@ -60,6 +60,8 @@ export function nameWords(name: string): string[] {
 /** True when `name` names a credential (password, client secret, API key, token…), not something about one. */
 export function isCredentialName(name: string): boolean {
   if (name.length === 0 || name.length > 120) { return false; }
+  // Package names (@scope/secret-utils), paths and expressions are not variable or key names.
+  if (/[^A-Za-z0-9_.$:\- ]/.test(name.trim())) { return false; }
   let words = nameWords(name);
   // Digits and environment/encoding suffixes after the head: password1, SF_PASSWORD_PROD, Api_Key__c.
   while (words.length > 1 && (STRIPPABLE_SUFFIXES.has(words[words.length - 1]) || /^\d+$/.test(words[words.length - 1]))) {

@@ -92,7 +92,8 @@ describe('isCredentialName', () => {
     'publicKey', 'primaryKey', 'cacheKey', 'nextPageToken', 'csrfToken', 'passwordPolicy', 'minimumPasswordLength',
     'AWS_ACCESS_KEY_ID', 'private_key_id', 'secretArn', 'enablePasswordReset', 'showPassword', 'token_expires_at',
     'username', 'key', 'apiVersion', 'firstPass', 'bypass', 'passwordComplexity', 'authorizationUrl', 'maxTokens',
-    'tokenizer', 'passthrough', 'accessKey', 'designToken', 'secretKeyRef', 'apiKeyHeader', 'authenticationProtocol'];
+    'tokenizer', 'passthrough', 'accessKey', 'designToken', 'secretKeyRef', 'apiKeyHeader', 'authenticationProtocol',
+    '@secretlint/secretlint-rule-privatekey', 'src/token', ' Access*^&(*()^* Token '];
   for (const n of yes) { it(`${n} is a credential name`, () => assert.strictEqual(isCredentialName(n), true)); }
   for (const n of no) { it(`${n} is not`, () => assert.strictEqual(isCredentialName(n), false)); }
 });
@@ -102,7 +103,7 @@ describe('isPlaceholder', () => {
     'xxx', 'XXXXXXXX', 'changeme', 'dummy', 'test', 'null', 'None', '{!$Credential.Password}',
     '{!$Credential.Stripe.ApiKey}', 'process.env.API_KEY', '$API_KEY', 'your-secret-here', '[REDACTED]',
     'ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)', 'vault:secret/data/sf#password', 'password', 'secret', 'insert_token_here',
-    '%API_KEY%', '$(SF_PASSWORD)', 'env:SF_PASSWORD', 'os.environ["X"]', '•••••', 'sk_live_...'];
+    '%API_KEY%', '$(SF_PASSWORD)', 'env:SF_PASSWORD', 'os.environ["X"]', '•••••', 'sk_live_...', 'admin:secret', 'user:password'];
   const no = ['Tr0ub4dor&3', 's3cr3t-Pa55!', 'sk_live_' + fakeToken('p', 24, ALNUM), 'hunter2', 'P@ssw0rd2024',
     'a8f5f167f44f4964e6c998dee827110c', 'Summer2024!'];
   for (const v of yes) { it(`'${v}' is a placeholder`, () => assert.strictEqual(isPlaceholder(v), true)); }

@@ -52,6 +52,11 @@ export function isPlaceholder(value: string): boolean {
   if (/^[x*•#?]+$/i.test(squashed)) { return true; }                // xx**xx, ####
   if (/^<[^<>]*>$|^\[[^\]]*\]$|^\([^()]*\)$/.test(v)) { return true; } // <token>, [REDACTED], (optional)
   for (const m of PLACEHOLDER_MARKERS) { if (lower.includes(m)) { return true; } }
+  const colon = v.indexOf(':');                                     // 'admin:secret', 'user:password'
+  if (colon > 0 && colon === v.lastIndexOf(':') && !/\s/.test(v)) {
+    const user = v.slice(0, colon).toLowerCase().replace(/[\s_.-]+/g, ''), pass = v.slice(colon + 1).toLowerCase().replace(/[\s_.-]+/g, '');
+    if (PLACEHOLDER_WORDS.has(user) && PLACEHOLDER_WORDS.has(pass)) { return true; }
+  }
   for (const re of REFERENCE_RES) { if (re.test(v)) { return true; } }
   if (/^(?:0123456789?|123456789?0?|1234|12345|123456|1234567|12345678|abcdef|abcdefg(?:hijk)?)$/i.test(squashed)) { return true; }
   return false;

@@ -156,6 +156,30 @@ error.token=Session expired: please log in again
     assert.deepStrictEqual(found('/p/.env', src), ['3:Winter2025!uat']);
   });
 
+  it('quiet on shapes found in real JavaScript and CI files', () => {
+    const js = `export async function load(url, token) {
+    const res = await fetch(url, { credentials: 'include', mode: 'cors' });
+    const next = url + '?oauth_token=' + encodeURIComponent(token) + '&format=json';
+    const legacy = "&oauth_token=".concat(encodeURIComponent(token));
+    const badge = h(Badge, { token: 'passed', count: 3 });
+    throw new Error('Invalid http credentials format: use "username:password", for example --http-credentials="admin:secret"');
+}
+export const ID_TOKEN = 'id_token token';
+export const RefreshTokenAcquire = 'refreshTokenAcquireTokenWithCachedRefreshToken';
+type RequestCredentials = 'include' | 'omit' | 'same-origin';
+`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/lwc/api/api.js', js), []);
+    const perms = `permissions:\n  contents: read\n  id-token: write\n`;
+    assert.deepStrictEqual(found('/p/.github/workflows/release.yml', perms), []);
+    const deps = `{ "devDependencies": { "@secretlint/secretlint-rule-privatekey": "^10.2.2", "token-types": "6.0.0" } }`;
+    assert.deepStrictEqual(found('/p/package.json', deps), []);
+    const dts = `export interface ConnectedApp { readonly consumerSecret: "?string"; password: 'abc123xyz' }`;
+    assert.deepStrictEqual(found('/p/types/schema.d.ts', dts), []);
+    const jest = `const MOCK = { apiKey: 'test-key-123', password: 'Sup3r!' };`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/lwc/weatherCard/__tests__/weatherCard.test.js', jest), []);
+    assert.deepStrictEqual(found('/p/force-app/main/default/lwc/weatherCard/weatherCard.js', jest), ['1:test-key-123', '1:Sup3r!']);
+  });
+
   it('properties / ini: key=value and key: value', () => {
     const src = `# Integration settings
 spring.datasource.url=jdbc:mysql://localhost/crm

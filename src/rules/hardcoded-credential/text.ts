@@ -1,7 +1,7 @@
 import type { RuleContext } from '../../core/rule';
 import type { MetadataType } from '../../core/metadata/types';
 import { redact } from '../../core/redact';
-import { isCredentialName, isPlaceholder, matchSecrets } from '../../core/secrets';
+import { isCredentialName, isPlaceholder, matchSecrets, nameWords } from '../../core/secrets';
 
 /**
  * key = value, key: value, "key": "value" in .env, properties, YAML, JSON, JS/TS (and XML text):
@@ -25,7 +25,7 @@ export function checkText(ctx: RuleContext): void {
   const { file } = ctx;
   const pairs = extractPairs(file.kind, file.path, file.text, file.metadataType);
   for (const p of pairs) {
-    if (!isCredentialName(p.name) || !isLiteralCredential(p.value) || !isAuthValue(p.name, p.value)) { continue; }
+    if (!isCredentialName(p.name) || !isLiteralCredential(p.value) || !fitsName(p.name, p.value)) { continue; }
     // A value in a known format is hardcoded-secret's finding (same range, more precise message): one problem, one report.
     if (matchSecrets(p.value).length > 0) { continue; }
     ctx.report({
@@ -45,7 +45,11 @@ export function extractPairs(kind: string, path: string, text: string, metadataT
     case 'properties': return propertiesPairs(text, ext === '.properties');
     case 'yaml': return yamlPairs(text);
     case 'json': return jsonPairs(text);
-    case 'js': case 'apex': return codePairs(text);
+    case 'js':
+      // Declarations hold no values; unit tests (LWC Jest, Node) are full of deliberate fake credentials.
+      if (/\.d\.[cm]?ts$/i.test(path) || /(?:^|[\\/])__(?:tests|mocks)__[\\/]|\.(?:test|spec)\.[cm]?[jt]sx?$/i.test(path)) { return []; }
+      return codePairs(text);
+    case 'apex': return codePairs(text);
     case 'xml': return metadataType && METADATA_SECRET_TYPES.has(metadataType) ? [] : xmlPairs(text);
     case 'text':
       if (['.sh', '.bash', '.zsh'].includes(ext)) { return envPairs(text); }
@@ -67,6 +71,7 @@ export function isLiteralCredential(raw: string): boolean {
   if (isPlaceholder(v)) { return false; }
   if (/^(?:true|false|yes|no|on|off|enabled|disabled)$/i.test(v)) { return false; }
   if (/^[-+]?\d+(?:\.\d+)?$/.test(v)) { return false; }
+  if (/^(?:[~^]|[<>]=?|=)?v?\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?$/.test(v)) { return false; }         // versions, semver ranges
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./\\-]+\.(?:key|pem|p12|pfx|jks|crt|cer|json|txt|enc|keystore)$/i.test(v)) { return false; }
   if (/^[a-z][a-z0-9+.-]*:\/\/[^\s@/]+(?:\/\S*)?$/i.test(v)) { return false; }          // URL without user info
   if (/^(?:callout|https?):/i.test(v) && !/@/.test(v)) { return false; }
@@ -75,14 +80,32 @@ export function isLiteralCredential(raw: string): boolean {
   if (/^[A-Za-z]+(?: [A-Za-z]+)+[.!?:]?$/.test(v)) { return false; }                       // 'Invalid password' (message bundles)
   if (/^[A-Z][a-z\u00C0-\u024F]+$/.test(v)) { return false; }                                // 'Passwort', 'Contraseña' (UI labels)
   if (/^[a-z]+(?:[-_.][a-z]+)+$/.test(v)) { return false; }                                 // 'color-brand', 'access_token_cookie' (identifiers)
+  if (/^(?:[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)+|[A-Z]+(?:_[A-Z]+)+)$/.test(v)) { return false; } // camelCase / PascalCase / CONSTANT_CASE names
+  if (/^[A-Za-z_-]+(?: [A-Za-z_-]+)+$/.test(v)) { return false; }                            // 'id_token token' (space-separated names)
+  if (/[^\t\n\r\x20-\x7E]/.test(v) && !/\d/.test(v)) { return false; }                              // translated labels ('Passwort', 'トークン')
+  if (/^\??(?:string|number|boolean|object|any|unknown|null|undefined|date|datetime|int|integer|long|double|text|password|secret)(?:\[\])?$/i.test(v)) { return false; } // type names
+  if (/^(?:include|omit|same-origin|read|write|none|read-all|write-all|allow|deny|public|private|inherit|hidden|visible)$/i.test(v)) { return false; } // fetch credentials modes, CI permissions
   return true;
 }
 
-/** `auth` / `authorization` keys often hold a scheme name (`oauth2`, `basic`); only credential-shaped values count there. */
-function isAuthValue(name: string, value: string): boolean {
-  if (!/(?:^|[^a-z])auth(?:orization)?$/i.test(name) && !/[a-z]Auth(?:orization)?$/.test(name)) { return true; }
+const PASSWORD_HEADS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode']);
+
+/**
+ * Does the value fit what the name promises? Passwords can be any word; tokens, secrets and keys are
+ * machine-made, so a bare short word under those names is an enum or a label (`token: 'passed'`);
+ * `auth` / `authorization` keys often hold a scheme name (`oauth2`, `basic`).
+ */
+export function fitsName(name: string, value: string): boolean {
+  const words = nameWords(name);
+  const head = words.filter(w => !/^\d+$/.test(w) && w !== 'c' && w !== 'mdt').pop() ?? '';
   const v = value.trim();
-  return /:/.test(v) || /^(?:Basic|Bearer|Token|Digest)\s+\S{8,}/i.test(v) || (v.length >= 12 && /\d/.test(v) && /[A-Za-z]/.test(v));
+  if (PASSWORD_HEADS.has(head)) { return true; }
+  if (head === 'auth' || head === 'authorization') {
+    const scheme = /^(?:Basic|Bearer|Token|Digest|OAuth)\s+(\S+)$/i.exec(v);
+    if (scheme) { return scheme[1].length >= 8 && !isPlaceholder(scheme[1]); }
+    return /:/.test(v) || (v.length >= 12 && /\d/.test(v) && /[A-Za-z]/.test(v) && !/\s/.test(v));
+  }
+  return !/^(?:[a-z]{1,11}|[A-Z]{1,11})$/.test(v);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,9 +224,10 @@ function codePairs(text: string): NameValue[] {
   for (const re of [ASSIGN_RE, PROP_RE, CALL_RE]) { re.lastIndex = 0; }
   const [assign, prop, call] = [ASSIGN_RE, PROP_RE, CALL_RE];
   let m: RegExpExecArray | null;
-  while ((m = assign.exec(text)) !== null) { push(out, text, m, 1, 3); }
+  const unionAfter = (m: RegExpExecArray) => /^[ \t]*\|/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 8));
+  while ((m = assign.exec(text)) !== null) { if (!unionAfter(m)) { push(out, text, m, 1, 3); } }
   while ((m = prop.exec(text)) !== null) {
-    if (/\?[ \t]*[\w$.]*$/.test(text.slice(Math.max(0, m.index - 80), m.index)) || /^[ \t]*\|/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 8))) { continue; } // ternary, TS literal union
+    if (/\?[ \t]*[\w$.]*$/.test(text.slice(Math.max(0, m.index - 80), m.index)) || unionAfter(m)) { continue; } // ternary, TS literal union
     push(out, text, m, 1, 3);
   }
   while ((m = call.exec(text)) !== null) { push(out, text, m, 2, 4); }
@@ -213,6 +237,8 @@ function codePairs(text: string): NameValue[] {
 function push(out: NameValue[], text: string, m: RegExpExecArray, nameGroup: number, valueGroup: number): void {
   const value = m[valueGroup];
   if (value.includes('${')) { return; }
+  // The "literal" is really code between two other literals ('…?token=' + t + '…', '&oauth_token=".concat(…)').
+  if (/^[\s.,;)+]/.test(value) || /[A-Za-z_$][\w$]*\(/.test(value) || /\s[+|&]{1,2}\s/.test(value)) { return; }
   const start = m.index + m[0].length - 1 - value.length;
   if (text.slice(start, start + value.length) !== value) { return; }
   out.push({ name: m[nameGroup].replace(/^['"]|['"]$/g, ''), value, start, end: start + value.length });
