@@ -35,7 +35,7 @@ export default defineRule({
     if (!root) { return; }
     const reportField = (el: XmlElement | undefined) => {
       const v = el && !isNil(el) ? el.text.trim() : '';
-      if (!el || !v || isPlaceholder(v)) { return; }
+      if (!el || !v || isPlaceholder(v) || isTemplateToken(v)) { return; }
       ctx.report({ messageId: 'secretField', data: { field: el.local, value: redact(v) }, range: el.valueRange });
     };
     if (root.local === 'ConnectedApp') {
@@ -66,7 +66,7 @@ export default defineRule({
  * (no `$Credential` reference), e.g. `"Bearer sk_live_…"`.
  */
 function literalSecret(type: string | undefined, name: string, value: string): boolean {
-  if (isPlaceholder(value)) { return false; }
+  if (isPlaceholder(value) || isTemplateToken(value)) { return false; }
   if (type === 'AuthHeader') {
     if (/\$Credential\b|\{!/i.test(value)) { return false; }
     const literal = /^\s*(["'])(.*)\1\s*$/.exec(value)?.[2] ?? value;
@@ -79,4 +79,12 @@ function literalSecret(type: string | undefined, name: string, value: string): b
     return isCredentialName(name) && !/\s/.test(value);
   }
   return false;
+}
+
+/**
+ * Tokens that deployment scripts replace before deploy (`{client_secret}`, `__CONSUMER_SECRET__`,
+ * `@@SECRET@@`, `#{secret}`): the file holds a slot for the secret, not the secret.
+ */
+export function isTemplateToken(v: string): boolean {
+  return /^(?:\{[\w.-]+\}|__[A-Za-z0-9_]+__|@@[\w.-]+@@|#\{[\w.-]+\}|\[\[[\w.-]+\]\])$/.test(v.trim());
 }

@@ -122,6 +122,13 @@ describe('metadata-secret', () => {
     assert.deepStrictEqual(findings.map(f => [f.messageId, f.line]), [['secretParameter', 20], ['secretParameter', 26]]);
   });
 
+  it('deploy-time template tokens are not secrets', () => {
+    for (const token of ['{client_secret}', '__ERP_CONSUMER_SECRET__', '@@CONSUMER_SECRET@@', '${CONSUMER_SECRET}']) {
+      const t = CONNECTED_APP.replace(/<consumerSecret>.*<\/consumerSecret>/, `<consumerSecret>${token}</consumerSecret>`);
+      assert.deepStrictEqual(lintWith(rule, `${D}/connectedApps/Acme_ERP.connectedApp-meta.xml`, t).findings, [], token);
+    }
+  });
+
   it('works in Metadata API format (no -meta.xml) and ignores other types', () => {
     assert.strictEqual(lintWith(rule, 'src/connectedApps/Acme_ERP.connectedApp', CONNECTED_APP).findings.length, 1);
     assert.strictEqual(lintWith(rule, `${D}/objects/Account/Account.object-meta.xml`, CONNECTED_APP).findings.length, 0);
