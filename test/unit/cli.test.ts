@@ -135,6 +135,21 @@ describe('apiguard scan (CLI)', () => {
   it('progress goes to stderr only on a TTY and only after a second', async () => {
     const r = await cli([], root, { errIsTTY: true });
     assert.strictEqual(r.err, '', 'a fast scan prints no progress');
+    // A clock that says each step takes 1.5 s: a slow scan.
+    let t = 0;
+    const slow = async (errIsTTY: boolean) => {
+      const io = recordingIO(root, { errIsTTY });
+      const code = await scan([], io, { engine, now: () => (t += 1500) });
+      return { code, io };
+    };
+    const tty = await slow(true);
+    assert.ok(tty.io.stderr.startsWith('\r\u001b[Kapiguard: '), tty.io.stderr);
+    assert.match(tty.io.stderr, /apiguard: scanning \d+\/\d+ files…/);
+    assert.ok(tty.io.stderr.endsWith('\r\u001b[K'), 'the progress line is cleared at the end');
+    assert.ok(!tty.io.stdout.includes('scanning'), 'stdout holds only the report');
+    assert.strictEqual(tty.code, 1);
+    const piped = await slow(false);
+    assert.strictEqual(piped.io.stderr, '', 'stderr not a terminal: no progress');
   });
 });
 

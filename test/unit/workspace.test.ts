@@ -148,6 +148,14 @@ describe('scanProject', () => {
     } finally { removeProject(root); }
   });
 
+  it('strips a UTF-8 byte-order mark so columns match the editor', async () => {
+    const root = tempProject({ 'classes/S3InvoiceUploader.cls': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(S3_UPLOADER)]) });
+    try {
+      const r = await scanProject({ root, config: defaultConfig(), engine });
+      assert.deepStrictEqual(r.reports[0].findings[0].range.start, { line: 4, character: 49 });
+    } finally { removeProject(root); }
+  });
+
   it('applies rule severities and off from the config', async () => {
     const root = tempProject({ 'classes/S3InvoiceUploader.cls': S3_UPLOADER });
     try {

@@ -44,7 +44,7 @@ const SPEC = {
 } as const;
 
 /** Tests may inject an engine (e.g. with fixture rules); the CLI uses every rule. */
-export interface ScanDeps { engine?: Engine }
+export interface ScanDeps { engine?: Engine; /** Clock for the progress delay (tests). */ now?: () => number }
 
 export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promise<number> {
   let parsed;
@@ -73,7 +73,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   if (o['include-tests']) { config = mergeConfig(config, { includeTests: true }); }
 
   const paths = absTargets.length === 1 && absTargets[0] === root ? undefined : absTargets;
-  const progress = progressReporter(io);
+  const progress = progressReporter(io, deps.now ?? Date.now);
   const result = await scanProject({ root, paths, config, onProgress: progress.update, engine });
   progress.done();
 
@@ -114,12 +114,12 @@ function colourWanted(io: CliIO): boolean {
 }
 
 /** Progress on stderr only when stderr is a terminal and the scan has run for more than a second. */
-function progressReporter(io: CliIO): { update: (p: ScanProgress) => void; done: () => void } {
-  const started = Date.now();
+function progressReporter(io: CliIO, now: () => number): { update: (p: ScanProgress) => void; done: () => void } {
+  const started = now();
   let shown = false;
   return {
     update: p => {
-      if (!io.errIsTTY || Date.now() - started < 1000) { return; }
+      if (!io.errIsTTY || now() - started < 1000) { return; }
       shown = true;
       io.err(`\r\u001b[Kapiguard: ${p.phase === 'discover' ? 'finding files…' : `scanning ${p.done}/${p.total} files…`}`);
     },
