@@ -94,9 +94,13 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
     private static String getApiToken() { return 'f81d4fae7dec11d0'; }
     private static Integer getTokenTtl() { return 3600; }
     private static String getPasswordPolicyName() { return 'Strict'; }
+
+    public Boolean isAdmin(String password, String token) {
+        return password == 'Sh1pp3rAdm1n' || token.equals('7c4a8d09ca3762af') || password != null || token == '';
+    }
 }`,
     expect: ["5:'grant_type=password&username=shipper%40acme.com&password=Tr0ub4dor%263'", `12:'{"apiKey":"4f9c2e71b8d34a6e","zip":"'`, "13:'b7e1c9d2f0a84e3b'", "20:'e3b0c44298fc1c14'", "23:'9a8b7c6d5e4f3a2b'", "25:'Welcome2Shipco!'",
-      "29:'Sh1pC0-acct'", "30:'f81d4fae7dec11d0'"],
+      "29:'Sh1pC0-acct'", "30:'f81d4fae7dec11d0'", "35:'Sh1pp3rAdm1n'", "35:'7c4a8d09ca3762af'"],
   },
   {
     name: 'placeholders, merge fields, names of things and runtime values are not credentials',

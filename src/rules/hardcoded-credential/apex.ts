@@ -66,8 +66,19 @@ export function checkApex(ctx: RuleContext): void {
     if (decl?.typeText && !STRINGISH.test(decl.typeText)) { continue; }
     add(named(apex, name, a.value));
   }
-  // Map initializers: new Map<String, String>{ 'password' => '…' }.
   const text = apex.lines.text;
+  // Comparisons with a literal: password == 'letmein42', pwd.equals('pwd123!'), token != 'abc…'.
+  for (const s of apex.strings) {
+    const before = text.slice(Math.max(0, s.node.startIndex - 4), s.node.startIndex).trimEnd();
+    const after = text.slice(s.node.endIndex, s.node.endIndex + 4).trimStart();
+    if (!/[=!]=$/.test(before) && !/^[=!]=/.test(after)) { continue; }
+    const cmp = s.node.parent;
+    if (cmp?.type !== 'binary_expression') { continue; }
+    const other = cmp.childForFieldName('left')?.id === s.node.id ? cmp.childForFieldName('right') : cmp.childForFieldName('left');
+    const name = other ? operandName(other) : undefined;
+    if (name && isCredentialName(name)) { add(named(apex, name, s.node)); }
+  }
+  // Map initializers: new Map<String, String>{ 'password' => '…' }.
   for (const s of apex.strings) {
     if (!/^\s*=>/.test(text.slice(s.node.endIndex, s.node.endIndex + 20))) { continue; }
     const p = s.node.parent;
@@ -77,6 +88,12 @@ export function checkApex(ctx: RuleContext): void {
   }
   for (const call of apex.calls) {
     const q = call.qualifiedLower.replace(/^system\.(?=\w+\.)/, '');
+    // pwd.equals('pwd123!'), token.equalsIgnoreCase('…')
+    if ((call.nameLower === 'equals' || call.nameLower === 'equalsignorecase') && call.args.length === 1 && call.receiver) {
+      const name = operandName(call.receiver);
+      if (name && isCredentialName(name) && call.args[0].type === 'string_literal') { add(named(apex, name, call.args[0])); }
+      continue;
+    }
     // m.put('client_secret', '…'), params.put('password', PASSWORD)
     if (call.nameLower === 'put' && call.args.length === 2) {
       const k = apex.resolve(call.args[0]);
@@ -109,6 +126,17 @@ export function checkApex(ctx: RuleContext): void {
     ctx.report({ messageId: h.body ? 'apexCredentialInBody' : 'apexCredential', data: { name: h.name, secret: redact(h.value) },
       range: h.range, ...(related ? { related } : {}) });
   }
+}
+
+/** The name an operand reads: `password`, `this.password`, `cfg.Password__c`, `getPassword()`. */
+function operandName(n: Node): string | undefined {
+  if (n.type === 'identifier') { return n.text; }
+  if (n.type === 'field_access') { return n.childForFieldName('field')?.text; }
+  if (n.type === 'method_invocation' && (n.childForFieldName('arguments')?.namedChildCount ?? 1) === 0) {
+    const m = /^get(.+)$/i.exec(n.childForFieldName('name')?.text ?? '');
+    return m?.[1];
+  }
+  return undefined;
 }
 
 /** The literal a credential-named slot receives, if it is a real-looking credential. */

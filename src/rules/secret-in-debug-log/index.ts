@@ -13,7 +13,9 @@ const SESSION_NAME = /^(session_?id|sid|sessionid__c)$/i;
 const PASS_THROUGH_STATIC = new Set(['string.valueof', 'json.serialize', 'json.serializepretty', 'encodingutil.urlencode',
   'encodingutil.base64encode', 'blob.valueof', 'string.format', 'string.join', 'string.escapesinglequotes']);
 const PASS_THROUGH_METHOD = new Set(['trim', 'tostring', 'tolowercase', 'touppercase', 'normalizespace', 'escapejava',
-  'escapeecmascript', 'escapehtml4', 'escapexml', 'escapecsv', 'replace', 'replaceall', 'remove', 'deletewhitespace']);
+  'escapeecmascript', 'escapehtml4', 'escapexml', 'escapecsv', 'replace', 'replaceall', 'remove', 'deletewhitespace',
+  'substringafter', 'substringafterlast', 'substringbefore', 'substringbeforelast', 'removestart', 'removeend',
+  'removestartignorecase', 'removeendignorecase', 'unescapehtml4', 'unescapexml']);
 /** Token endpoints and grant bodies: the response body of such a call holds an access token. */
 const TOKEN_ENDPOINT = /\/oauth2?\/(v\d+(\.\d+)?\/)?token\b|\/services\/oauth2\/token|\/token(\?|$)|\/oauth\/access_token/i;
 

@@ -72,9 +72,12 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
         System.debug('secret ' + creds.getClientSecret().trim());
         System.debug('user ' + UserInfo.getUserName() + ' org ' + UserInfo.getOrganizationId());
         System.debug('has key ' + (getApiKey() != null));
+        System.debug(UserInfo.getOrganizationId() + '!' + UserInfo.getSessionId().substringAfter('!'));
+        System.debug('Password: ' + (creds.Password__c != null ? '***SET***' : 'NOT SET'));
+        System.debug('key prefix ' + getApiKey().left(4));
     }
 }`,
-    expect: ['6:UserInfo.getSessionId()', '7:sid', '8:sid', '9:getApiKey()', '10:creds.getClientSecret()'],
+    expect: ['6:UserInfo.getSessionId()', '7:sid', '8:sid', '9:getApiKey()', '10:creds.getClientSecret()', '13:UserInfo.getSessionId()'],
   },
   {
     name: 'JWT bearer flow logging the signed assertion',
