@@ -47,8 +47,12 @@ function isResponseReceiver(apex: ApexFile, call: MethodCall): boolean {
   return !!d && RESPONSE_TYPES.has(d.typeLower.replace(/^system\./, ''));
 }
 
-/** `x.setEndpoint(e)` on any receiver except responses, plus WSDL2Apex `endpoint_x` fields and assignments. */
+const endpointCache = new WeakMap<ApexFile, EndpointSink[]>();
+
+/** `x.setEndpoint(e)` on any receiver except responses, plus WSDL2Apex `endpoint_x` fields and assignments. Computed once per file. */
 export function endpointSinks(apex: ApexFile): EndpointSink[] {
+  const hit = endpointCache.get(apex);
+  if (hit) { return hit; }
   const out: EndpointSink[] = [];
   for (const call of apex.callsNamed('setendpoint')) {
     if (call.args.length !== 1 || !call.receiver || isResponseReceiver(apex, call)) { continue; }
@@ -67,6 +71,7 @@ export function endpointSinks(apex: ApexFile): EndpointSink[] {
         enclosingMethod: a.enclosingMethod });
     }
   }
+  endpointCache.set(apex, out);
   return out;
 }
 
@@ -116,12 +121,21 @@ export function namedCredentialOf(text: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** The endpoint set on the same receiver in the same method, if any (for header hints). */
+const byReceiverCache = new WeakMap<EndpointSink[], Map<string, EndpointSink>>();
+
+/** The first endpoint set on the same receiver in the same method, if any (for header hints). */
 export function endpointForReceiver(sinks: EndpointSink[], receiver: string | undefined, method: Node | undefined): EndpointSink | undefined {
   if (!receiver) { return undefined; }
-  const r = receiver.toLowerCase();
-  return sinks.find(s => s.via === 'setEndpoint' && s.receiver?.toLowerCase() === r
-    && (s.enclosingMethod === method || (!!s.enclosingMethod && !!method && s.enclosingMethod.id === method.id)));
+  let index = byReceiverCache.get(sinks);
+  if (!index) {
+    index = new Map();
+    for (const s of sinks) {
+      const k = `${s.enclosingMethod?.id ?? -1}:${s.receiver?.toLowerCase() ?? ''}`;
+      if (s.via === 'setEndpoint' && !index.has(k)) { index.set(k, s); }
+    }
+    byReceiverCache.set(sinks, index);
+  }
+  return index.get(`${method?.id ?? -1}:${receiver.toLowerCase()}`);
 }
 
 /** Literal parts that sit in [start, end) of `resolved.text`, and whether a dynamic part overlaps it. */

@@ -145,8 +145,10 @@ export interface Resolved {
 const QUERY_SOURCE = `
 (string_literal) @str
 (multi_line_string_literal) @str
-(method_invocation) @call
-(variable_declarator) @var
+(method_invocation name: (identifier) @callname) @call
+(field_declaration) @decl
+(local_variable_declaration) @decl
+(constant_declaration) @decl
 (formal_parameter) @param
 (enhanced_for_statement) @foreach
 (assignment_expression) @assign
@@ -234,7 +236,54 @@ function base64(value: string): string {
   return Buffer.from(value, 'utf8').toString('base64');
 }
 
-interface Scope { node: Node; type: string; start: number; end: number }
+interface Scope { node: Node; type: string; start: number; end: number; span?: number; call?: Call }
+const CALL_TYPE = new Set(['call']);
+
+/** A string literal; its range is computed on first use. */
+class Str implements StringLit {
+  readonly value: string;
+  private r?: Range;
+  constructor(readonly node: Node) { this.value = unescapeApexString(node.text); }
+  get range(): Range { return (this.r ??= rangeOfNode(this.node)); }
+}
+
+/** A method call; receiver, arguments and range are read from the tree on first use. */
+class Call implements MethodCall {
+  name = '';
+  nameLower = '';
+  private recv?: Node | null;
+  private recvText?: string | null;
+  private argList?: Node[];
+  private r?: Range;
+  constructor(readonly node: Node, readonly enclosingMethod: Node | undefined, readonly enclosingClass: Node | undefined) {}
+  get receiver(): Node | undefined {
+    if (this.recv === undefined) { this.recv = this.node.childForFieldName('object'); }
+    return this.recv ?? undefined;
+  }
+  get receiverText(): string | undefined {
+    if (this.recvText === undefined) { const r = this.receiver; this.recvText = r ? compact(r.text) : null; }
+    return this.recvText ?? undefined;
+  }
+  private q?: string;
+  get qualifiedLower(): string {
+    const t = this.receiverText;
+    return (this.q ??= t ? `${t.toLowerCase()}.${this.nameLower}` : this.nameLower);
+  }
+  get args(): Node[] { return (this.argList ??= argsOf(this.node.childForFieldName('arguments'))); }
+  get range(): Range { return (this.r ??= rangeOfNode(this.node)); }
+}
+interface Span { node: Node; start: number; end: number; parent: number }
+
+/** Index of the innermost span containing `pos` (spans in document order, properly nested), or -1. */
+function innermostSpan(spans: Span[], pos: number): number {
+  let lo = 0, hi = spans.length - 1, at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].start <= pos) { at = mid; lo = mid + 1; } else { hi = mid - 1; }
+  }
+  while (at >= 0 && spans[at].end <= pos) { at = spans[at].parent; }
+  return at;
+}
 interface Env { bindings: Map<VarDecl, Node>; parent?: Env; hops: number }
 
 const MAX_DEPTH = 48;
@@ -255,11 +304,19 @@ class ApexModel implements ApexFile {
   readonly assignments: Assign[] = [];
   readonly methods: MethodDecl[] = [];
 
-  private readonly varsByName = new Map<string, VarDecl[]>();
-  private readonly assignsByName = new Map<string, Assign[]>();
-  private readonly methodsByName = new Map<string, MethodDecl[]>();
+  /** Locals and parameters by `${enclosing method id or -1}:${name}`; fields by `${class id or -1}:${name}`. */
+  private readonly localIndex = new Map<string, VarDecl[]>();
+  private readonly fieldIndex = new Map<string, VarDecl[]>();
+  /** Assignments by `m:${method id}:${name}`, `c:${class id}:${name}` (simple targets) and `x:${name}` (`Type.x = …`). */
+  private readonly assignIndex = new Map<string, Assign[]>();
+  private readonly assignsOf = new Map<VarDecl, Assign[]>();
+  /** Methods by `${class id}:${name}`. */
+  private readonly methodIndex = new Map<string, MethodDecl[]>();
   private readonly methodByNodeId = new Map<number, MethodDecl>();
   private readonly classesByName = new Map<string, Node[]>();
+  /** Class-like and method-like scopes in document order, with the index of the enclosing one of the same kind. */
+  private readonly classSpans: Span[] = [];
+  private readonly methodSpans: Span[] = [];
   private readonly callsByName = new Map<string, MethodCall[]>();
   private readonly cache = new Map<number, Resolved>();
   private readonly testSpans: Array<[number, number]> = [];
@@ -304,18 +361,35 @@ class ApexModel implements ApexFile {
       switch (it.name) {
         case 'scope': {
           const type = n.type;
-          stack.push({ node: n, type, start: it.start, end: it.end });
+          const scope: Scope = { node: n, type, start: it.start, end: it.end };
+          if (CLASS_TYPES.has(type)) {
+            scope.span = this.classSpans.push({ node: n, start: it.start, end: it.end, parent: innermost(stack, CLASS_TYPES)?.span ?? -1 }) - 1;
+          } else if (METHOD_TYPES.has(type)) {
+            scope.span = this.methodSpans.push({ node: n, start: it.start, end: it.end, parent: innermost(stack, METHOD_TYPES)?.span ?? -1 }) - 1;
+          }
+          stack.push(scope);
           if (CLASS_TYPES.has(type)) { this.addClass(n); }
           else if (type === 'method_declaration' || type === 'constructor_declaration') { this.addMethod(n, stack); }
           else if (type === 'accessor_declaration') { this.addAccessor(n, stack); }
           break;
         }
-        case 'str': {
-          this.strings.push({ node: n, value: unescapeApexString(n.text), range: rangeOfNode(n) });
+        case 'str': this.strings.push(new Str(n)); break;
+        case 'call': {
+          const call = new Call(n, innermost(stack, METHOD_TYPES)?.node, innermost(stack, CLASS_TYPES)?.node);
+          this.calls.push(call);
+          stack.push({ node: n, type: 'call', start: it.start, end: it.end, call });
           break;
         }
-        case 'call': this.addCall(n, stack); break;
-        case 'var': this.addDeclarator(n, stack); break;
+        case 'callname': {
+          const call = innermost(stack, CALL_TYPE)?.call;
+          if (call && !call.name) {
+            call.name = n.text;
+            call.nameLower = call.name.toLowerCase();
+            push(this.callsByName, call.nameLower, call);
+          }
+          break;
+        }
+        case 'decl': this.addDeclaration(n, stack); break;
         case 'param': this.addParam(n, stack); break;
         case 'foreach': this.addForEach(n, stack); break;
         case 'assign': this.addAssign(n, stack); break;
@@ -356,7 +430,7 @@ class ApexModel implements ApexFile {
       enclosingClass: innermost(stack, CLASS_TYPES)?.node, isStatic: mods.isStatic };
     this.methods.push(m);
     this.methodByNodeId.set(n.id, m);
-    push(this.methodsByName, m.nameLower, m);
+    push(this.methodIndex, `${m.enclosingClass?.id ?? -1}:${m.nameLower}`, m);
   }
 
   private addAccessor(n: Node, stack: Scope[]): void {
@@ -372,53 +446,42 @@ class ApexModel implements ApexFile {
     this.methodByNodeId.set(n.id, m);
   }
 
-  private addCall(n: Node, stack: Scope[]): void {
-    const nameNode = n.childForFieldName('name');
-    if (!nameNode) { return; }
-    const name = nameNode.text;
-    const receiver = n.childForFieldName('object') ?? undefined;
-    const receiverText = receiver ? compact(receiver.text) : undefined;
-    const nameLower = name.toLowerCase();
-    const call: MethodCall = {
-      node: n, name, nameLower, receiver, receiverText,
-      qualifiedLower: receiverText ? `${receiverText.toLowerCase()}.${nameLower}` : nameLower,
-      args: argsOf(n.childForFieldName('arguments')), range: rangeOfNode(n),
-      enclosingMethod: innermost(stack, METHOD_TYPES)?.node, enclosingClass: innermost(stack, CLASS_TYPES)?.node,
-    };
-    this.calls.push(call);
-    push(this.callsByName, nameLower, call);
-  }
-
-  private addDeclarator(n: Node, stack: Scope[]): void {
-    const nameNode = n.childForFieldName('name');
-    const decl = n.parent;
-    if (!nameNode || !decl) { return; }
+  private addDeclaration(decl: Node, stack: Scope[]): void {
     const isField = decl.type === 'field_declaration' || decl.type === 'constant_declaration';
-    if (!isField && decl.type !== 'local_variable_declaration') { return; }
-    const typeNode = decl.childForFieldName('type');
-    const mods = modifiersOf(decl);
-    const typeText = typeNode ? typeNode.text.replace(/\s+/g, '') : '';
+    let typeNode: Node | undefined;
     let getter: Node | undefined;
-    if (isField) {
-      for (const c of decl.namedChildren) {
-        if (c?.type !== 'accessor_list') { continue; }
-        for (const a of c.namedChildren) {
-          if (a?.type === 'accessor_declaration' && a.childForFieldName('accessor')?.text.toLowerCase() === 'get' && a.childForFieldName('body')) { getter = a; }
-        }
+    const declarators: Node[] = [];
+    let isStatic = decl.type === 'constant_declaration', isFinal = isStatic;
+    for (const c of decl.namedChildren) {
+      if (!c) { continue; }
+      switch (c.type) {
+        case 'variable_declarator': declarators.push(c); break;
+        case 'modifiers': { const m = modifiersOf(decl); isStatic ||= m.isStatic; isFinal ||= m.isFinal; break; }
+        case 'accessor_list':
+          for (const a of c.namedChildren) {
+            if (a?.type === 'accessor_declaration' && a.childForFieldName('accessor')?.text.toLowerCase() === 'get' && a.childForFieldName('body')) { getter = a; }
+          }
+          break;
+        case 'line_comment': case 'block_comment': break;
+        default: typeNode ??= c;
       }
     }
+    const typeText = typeNode ? typeNode.text.replace(/\s+/g, '') : '';
     const cls = innermost(stack, CLASS_TYPES);
     // Broken code (an ERROR node instead of a class or block): the whole file is the scope.
     const scope = (isField ? cls : innermost(stack, SCOPE_FOR_LOCALS)) ?? this.rootScope;
-    const v: VarDecl = {
-      name: nameNode.text, nameLower: nameNode.text.toLowerCase(), node: n, typeText, typeLower: typeText.toLowerCase(),
-      kind: isField ? 'field' : 'local', isStatic: mods.isStatic || decl.type === 'constant_declaration',
-      isFinal: mods.isFinal || decl.type === 'constant_declaration',
-      init: n.childForFieldName('value') ?? undefined, range: rangeOfNode(n), scopeNode: scope.node,
-      scopeSpan: [scope.start, scope.end], start: n.startIndex,
-      enclosingClass: cls?.node, enclosingMethod: isField ? undefined : innermost(stack, METHOD_TYPES)?.node, getter,
-    };
-    this.addVar(v);
+    const method = isField ? undefined : innermost(stack, METHOD_TYPES)?.node;
+    for (const n of declarators) {
+      const nameNode = n.childForFieldName('name');
+      if (!nameNode) { continue; }
+      this.addVar({
+        name: nameNode.text, nameLower: nameNode.text.toLowerCase(), node: n, typeText, typeLower: typeText.toLowerCase(),
+        kind: isField ? 'field' : 'local', isStatic, isFinal,
+        init: n.childForFieldName('value') ?? undefined, range: rangeOfNode(n), scopeNode: scope.node,
+        scopeSpan: [scope.start, scope.end], start: n.startIndex,
+        enclosingClass: cls?.node, enclosingMethod: method, getter,
+      });
+    }
   }
 
   private addParam(n: Node, stack: Scope[]): void {
@@ -450,7 +513,8 @@ class ApexModel implements ApexFile {
 
   private addVar(v: VarDecl): void {
     this.variables.push(v);
-    push(this.varsByName, v.nameLower, v);
+    if (v.kind === 'field') { push(this.fieldIndex, `${v.enclosingClass?.id ?? -1}:${v.nameLower}`, v); }
+    else { push(this.localIndex, `${v.enclosingMethod?.id ?? -1}:${v.nameLower}`, v); }
   }
 
   private addAssign(n: Node, stack: Scope[]): void {
@@ -476,7 +540,8 @@ class ApexModel implements ApexFile {
       enclosingMethod: innermost(stack, METHOD_TYPES)?.node, enclosingClass: innermost(stack, CLASS_TYPES)?.node,
     };
     this.assignments.push(a);
-    push(this.assignsByName, nameLower, a);
+    push(this.assignIndex, `m:${a.enclosingMethod?.id ?? -1}:${nameLower}`, a);
+    push(this.assignIndex, isSimple ? `c:${a.enclosingClass?.id ?? -1}:${nameLower}` : `x:${nameLower}`, a);
   }
 
   // ----- lookup -------------------------------------------------------------------------------
@@ -498,11 +563,9 @@ class ApexModel implements ApexFile {
 
   /** Nearest local or parameter in scope at `pos`, else a field of an enclosing class. */
   private lookupName(nameLower: string, pos: number): VarDecl | undefined {
-    const list = this.varsByName.get(nameLower);
-    if (!list) { return undefined; }
+    const list = this.localIndex.get(`${this.methodAt(pos)?.id ?? -1}:${nameLower}`);
     let best: VarDecl | undefined;
-    for (const v of list) {
-      if (v.kind === 'field') { continue; }
+    for (const v of list ?? []) {
       if (pos < v.scopeSpan[0] || pos >= v.scopeSpan[1]) { continue; }
       if (v.kind === 'local' && v.start > pos) { continue; }
       if (!best || v.start > best.start) { best = v; }
@@ -510,47 +573,32 @@ class ApexModel implements ApexFile {
     return best ?? this.lookupField(nameLower, pos);
   }
 
+  /** A field of the innermost class around `pos` that declares it (inner classes see their outer classes' fields). */
   private lookupField(nameLower: string, pos: number): VarDecl | undefined {
-    const list = this.varsByName.get(nameLower);
-    if (!list) { return undefined; }
-    let best: VarDecl | undefined;
-    for (const v of list) {
-      if (v.kind !== 'field') { continue; }
-      if (pos < v.scopeSpan[0] || pos >= v.scopeSpan[1]) { continue; }
-      if (!best || v.scopeSpan[0] > best.scopeSpan[0]) { best = v; }
+    for (let ci = innermostSpan(this.classSpans, pos); ci >= 0; ci = this.classSpans[ci].parent) {
+      const l = this.fieldIndex.get(`${this.classSpans[ci].node.id}:${nameLower}`);
+      if (l) { return l[0]; }
     }
-    return best;
+    return this.fieldIndex.get(`-1:${nameLower}`)?.[0];
   }
 
   private fieldOfClass(cls: Node, nameLower: string): VarDecl | undefined {
-    return this.varsByName.get(nameLower)?.find(v => v.kind === 'field' && v.scopeNode.id === cls.id);
+    return this.fieldIndex.get(`${cls.id}:${nameLower}`)?.[0];
   }
 
-  private methodOf(cls: Node | undefined, nameLower: string, argc: number): MethodDecl | undefined {
-    const list = this.methodsByName.get(nameLower);
-    if (!list) { return undefined; }
-    const cands = list.filter(m => m.kind === 'method' && (!cls || m.enclosingClass?.id === cls.id) && m.params.length === argc);
+  private methodOf(cls: Node, nameLower: string, argc: number): MethodDecl | undefined {
+    const cands = (this.methodIndex.get(`${cls.id}:${nameLower}`) ?? []).filter(m => m.kind === 'method' && m.params.length === argc);
     return cands.length === 1 ? cands[0] : undefined;
   }
 
-  private enclosingOf(pos: number, types: Set<string>, list: Iterable<Node | undefined>): Node | undefined {
-    let best: Node | undefined;
-    for (const n of list) {
-      if (n && types.has(n.type) && pos >= n.startIndex && pos < n.endIndex && (!best || n.startIndex > best.startIndex)) { best = n; }
-    }
-    return best;
-  }
-
   private classAt(pos: number): Node | undefined {
-    let best: Node | undefined;
-    for (const list of this.classesByName.values()) {
-      for (const n of list) { if (pos >= n.startIndex && pos < n.endIndex && (!best || n.startIndex > best.startIndex)) { best = n; } }
-    }
-    return best;
+    const i = innermostSpan(this.classSpans, pos);
+    return i >= 0 ? this.classSpans[i].node : undefined;
   }
 
   private methodAt(pos: number): Node | undefined {
-    return this.enclosingOf(pos, METHOD_TYPES, this.methods.map(m => m.node));
+    const i = innermostSpan(this.methodSpans, pos);
+    return i >= 0 ? this.methodSpans[i].node : undefined;
   }
 
   // ----- resolution ---------------------------------------------------------------------------
@@ -680,24 +728,29 @@ class ApexModel implements ApexFile {
     }
   }
 
-  /** Assignments that write `d` (plain name or `this.x`, not shadowed by a local at that point). */
+  /** Assignments that write `d` (plain name or `this.x`, not shadowed by a local at that point), in document order. */
   private assignsTo(d: VarDecl): Assign[] {
-    const list = this.assignsByName.get(d.nameLower);
-    if (!list) { return []; }
-    return list.filter(a => {
-      if (a.isSimple) {
+    const hit = this.assignsOf.get(d);
+    if (hit) { return hit; }
+    let out: Assign[];
+    if (d.kind !== 'field') {
+      out = (this.assignIndex.get(`m:${d.enclosingMethod?.id ?? -1}:${d.nameLower}`) ?? [])
+        .filter(a => a.isSimple && this.lookupName(d.nameLower, a.start) === d);
+    } else {
+      const simple = (this.assignIndex.get(`c:${d.enclosingClass?.id ?? -1}:${d.nameLower}`) ?? []).filter(a => {
         const left = a.node.childForFieldName('left');
-        if (left?.type === 'field_access') { return d.kind === 'field' && this.lookupField(d.nameLower, a.node.startIndex) === d; }
-        return this.lookupName(d.nameLower, a.node.startIndex) === d;
-      }
+        return left?.type === 'field_access' ? this.lookupField(d.nameLower, a.start) === d : this.lookupName(d.nameLower, a.start) === d;
+      });
       // `ClassName.FIELD = …`
-      const left = a.node.childForFieldName('left');
-      const obj = left?.childForFieldName('object');
-      if (d.kind === 'field' && obj?.type === 'identifier' && d.enclosingClass) {
-        return d.enclosingClass.childForFieldName('name')?.text.toLowerCase() === obj.text.toLowerCase();
-      }
-      return false;
-    });
+      const clsName = d.enclosingClass?.childForFieldName('name')?.text.toLowerCase();
+      const qualified = clsName ? (this.assignIndex.get(`x:${d.nameLower}`) ?? []).filter(a => {
+        const obj = a.node.childForFieldName('left')?.childForFieldName('object');
+        return obj?.type === 'identifier' && obj.text.toLowerCase() === clsName;
+      }) : [];
+      out = qualified.length ? [...simple, ...qualified].sort((a, b) => a.start - b.start) : simple;
+    }
+    this.assignsOf.set(d, out);
+    return out;
   }
 
   private resCall(n: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
