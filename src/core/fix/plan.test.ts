@@ -1,49 +1,17 @@
 import * as assert from 'assert';
 import { createEngine } from '../../node/createEngine';
-import { originOf } from '../project';
 import type { Finding } from '../types';
 import type { ProjectIndex } from '../project';
-import { ApexDoc, callArgs, resolvePrefix, walk } from './apex';
+import type { Engine } from '../engine';
+import { parseXml } from '../xml/parse';
+import type { XmlElement } from '../xml/document';
+import { LineIndex } from '../position';
+import { FIXABLE_RULES } from './plan';
 import { applyPlanToFiles, planFix, planInsecureEndpointFix, planLegacyMigration, planMigration, type FixContext, type FixPlan } from './index';
 
 const ROOT = '/work/acme';
 const CLS = `${ROOT}/force-app/main/default/classes`;
 const MD = `${ROOT}/force-app/main/default`;
-
-/**
- * Findings shaped like the Apex rules produce them (hints.md): one per setEndpoint argument whose value
- * starts with http(s), one per setHeader of an auth header. Used until the real rules are wired in.
- */
-function findingsFor(path: string, text: string): Finding[] {
-  const doc = new ApexDoc(path, text);
-  const out: Finding[] = [];
-  try {
-    walk(doc.tree.rootNode, n => {
-      if (n.type !== 'method_invocation') { return; }
-      const name = n.childForFieldName('name')?.text.toLowerCase();
-      const [a, b] = callArgs(n);
-      if (name === 'setendpoint' && a) {
-        const r = resolvePrefix(a);
-        const origin = originOf(r.text);
-        if (origin) {
-          out.push({ ruleId: 'callout-without-named-credential', severity: 'warning', message: `Callout to ${origin} without a Named Credential.`,
-            path, range: doc.range(a), hints: { origin, url: r.text, receiver: n.childForFieldName('object')?.text,
-              endpointFrom: a.type === 'string_literal' ? 'literal' : a.type === 'identifier' ? 'constant' : 'concat' } });
-        }
-      }
-      if (name === 'setheader' && a && b) {
-        const h = resolvePrefix(a).text;
-        if (/^authorization$|api-?key/i.test(h)) {
-          const v = resolvePrefix(b);
-          out.push({ ruleId: v.complete ? 'hardcoded-authorization-header' : 'manual-authorization-header', severity: 'error',
-            message: `Authorization header set in code.`, path, range: doc.range(n),
-            hints: { header: h, scheme: /^bearer /i.test(v.text) ? 'bearer' : /^basic /i.test(v.text) ? 'basic' : 'apikey', receiver: n.childForFieldName('object')?.text } });
-        }
-      }
-    });
-  } finally { doc.dispose(); }
-  return out;
-}
 
 function project(over: Partial<ProjectIndex> = {}): ProjectIndex {
   return { root: ROOT, sourceApiVersion: '62.0', packageDirectories: [{ path: 'force-app', default: true }],
@@ -54,8 +22,12 @@ function ctxFor(files: Map<string, string>, p: ProjectIndex, extra: Partial<FixC
   return { project: p, readFile: f => files.get(f), exists: f => files.has(f), ...extra };
 }
 
+let engine: Engine;
+
+/** What the real rules report on the Apex files (the findings the fixes consume). */
 function allFindings(files: Map<string, string>): Finding[] {
-  return [...files].filter(([p]) => p.endsWith('.cls')).flatMap(([p, t]) => findingsFor(p, t));
+  return [...files].filter(([p]) => p.endsWith('.cls'))
+    .flatMap(([p, t]) => engine.lint(p, t).findings.filter(f => FIXABLE_RULES.includes(f.ruleId)));
 }
 
 function created(plan: FixPlan, suffix: string): string {
@@ -64,32 +36,20 @@ function created(plan: FixPlan, suffix: string): string {
   return c.content;
 }
 
-/** Well-formedness (tags balance, one root, declaration first) and the element names used. */
+/** Parses with the project's XML parser; returns the root name and every element name used. */
 function checkXml(text: string): { root: string; elements: Set<string> } {
   assert.ok(text.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n'), 'XML declaration first');
-  const body = text.slice(text.indexOf('?>') + 2);
-  const stack: string[] = [];
+  const doc = parseXml(text, new LineIndex(text));
+  assert.strictEqual(doc.error, undefined, doc.error?.message);
+  assert.ok(doc.root);
+  assert.strictEqual(doc.root.attributes.xmlns, 'http://soap.sforce.com/2006/04/metadata');
   const elements = new Set<string>();
-  let root = '';
-  const re = /<(\/?)([A-Za-z][\w.-]*)((?:\s+[\w:]+="[^"]*")*)\s*(\/?)>|([^<]+)/g;
-  let m: RegExpExecArray | null;
-  let consumed = 0;
-  while ((m = re.exec(body))) {
-    assert.strictEqual(m.index, consumed, `unparsed text at ${consumed}: ${body.slice(consumed, consumed + 20)}`);
-    consumed = re.lastIndex;
-    if (m[5] !== undefined) {
-      assert.ok(stack.length || /^\s*$/.test(m[5]), 'text outside the root');
-      assert.ok(!/&(?!amp;|lt;|gt;|quot;|apos;)/.test(m[5]), `unescaped & in ${m[5]}`);
-      continue;
-    }
-    if (m[1]) { assert.strictEqual(stack.pop(), m[2], `closing ${m[2]}`); continue; }
-    if (!stack.length) { assert.strictEqual(root, '', 'a single root'); root = m[2]; }
-    elements.add(m[2]);
-    if (!m[4]) { stack.push(m[2]); }
-  }
-  assert.strictEqual(consumed, body.length);
-  assert.deepStrictEqual(stack, []);
-  return { root, elements };
+  const visit = (e: XmlElement) => { elements.add(e.local); e.children.forEach(visit); };
+  visit(doc.root);
+  // Children of the root in alphabetical order, as sf project retrieve writes them.
+  const top = doc.root.children.map(c => c.local);
+  assert.deepStrictEqual(top, [...top].sort(), `${doc.root.local} children sorted`);
+  return { root: doc.root.local, elements };
 }
 
 /** Element sets documented in salesforce-facts A.1–A.3 (API 67 field lists). */
@@ -110,9 +70,6 @@ function assertDocumented(plan: FixPlan): void {
     const allowed = DOCUMENTED[root];
     assert.ok(allowed, `unexpected root ${root}`);
     for (const e of elements) { assert.ok(allowed.includes(e), `${root} has undocumented element <${e}>`); }
-    // Children of the root in alphabetical order, as sf project retrieve writes them.
-    const top = [...c.content.matchAll(/^ {4}<([A-Za-z]+)>/gm)].map(x => x[1]);
-    assert.deepStrictEqual(top, [...top].sort(), `${root} children sorted`);
   }
 }
 
@@ -159,7 +116,7 @@ const RSS = `<?xml version="1.0" encoding="UTF-8"?>
 const stripeSite = { name: 'Stripe', path: RSS_PATH, url: 'https://api.stripe.com', active: true, disableProtocolSecurity: false };
 
 describe('fix: planMigration', () => {
-  before(async () => { await createEngine(); });
+  before(async () => { engine = await createEngine(); });
 
   it('bearer token in a constant used by two callouts: one Custom credential, the constant rewritten once, headers and secret removed', () => {
     const path = `${CLS}/StripePaymentService.cls`;
@@ -474,7 +431,7 @@ describe('fix: planMigration', () => {
 });
 
 describe('fix: insecure endpoint and legacy migration', () => {
-  before(async () => { await createEngine(); });
+  before(async () => { engine = await createEngine(); });
 
   it('http:// → https:// in the literal, and in the Remote Site of that origin', () => {
     const path = `${CLS}/Legacy.cls`;
