@@ -7,6 +7,7 @@ import { RuleDocsView } from './docsView';
 import { readSettings } from './settings';
 import { StatusBar } from './statusBar';
 import { EngineWorker } from './workerClient';
+import { registerOrgView, type OrgViewApi } from './org';
 
 /** What the extension exports (the host tests use it; other extensions and the org view may too). */
 export interface ApiGuardApi {
@@ -20,6 +21,8 @@ export interface ApiGuardApi {
   lintedVersion(uri: vscode.Uri): number | undefined;
   /** Shows the connected org in the status bar (undefined: none). */
   setConnectedOrg(org: string | undefined): void;
+  /** The Org Security view (connect, inspect, report). */
+  org: OrgViewApi;
 }
 
 let worker: EngineWorker | undefined;
@@ -79,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
     { dispose: () => clearTimeout(reload) });
 
   registerCommands(context, linter, w, docs, status);
+  const orgView = registerOrgView(context, { setConnectedOrg: org => status.setOrg(org) });
 
   for (const doc of vscode.workspace.textDocuments) { if (kindOf(doc)) { void linter.validate(doc); } }
   if (vscode.workspace.workspaceFolders?.length && readSettings().scanOnStartup) {
@@ -91,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
     lastLintMs: () => linter.lastLintMs,
     lintedVersion: uri => linter.lintedVersion(uri),
     setConnectedOrg: org => status.setOrg(org),
+    org: orgView,
   };
 }
 
