@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ApexFile, MethodCall } from '../../core/apex/model';
 import { defineRule } from '../../core/rule';
-import { isCredentialName } from '../../core/secrets';
+import { isCredentialName, isPlaceholder } from '../../core/secrets';
 
 /** Declared types whose values are never secrets: flags, counters, record ids, dates. */
 const HARMLESS_TYPE = /^(boolean|integer|long|decimal|double|id|date|datetime|time)$/i;
@@ -113,7 +113,13 @@ function identifierLeak(apex: ApexFile, call: MethodCall, n: Node, name: string)
   // What the variable holds: the session id, an Authorization header, a token response body.
   const r = apex.resolve(n);
   for (const p of r.parts) {
-    if (p.kind !== 'dynamic') { continue; }
+    if (p.kind === 'literal') {
+      // A value assembled from a credential constant: mergedString = clientId + ':' + clientSecret.
+      if (p.declaredAs && p.declaredAs !== name && isCredentialName(p.declaredAs) && !isPlaceholder(p.value)) {
+        return { node: n, kind: 'name', label: p.declaredAs };
+      }
+      continue;
+    }
     if (p.sessionId) { return { node: n, kind: 'session', label: name }; }
     const header = /\.getheader\(\s*'([^']+)'\s*\)$/i.exec(p.text);
     if (header && AUTH_HEADER.test(header[1])) { return { node: n, kind: 'header', label: header[1] }; }

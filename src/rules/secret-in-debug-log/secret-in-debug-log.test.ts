@@ -80,6 +80,31 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
     expect: ['6:UserInfo.getSessionId()', '7:sid', '8:sid', '9:getApiKey()', '10:creds.getClientSecret()', '13:UserInfo.getSessionId()'],
   },
   {
+    name: 'client credentials merged into a Basic header and logged on the way (seen in a public repository)',
+    src: `public class CognitoClient {
+    public static String getToken() {
+        String endpoint = 'https://clients.auth.us-east-1.amazoncognito.com/oauth2/token';
+        String clientId = '7bofblo9lp844du49a5srpn0ts';
+        String clientSecret = '1759rjoacj884jeqtoicstqtr4ngdeqm878j1vkbqmm6r8ivka4f';
+        String mergedString = clientId + ':' + clientSecret;
+        System.debug('mergedString::' + mergedString);
+        Blob data = Blob.valueOf(mergedString);
+        System.debug('data::' + data);
+        System.debug('client ' + clientId + ' endpoint ' + endpoint);
+        HttpRequest request = new HttpRequest();
+        request.setEndpoint(endpoint);
+        request.setHeader('Authorization', 'Basic ' + EncodingUtil.base64Encode(data));
+        System.debug('Authorization key::' + request.getHeader('Authorization'));
+        HttpResponse response = new Http().send(request);
+        if (response.getStatusCode() == 200) {
+            System.debug('ACCESS TOKEN::' + response.getBody());
+        }
+        return response.getBody();
+    }
+}`,
+    expect: ['7:mergedString', '9:data', "14:request.getHeader('Authorization')", '17:response.getBody()'],
+  },
+  {
     name: 'JWT bearer flow logging the signed assertion',
     src: `public class JwtBearerFlow {
     public static String assertion(String clientId, String username) {
