@@ -15,7 +15,10 @@ const walk = d => {
     else if (p.endsWith('.test.js')) files.push(p);
   }
 };
-for (const r of roots.length ? roots : ['out/src', 'out/test']) { if (existsSync(r)) walk(r); }
+for (const r of roots.length ? roots : ['out/src', 'out/test']) {
+  if (!existsSync(r)) continue;
+  if (statSync(r).isDirectory()) walk(r); else files.push(r);
+}
 files.sort();
 const mocha = new Mocha({ reporter: process.env.CI ? 'dot' : 'spec', timeout: 20000, grep });
 for (const f of files) mocha.addFile(path.resolve(f));

@@ -61,7 +61,8 @@ export class Engine {
     const raw: Finding[] = [];
     try {
       for (const rule of this.byKind.get(kind) ?? []) {
-        const level = overrides[rule.meta.id] ?? rule.meta.defaultSeverity;
+        const override = overrides[rule.meta.id];
+        const level = override ?? rule.meta.defaultSeverity;
         if (level === 'off') { continue; }
         if (rule.meta.metadataTypes && !(file.metadataType && rule.meta.metadataTypes.includes(file.metadataType))) { continue; }
         const ctx: RuleContext = {
@@ -69,7 +70,8 @@ export class Engine {
           report: d => {
             const template = rule.meta.messages[d.messageId];
             raw.push({
-              ruleId: rule.meta.id, severity: level,
+              // A rule may raise or lower one finding (e.g. the whole IPv4 space) unless the user set the level.
+              ruleId: rule.meta.id, severity: override === undefined ? d.severity ?? level : level,
               message: template === undefined ? d.messageId : formatMessage(template, d.data),
               path, range: d.range,
               ...(d.related?.length ? { related: d.related } : {}),
@@ -93,7 +95,8 @@ export class Engine {
         }
       }
       if (kind === 'xml' && !tooLarge) {
-        const err = file.xml()?.error;
+        // Only documents some rule parsed: XML of types no rule reads is never parsed just for this note.
+        const err = file.parsedXml()?.error;
         if (err) { notes.push({ path, code: 'malformed-xml', message: `Malformed XML at line ${err.range.start.line + 1}: ${err.message}` }); }
       }
       report.findings = applySuppressions(dedupe(findings), file.lines, kind).sort((a, b) => compareRanges(a.range, b.range));

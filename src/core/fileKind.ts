@@ -1,5 +1,5 @@
 import type { FileKind } from './types';
-import { isMetadataApiXml } from './metadata/types';
+import { isMetadataApiXml, metadataTypeOf } from './metadata/types';
 
 /**
  * What kind of text a path holds, or undefined when the scan should not read it at all
@@ -11,6 +11,8 @@ export function fileKindOf(path: string): FileKind | undefined {
   const dot = base.lastIndexOf('.');
   const ext = dot >= 0 ? base.slice(dot) : '';
   if (base === '.env' || base.startsWith('.env.') || ext === '.env') { return 'env'; }
+  // Metadata API format custom metadata records end in .md, like Markdown.
+  if (ext === '.md' && metadataTypeOf(p) === 'CustomMetadata') { return 'xml'; }
   switch (ext) {
     case '.cls': case '.trigger': case '.apex': return 'apex';
     case '.xml': return 'xml';

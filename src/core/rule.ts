@@ -29,6 +29,8 @@ export interface ReportDescriptor {
   range: Range;
   related?: RelatedInformation[];
   hints?: FixHints;
+  /** This finding's severity when the user has not set the rule's level (default: the rule's). */
+  severity?: Severity;
 }
 
 export interface RuleContext {

@@ -33,6 +33,9 @@ export class SourceFile {
     return this.xmlCache;
   }
 
+  /** The XML document if a rule already parsed it (never parses). */
+  parsedXml(): XmlDocument | undefined { return this.xmlCache; }
+
   /** Frees the tree-sitter tree (WASM memory is not garbage-collected). */
   dispose(): void { this.apexCache?.tree.delete(); this.apexCache = undefined; }
 }

@@ -46,3 +46,31 @@ describe('Engine', () => {
     assert.deepStrictEqual(engine.lint('/p/logo.png', 'foo').findings, []);
   });
 });
+
+describe('Engine: per-finding severity', () => {
+  const graded = defineRule({
+    meta: { id: 'graded', type: 'problem', defaultSeverity: 'warning', description: 'graded findings', kinds: ['env'],
+      messages: { big: 'Big one found here.', small: 'Small one found here.' } },
+    check(ctx) {
+      ctx.report({ messageId: 'big', range: ctx.file.lines.rangeOf(0, 1), severity: 'error' });
+      ctx.report({ messageId: 'small', range: ctx.file.lines.rangeOf(2, 3) });
+    },
+  });
+  const engine = new Engine([graded]);
+
+  it('a rule may raise one finding above its default', () => {
+    assert.deepStrictEqual(engine.lint('/p/.env', 'a=b').findings.map(f => f.severity), ['error', 'warning']);
+  });
+  it('the user-set level wins over the rule\'s per-finding severity', () => {
+    assert.deepStrictEqual(engine.lint('/p/.env', 'a=b', { rules: { graded: 'info' } }).findings.map(f => f.severity), ['info', 'info']);
+  });
+});
+
+describe('fileKindOf', () => {
+  it('reads Metadata API format custom metadata (.md in customMetadata/) as XML, Markdown as text', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { fileKindOf } = require('../../src/core/fileKind') as typeof import('../../src/core/fileKind');
+    assert.strictEqual(fileKindOf('/p/src/customMetadata/Api_Setting.Default.md'), 'xml');
+    assert.strictEqual(fileKindOf('/p/docs/README.md'), 'text');
+  });
+});

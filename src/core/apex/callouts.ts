@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../types';
-import type { ApexFile, MethodCall, Resolved, ResolvedPart } from './model';
+import { summarize, type ApexFile, type MethodCall, type Resolved, type ResolvedPart } from './model';
 
 /**
  * Callout sinks shared by the Apex callout rules: where an HTTP request gets its endpoint and its
@@ -178,3 +178,17 @@ export function displayUrl(url: string): string {
 }
 
 export function rangeKey(r: Range): string { return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`; }
+
+/**
+ * When a value starts with `cond ? a : b`, the first branch (with the rest of the value appended) that
+ * satisfies `test`; otherwise the value itself.
+ */
+export function firstBranch(r: Resolved, test: (branch: Resolved) => boolean): Resolved {
+  const head = r.parts[0];
+  if (head?.kind !== 'dynamic' || !head.alternatives) { return r; }
+  for (const alt of head.alternatives) {
+    const joined = summarize([...alt.parts, ...r.parts.slice(1)], [...alt.via, ...r.via]);
+    if (test(joined)) { return joined; }
+  }
+  return r;
+}

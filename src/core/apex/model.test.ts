@@ -270,4 +270,56 @@ private class MockTest {
 }`);
     assert.strictEqual(argOf(a, 'ordersyncqueueable.enqueue').text, 'https://erp.example.com/orders');
   });
+
+  it('inner classes see outer constants; ClassName.FIELD assignments and same-named locals in other methods stay apart', () => {
+    const a = model(`public class Outer {
+    static final String HOST = 'https://outer.example.com';
+    static String override;
+    public class Inner {
+        String host = 'https://inner.example.com';
+        void call() { System.debug(host); System.debug(HOST); }
+    }
+    static void configure() { Outer.override = 'https://configured.example.com'; }
+    static void one() { String url = 'https://one.example.com'; System.debug(url); }
+    static void two() { String url = 'https://two.example.com'; System.debug(url); System.debug(override); }
+}`);
+    assert.deepStrictEqual([0, 1, 2, 3, 4].map(i => argOf(a, 'system.debug', 0, i).text), [
+      'https://inner.example.com', 'https://outer.example.com', 'https://one.example.com', 'https://two.example.com',
+      'https://configured.example.com']);
+  });
+
+  it('a ternary is dynamic but keeps what each branch holds', () => {
+    const a = model(`public class Env {
+    static final String PROD = 'https://login.salesforce.com';
+    void go(HttpRequest req) { req.setEndpoint((Test.isRunningTest() ? 'https://test.salesforce.com' : PROD) + '/services/oauth2/token'); }
+}`);
+    const r = argOf(a, 'req.setendpoint');
+    assert.strictEqual(r.isLiteral, false);
+    const head = r.parts[0];
+    assert.ok(head.kind === 'dynamic' && head.alternatives);
+    assert.deepStrictEqual(head.alternatives.map(x => x.text), ['https://test.salesforce.com', 'https://login.salesforce.com']);
+    assert.strictEqual(r.parts[1].kind === 'literal' && r.parts[1].value, '/services/oauth2/token');
+  });
+
+  it('callsInMethod lists the calls of one method; declarationOf finds the declaration of a reference', () => {
+    const a = model(service);
+    const setEndpoint = a.calls.find(c => c.nameLower === 'setendpoint')!;
+    const inCreate = a.callsInMethod(setEndpoint.enclosingMethod);
+    assert.ok(inCreate.every(c => c.enclosingMethod?.id === setEndpoint.enclosingMethod?.id));
+    assert.deepStrictEqual(inCreate.map(c => c.nameLower).slice(0, 4), ['setendpoint', 'setmethod', 'setheader', 'authheader']);
+    const d = a.declarationOf(setEndpoint.args[0]);
+    assert.strictEqual(d?.name, 'endpoint');
+    assert.strictEqual(d?.kind, 'local');
+  });
+
+  it('deeply nested parentheses and long call chains never throw', () => {
+    const deep = `${'('.repeat(2000)}'x'${')'.repeat(2000)}`;
+    const chain = `sb${'.append(\'a\')'.repeat(2000)}`;
+    const a = model(`public class Deep {
+  void go(StringBuilder sb) { System.debug(${deep}); ${chain}; }
+}`);
+    const r = argOf(a, 'system.debug');
+    assert.ok(r.text === 'x' || r.isLiteral === false);
+    assert.ok(a.calls.length >= 2000);
+  });
 });

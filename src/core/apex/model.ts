@@ -36,6 +36,8 @@ export interface ApexFile {
   isInTest(n: Node): boolean;
   /** Calls whose name (lower-cased) is one of `namesLower`, e.g. `callsNamed('setheader')`. */
   callsNamed(...namesLower: string[]): MethodCall[];
+  /** Calls inside one method, constructor, getter or initializer (undefined: outside any, e.g. a trigger body), in document order. */
+  callsInMethod(method: Node | undefined): MethodCall[];
 }
 
 export interface StringLit {
@@ -126,7 +128,9 @@ export type ResolvedPart =
       /** Set for `EncodingUtil.base64Encode(Blob.valueOf(<literal>))`: value is the base64, source the literal before
        *  encoding, inner the literal parts it was built from (with their own ranges and declarations). */
       encoding?: 'base64'; source?: string; inner?: ResolvedPart[] }
-  | { kind: 'dynamic'; text: string; range: Range; sessionId?: boolean };
+  | { kind: 'dynamic'; text: string; range: Range; sessionId?: boolean;
+      /** For `c ? a : b`: what each branch holds (rules that care about "any branch" look here). */
+      alternatives?: Resolved[] };
 
 export interface Resolved {
   parts: ResolvedPart[];
@@ -318,6 +322,7 @@ class ApexModel implements ApexFile {
   private readonly classSpans: Span[] = [];
   private readonly methodSpans: Span[] = [];
   private readonly callsByName = new Map<string, MethodCall[]>();
+  private readonly callsByMethod = new Map<number, MethodCall[]>();
   private readonly cache = new Map<number, Resolved>();
   private readonly testSpans: Array<[number, number]> = [];
 
@@ -332,6 +337,8 @@ class ApexModel implements ApexFile {
     const s = n.startIndex;
     return this.testSpans.some(([a, b]) => s >= a && s < b);
   }
+
+  callsInMethod(method: Node | undefined): MethodCall[] { return this.callsByMethod.get(method?.id ?? -1) ?? []; }
 
   callsNamed(...namesLower: string[]): MethodCall[] {
     if (namesLower.length === 1) { return this.callsByName.get(namesLower[0]) ?? []; }
@@ -377,6 +384,7 @@ class ApexModel implements ApexFile {
         case 'call': {
           const call = new Call(n, innermost(stack, METHOD_TYPES)?.node, innermost(stack, CLASS_TYPES)?.node);
           this.calls.push(call);
+          push(this.callsByMethod, call.enclosingMethod?.id ?? -1, call);
           stack.push({ node: n, type: 'call', start: it.start, end: it.end, call });
           break;
         }
@@ -641,6 +649,17 @@ class ApexModel implements ApexFile {
         return d ? this.resDecl(d, n, env, depth, visiting, via) : [dynamic(n)];
       }
       case 'method_invocation': return this.resCall(n, env, depth, visiting, via);
+      case 'ternary_expression': {
+        const alts: Resolved[] = [];
+        for (const f of ['consequence', 'alternative']) {
+          const b = n.childForFieldName(f);
+          if (!b) { continue; }
+          const bVia: Range[] = [];
+          alts.push(summarize(this.res(b, env, depth + 1, visiting, bVia), bVia));
+        }
+        const sid = alts.some(a => a.parts.some(p => p.kind === 'dynamic' && p.sessionId));
+        return [{ kind: 'dynamic', text: shortText(n), range: rangeOfNode(n), alternatives: alts, ...(sid ? { sessionId: true } : {}) }];
+      }
       default: return [dynamic(n)];
     }
   }
@@ -885,7 +904,8 @@ function joinText(parts: ResolvedPart[]): string {
 /** Apex String.format uses MessageFormat: `''` is a quote and quoted text is literal. Only the common `''` case is decoded. */
 function unquoteFormat(s: string): string { return s.replace(/''/g, "'"); }
 
-function summarize(parts: ResolvedPart[], via: Range[]): Resolved {
+/** Builds a Resolved from parts (text, literalPrefix, isLiteral computed; via deduplicated). */
+export function summarize(parts: ResolvedPart[], via: Range[]): Resolved {
   let literalPrefix = '';
   let seenDynamic = false;
   for (const p of parts) {

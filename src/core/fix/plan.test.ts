@@ -340,6 +340,35 @@ describe('fix: planMigration', () => {
     assert.match(created(plan, '.namedCredential-meta.xml'), /<parameterValue>https:\/\/api\.github\.com<\/parameterValue>/, 'one call site: no base path');
   });
 
+  it('never puts a path token into the Named Credential URL (Slack webhook used from two places)', () => {
+    const path = `${CLS}/SlackNotifier.cls`;
+    const text = `public class SlackNotifier {
+    private static final String WEBHOOK = 'https://hooks.slack.com/services/T04ABCDEF12/B05GHIJKL34/x9Qz7LmN2pR4tV6wY8aC1eG3';
+
+    public static void post(String text) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(WEBHOOK);
+        req.setMethod('POST');
+        req.setBody(JSON.serialize(new Map<String, Object>{ 'text' => text }));
+        new Http().send(req);
+    }
+
+    public static void alert(String text) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(WEBHOOK);
+        req.setMethod('POST');
+        req.setBody(JSON.serialize(new Map<String, Object>{ 'text' => ':rotating_light: ' + text }));
+        new Http().send(req);
+    }
+}
+`;
+    const files = new Map([[path, text]]);
+    const plan = planMigration(allFindings(files), ctxFor(files, project()));
+    const url = /<parameterValue>([^<]*)<\/parameterValue>/.exec(created(plan, '.namedCredential-meta.xml'))![1];
+    assert.ok(!url.includes('T04ABCDEF12') && !url.includes('x9Qz7'), url);
+    assert.match(applyPlanToFiles(files, plan).get(path)!, /WEBHOOK = 'callout:Slack_Hooks\/services\/T04ABCDEF12\/B05GHIJKL34\/x9Qz7LmN2pR4tV6wY8aC1eG3';/);
+  });
+
   it('name collisions: an existing file or credential of that name makes the next free name; --name overrides', () => {
     const path = `${CLS}/StripePaymentService.cls`;
     const files = new Map([[path, STRIPE], [`${MD}/namedCredentials/Stripe_API.namedCredential-meta.xml`, '<NamedCredential/>']]);

@@ -11,6 +11,8 @@ import { ApexDoc, METHOD_TYPES, ancestor, callArgs, enclosingCall, findDeclarati
 import { labelFor, nameForOrigin, toDeveloperName, uniqueName, isValidDeveloperName } from './naming';
 import { escapeXml, externalCredentialXml, namedCredentialXml, permissionSetXml, principalAccessXml, type ParamFields } from './xml';
 import { emptyPlan, type FixContext, type FixPlan } from './types';
+import { matchSecrets } from '../secrets/match';
+import { shannonEntropy } from '../secrets/entropy';
 
 export const CALLOUT_RULE = 'callout-without-named-credential';
 export const HEADER_RULES = ['hardcoded-authorization-header', 'manual-authorization-header'];
@@ -217,7 +219,16 @@ function commonBasePath(callouts: Callout[], candidate?: string): string {
   // A base path is used when several call sites share it, or when a literal ends exactly there
   // (a BASE_URL constant): the developer already treats it as the API's base.
   const sites = new Set(callouts.map(c => `${c.doc.path}:${c.call?.startIndex ?? c.finding.range.start.line}`)).size;
-  for (let k = segs.length - 1; k >= 2; k--) {
+  // Never put into the Named Credential URL a segment that may be a token (a webhook secret in the path).
+  const pathPart = first.resolvedRest.split(/[?#]/)[0];
+  const hits = matchSecrets(`https://host${pathPart}`).map(m => m.start - 'https://host'.length);
+  let firstSecret = segs.findIndex((x, i) => i > 0 && x.length >= 16 && /\d/.test(x) && /[a-z]/i.test(x) && shannonEntropy(x) > 3.5);
+  if (hits.length) {
+    // A pattern match anywhere in the path (a Slack webhook matches from its start): no base path at all.
+    firstSecret = 1;
+  }
+  const maxK = firstSecret > 0 ? Math.min(segs.length - 1, firstSecret) : segs.length - 1;
+  for (let k = maxK; k >= 2; k--) {
     const bp = segs.slice(0, k).join('/');
     if (!bp.includes('{') && ok(bp) && (sites > 1 || callouts.some(c => c.literalRest === bp))) { return bp; }
   }

@@ -18,8 +18,49 @@ function compile(p: SecretPattern): Compiled {
 
 /** At most this many matches of one pattern per text (a dump of tokens should not flood the report). */
 const MAX_MATCHES_PER_PATTERN = 500;
-/** At most this many keyword windows per pattern. */
+/** At most this many keyword windows per keyword. */
 const MAX_WINDOWS = 2000;
+
+const keywordReCache = new Map<string, RegExp>();
+
+function keywordRe(kws: readonly string[]): RegExp {
+  const key = kws.join('\u0000');
+  let re = keywordReCache.get(key);
+  if (!re) {
+    if (keywordReCache.size > 256) { keywordReCache.clear(); }
+    re = new RegExp(kws.map(k => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'gi');
+    keywordReCache.set(key, re);
+  }
+  return re;
+}
+
+/**
+ * Where each keyword occurs (case-insensitive), in one pass over the text: cheaper than lower-casing
+ * a large file and searching it once per keyword. A keyword that only gates a pattern is dropped from
+ * the search once seen; keywords that anchor windows keep their positions (up to MAX_WINDOWS).
+ */
+function keywordHits(text: string, patterns: readonly SecretPattern[]): Map<string, number[]> {
+  const windowed = new Set(patterns.filter(p => p.window !== undefined).flatMap(p => p.keywords));
+  let remaining = [...new Set(patterns.flatMap(p => p.keywords))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const out = new Map<string, number[]>();
+  let re = keywordRe(remaining);
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    const k = m[0].toLowerCase();
+    let at = out.get(k);
+    if (!at) { out.set(k, at = []); }
+    at.push(m.index);
+    if (!windowed.has(k) || at.length >= MAX_WINDOWS) {
+      remaining = remaining.filter(x => x !== k);
+      if (remaining.length === 0) { break; }
+      const from = re.lastIndex;
+      re = keywordRe(remaining);
+      re.lastIndex = from;
+    }
+  }
+  return out;
+}
 
 /**
  * Every known secret format in `text`, as offsets of the secret itself, sorted by position.
@@ -29,11 +70,12 @@ const MAX_WINDOWS = 2000;
  */
 export function matchSecrets(text: string, patterns: readonly SecretPattern[] = SECRET_PATTERNS): SecretMatch[] {
   if (text.length < 8) { return []; }
-  const lower = text.toLowerCase();
+  const hits = keywordHits(text, patterns);
+  if (hits.size === 0) { return []; }
   const candidates: Array<SecretMatch & { rank: number }> = [];
   patterns.forEach((p, rank) => {
-    if (!p.keywords.some(k => lower.includes(k))) { return; }
-    const found = p.window === undefined ? scan(p, text, 0, text.length) : scanWindows(p, text, lower);
+    if (!p.keywords.some(k => hits.has(k))) { return; }
+    const found = p.window === undefined ? scan(p, text, 0, text.length) : scanWindows(p, text, hits);
     for (const m of found) { candidates.push({ ...m, rank }); }
   });
   if (candidates.length === 0) { return []; }
@@ -76,12 +118,9 @@ function accept(p: SecretPattern, secret: string, text: string, start: number, e
 }
 
 /** Scans merged windows of `p.window` characters around each keyword occurrence. */
-function scanWindows(p: SecretPattern, text: string, lower: string): SecretMatch[] {
+function scanWindows(p: SecretPattern, text: string, keywordAt: Map<string, number[]>): SecretMatch[] {
   const w = p.window ?? 0;
-  const hits: number[] = [];
-  for (const k of p.keywords) {
-    for (let i = lower.indexOf(k); i >= 0 && hits.length < MAX_WINDOWS; i = lower.indexOf(k, i + k.length)) { hits.push(i); }
-  }
+  const hits = p.keywords.flatMap(k => keywordAt.get(k) ?? []);
   hits.sort((a, b) => a - b);
   const out: SecretMatch[] = [];
   let ws = -1, we = -1;
