@@ -7,7 +7,7 @@ import { RuleDocsView } from './docsView';
 import { readSettings } from './settings';
 import { StatusBar } from './statusBar';
 import { EngineWorker } from './workerClient';
-import { registerOrgView, type OrgViewApi } from './org';
+import { registerOrgView, type OrgViewApi } from './org/orgView';
 
 /** What the extension exports (the host tests use it; other extensions and the org view may too). */
 export interface ApiGuardApi {
