@@ -49,9 +49,14 @@ describe('broad-ip-range', () => {
     assert.strictEqual(findings[0].text, '10.255.255.255</end>\n            <start>10.0.0.0');
     assert.match(findings[0].message, /16,777,216 addresses/);
   });
-  it('the whole IPv4 space gets its own message', () => {
-    const { findings } = lintWith(rule, PROFILE, profile([['0.0.0.0', '255.255.255.255']]));
-    assert.deepStrictEqual(findings.map(f => [f.messageId, f.line]), [['wholeSpace', 5]]);
+  it('the whole IPv4 space gets its own message and is an error; other broad ranges stay warnings', () => {
+    const { findings } = lintWith(rule, PROFILE, profile([['0.0.0.0', '255.255.255.255'], ['10.0.0.0', '10.255.255.255']]));
+    assert.deepStrictEqual(findings.map(f => [f.messageId, f.finding.severity]), [['wholeSpace', 'error'], ['broadRange', 'warning']]);
+    assert.strictEqual(findings[0].line, 5);
+  });
+  it('a level set by the user applies to the whole-space finding too', () => {
+    const { findings } = lintWith(rule, PROFILE, profile([['0.0.0.0', '255.255.255.255']]), undefined, { rules: { 'broad-ip-range': 'info' } });
+    assert.deepStrictEqual(findings.map(f => f.finding.severity), ['info']);
   });
   it('boundaries: 100,000 addresses is allowed, 100,001 is reported; reversed ranges count too', () => {
     // 10.0.0.0 + 99,999 = 10.1.134.159

@@ -18,7 +18,7 @@ export function ipv4(s: string): number | undefined {
 /**
  * IPv4 ranges so wide they stop restricting anything: Profile `loginIpRanges`, SecuritySettings
  * `networkAccess.ipRanges` (trusted ranges: no identity verification from them) and ConnectedApp
- * `ipRanges`. The whole IPv4 space gets its own message (the engine has one severity per rule).
+ * `ipRanges`. The whole IPv4 space is reported as an error with its own message.
  */
 export default defineRule({
   meta: {
@@ -48,6 +48,7 @@ export default defineRule({
         messageId: count >= WHOLE_SPACE ? 'wholeSpace' : 'broadRange',
         data: { where, start: s, end: e, count: count.toLocaleString('en-US') },
         range: spanOf(startEl.valueRange, endEl.valueRange),
+        ...(count >= WHOLE_SPACE ? { severity: 'error' as const } : {}),
       });
     };
     if (root.local === 'Profile') {
