@@ -167,6 +167,8 @@ export default class StoreLocator extends LightningElement {
   it('a Stripe test key gets the test-mode message; a properties file with an AWS key pair reports both', () => {
     const [t] = findings('/p/config/dev.yaml', `stripe:\n  secretKey: ${STRIPE_TEST}\n`);
     assert.match(t.message, /^Stripe test-mode secret key 'sk_t…' \(32 chars\) is hardcoded in this file: even test-mode keys/);
+    assert.strictEqual(t.severity, 'warning');
+    assert.strictEqual(engine.lint('/p/config/dev.yaml', `key: ${STRIPE_TEST}\n`, { rules: { 'hardcoded-secret': 'error' } }).findings[0].severity, 'error');
     const id = 'AKIA' + fakeToken('t-akia', 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
     const secret = fakeToken('t-aws', 40, BASE64);
     const props = `# S3 export\naws.region=eu-west-1\naws.accessKeyId=${id}\naws.secretAccessKey=${secret}\nexport.bucket=acme-exports\n`;

@@ -23,7 +23,11 @@ export function checkText(ctx: RuleContext): void {
     if (m.patternId === 'private-key' && file.kind === 'pem') { messageId = 'privateKeyFile'; }
     else if (m.confidence === 'low') { messageId = 'testSecretInFile'; }
     else if (file.kind === 'env') { messageId = 'secretInEnvFile'; }
-    ctx.report({ messageId, data, range: file.lines.rangeOf(m.start, m.end), hints: { secretType: m.patternId } });
+    ctx.report({
+      messageId, data, range: file.lines.rangeOf(m.start, m.end), hints: { secretType: m.patternId },
+      // Test-mode keys are a warning unless the user set the rule's level.
+      ...(m.confidence === 'low' ? { severity: 'warning' as const } : {}),
+    });
   }
 }
 
