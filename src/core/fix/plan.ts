@@ -207,7 +207,7 @@ class Planner {
 function psName(name: string): string { return `${name}_Callout`.slice(0, 80).replace(/_+$/, ''); }
 
 /** Longest directory path (segments followed by '/') shared by every callout and strippable from every literal. */
-function commonBasePath(callouts: Callout[], candidate?: string): string {
+function commonBasePath(callouts: Callout[], candidate?: string, origin = 'https://host'): string {
   const ok = (bp: string) => callouts.every(c => c.literalRest !== undefined && c.resolvedRest !== undefined
     && c.literalRest.startsWith(bp) && c.resolvedRest.startsWith(bp)
     && (bp === '' || c.resolvedRest[bp.length] === '/'));
@@ -221,7 +221,7 @@ function commonBasePath(callouts: Callout[], candidate?: string): string {
   const sites = new Set(callouts.map(c => `${c.doc.path}:${c.call?.startIndex ?? c.finding.range.start.line}`)).size;
   // Never put into the Named Credential URL a segment that may be a token (a webhook secret in the path).
   const pathPart = first.resolvedRest.split(/[?#]/)[0];
-  const hits = matchSecrets(`https://host${pathPart}`).map(m => m.start - 'https://host'.length);
+  const hits = matchSecrets(`${origin}${pathPart}`);
   let firstSecret = segs.findIndex((x, i) => i > 0 && x.length >= 16 && /\d/.test(x) && /[a-z]/i.test(x) && shannonEntropy(x) > 3.5);
   if (hits.length) {
     // A pattern match anywhere in the path (a Slack webhook matches from its start): no base path at all.
@@ -290,7 +290,7 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
       return;
     }
     if (!withLiteral.length && callouts.length) { return; }
-    basePath = opts.noBasePath ? '' : commonBasePath(withLiteral);
+    basePath = opts.noBasePath ? '' : commonBasePath(withLiteral, undefined, origin);
     const wanted = opts.nameOverride ? toDeveloperName(opts.nameOverride) : undefined;
     if (opts.nameOverride && (!wanted || wanted !== opts.nameOverride || !isValidDeveloperName(opts.nameOverride))) {
       pl.note(`"${opts.nameOverride}" is not a valid developer name (letters, digits, single underscores, starting with a letter, at most 80 characters)${wanted ? `; used ${wanted}` : ''}.`);
