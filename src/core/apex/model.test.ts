@@ -277,15 +277,16 @@ private class MockTest {
     static String override;
     public class Inner {
         String host = 'https://inner.example.com';
-        void call() { System.debug(host); System.debug(HOST); }
+        void call() { System.debug(host); System.debug(HOST); System.debug(Outer.HOST); }
     }
     static void configure() { Outer.override = 'https://configured.example.com'; }
     static void one() { String url = 'https://one.example.com'; System.debug(url); }
     static void two() { String url = 'https://two.example.com'; System.debug(url); System.debug(override); }
 }`);
-    assert.deepStrictEqual([0, 1, 2, 3, 4].map(i => argOf(a, 'system.debug', 0, i).text), [
-      'https://inner.example.com', 'https://outer.example.com', 'https://one.example.com', 'https://two.example.com',
-      'https://configured.example.com']);
+    // Apex identifiers are case-insensitive: inside Inner, HOST is Inner's own host field.
+    assert.deepStrictEqual([0, 1, 2, 3, 4, 5].map(i => argOf(a, 'system.debug', 0, i).text), [
+      'https://inner.example.com', 'https://inner.example.com', 'https://outer.example.com', 'https://one.example.com',
+      'https://two.example.com', 'https://configured.example.com']);
   });
 
   it('a ternary is dynamic but keeps what each branch holds', () => {

@@ -173,6 +173,26 @@ describe(RULE, () => {
     assert.strictEqual(assigned.hints?.receiver, 'port');
   });
 
+  it('a ternary between sandbox and production URLs is reported with the first literal branch', () => {
+    const src = `public with sharing class SalesforceLogin {
+    private static final String PROD = 'https://login.salesforce.com';
+    public static HttpResponse token(Boolean sandbox, String body) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint((sandbox ? 'https://test.salesforce.com' : PROD) + '/services/oauth2/token');
+        req.setBody(body);
+        return new Http().send(req);
+    }
+    public static HttpResponse configured(Boolean sandbox, Login_Settings__c s) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(sandbox ? s.Sandbox_Url__c : s.Prod_Url__c);
+        return new Http().send(req);
+    }
+}`;
+    const f = findings(src);
+    assert.deepStrictEqual(found(src), ['5:(sandbox ? \'https://test.salesforce.com\' : PROD) + \'/services/oauth2/token\'']);
+    assert.strictEqual(f[0].hints?.url, 'https://test.salesforce.com/services/oauth2/token');
+  });
+
   it('masks credentials of the URL in messages and hints', () => {
     const f = findings(`public class Geo {
     public static HttpResponse lookup(String q) {

@@ -1,4 +1,4 @@
-import { displayUrl, endpointSinks, maskUrl, originOf, pathAfterOrigin } from '../../core/apex/callouts';
+import { displayUrl, endpointSinks, firstBranch, maskUrl, originOf, pathAfterOrigin } from '../../core/apex/callouts';
 import { defineRule } from '../../core/rule';
 import type { RelatedInformation } from '../../core/types';
 
@@ -24,7 +24,8 @@ export default defineRule({
     const apex = ctx.file.apex();
     if (!apex) { return; }
     for (const sink of endpointSinks(apex)) {
-      const r = sink.resolved;
+      // `cond ? 'https://test…' : 'https://prod…'`: the first branch that is a literal URL stands for the endpoint.
+      const r = firstBranch(sink.resolved, b => !!originOf(b.literalPrefix));
       const origin = originOf(r.literalPrefix);
       if (!origin) { continue; }
       const first = r.parts[0];

@@ -1,4 +1,4 @@
-import { displayUrl, endpointSinks, maskUrl } from '../../core/apex/callouts';
+import { displayUrl, endpointSinks, firstBranch, maskUrl } from '../../core/apex/callouts';
 import type { RuleContext } from '../../core/rule';
 import type { RelatedInformation } from '../../core/types';
 
@@ -16,7 +16,8 @@ export function checkApex(ctx: RuleContext): void {
   const apex = ctx.file.apex();
   if (!apex) { return; }
   for (const sink of endpointSinks(apex)) {
-    const r = sink.resolved;
+    // `cond ? 'http://…' : 'https://…'`: any branch over http:// is reported.
+    const r = firstBranch(sink.resolved, b => /^\s*http:\/\//i.test(b.literalPrefix));
     if (!/^\s*http:\/\//i.test(r.literalPrefix)) { continue; }
     // The literal that holds "http://": the first literal part (the URL's start).
     const lit = r.parts.find(p => p.kind === 'literal' && p.value.trim() !== '');

@@ -81,6 +81,17 @@ describe(`${RULE} (Apex)`, () => {
     assert.match(findings(STUB)[0].message, /^SOAP stub endpoint_x uses plain http:\/\//);
   });
 
+  it('either branch of a ternary over http:// is reported at its literal', () => {
+    const src = `public with sharing class PartnerPing {
+    public static HttpResponse ping(Boolean legacy) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(legacy ? 'https://partner.example.com/ping' : 'http://partner-old.example.com/ping');
+        return new Http().send(req);
+    }
+}`;
+    assert.deepStrictEqual(found(src), ['4:\'http://partner-old.example.com/ping\'']);
+  });
+
   it('test code is skipped unless includeTests', () => {
     const src = `@IsTest
 private class LegacyInventoryClientTest {
