@@ -51,6 +51,7 @@ function near(ctx: ValidateContext, re: RegExp, distance: number): boolean {
 /** Public sample values from vendor documentation: real format, but nobody's secret. */
 const DOCUMENTED_SAMPLES = new Set([
   'sk_test_4eC39HqLyjWDarjtT1zdp7dc', // Stripe API reference
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==', // Azurite storage emulator
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c', // jwt.io
 ]);
 export function isDocumentedSample(secret: string): boolean { return DOCUMENTED_SAMPLES.has(secret); }
@@ -234,6 +235,73 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     minEntropy: 3.5,
     truePositives: [`GOOGLE_MAPS_KEY=AIza${fake('gkey', 35, BASE64URL)}`, `apiKey: "AIzaSy${fake('gkey2', 33, BASE64URL)}"`],
     falsePositives: ['AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', 'AIza...', `data:image/png;base64,${fake('img', 30, BASE64)}AIza${fake('img2', 60, BASE64)}`],
+  },
+  {
+    id: 'openai-api-key',
+    description: 'OpenAI API key',
+    keywords: ['t3blbkfj'],
+    regex: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,200}(?![A-Za-z0-9_-])/,
+    minEntropy: 3.5,
+    truePositives: [`OPENAI_API_KEY=sk-${fake('oai', 20, ALNUM)}T3BlbkFJ${fake('oai2', 20, ALNUM)}`, `'sk-proj-${fake('oai3', 74, BASE64URL)}T3BlbkFJ${fake('oai4', 74, BASE64URL)}'`],
+    falsePositives: ['OPENAI_API_KEY=sk-...', 'sk-xxxxxxxxxxxxxxxxxxxxT3BlbkFJxxxxxxxxxxxxxxxxxxxx'],
+  },
+  {
+    id: 'anthropic-api-key',
+    description: 'Anthropic API key',
+    keywords: ['sk-ant-'],
+    regex: /(?<![A-Za-z0-9_-])sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,120}(?![A-Za-z0-9_-])/,
+    minEntropy: 3.5,
+    truePositives: [`ANTHROPIC_API_KEY=sk-ant-api03-${fake('ant', 93, BASE64URL)}AA`],
+    falsePositives: ['ANTHROPIC_API_KEY=sk-ant-api03-...', 'sk-ant-api03-<your-key>'],
+  },
+  {
+    id: 'sendgrid-api-key',
+    description: 'SendGrid API key',
+    keywords: ['sg.'],
+    regex: /(?<![A-Za-z0-9_-])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/,
+    minEntropy: 3.5,
+    truePositives: [`SENDGRID_API_KEY=SG.${fake('sg1', 22, BASE64URL)}.${fake('sg2', 43, BASE64URL)}`],
+    falsePositives: ['SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'msg.send(payload)'],
+  },
+  {
+    id: 'npm-token',
+    description: 'npm access token',
+    keywords: ['npm_'],
+    regex: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/,
+    minEntropy: 3.5,
+    truePositives: [`//registry.npmjs.org/:_authToken=npm_${fake('npm', 36, ALNUM)}`],
+    falsePositives: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'npm_config_registry=https://registry.npmjs.org/', 'npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'],
+  },
+  {
+    id: 'shopify-token',
+    description: 'Shopify access token',
+    keywords: ['shpat_', 'shpca_', 'shppa_', 'shpss_'],
+    regex: /(?<![A-Za-z0-9_])shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?![A-Za-z0-9_])/,
+    minEntropy: 3.0,
+    truePositives: [`SHOPIFY_ADMIN_TOKEN=shpat_${fake('shp', 32, HEX)}`],
+    falsePositives: ['shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'shpat_00000000000000000000000000000000'],
+  },
+  {
+    id: 'hubspot-private-app-token',
+    description: 'HubSpot private app token',
+    keywords: ['pat-na1-', 'pat-eu1-'],
+    regex: /(?<![A-Za-z0-9_-])pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9_-])/,
+    minEntropy: 3.0,
+    truePositives: [`hubspot.token=pat-na1-${fake('hs1', 8, HEX)}-${fake('hs2', 4, HEX)}-${fake('hs3', 4, HEX)}-${fake('hs4', 4, HEX)}-${fake('hs5', 12, HEX)}`],
+    falsePositives: ['pat-na1-00000000-0000-0000-0000-000000000000', 'pat-na1-<token>'],
+  },
+  {
+    id: 'azure-storage-account-key',
+    description: 'Azure storage account key',
+    keywords: ['accountkey='],
+    regex: /AccountKey=([A-Za-z0-9+/]{86}==)/,
+    secretGroup: 1,
+    minEntropy: 4.0,
+    truePositives: [`AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=https;AccountName=acmeexports;AccountKey=${fake('az', 86, BASE64)}==;EndpointSuffix=core.windows.net"`],
+    falsePositives: [
+      'DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=<key>;', 'UseDevelopmentStorage=true',
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;',
+    ],
   },
   {
     id: 'jwt',
