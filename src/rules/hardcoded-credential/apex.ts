@@ -68,19 +68,22 @@ export function checkApex(ctx: RuleContext): void {
   }
   const text = apex.lines.text;
   // Comparisons with a literal: password == 'letmein42', pwd.equals('pwd123!'), token != 'abc…'.
-  for (const s of apex.strings) {
+  const ends = apex.strings.map(s => literalEnd(text, s.node.startIndex));
+  apex.strings.forEach((s, i) => {
+    const end = ends[i];
     const before = text.slice(Math.max(0, s.node.startIndex - 4), s.node.startIndex).trimEnd();
-    const after = text.slice(s.node.endIndex, s.node.endIndex + 4).trimStart();
-    if (!/[=!]=$/.test(before) && !/^[=!]=/.test(after)) { continue; }
+    const after = text.slice(end, end + 4).trimStart();
+    if (!/[=!]=$/.test(before) && !/^[=!]=/.test(after)) { return; }
     const cmp = s.node.parent;
-    if (cmp?.type !== 'binary_expression') { continue; }
+    if (cmp?.type !== 'binary_expression') { return; }
     const other = cmp.childForFieldName('left')?.id === s.node.id ? cmp.childForFieldName('right') : cmp.childForFieldName('left');
     const name = other ? operandName(other) : undefined;
     if (name && isCredentialName(name)) { add(named(apex, name, s.node)); }
-  }
+  });
   // Map initializers: new Map<String, String>{ 'password' => '…' }.
-  for (const s of apex.strings) {
-    if (!/^\s*=>/.test(text.slice(s.node.endIndex, s.node.endIndex + 20))) { continue; }
+  for (let i = 0; i < apex.strings.length; i++) {
+    const s = apex.strings[i];
+    if (!/^\s*=>/.test(text.slice(ends[i], ends[i] + 20))) { continue; }
     const p = s.node.parent;
     if (p?.type !== 'map_key_initializer' || p.namedChildren[0]?.id !== s.node.id) { continue; }
     const valueNode = p.namedChildren[1];
@@ -186,7 +189,7 @@ function bodyValues(apex: ApexFile): Node[] {
     // A form pair (`name=`) or a JSON key (`"name":`), or the start of one split over a concatenation.
     if (!/[\w\]]=|"\s*:|"$/.test(s.value)) { continue; }
     let top: Node = s.node;
-    if (besidePlus(text, s.node)) {
+    if (besidePlus(text, s.node.startIndex, literalEnd(text, s.node.startIndex))) {
       for (let p = s.node.parent, i = 0; p && i < 64; p = p.parent, i++) {
         if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+') { top = p; }
         else if (p.type !== 'parenthesized_expression') { break; }
@@ -203,16 +206,27 @@ function bodyValues(apex: ApexFile): Node[] {
 }
 
 /**
- * Whether a literal is an operand of `+` (looking at the text around it: `Node.parent` is costly in
- * tree-sitter, and most literals of a large class are not concatenated).
+ * Whether the literal at [start, end) is an operand of `+`, from the text around it (`Node.parent` and
+ * `Node.endIndex` cost a WebAssembly call each, and most literals of a large class are not concatenated).
  */
-function besidePlus(text: string, n: Node): boolean {
-  let i = n.startIndex - 1;
+function besidePlus(text: string, start: number, end: number): boolean {
+  let i = start - 1;
   while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '(')) { i--; }
   if (i >= 0 && text[i] === '+' && text[i - 1] !== '+') { return true; }
-  let j = n.endIndex;
+  let j = end;
   while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r' || text[j] === ')')) { j++; }
   return text[j] === '+' && text[j + 1] !== '+' && text[j + 1] !== '=';
+}
+
+/** End offset of the string literal starting at `start` (scanned in the text: `Node.endIndex` and `range` cost a WebAssembly call). */
+function literalEnd(text: string, start: number): number {
+  if (text.startsWith("'''", start)) {
+    const e = text.indexOf("'''", start + 3);
+    return e < 0 ? text.length : e + 3;
+  }
+  let i = start + 1;
+  for (let c = text.charCodeAt(i); i < text.length && c !== 39 /* ' */ && c !== 10; c = text.charCodeAt(i)) { i += c === 92 /* \\ */ ? 2 : 1; }
+  return Math.min(i + 1, text.length);
 }
 
 interface Span { part: ResolvedPart; start: number; end: number }

@@ -124,7 +124,7 @@ function builtValues(apex: ApexFile): Node[] {
   const add = (n: Node) => { if (!seen.has(n.id)) { seen.add(n.id); out.push(n); } };
   const text = apex.lines.text;
   for (const s of apex.strings) {
-    if (!besidePlus(text, s.node)) { continue; }
+    if (!besidePlus(text, s.node.startIndex, literalEnd(text, s.node.startIndex))) { continue; }
     // The outermost concatenation a literal belongs to.
     let top: Node | undefined;
     for (let p = s.node.parent, i = 0; p && i < 64; p = p.parent, i++) {
@@ -144,16 +144,27 @@ function builtValues(apex: ApexFile): Node[] {
 }
 
 /**
- * Whether a literal is an operand of `+` (looking at the text around it: `Node.parent` is costly in
- * tree-sitter, and most literals of a large class are not concatenated).
+ * Whether the literal at [start, end) is an operand of `+`, from the text around it (`Node.parent` and
+ * `Node.endIndex` cost a WebAssembly call each, and most literals of a large class are not concatenated).
  */
-function besidePlus(text: string, n: Node): boolean {
-  let i = n.startIndex - 1;
+function besidePlus(text: string, start: number, end: number): boolean {
+  let i = start - 1;
   while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '(')) { i--; }
   if (i >= 0 && text[i] === '+' && text[i - 1] !== '+') { return true; }
-  let j = n.endIndex;
+  let j = end;
   while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r' || text[j] === ')')) { j++; }
   return text[j] === '+' && text[j + 1] !== '+' && text[j + 1] !== '=';
+}
+
+/** End offset of the string literal starting at `start` (scanned in the text: `Node.endIndex` and `range` cost a WebAssembly call). */
+function literalEnd(text: string, start: number): number {
+  if (text.startsWith("'''", start)) {
+    const e = text.indexOf("'''", start + 3);
+    return e < 0 ? text.length : e + 3;
+  }
+  let i = start + 1;
+  for (let c = text.charCodeAt(i); i < text.length && c !== 39 /* ' */ && c !== 10; c = text.charCodeAt(i)) { i += c === 92 /* \\ */ ? 2 : 1; }
+  return Math.min(i + 1, text.length);
 }
 
 interface Span { part: ResolvedPart; start: number; end: number }
