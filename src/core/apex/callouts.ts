@@ -165,9 +165,14 @@ export function isPlaceholderValue(v: string): boolean {
   return false;
 }
 
-/** A URL (or path) with user info and the values of credential-like query parameters replaced by `***`. */
+/** Source code for messages and hints: string literals that could hold a token (12+ characters, no spaces) become '…'. */
+export function elideLiterals(code: string): string {
+  return code.replace(/'((?:[^'\\\s]|\\.){12,})'/g, "'…'");
+}
+
+/** A URL (or path) with user info and the values of credential-like query parameters replaced by `***`, and token-like literals inside dynamic parts elided. */
 export function maskUrl(url: string): string {
-  return url.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/i, '$1***@')
+  return elideLiterals(url).replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/i, '$1***@')
     .replace(/((?:^|[?&;])[^=&#\s?;]*(?:key|token|secret|password|passwd|pwd|pass|sig|auth|credential)[^=&#\s?;]*=)[^&#\s;]*/gi, '$1***');
 }
 

@@ -113,7 +113,7 @@ function checkUrl(ctx: RuleContext, apex: ApexFile, expr: Node, r: Resolved, isE
     const inParts = partsIn(r, vStart, vEnd);
     if (inParts.dynamic || !inParts.literals.length) { continue; }
     const v = decode(value);
-    if (isPlaceholderValue(v) || v.length < 4 || (tokenOnly && !TOKENISH.test(value))) { continue; }
+    if (isPlaceholderValue(v) || v.length < 4 || /^(true|false|yes|no|on|off)$/i.test(v) || (tokenOnly && !TOKENISH.test(value))) { continue; }
     report(ctx, 'queryCredential', { param: name, secret: redact(v) }, inParts.literals[0].range, exprRange,
       { ...(origin ? { origin } : {}), param: name });
   }

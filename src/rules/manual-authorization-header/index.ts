@@ -1,4 +1,5 @@
 import { authHeaderUses } from '../../core/apex/authHeaders';
+import { elideLiterals } from '../../core/apex/callouts';
 import { defineRule } from '../../core/rule';
 
 /**
@@ -26,7 +27,7 @@ export default defineRule({
       if (use.kind !== 'manual') { continue; }
       ctx.report({
         messageId: 'manualHeader',
-        data: { header: use.sink.header, source: `'${use.source ?? 'a run-time value'}'` },
+        data: { header: use.sink.header, source: `'${elideLiterals(use.source ?? 'a run-time value')}'` },
         range: use.sink.call.range,
         hints: {
           header: use.sink.header, scheme: use.scheme, receiver: use.sink.receiver,
