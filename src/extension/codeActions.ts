@@ -97,7 +97,7 @@ export class ApiGuardCodeActions implements vscode.CodeActionProvider {
     return actions;
   }
 
-  /** Every fix of this file that only edits this file's text (no generated metadata), as one action. */
+  /** Every text-only fix of this file (no generated metadata), as one action: `source.fixAll.apiguard` on save. */
   private async fixAll(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     const path = doc.uri.fsPath;
     const findings = this.linter.findingsFor(doc.uri).filter(f => FIXABLE.has(f.ruleId));
@@ -109,11 +109,15 @@ export class ApiGuardCodeActions implements vscode.CodeActionProvider {
       let plan: FixPlan | undefined;
       try { plan = await requestPlan(this.worker, f, all); } catch { continue; }
       if (token.isCancellationRequested) { return []; }
-      if (!plan || !plan.edits.length || !isTextOnly(plan, path)) { continue; }
-      const ranges = plan.edits.map(e => new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character));
+      // Only plans that edit text (no generated or deleted files); their edits in other files (e.g. the
+      // Remote Site of an http:// endpoint) are left to that file's own fix.
+      if (!plan || plan.creates.length || plan.deletes.length) { continue; }
+      const mine = plan.edits.filter(e => e.path === path);
+      if (!mine.length) { continue; }
+      const ranges = mine.map(e => new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character));
       if (ranges.some(r => taken.some(t => t.intersection(r)))) { continue; }     // overlapping fixes: the next save applies the rest
       taken.push(...ranges);
-      plan.edits.forEach((e, i) => edit.replace(doc.uri, ranges[i], e.newText));
+      mine.forEach((e, i) => edit.replace(doc.uri, ranges[i], e.newText));
     }
     if (!taken.length) { return []; }
     const a = new vscode.CodeAction('API Guard: fix all auto-fixable problems', FIX_ALL_KIND);

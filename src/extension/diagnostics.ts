@@ -77,8 +77,18 @@ export class Linter implements vscode.Disposable {
 
   allFindings(): Finding[] { return [...this.findings.values()].flat(); }
 
+  /** Longest synchronous stretch the linter spent on the extension host's thread (ms), since the last reset. */
+  maxSyncMs = 0;
+  private track(t0: number): void { const d = performance.now() - t0; if (d > this.maxSyncMs) { this.maxSyncMs = d; } }
+
   /** Called on edit: lint this document after a quiet period. */
   schedule(doc: vscode.TextDocument): void {
+    const t0 = performance.now();
+    this.scheduleNow(doc);
+    this.track(t0);
+  }
+
+  private scheduleNow(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(key, setTimeout(() => { this.timers.delete(key); void this.validate(doc); }, DEBOUNCE_MS));
@@ -88,6 +98,7 @@ export class Linter implements vscode.Disposable {
   async validate(doc: vscode.TextDocument, force = false): Promise<void> {
     const kind = kindOf(doc);
     if (!kind) { return; }
+    let t0 = performance.now();
     const key = doc.uri.toString();
     const settings = readSettings(doc.uri);
     if (settings.run === 'off' && !force) { this.clear(doc.uri); this.linted.set(key, doc.version); return; }
@@ -99,8 +110,10 @@ export class Linter implements vscode.Disposable {
       type: 'lint', path, text: doc.getText(), root: rootOf(doc.uri), kind, settings: settings.lint,
     });
     this.inflight.set(key, { version, id });
+    this.track(t0);
     try {
       const r = await result;
+      t0 = performance.now();
       if (this.inflight.get(key)?.id !== id) { return; }          // a newer request owns this document
       if (doc.isClosed || doc.version !== version) { return; }     // stale: the text changed meanwhile
       this.lastLintMs = r.ms;
@@ -111,6 +124,7 @@ export class Linter implements vscode.Disposable {
       for (const n of r.report.notes) { this.log.appendLine(`${n.path}: ${n.code}: ${n.message}`); }
       this.set(doc.uri, r.report.findings);
       this.linted.set(key, version);
+      this.track(t0);
     } catch (e) {
       if (!(e instanceof CancelledError)) { this.log.appendLine(`lint ${path}: ${(e as Error).message}`); }
     } finally {

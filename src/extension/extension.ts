@@ -19,6 +19,8 @@ export interface ApiGuardApi {
   lastLintMs(): number;
   /** The document version whose diagnostics are shown (undefined: not linted yet). */
   lintedVersion(uri: vscode.Uri): number | undefined;
+  /** Longest synchronous stretch of linter work on the extension host's thread since the last reset (ms); `reset` starts over. */
+  maxMainThreadMs(reset?: boolean): number;
   /** Shows the connected org in the status bar (undefined: none). */
   setConnectedOrg(org: string | undefined): void;
   /** The Org Security view (connect, inspect, report). */
@@ -95,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
     lastLintMs: () => linter.lastLintMs,
     lintedVersion: uri => linter.lintedVersion(uri),
     setConnectedOrg: org => status.setOrg(org),
+    maxMainThreadMs: reset => { const v = linter.maxSyncMs; if (reset) { linter.maxSyncMs = 0; } return v; },
     org: orgView,
   };
 }

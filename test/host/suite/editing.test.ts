@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { classUri, closeAll, codeOf, linted, open, ours, positionOf, setSetting, until, withRule } from './helpers';
+import { classUri, closeAll, codeActionsUntil, codeOf, linted, open, ours, positionOf, setSetting, until, withRule } from './helpers';
 
 describe('editing: live diagnostics, settings, suppression quick fix', () => {
   afterEach(async () => {
@@ -58,7 +58,7 @@ describe('editing: live diagnostics, settings, suppression quick fix', () => {
     const editor = await open(uri);
     const [d] = await until('insecure-endpoint', () => withRule(uri, 'insecure-endpoint').length ? withRule(uri, 'insecure-endpoint') : undefined);
     const line = d.range.start.line;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await codeActionsUntil(uri, d.range, vscode.CodeActionKind.QuickFix.value, a => a.title === 'Disable insecure-endpoint for this line');
     const titles = actions.map(a => a.title);
     assert.ok(titles.includes('Show documentation for insecure-endpoint'), titles.join(' | '));
     assert.ok(titles.includes('Disable insecure-endpoint for this file'), titles.join(' | '));
@@ -78,7 +78,7 @@ describe('editing: live diagnostics, settings, suppression quick fix', () => {
       return all.length ? all : undefined;
     }, 5000).catch(() => [undefined]);
     if (cred) {
-      const more = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, cred.range, vscode.CodeActionKind.QuickFix.value);
+      const more = await codeActionsUntil(uri, cred.range, vscode.CodeActionKind.QuickFix.value, a => a.title === 'Disable hardcoded-credential for this line');
       assert.ok(more.some(a => a.title === 'Disable hardcoded-credential for this line'));
     }
   });

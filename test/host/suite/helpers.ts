@@ -5,6 +5,7 @@ export const EXTENSION_ID = 'apiguard.apiguard';
 
 export interface Api {
   whenIdle(): Promise<void>; activationMs: number; lastLintMs(): number; lintedVersion(uri: vscode.Uri): number | undefined;
+  maxMainThreadMs(reset?: boolean): number;
 }
 
 /** Waits until the document's current version has been linted. */
@@ -67,4 +68,17 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
 
 export async function closeAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/**
+ * Code actions at a range. The workbench learns about diagnostics asynchronously (the extension host
+ * sees them first), so this asks again until an action matching `want` is offered (or `ms` passed).
+ */
+export async function codeActionsUntil(uri: vscode.Uri, range: vscode.Range, kind: string, want: (a: vscode.CodeAction) => boolean, ms = 10000): Promise<vscode.CodeAction[]> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind) ?? [];
+    if (actions.some(want) || Date.now() > end) { return actions; }
+    await sleep(100);
+  }
 }
