@@ -118,8 +118,8 @@ export async function connectCliOrg(opts: { targetOrg?: string; projectDir: stri
     const username = state.aliases.resolveUsername(target);
     const alias = state.aliases.get(username) ?? (target !== username ? target : undefined);
     const authInfo = await core.AuthInfo.create({ username });
-    const conn = await core.Connection.create({ authInfo });
-    conn.setApiVersion(API_VERSION);
+    // An explicit version: no extra request to look up the org's latest one.
+    const conn = await core.Connection.create({ authInfo, connectionOptions: { version: API_VERSION } });
     const fields = authInfo.getFields(true);
     registerSecret(fields.accessToken);
     registerSecret(fields.refreshToken);

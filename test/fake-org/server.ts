@@ -228,6 +228,9 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
       return { status: 200, body: { sub: `${url}/id/${fx.orgId}/${fx.user.id}`, user_id: fx.user.id, organization_id: fx.orgId, preferred_username: fx.user.username, active: true } };
     }
     if (fx.apiDisabled) { return err(403, 'API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.'); }
+    if (p === '/services/data' || p === '/services/data/') {
+      return { status: 200, body: ['60.0', '61.0', '62.0', '63.0', '64.0', '65.0'].map(v => ({ label: `API ${v}`, url: `/services/data/v${v}`, version: v })) };
+    }
     const sobject = /^\/services\/data\/v\d+\.\d\/sobjects\/(\w+)\/(\w+)$/.exec(p);
     if (sobject && method === 'GET') {
       const rec = (fx.objects[sobject[1]] ?? []).find(r => r.Id === sobject[2]);
