@@ -23,20 +23,35 @@ export class ApexDoc {
     const s = this.lines.offsetAt(r.start), e = this.lines.offsetAt(r.end);
     return this.tree.rootNode.namedDescendantForIndex(s, Math.max(s, e - 1)) ?? undefined;
   }
+  private calls?: Node[];
+  private byName?: Map<string, Node[]>;
   /** Every identifier node (cached), for reference counting. */
   identifiers(): Node[] {
-    if (!this.idents) {
-      const out: Node[] = [];
-      const stack: Node[] = [this.tree.rootNode];
-      while (stack.length) {
-        const n = stack.pop()!;
-        if (n.type === 'identifier') { out.push(n); continue; }
-        for (let i = n.namedChildCount - 1; i >= 0; i--) { const c = n.namedChild(i); if (c) { stack.push(c); } }
-      }
-      this.idents = out;
-    }
+    this.idents ??= descendants(this.tree.rootNode, 'identifier');
     return this.idents;
   }
+  /** Identifiers by lower-cased name (cached). */
+  identifiersNamed(lower: string): Node[] {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const i of this.identifiers()) {
+        const k = i.text.toLowerCase();
+        const l = this.byName.get(k);
+        if (l) { l.push(i); } else { this.byName.set(k, [i]); }
+      }
+    }
+    return this.byName.get(lower) ?? [];
+  }
+  /** Every method invocation (cached). */
+  invocations(): Node[] {
+    this.calls ??= descendants(this.tree.rootNode, 'method_invocation');
+    return this.calls;
+  }
+}
+
+/** Descendants of a type, found natively (much cheaper than walking node by node from JS). */
+export function descendants(n: Node, type: string): Node[] {
+  return n.descendantsOfType(type).filter((x): x is Node => !!x);
 }
 
 export function ancestor(n: Node | null | undefined, types: readonly string[]): Node | undefined {
@@ -62,16 +77,42 @@ export function literalValue(n: Node): string {
     : c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === 'b' ? '\b' : c === 'f' ? '\f' : c);
 }
 
+const fieldCache = new WeakMap<Tree, Map<number, Map<string, Node>>>();
+
+/** Field declarators of a class body by lower-cased name (cached per tree). */
+function classFields(body: Node): Map<string, Node> {
+  let perTree = fieldCache.get(body.tree);
+  if (!perTree) { fieldCache.set(body.tree, perTree = new Map<number, Map<string, Node>>()); }
+  let m = perTree.get(body.id);
+  if (!m) {
+    m = new Map();
+    for (const st of body.namedChildren) {
+      if (st?.type !== 'field_declaration') { continue; }
+      for (const d of st.childrenForFieldName('declarator')) {
+        const n = d?.childForFieldName('name')?.text.toLowerCase();
+        if (d && n && !m.has(n)) { m.set(n, d); }
+      }
+    }
+    perTree.set(body.id, m);
+  }
+  return m;
+}
+
 /** The `variable_declarator` a name refers to at `from`: locals and parameters in scope, then fields of the enclosing classes. */
 export function findDeclaration(name: string, from: Node): Node | undefined {
   const lower = name.toLowerCase();
   const matches = (decl: Node) => decl.childForFieldName('name')?.text.toLowerCase() === lower;
   for (let scope = from.parent; scope; scope = scope.parent) {
-    if (scope.type === 'block' || scope.type === 'switch_block' || scope.type === 'class_body') {
+    if (scope.type === 'class_body') {
+      const hit = classFields(scope).get(lower);
+      if (hit) { return hit; }
+      continue;
+    }
+    if (scope.type === 'block' || scope.type === 'switch_block') {
       for (const st of scope.namedChildren) {
         if (!st) { continue; }
-        if (scope.type !== 'class_body' && st.startIndex > from.startIndex) { break; }
-        if (st.type === 'local_variable_declaration' || st.type === 'field_declaration') {
+        if (st.startIndex > from.startIndex) { break; }
+        if (st.type === 'local_variable_declaration') {
           for (const d of st.childrenForFieldName('declarator')) { if (d && matches(d)) { return d; } }
         }
       }
@@ -179,13 +220,9 @@ export function callArgs(call: Node): Node[] {
 
 /** `x.setHeader(...)` invocations on the same receiver inside a method. */
 export function headerCalls(method: Node, receiver: string): Node[] {
-  const out: Node[] = [];
   const r = receiver.toLowerCase().replace(/\s+/g, '');
-  walk(method, n => {
-    if (n.type === 'method_invocation' && n.childForFieldName('name')?.text.toLowerCase() === 'setheader'
-      && n.childForFieldName('object')?.text.toLowerCase().replace(/\s+/g, '') === r) { out.push(n); }
-  });
-  return out;
+  return descendants(method, 'method_invocation').filter(n => n.childForFieldName('name')?.text.toLowerCase() === 'setheader'
+    && n.childForFieldName('object')?.text.toLowerCase().replace(/\s+/g, '') === r);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Finding } from '../types';
 import { originOf, type NamedCredentialFact } from '../project';
 import { LineIndex } from '../position';
-import { ApexDoc, METHOD_TYPES, ancestor, callArgs, enclosingCall, findDeclaration, headerCalls, isPureValue, localMethod,
+import { ApexDoc, METHOD_TYPES, ancestor, callArgs, descendants, enclosingCall, findDeclaration, headerCalls, isPureValue, localMethod,
   resolvePrefix, singleReturn, statementSpan, walk, type Resolved } from './apex';
 import { labelFor, nameForOrigin, toDeveloperName, uniqueName, isValidDeveloperName } from './naming';
 import { escapeXml, externalCredentialXml, namedCredentialXml, permissionSetXml, principalAccessXml, type ParamFields } from './xml';
@@ -144,11 +144,8 @@ class Planner {
       const method = ancestor(node, METHOD_TYPES);
       const recv = hcall?.childForFieldName('object')?.text;
       if (!method || !recv) { return undefined; }
-      let ep: Node | undefined;
-      walk(method, n => {
-        if (!ep && n.type === 'method_invocation' && n.childForFieldName('name')?.text.toLowerCase() === 'setendpoint'
-          && n.childForFieldName('object')?.text.toLowerCase() === recv.toLowerCase()) { ep = n; }
-      });
+      const ep = descendants(method, 'method_invocation').find(n => n.childForFieldName('name')?.text.toLowerCase() === 'setendpoint'
+        && n.childForFieldName('object')?.text.toLowerCase() === recv.toLowerCase());
       const arg = ep ? callArgs(ep)[0] : undefined;
       return arg ? this.calloutAt(f, doc, arg) : undefined;
     }
@@ -247,8 +244,8 @@ function oauthIn(doc: ApexDoc): OauthInfo | undefined {
   const g = /grant_type['"]?\s*(?:=|,|:|=>)\s*['"]?(client_credentials|password)\b/i.exec(doc.text);
   if (!g) { return undefined; }
   const info: OauthInfo = { grant: g[1].toLowerCase() as OauthInfo['grant'], basicClientAuth: false, tokenCalls: [] };
-  walk(doc.tree.rootNode, n => {
-    if (n.type !== 'method_invocation' || n.childForFieldName('name')?.text.toLowerCase() !== 'setendpoint') { return; }
+  doc.invocations().forEach(n => {
+    if (n.childForFieldName('name')?.text.toLowerCase() !== 'setendpoint') { return; }
     const m = ancestor(n, METHOD_TYPES);
     if (!m || !/grant_type/i.test(m.text)) { return; }
     info.tokenCalls.push(n);
@@ -452,7 +449,7 @@ function removeUnusedDeclarations(pl: Planner, idents: Array<{ doc: ApexDoc; nod
     const inRemoved = (n: Node) => removed.some(([s, e]) => n.startIndex >= s && n.endIndex <= e);
     const nameNode = decl.childForFieldName('name');
     const lower = node.text.toLowerCase();
-    const stillUsed = doc.identifiers().some(i => i.text.toLowerCase() === lower && i.startIndex !== nameNode?.startIndex
+    const stillUsed = doc.identifiersNamed(lower).some(i => i.startIndex !== nameNode?.startIndex
       && !inRemoved(i) && findDeclaration(i.text, i)?.startIndex === decl.startIndex);
     if (stillUsed) { continue; }
     const [s, e] = statementSpan(doc, st);
@@ -474,12 +471,8 @@ function removeUnusedHelper(pl: Planner, doc: ApexDoc, call: Node, queue: Array<
   if (done.has(key)) { return 0; }
   const removed = pl.removed(doc.path);
   const lower = m.childForFieldName('name')?.text.toLowerCase();
-  let used = false;
-  walk(doc.tree.rootNode, n => {
-    if (used) { return false; }
-    if (n.type === 'method_invocation' && n.childForFieldName('name')?.text.toLowerCase() === lower
-      && !removed.some(([s, e]) => n.startIndex >= s && n.endIndex <= e)) { used = true; }
-  });
+  const used = doc.invocations().some(n => n.childForFieldName('name')?.text.toLowerCase() === lower
+    && !removed.some(([s, e]) => n.startIndex >= s && n.endIndex <= e));
   if (used) { return 0; }
   done.add(key);
   let start: Node = m;
