@@ -18,12 +18,19 @@ const CIPHER_CALLS: Record<string, { key: number; iv?: number }> = {
   encryptwithmanagediv: { key: 1 },
   decryptwithmanagediv: { key: 1 },
 };
+/** `Crypto` MAC and signing methods and the position of their secret key (`verify` takes a public key). */
+const SECRET_KEY_ARG: Record<string, number> = {
+  generatemac: 2,
+  verifyhmac: 2,
+  sign: 2,
+};
 /** Blob factories that turn a string into a Blob: a literal argument makes a constant key. */
 const BLOB_FROM_STRING = new Set(['blob.valueof', 'encodingutil.base64decode', 'encodingutil.convertfromhex']);
 
 /**
- * `Crypto.generateDigest`/`generateMac` (and `sign`) with MD5 or SHA-1, and `Crypto.encrypt`/`decrypt`
- * (and the managed-IV variants) whose key or IV is a literal, directly or through a constant.
+ * `Crypto.generateDigest`/`generateMac` (and `sign`) with MD5 or SHA-1, `Crypto.encrypt`/`decrypt`
+ * (and the managed-IV variants) whose key or IV is a literal, and `generateMac`/`verifyHMac`/`sign`
+ * whose secret key is a literal, directly or through a constant.
  */
 export default defineRule({
   meta: {
@@ -38,6 +45,8 @@ export default defineRule({
       weakSignature: 'Crypto.{{method}} uses {{algorithm}} (SHA-1 based): use RSA-SHA256 or stronger.',
       literalKey: 'Crypto.{{method}} uses a key written in the code: generate it with Crypto.generateAesKey and keep it in protected custom metadata or a protected custom setting.',
       literalIv: 'Crypto.{{method}} uses a fixed IV written in the code: use {{managed}} so each encryption gets a random IV.',
+      literalMacKey: 'Crypto.{{method}} uses a secret key written in the code, so anyone who can read the code can forge the value: keep the key in protected custom metadata or a protected custom setting.',
+      literalSigningKey: 'Crypto.{{method}} uses a private key written in the code: store it as a certificate and sign with Crypto.signWithCertificate.',
     },
   },
   check(ctx) {
@@ -47,6 +56,15 @@ export default defineRule({
       const q = stripSystem(call.qualifiedLower);
       if (!q.startsWith('crypto.')) { continue; }
       const method = q.slice('crypto.'.length);
+      const secretKeyAt = SECRET_KEY_ARG[method];
+      const secretKey = secretKeyAt !== undefined ? call.args[secretKeyAt] : undefined;
+      if (secretKey) {
+        const src = literalBlob(apex, secretKey, 0);
+        if (src) {
+          ctx.report({ messageId: method === 'sign' ? 'literalSigningKey' : 'literalMacKey', data: { method: call.name },
+            range: apex.nodeRange(secretKey), related: relatedFrom(ctx.file.path, src, apex.nodeRange(secretKey), 'The key is written here.') });
+        }
+      }
       const algoRe = ALGORITHM_CALLS[method];
       if (algoRe && call.args.length > 0) {
         const algo = apex.resolve(call.args[0]);

@@ -111,6 +111,37 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
     expect: ["3:'RSA-SHA1'"],
   },
   {
+    // Found validating on public code: an HMAC key in a static final Blob and a PKCS#8 private key
+    // decoded from a base64 literal went unreported because only encrypt/decrypt keys were checked.
+    name: 'HMAC and signing keys written in the code (inline, local, constant); keys from settings or parameters are fine',
+    src: `public with sharing class PartnerWebhook {
+    private static final Blob SHARED_KEY = Blob.valueOf('partner-hook-2019');
+    private static final Blob SIGNER = EncodingUtil.base64Decode('MIIBVgIBADANBgkqhkiG9w0BAQEFAASCAUAwggE8AgEAAkEAq7x');
+
+    public static Blob mac(String body) {
+        return Crypto.generateMac('hmacSHA256', Blob.valueOf(body), SHARED_KEY);
+    }
+    public static Boolean check(String body, Blob given) {
+        Blob k = Blob.valueOf('partner-hook-2019');
+        return Crypto.verifyHMac('hmacSHA256', Blob.valueOf(body), k, given);
+    }
+    public static Blob macInline(String body) {
+        return Crypto.generateMac('hmacSHA512', Blob.valueOf(body), Blob.valueOf('partner-hook-2019'));
+    }
+    public static Blob signBody(String body) {
+        return Crypto.sign('RSA-SHA256', Blob.valueOf(body), SIGNER);
+    }
+    public static Blob macFromSetting(String body) {
+        Blob key = EncodingUtil.base64Decode(Webhook_Setting__mdt.getInstance('Partner').Key__c);
+        return Crypto.generateMac('hmacSHA256', Blob.valueOf(body), key);
+    }
+    public static Boolean verifyWith(Blob data, Blob signature, Blob publicKey) {
+        return Crypto.verify('RSA-SHA256', data, signature, publicKey);
+    }
+}`,
+    expect: ['6:SHARED_KEY', '10:k', "13:Blob.valueOf('partner-hook-2019')", '16:SIGNER'],
+  },
+  {
     name: 'another class called Crypto-like helper and other generateDigest methods are not Salesforce Crypto',
     src: `public class Hashing {
     public static String hash(String s) {
