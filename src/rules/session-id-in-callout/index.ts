@@ -53,10 +53,10 @@ export default defineRule({
       if (!left || left.type !== 'field_access' || left.childForFieldName('field')?.text.toLowerCase() !== 'sessionid') { continue; }
       const obj = left.childForFieldName('object');
       if (!obj || !isSessionHeader(apex, obj)) { continue; }
-      const r = apex.resolve(a.value);
-      if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) {
+      const via = sessionVia(apex, a.value);
+      if (via) {
         const range = apex.nodeRange(a.value);
-        ctx.report({ messageId: 'sessionInSoapHeader', range, related: related(path, r.via, range) });
+        ctx.report({ messageId: 'sessionInSoapHeader', range, related: related(path, via, range) });
       }
     }
   },
@@ -92,13 +92,13 @@ interface Hit { range: Range; via: Range[] }
  * `body.put('sid', UserInfo.getSessionId())` earlier in the same method).
  */
 function sessionIdIn(apex: ApexFile, arg: Node, call: MethodCall): Hit | undefined {
-  const r = apex.resolve(arg);
-  if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { return { range: apex.nodeRange(arg), via: r.via }; }
+  const direct = sessionVia(apex, arg);
+  if (direct) { return { range: apex.nodeRange(arg), via: direct }; }
   // A SOAP envelope built with Dom.Document / XmlStreamWriter in the same method: addTextNode(UserInfo.getSessionId()).
   if (/\.(toxmlstring|getxmlstring)\(\s*\)/i.test(arg.text)) {
     for (const c of apex.callsNamed('addtextnode', 'writecharacters')) {
       if (c.args.length !== 1 || (call.enclosingMethod && c.enclosingMethod?.id !== call.enclosingMethod.id)) { continue; }
-      if (apex.resolve(c.args[0]).parts.some(p => p.kind === 'dynamic' && p.sessionId)) { return { range: apex.nodeRange(arg), via: [c.range] }; }
+      if (sessionVia(apex, c.args[0])) { return { range: apex.nodeRange(arg), via: [c.range] }; }
     }
   }
   // Inside the expression: JSON.serialize(new Map<String, Object>{ 'sid' => UserInfo.getSessionId() }), maps built with put().
@@ -136,8 +136,33 @@ function mapHoldingSession(apex: ApexFile, id: Node, call: MethodCall): Range | 
   for (const put of apex.calls) {
     if (put.nameLower !== 'put' || put.args.length < 2 || put.receiverText?.toLowerCase() !== name) { continue; }
     if (call.enclosingMethod && put.enclosingMethod?.id !== call.enclosingMethod.id) { continue; }
-    const v = apex.resolve(put.args[1]);
-    if (v.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { return apex.nodeRange(put.args[1]); }
+    if (sessionVia(apex, put.args[1])) { return apex.nodeRange(put.args[1]); }
+  }
+  return undefined;
+}
+
+/**
+ * Where a value gets the session id from, if it holds it: through resolve() (variables, fields,
+ * concatenations, same-class helpers), or one hop back from a parameter to the calls in this file
+ * that pass `UserInfo.getSessionId()` for it (`createService(UserInfo.getSessionId())`).
+ */
+function sessionVia(apex: ApexFile, expr: Node): Range[] | undefined {
+  const r = apex.resolve(expr);
+  if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { return r.via; }
+  for (const p of r.parts) {
+    if (p.kind !== 'dynamic') { continue; }
+    const at = apex.tree.rootNode.descendantForIndex(apex.lines.offsetAt(p.range.start), apex.lines.offsetAt(p.range.end));
+    if (at?.type !== 'identifier') { continue; }
+    const d = apex.declarationOf(at);
+    const owner = d?.kind === 'param' ? d.enclosingMethod : undefined;
+    const m = owner ? apex.methods.find(x => x.node.id === owner.id) : undefined;
+    const idx = m && d ? m.params.indexOf(d) : -1;
+    if (!m || idx < 0) { continue; }
+    for (const c of apex.callsNamed(m.nameLower)) {
+      const a = c.args[idx];
+      if (c.args.length !== m.params.length || !a) { continue; }
+      if (apex.resolve(a).parts.some(q => q.kind === 'dynamic' && q.sessionId)) { return [...r.via, apex.nodeRange(a)]; }
+    }
   }
   return undefined;
 }

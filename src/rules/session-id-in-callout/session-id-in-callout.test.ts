@@ -89,6 +89,17 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
         return service;
     }
 
+    public static MetadataService.MetadataPort serviceFor(String sessionToken) {
+        MetadataService.MetadataPort service = new MetadataService.MetadataPort();
+        service.SessionHeader = new MetadataService.SessionHeader_element();
+        service.SessionHeader.sessionId = sessionToken;
+        return service;
+    }
+
+    public static void deployAll() {
+        serviceFor(UserInfo.getSessionId()).checkStatus(new List<String>{ '0Af000000000001' });
+    }
+
     public static partnerSoapSforceCom.Soap partner() {
         partnerSoapSforceCom.Soap stub = new partnerSoapSforceCom.Soap();
         partnerSoapSforceCom.SessionHeader_element header = new partnerSoapSforceCom.SessionHeader_element();
@@ -99,7 +110,7 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
         return stub;
     }
 }`,
-    expect: ['5:UserInfo.getSessionId()', '12:UserInfo.getSessionId()', "15:'sid=' + UserInfo.getSessionId()"],
+    expect: ['5:UserInfo.getSessionId()', '12:sessionToken', '23:UserInfo.getSessionId()', "26:'sid=' + UserInfo.getSessionId()"],
   },
   {
     name: 'hand-built SOAP envelope with the session id in its SessionHeader',
