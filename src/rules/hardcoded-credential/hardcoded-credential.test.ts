@@ -180,6 +180,21 @@ type RequestCredentials = 'include' | 'omit' | 'same-origin';
     assert.deepStrictEqual(found('/p/force-app/main/default/lwc/weatherCard/weatherCard.js', jest), ['1:test-key-123', '1:Sup3r!']);
   });
 
+  it('a password in a connection URL is reported at the password, whatever the key is called', () => {
+    const src = `DATABASE_URL=postgres://crm_app:Pg%21Sync2024@db.acme.internal:5432/crm
+REDIS_URL=redis://default:\${REDIS_PASSWORD}@cache.acme.internal:6379
+AMQP_URL=amqp://guest:guest@localhost:5672
+SFTP_URL=sftp://exporter@files.acme.com/outbound
+SFDX_AUTH_URL=force://PlatformCLI::\${REFRESH}@acme.my.salesforce.com
+`;
+    assert.deepStrictEqual(found('/p/.env', src), ['1:Pg%21Sync2024']);
+    assert.match(findings('/p/.env', src)[0].message, /^The URL in 'DATABASE_URL' embeds a password 'Pg%2…' \(13 chars\)/);
+    const yaml = `spring:\n  datasource:\n    url: "jdbc:mysql://report:R3p0rt!ng@reporting.acme.internal/crm"\n`;
+    assert.deepStrictEqual(found('/p/config/application.yml', yaml), []); // jdbc:mysql:// is not scheme://user:pass at the start
+    const yaml2 = `mongo:\n  uri: mongodb+srv://etl:Etl2024xyz@cluster0.abcde.mongodb.net/crm\n`;
+    assert.deepStrictEqual(found('/p/config/application.yml', yaml2), ['2:Etl2024xyz']);
+  });
+
   it('properties / ini: key=value and key: value', () => {
     const src = `# Integration settings
 spring.datasource.url=jdbc:mysql://localhost/crm

@@ -10,6 +10,7 @@ import { isCredentialName, isPlaceholder, matchSecrets, nameWords } from '../../
  */
 export const textMessages: Record<string, string> = {
   credentialInFile: "'{{name}}' is set to a hardcoded value {{redacted}}: rotate it and load it at run time instead (a Named Credential / External Credential for Salesforce callouts, an environment variable or secret store for tooling).",
+  passwordInUrl: "The URL in '{{name}}' embeds a password {{redacted}}: rotate it and keep credentials out of connection URLs (a Named Credential for Salesforce callouts, an environment variable or secret store for tooling).",
   credentialInEnvFile: "'{{name}}' holds a value {{redacted}} in an environment file: keep this file out of version control (.gitignore and .forceignore) and commit only an example with placeholders.",
 };
 
@@ -24,17 +25,41 @@ const METADATA_SECRET_TYPES: ReadonlySet<MetadataType> = new Set<MetadataType>([
 export function checkText(ctx: RuleContext): void {
   const { file } = ctx;
   const pairs = extractPairs(file.kind, file.path, file.text, file.metadataType);
+  const label = (n: string) => (n.length > 60 ? n.slice(0, 57) + '...' : n);
   for (const p of pairs) {
+    // DATABASE_URL=postgres://app:S3cret@db…: a password in a URL's user info, whatever the key is called.
+    const inUrl = passwordInUrl(p.value);
+    if (inUrl) {
+      const start = p.start + inUrl.start;
+      ctx.report({ messageId: 'passwordInUrl', data: { name: label(p.name), redacted: redact(inUrl.password) }, range: file.lines.rangeOf(start, start + inUrl.password.length), hints: { name: p.name, userinfo: true } });
+      continue;
+    }
     if (!isCredentialName(p.name) || !isLiteralCredential(p.value) || !fitsName(p.name, p.value)) { continue; }
     // A value in a known format is hardcoded-secret's finding (same range, more precise message): one problem, one report.
     if (matchSecrets(p.value).length > 0) { continue; }
     ctx.report({
       messageId: file.kind === 'env' ? 'credentialInEnvFile' : 'credentialInFile',
-      data: { name: p.name.length > 60 ? p.name.slice(0, 57) + '...' : p.name, redacted: redact(p.value) },
+      data: { name: label(p.name), redacted: redact(p.value) },
       range: file.lines.rangeOf(p.start, p.end),
       hints: { name: p.name },
     });
   }
+}
+
+/**
+ * The password of a `scheme://user:password@host` URL (offset within the value), unless it is a
+ * placeholder or a reference. Salesforce CLI auth URLs (`force://`) are hardcoded-secret's.
+ */
+export function passwordInUrl(value: string): { password: string; start: number } | undefined {
+  const m = /^[ \t]*([a-z][a-z0-9+.-]{1,20}):\/\/([^\s:@/?#]{1,100}):([^\s@/?#]{1,200})@([A-Za-z0-9.[\]:-]{1,253})/i.exec(value);
+  if (!m || /^force$/i.test(m[1])) { return undefined; }
+  // Local development defaults (amqp://guest:guest@localhost) open nothing outside the developer's machine.
+  if (/^(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?::\d+)?$/i.test(m[4])) { return undefined; }
+  const password = m[3];
+  let decoded = password;
+  try { decoded = decodeURIComponent(password); } catch { /* keep as written */ }
+  if (decoded.length < 3 || isPlaceholder(decoded) || isPlaceholder(`${m[2]}:${decoded}`) || /[${}<>%]/.test(password.replace(/%[0-9A-Fa-f]{2}/g, ''))) { return undefined; }
+  return { password, start: m[0].lastIndexOf('@') - password.length };
 }
 
 /** Key/value pairs of a file in its own syntax (exported for tests and other rules). */
