@@ -459,6 +459,54 @@ describe('fix: planMigration', () => {
   });
 });
 
+describe('fix: robustness and single findings', () => {
+  before(async () => { engine = await createEngine(); });
+
+  it('half-typed code, a missing file and suppressed findings neither throw nor produce edits they should not', () => {
+    const path = `${CLS}/Broken.cls`;
+    const text = `public class Broken {
+    public static void go() {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://api.example.com/v2/items');
+        req.setHeader('Authorization', 'Bearer ' + TOKEN
+        req.setMethod(
+`;
+    const files = new Map([[path, text]]);
+    const found = allFindings(files);
+    const plan = planMigration(found, ctxFor(files, project()));
+    const out = applyPlanToFiles(files, plan).get(path)!;
+    assert.match(out, /req\.setEndpoint\('callout:Example_API\/v2\/items'\);/);
+    const gone = planMigration(found, ctxFor(new Map(), project()));
+    assert.deepStrictEqual([gone.edits, gone.creates], [[], []]);
+    const suppressed = planMigration(found.map(f => ({ ...f, suppressed: { kind: 'inline' as const } })), ctxFor(files, project()));
+    assert.deepStrictEqual([suppressed.edits, suppressed.creates], [[], []]);
+  });
+
+  it('a Remote Site finding with no callout in the code: the credential is generated and the Remote Site kept', () => {
+    const rss = `${MD}/remoteSiteSettings/Partner.remoteSite-meta.xml`;
+    const files = new Map([[rss, RSS.replace('https://api.stripe.com', 'https://edi.partner.example.net')]]);
+    const f: Finding = { ruleId: 'remote-site-without-named-credential', severity: 'info', message: 'Remote site without Named Credential.', path: rss,
+      range: { start: { line: 4, character: 9 }, end: { line: 4, character: 39 } }, hints: { origin: 'https://edi.partner.example.net', name: 'Partner' } };
+    const p = project({ remoteSites: [{ name: 'Partner', path: rss, url: 'https://edi.partner.example.net', active: true, disableProtocolSecurity: false }] });
+    const plan = planFix(f, ctxFor(files, p, { findings: [f] }))!;
+    assert.strictEqual(plan.namedCredential, 'Example_EDI_Partner');
+    assert.deepStrictEqual(plan.deletes, []);
+    assert.ok(plan.notes.some(n => /Remote Site Setting Partner .* is kept: no callout to it was found/.test(n)));
+    assertDocumented(plan);
+  });
+
+  it('http:// in metadata (a legacy endpoint) switches to https://', () => {
+    const path = `${MD}/namedCredentials/Old.namedCredential-meta.xml`;
+    const text = `<?xml version="1.0" encoding="UTF-8"?>\n<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">\n    <endpoint>http://old.partner.example.net/api</endpoint>\n    <label>Old</label>\n    <principalType>Anonymous</principalType>\n    <protocol>NoAuthentication</protocol>\n</NamedCredential>\n`;
+    const files = new Map([[path, text]]);
+    const f: Finding = { ruleId: 'insecure-endpoint', severity: 'error', message: 'Plain HTTP.', path,
+      range: { start: { line: 2, character: 14 }, end: { line: 2, character: 48 } }, hints: { url: 'http://old.partner.example.net/api' } };
+    const plan = planFix(f, ctxFor(files, project()))!;
+    assert.match(applyPlanToFiles(files, plan).get(path)!, /<endpoint>https:\/\/old\.partner\.example\.net\/api<\/endpoint>/);
+    assert.ok(!/xmlns="https/.test(applyPlanToFiles(files, plan).get(path)!), 'only the value in the range');
+  });
+});
+
 describe('fix: insecure endpoint and legacy migration', () => {
   before(async () => { engine = await createEngine(); });
 

@@ -592,7 +592,8 @@ function tokenOrigins(groups: Map<string, Callout[]>): Set<string> {
  * rewritten, headers and secrets removed, Remote Sites deleted when unused, http→https and legacy
  * migrations. `ctx.findings` (all workspace findings) defaults to `findings`.
  */
-export function planMigration(findings: Finding[], ctx: FixContext): FixPlan {
+export function planMigration(allSelected: Finding[], ctx: FixContext): FixPlan {
+  const findings = allSelected.filter(f => !f.suppressed);
   const pl = new Planner(ctx, 'Migrate callouts to Named Credentials');
   try {
     const groups = collectCallouts(pl, findings);
