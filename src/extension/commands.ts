@@ -110,7 +110,8 @@ export function registerCommands(context: vscode.ExtensionContext, linter: Linte
       if (name !== plan.namedCredential) { plan = await requestPlan(worker, finding, all, name); }
       if (!plan) { return false; }
     }
-    const ok = await applyPlan(plan, options.preview ?? true);
+    // Restricted Mode: files are only written through the edit preview.
+    const ok = await applyPlan(plan, !vscode.workspace.isTrusted || (options.preview ?? true));
     if (ok) { const d = vscode.workspace.textDocuments.find(x => x.uri.toString() === uri.toString()); if (d) { void linter.validate(d); } }
     return ok;
   }
@@ -127,7 +128,7 @@ export function registerCommands(context: vscode.ExtensionContext, linter: Linte
       void vscode.window.showInformationMessage('API Guard: no callout needs migrating.');
       return plan;
     }
-    const ok = await applyPlan(plan, options.preview ?? true);
+    const ok = await applyPlan(plan, !vscode.workspace.isTrusted || (options.preview ?? true));
     if (ok) { await linter.revalidateOpen(); }
     return ok ? plan : undefined;
   }

@@ -20,14 +20,19 @@ function byRule(input: ReportInput): Array<[string, number]> {
   return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+function summaryText(input: ReportInput, s: ReturnType<typeof summarise>): string {
+  return `${count(s.error, 'error')}, ${count(s.warning, 'warning')}, ${s.info} info in ${s.filesWithFindings} of ${count(s.filesScanned, 'file')}` +
+    `${s.suppressed ? ` (${s.suppressed} suppressed)` : ''}${input.cancelled ? ' (scan cancelled: partial results)' : ''}`;
+}
+
 const mdCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 export function toMarkdown(input: ReportInput, rules: readonly RuleMeta[], toolVersion: string, title = 'API Guard report'): string {
   const s = summarise(input);
   const desc = new Map(rules.map(r => [r.id, r.description]));
   const out = [`# ${title}`, '',
-    `${s.error} errors, ${s.warning} warnings, ${s.info} info in ${s.filesWithFindings} of ${s.filesScanned} files` +
-    `${s.suppressed ? ` (${s.suppressed} suppressed)` : ''}${input.cancelled ? ' (scan cancelled: partial results)' : ''}. API Guard ${toolVersion}.`, ''];
+    `${summaryText(input, s)}. API Guard ${toolVersion}.`, ''];
   const counts = byRule(input);
   if (counts.length) {
     out.push('## Rules', '', '| Rule | Findings | Description |', '|---|---:|---|');
@@ -69,7 +74,7 @@ th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:to
 tr.error td:first-child{color:#cf222e;font-weight:600}tr.warning td:first-child{color:#9a6700;font-weight:600}tr.info td:first-child{color:#0969da}
 </style></head><body>
 <h1>${esc(title)}</h1>
-<p>${s.error} errors, ${s.warning} warnings, ${s.info} info in ${s.filesWithFindings} of ${s.filesScanned} files${s.suppressed ? ` (${s.suppressed} suppressed)` : ''}${input.cancelled ? ' (scan cancelled: partial results)' : ''}. API Guard ${esc(toolVersion)}.</p>
+<p>${esc(summaryText(input, s))}. API Guard ${esc(toolVersion)}.</p>
 ${body}
 </body></html>
 `;
