@@ -323,4 +323,19 @@ private class MockTest {
     assert.ok(r.text === 'x' || r.isLiteral === false);
     assert.ok(a.calls.length >= 2000);
   });
+
+  it('String.join of a list initializer (Blockfrost-style base URL builders)', () => {
+    const a = model(`public with sharing class ChainEndpoint {
+    public static final String MAINNET = 'https://cardano-mainnet.example.io/api';
+    public static final String VERSION = 'v0';
+    public HttpRequest request = new HttpRequest();
+    public ChainEndpoint path(String value) {
+        request.setEndpoint(String.join(new List<String>{ MAINNET, VERSION }, '/') + value);
+        return this;
+    }
+}`);
+    const r = argOf(a, 'request.setendpoint');
+    assert.strictEqual(r.text, 'https://cardano-mainnet.example.io/api/v0{value}');
+    assert.strictEqual(r.literalPrefix, 'https://cardano-mainnet.example.io/api/v0');
+  });
 });

@@ -785,6 +785,16 @@ class ApexModel implements ApexFile {
         return [{ kind: 'dynamic', text: n.text, range: rangeOfNode(n), sessionId: true }];
       case 'string.format':
         return this.resFormat(n, args, env, depth, visiting, via);
+      case 'string.join': {
+        const items = args.length === 2 ? this.listItems(args[0], via) : undefined;
+        if (!items) { return [dynamic(n)]; }
+        const out: ResolvedPart[] = [];
+        items.forEach((item, i) => {
+          if (i > 0) { out.push(...this.res(args[1], env, depth + 1, visiting, via)); }
+          out.push(...this.res(item, env, depth + 1, visiting, via));
+        });
+        return out;
+      }
       case 'encodingutil.base64encode': {
         if (args.length !== 1) { return [dynamic(n)]; }
         const inner = this.res(args[0], env, depth + 1, visiting, via);
@@ -836,20 +846,28 @@ class ApexModel implements ApexFile {
     }
   }
 
+  /** The elements of `new List<T>{a, b}` / `new T[]{a, b}`, directly or through a local initialised with one. */
+  private listItems(listNode: Node, via: Range[]): Node[] | undefined {
+    if (listNode.type === 'array_creation_expression') {
+      const init = listNode.childForFieldName('value');
+      return init ? argsOf(init) : undefined;
+    }
+    if (listNode.type === 'identifier') {
+      const d = this.lookupName(listNode.text.toLowerCase(), listNode.startIndex);
+      if (d?.init?.type === 'array_creation_expression' && this.assignsTo(d).length === 0) {
+        const v = d.init.childForFieldName('value');
+        if (v) { via.push(d.range); return argsOf(v); }
+      }
+    }
+    return undefined;
+  }
+
   /** `String.format('{0}/x', new List<Object>{a})`: the pattern's literal text with the arguments spliced in. */
   private resFormat(n: Node, args: Node[], env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
     if (args.length !== 2) { return [dynamic(n)]; }
     const pattern = this.res(args[0], env, depth + 1, visiting, via);
     if (!pattern.every(p => p.kind === 'literal')) { return [dynamic(n)]; }
-    const listNode = args[1];
-    let items: Node[] | undefined;
-    const init = listNode.childForFieldName('value');
-    if ((listNode.type === 'array_creation_expression' || listNode.type === 'object_creation_expression') && init) { items = argsOf(init); }
-    else if (listNode.type === 'identifier') {
-      const d = this.lookupName(listNode.text.toLowerCase(), listNode.startIndex);
-      const v = d?.init?.childForFieldName('value');
-      if (d?.init && v && d.init.type === 'array_creation_expression') { via.push(d.range); items = argsOf(v); }
-    }
+    const items = this.listItems(args[1], via);
     const range = pattern.length ? pattern[0].range : rangeOfNode(n);
     const fmt = joinText(pattern);
     const out: ResolvedPart[] = [];

@@ -183,6 +183,52 @@ describe(RULE, () => {
     assert.strictEqual(apim.hints?.header, 'ocp-apim-subscription-key');
   });
 
+  it('Basic auth built in locals (the Apex guide\'s pattern), fields from settings, and placeholder credentials', () => {
+    const src = `public with sharing class RepoCommitService {
+    private String username;
+    private String password;
+    public RepoCommitService(Integration_Config__c cfg) {
+        username = cfg.Username__c;
+        password = cfg.Password__c;
+    }
+    public void createTree(String repo, String body) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://api.github.com/repos/acme-dev/' + repo + '/git/trees');
+        String username = 'acme-dev-bot';
+        String password = 'Gh!tB0t#2023';
+        Blob headerValue = Blob.valueOf(username + ':' + password);
+        String authorizationHeader = 'BASIC ' +
+        EncodingUtil.base64Encode(headerValue);
+        req.setHeader('Authorization', authorizationHeader);
+        new Http().send(req);
+    }
+    public HttpResponse fetch(String url) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(url);
+        req.setHeader('Authorization', authenticationHeader());
+        return new Http().send(req);
+    }
+    private String authenticationHeader() {
+        Blob headerValue = Blob.valueOf(username + ':' + password);
+        return 'Basic ' + EncodingUtil.base64Encode(headerValue);
+    }
+    public static HttpResponse fromTheDocs(String url) {
+        String username = 'your_username';
+        String password = 'your_password';
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(url);
+        req.setHeader('Authorization', 'Basic ' + EncodingUtil.base64Encode(Blob.valueOf(username + ':' + password)));
+        return new Http().send(req);
+    }
+}`;
+    assert.deepStrictEqual(found(src), ['16:req.setHeader(\'Authorization\', authoriza']);
+    const [f] = findings(src);
+    assert.deepStrictEqual(f.related?.map(r => r.range.start.line + 1), [11, 12]);
+    assert.strictEqual(f.hints?.scheme, 'basic');
+    assert.strictEqual(f.hints?.origin, 'https://api.github.com');
+    assert.deepStrictEqual(found(src, {}, 'manual-authorization-header'), ['22:req.setHeader(\'Authorization\', authentic']);
+  });
+
   it('a bearer token literal inside a longer run-time value is still hardcoded', () => {
     const src = `public class Partial {
     public static void go(HttpRequest req, String tenant) {
