@@ -525,6 +525,53 @@ describe('fix: insecure endpoint and legacy migration', () => {
     assert.strictEqual(planInsecureEndpointFix(f, ctxFor(after, project())), undefined, 'nothing left to fix');
   });
 
+  it('legacy credentials without authentication (apex-recipes GoogleBooksAPI) and with OAuth keep their name', () => {
+    const path = `${MD}/namedCredentials/GoogleBooksAPI.namedCredential-meta.xml`;
+    const text = `<?xml version="1.0" encoding="UTF-8"?>
+<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">
+    <allowMergeFieldsInBody>false</allowMergeFieldsInBody>
+    <allowMergeFieldsInHeader>false</allowMergeFieldsInHeader>
+    <endpoint>https://www.googleapis.com/books/v1/</endpoint>
+    <generateAuthorizationHeader>true</generateAuthorizationHeader>
+    <label>GoogleBooksAPI</label>
+    <principalType>Anonymous</principalType>
+    <protocol>NoAuthentication</protocol>
+</NamedCredential>
+`;
+    const oauthPath = `${MD}/namedCredentials/Okta_Users.namedCredential-meta.xml`;
+    const oauth = `<?xml version="1.0" encoding="UTF-8"?>
+<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">
+    <authProvider>Acme_Okta</authProvider>
+    <endpoint>https://acme.okta.com/api/v1</endpoint>
+    <label>Okta Users</label>
+    <oauthScope>okta.users.read</oauthScope>
+    <principalType>PerUser</principalType>
+    <protocol>Oauth</protocol>
+</NamedCredential>
+`;
+    const files = new Map([[path, text], [oauthPath, oauth]]);
+    const p = project({ sourceApiVersion: '60.0', namedCredentials: [
+      { name: 'GoogleBooksAPI', path, url: 'https://www.googleapis.com/books/v1/', model: 'legacy' },
+      { name: 'Okta_Users', path: oauthPath, url: 'https://acme.okta.com/api/v1', model: 'legacy' }] });
+    const f: Finding = { ruleId: 'legacy-named-credential', severity: 'warning', message: 'Legacy.', path,
+      range: { start: { line: 5, character: 14 }, end: { line: 5, character: 50 } }, hints: { name: 'GoogleBooksAPI' } };
+    const plan = planLegacyMigration(f, ctxFor(files, p))!;
+    const nc = applyPlanToFiles(files, plan).get(path)!;
+    assert.match(nc, /<label>GoogleBooksAPI<\/label>/);
+    assert.match(nc, /<parameterValue>https:\/\/www\.googleapis\.com\/books\/v1\/<\/parameterValue>/);
+    const ec = created(plan, 'externalCredentials/GoogleBooksAPI.externalCredential-meta.xml');
+    assert.match(ec, /<authenticationProtocol>Custom<\/authenticationProtocol>/);
+    assertDocumented({ ...plan, creates: [...plan.creates, { path, content: nc }] });
+    const o = planLegacyMigration({ ...f, path: oauthPath, hints: { name: 'Okta_Users' } }, ctxFor(files, p))!;
+    const oec = created(o, 'Okta_Users.externalCredential-meta.xml');
+    assert.match(oec, /<authenticationProtocol>Oauth<\/authenticationProtocol>/);
+    assert.match(oec, /<authProvider>Acme_Okta<\/authProvider>\s*<parameterName>AuthProvider<\/parameterName>\s*<parameterType>AuthProvider<\/parameterType>/);
+    assert.match(oec, /<parameterName>Scope<\/parameterName>\s*<parameterType>AuthParameter<\/parameterType>\s*<parameterValue>okta\.users\.read<\/parameterValue>/);
+    assert.match(oec, /<parameterName>Okta_Users_Principal<\/parameterName>\s*<parameterType>PerUserPrincipal<\/parameterType>/);
+    assert.match(created(o, 'Okta_Users_Callout.permissionset-meta.xml'), /Okta_Users-Okta_Users_Principal/);
+    assertDocumented({ ...o, creates: [...o.creates, { path: oauthPath, content: applyPlanToFiles(files, o).get(oauthPath)! }] });
+  });
+
   it('legacy password credential → SecuredEndpoint + Basic External Credential with the same name, no password carried', () => {
     const path = `${MD}/namedCredentials/ERP.namedCredential-meta.xml`;
     const text = `<?xml version="1.0" encoding="UTF-8"?>

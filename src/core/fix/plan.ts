@@ -293,6 +293,7 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
       pl.note(`"${opts.nameOverride}" is not a valid developer name (letters, digits, single underscores, starting with a letter, at most 80 characters)${wanted ? `; used ${wanted}` : ''}.`);
     }
     name = uniqueName(wanted ?? nameForOrigin(secureOrigin), n => pl.nameTaken(n));
+    if (wanted && name !== wanted) { pl.note(`${wanted} is already used in the project: the new Named Credential is ${name}.`); }
     pl.claim(name);
   }
   const ncName = name!;
