@@ -15,7 +15,8 @@ const FIELDS: Record<string, readonly string[]> = {
 /**
  * Secrets written into metadata that is meant to hold none: a connected app's or auth provider's
  * consumer secret, a legacy named credential's password/tokens/AWS secret, an external client app's
- * global OAuth consumer secret, and a literal secret in an external credential parameter.
+ * global OAuth consumer secret, a literal secret in an external credential parameter, and a literal
+ * credential in a named credential's custom header parameter.
  */
 export default defineRule({
   meta: {
@@ -28,6 +29,7 @@ export default defineRule({
     messages: {
       secretField: '<{{field}}> holds a secret in source ({{value}}): delete it from the file, rotate it, and enter it in Setup after deploy (secrets are not deployable metadata).',
       secretParameter: 'External credential parameter \'{{name}}\' holds a literal secret ({{value}}): delete it, rotate it, and set it on the principal in Setup (Authentication Parameters) or through the Connect API.',
+      secretHeaderParameter: 'Named credential header \'{{name}}\' is set to a literal secret ({{value}}): delete it, rotate it, store it as an authentication parameter of the external credential, and send it with a {!$Credential…} formula.',
     },
   },
   check(ctx) {
@@ -56,6 +58,19 @@ export default defineRule({
     }
     for (const f of FIELDS[root.local] ?? []) {
       for (const el of childrenNamed(root, f)) { reportField(el); }
+    }
+    if (root.local === 'NamedCredential') {
+      // A custom header (parameterType HttpHeader) whose value is a literal credential, not a formula.
+      for (const p of childrenNamed(root, 'namedCredentialParameters')) {
+        if (childValue(p, 'parameterType') !== 'HttpHeader') { continue; }
+        const name = childValue(p, 'parameterName');
+        const valueEl = childNamed(p, 'parameterValue');
+        const value = childValue(p, 'parameterValue');
+        if (!name || !valueEl || !value) { continue; }
+        if (literalSecret('AuthHeader', name, value)) {
+          ctx.report({ messageId: 'secretHeaderParameter', data: { name, value: redact(value) }, range: valueEl.valueRange });
+        }
+      }
     }
   },
 });

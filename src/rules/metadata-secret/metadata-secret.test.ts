@@ -122,6 +122,48 @@ describe('metadata-secret', () => {
     assert.deepStrictEqual(findings.map(f => [f.messageId, f.line]), [['secretParameter', 20], ['secretParameter', 26]]);
   });
 
+  it('named credential: a literal API key in a custom header parameter is reported; formulas and ordinary headers are not', () => {
+    // Found validating on public org backups: a managed package's SecuredEndpoint named credential
+    // retrieved with its api-key header value in clear.
+    const nc = metadataXml('NamedCredential', `
+    <allowMergeFieldsInHeader>true</allowMergeFieldsInHeader>
+    <calloutStatus>Enabled</calloutStatus>
+    <generateAuthorizationHeader>true</generateAuthorizationHeader>
+    <label>Parcel Tracking</label>
+    <namedCredentialParameters>
+        <externalCredential>Parcel_Tracking_EC</externalCredential>
+        <parameterName>ExternalCredential</parameterName>
+        <parameterType>Authentication</parameterType>
+    </namedCredentialParameters>
+    <namedCredentialParameters>
+        <parameterName>x-api-key</parameterName>
+        <parameterType>HttpHeader</parameterType>
+        <parameterValue>7c0e9b52-41d8-4f3a-a6b0-93e1d25f8c47</parameterValue>
+        <sequenceNumber>1</sequenceNumber>
+    </namedCredentialParameters>
+    <namedCredentialParameters>
+        <parameterName>X-Tenant-Token</parameterName>
+        <parameterType>HttpHeader</parameterType>
+        <parameterValue>{!$Credential.Parcel_Tracking_EC.TenantToken}</parameterValue>
+        <sequenceNumber>2</sequenceNumber>
+    </namedCredentialParameters>
+    <namedCredentialParameters>
+        <parameterName>Accept</parameterName>
+        <parameterType>HttpHeader</parameterType>
+        <parameterValue>application/json</parameterValue>
+        <sequenceNumber>3</sequenceNumber>
+    </namedCredentialParameters>
+    <namedCredentialParameters>
+        <parameterName>Url</parameterName>
+        <parameterType>Url</parameterType>
+        <parameterValue>https://api.parcels.example</parameterValue>
+    </namedCredentialParameters>
+    <namedCredentialType>SecuredEndpoint</namedCredentialType>`);
+    const { findings } = lintWith(rule, `${D}/namedCredentials/Parcel_Tracking.namedCredential-meta.xml`, nc);
+    assert.deepStrictEqual(findings.map(f => [f.messageId, f.line]), [['secretHeaderParameter', 15]]);
+    assert.ok(!findings[0].message.includes('7c0e9b52-41d8'), 'the value is redacted');
+  });
+
   it('deploy-time template tokens are not secrets', () => {
     for (const token of ['{client_secret}', '__ERP_CONSUMER_SECRET__', '@@CONSUMER_SECRET@@', '${CONSUMER_SECRET}']) {
       const t = CONNECTED_APP.replace(/<consumerSecret>.*<\/consumerSecret>/, `<consumerSecret>${token}</consumerSecret>`);
