@@ -5,7 +5,7 @@
  * Pure functions of the fetched data (no IO), so they are unit-testable on plain records.
  */
 import type { Dataset, SObjectRecord } from './client';
-import { GRANTS } from './plan';
+import { GRANTS, OWN_ROWS_ONLY } from './plan';
 import type { CheckItem, CheckResult, CheckStatus, GroupId, GroupResult } from './types';
 
 export const GROUPS: { id: GroupId; title: string }[] = [
@@ -27,6 +27,8 @@ export interface CheckContext {
   now: Date;
   /** Origins (scheme://host[:port]) the workspace's callouts use, when a project was scanned. */
   workspaceOrigins?: string[];
+  /** Datasets of which the running user sees only their own rows (see OWN_ROWS_ONLY). */
+  ownRowsOnly?: Set<string>;
 }
 
 interface Outcome { status: CheckStatus; summary: string; items?: CheckItem[] }
@@ -77,6 +79,8 @@ export interface OrgUser {
   api: boolean; modifyAll: boolean; twoFactorApi: boolean; bypassMfa: boolean; neverExpires: boolean;
   /** Which permission sets/profiles grant API Enabled. */
   apiSources: string[];
+  /** Every `Permissions*` field that is true in one of the user's permission sets or profile. */
+  perms: Set<string>;
 }
 
 /** Effective permissions per active standard user, from PermissionSetAssignment (profiles included). */
@@ -89,10 +93,12 @@ export function usersFrom(psa: SObjectRecord[]): Map<string, OrgUser> {
     if (!u) {
       u = { id, username: str(r, 'Assignee.Username'), name: str(r, 'Assignee.Name'), profile: str(r, 'Assignee.Profile.Name'),
         lastPasswordChange: str(r, 'Assignee.LastPasswordChangeDate') || undefined,
-        api: false, modifyAll: false, twoFactorApi: false, bypassMfa: false, neverExpires: false, apiSources: [] };
+        api: false, modifyAll: false, twoFactorApi: false, bypassMfa: false, neverExpires: false, apiSources: [], perms: new Set() };
       users.set(id, u);
     }
     const source = bool(r, 'PermissionSet.IsOwnedByProfile') ? `profile ${str(r, 'Assignee.Profile.Name')}` : `permission set ${str(r, 'PermissionSet.Name')}`;
+    const ps = val(r, 'PermissionSet');
+    if (ps && typeof ps === 'object') { for (const [k, v] of Object.entries(ps)) { if (k.startsWith('Permissions') && v === true) { u.perms.add(k); } } }
     if (bool(r, 'PermissionSet.PermissionsApiEnabled')) { u.api = true; u.apiSources.push(source); }
     if (bool(r, 'PermissionSet.PermissionsModifyAllData')) { u.modifyAll = true; }
     if (bool(r, 'PermissionSet.PermissionsTwoFactorApi')) { u.twoFactorApi = true; }
@@ -633,6 +639,12 @@ export function evaluate(ctx: CheckContext): { checks: CheckResult[]; groups: Gr
     }
     try {
       const o = def.run(ctx);
+      const partial = def.needs.filter(k => ctx.ownRowsOnly?.has(k));
+      if (partial.length) {
+        // Salesforce answered with the running user's rows only: a clean result proves nothing.
+        const why = partial.map(k => `${GRANTS[k]?.source ?? k} shows only your own rows (needs ${OWN_ROWS_ONLY[k].label})`).join('; ');
+        return { ...base, status: o.status === 'pass' ? 'info' : o.status, summary: `${o.summary} — ${why}`, items: o.items ?? [], reason: why };
+      }
       return { ...base, status: o.status, summary: o.summary, items: o.items ?? [] };
     } catch (e) {
       return { ...base, status: 'unavailable', items: [], summary: 'The check failed on unexpected data', reason: e instanceof Error ? e.message : String(e) };

@@ -115,7 +115,7 @@ export class OrgClient {
   /** Runs the queries (batched by API, five per Composite request) and returns one dataset per key. */
   async queries(specs: QuerySpec[]): Promise<Map<string, Dataset>> {
     const out = new Map<string, Dataset>();
-    const retry: { spec: QuerySpec; fields: string[] }[] = [];
+    let retry: { spec: QuerySpec; fields: string[] }[] = [];
     const chunks: { api: 'data' | 'tooling'; items: { spec: QuerySpec; fields: string[] }[] }[] = [];
     for (const api of ['data', 'tooling'] as const) {
       const mine = specs.filter(s => s.api === api);
@@ -123,7 +123,7 @@ export class OrgClient {
         chunks.push({ api, items: mine.slice(i, i + QUERIES_PER_COMPOSITE).map(spec => ({ spec, fields: spec.fields })) });
       }
     }
-    const runChunk = async (chunk: { api: 'data' | 'tooling'; items: { spec: QuerySpec; fields: string[] }[] }, retrying: boolean) => {
+    const runChunk = async (chunk: { api: 'data' | 'tooling'; items: { spec: QuerySpec; fields: string[] }[] }, retrying: number) => {
       let subs: Dataset[];
       try {
         subs = await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) })));
@@ -142,11 +142,12 @@ export class OrgClient {
         }
         const col = /No such column '([\w.]+)'/.exec(r.message)?.[1];
         const optional = spec.optional ?? [];
-        if (!retrying && r.code === 'INVALID_FIELD' && optional.length) {
+        if (retrying < 3 && r.code === 'INVALID_FIELD' && optional.some(f => fields.includes(f))) {
           // Drop the optional fields this org does not have (the message names the first one; drop
           // all optional ones if it names none we know), then retry once.
           const named = col ? optional.filter(f => f === col || f.endsWith('.' + col)) : [];
           const drop = named.length ? named : optional;
+          if (!fields.some(f => drop.includes(f))) { out.set(spec.key, r); return; }
           retry.push({ spec, fields: fields.filter(f => !drop.includes(f)) });
           return;
         }
@@ -154,15 +155,18 @@ export class OrgClient {
       });
     };
     // The first batch goes alone: it proves the session and the network before the others start.
-    if (chunks.length) { await runChunk(chunks[0], false); }
-    await Promise.all(chunks.slice(1).map(c => runChunk(c, false)));
-    if (retry.length) {
+    if (chunks.length) { await runChunk(chunks[0], 0); }
+    await Promise.all(chunks.slice(1).map(c => runChunk(c, 0)));
+    // Orgs without some optional field: retry without it (each round drops the field named by the error).
+    for (let round = 1; retry.length && round <= 3; round++) {
+      const pending = retry;
+      retry = [];
       const again: typeof chunks = [];
       for (const api of ['data', 'tooling'] as const) {
-        const mine = retry.filter(r => r.spec.api === api);
+        const mine = pending.filter(r => r.spec.api === api);
         for (let i = 0; i < mine.length; i += QUERIES_PER_COMPOSITE) { again.push({ api, items: mine.slice(i, i + QUERIES_PER_COMPOSITE) }); }
       }
-      await Promise.all(again.map(c => runChunk(c, true)));
+      await Promise.all(again.map(c => runChunk(c, round)));
     }
     return out;
   }
@@ -191,6 +195,15 @@ export class OrgClient {
       const b = (r.body ?? {}) as { records?: SObjectRecord[]; done?: boolean };
       return { ok: true, value: b.records ?? [], truncated: b.done === false };
     });
+  }
+
+  /** The running user (OpenID Connect userinfo on the instance). */
+  async userInfo(): Promise<Dataset<{ user_id?: string; organization_id?: string; preferred_username?: string }>> {
+    // Optional: a token without the scope for it just leaves the running user unknown.
+    try { return { ok: true, value: await this.send({ method: 'GET', url: '/services/oauth2/userinfo' }) }; } catch (e) {
+      const err = toOrgError(e);
+      return { ok: false, code: err.code ?? 'UNKNOWN', message: err.message, kind: err.kind };
+    }
   }
 
   /** `/limits`. */

@@ -79,6 +79,10 @@ describe('org inspection with jsforce against the fake org', function () {
     assert.strictEqual(status(r, 'mfa.api-users'), 'pass');
     assert.strictEqual(status(r, 'mfa.waived'), 'info');
     assert.ok(fake.requests.filter(q => q.path.endsWith('/composite')).length === 5);
+    // LoginHistory answers this user with their own rows only: a clean result is not a pass.
+    assert.strictEqual(status(r, 'encryption.tls'), 'info');
+    assert.match(check(r, 'event-monitoring.failed-logins').summary, /LoginHistory shows only your own rows \(needs Manage Users/);
+    assert.strictEqual(status(r, 'oauth.stale-tokens'), 'info');
   });
 
   it('no Shield / no Event Monitoring: TransactionSecurityPolicy is unavailable, API logs missing is a warning', async () => {

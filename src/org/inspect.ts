@@ -5,12 +5,14 @@
  */
 import { OrgClient, type ConnectionLike, type Dataset, type SObjectRecord } from './client';
 import { evaluate, text, usersFrom } from './checks';
-import { QUERIES, profileFullName } from './plan';
+import { OWN_ROWS_ONLY, QUERIES, profileFullName } from './plan';
 import type { InspectionReport, OrgInfo } from './types';
 
 export interface InspectOptions {
   alias?: string;
   username?: string;
+  /** The running user's id when known (saves the userinfo request). */
+  userId?: string;
   /** Callout origins found in the workspace (named-credentials.workspace). */
   workspaceOrigins?: string[];
   concurrency?: number;
@@ -32,12 +34,17 @@ export async function inspectOrg(conn: ConnectionLike, opts: InspectOptions = {}
   const tokenApps = new Set(records('tokens').map(t => text(t.AppName)));
   const appNames = records('apps').map(a => text(a.Name)).filter(Boolean)
     .sort((a, b) => Number(tokenApps.has(b)) - Number(tokenApps.has(a)));
-  const [limits, security, profiles, apps] = await Promise.all([
+  const [limits, security, profiles, apps, me] = await Promise.all([
     client.limits(),
     client.readMetadata('SecuritySettings', ['Security']),
     data.get('psa')?.ok ? client.readMetadata('Profile', apiProfiles.slice(0, 10).map(profileFullName)) : Promise.resolve(data.get('psa')!),
     data.get('apps')?.ok ? client.readMetadata('ConnectedApp', appNames.slice(0, 10).map(n => n.replace(/\s+/g, '_'))) : Promise.resolve(data.get('apps')!),
+    opts.userId || !data.get('psa')?.ok ? Promise.resolve(undefined) : client.userInfo(),
   ]);
+  // Who runs the inspection decides whether LoginHistory / OauthToken show every row or only theirs.
+  const userId = opts.userId ?? (me?.ok ? me.value.user_id : undefined);
+  const runner = userId ? [...usersFrom(records('psa')).values()].find(u => u.id === userId || u.id.slice(0, 15) === userId.slice(0, 15)) : undefined;
+  const ownRowsOnly = new Set(runner ? Object.entries(OWN_ROWS_ONLY).filter(([, v]) => !runner.perms.has(v.permission)).map(([k]) => k) : []);
   data.set('limits', limits);
   data.set('security', security);
   data.set('profiles', profiles);
@@ -48,6 +55,7 @@ export async function inspectOrg(conn: ConnectionLike, opts: InspectOptions = {}
     records,
     now: opts.now ?? new Date(),
     workspaceOrigins: opts.workspaceOrigins,
+    ownRowsOnly,
   });
 
   const orgRec = records('organization')[0];
@@ -55,7 +63,7 @@ export async function inspectOrg(conn: ConnectionLike, opts: InspectOptions = {}
   const score = health ? Number(health.Score) : NaN;
   const org: OrgInfo = {
     alias: opts.alias,
-    username: opts.username,
+    username: opts.username ?? (me?.ok ? me.value.preferred_username : undefined),
     instanceUrl: conn.instanceUrl,
     apiVersion: conn.version,
     orgId: typeof orgRec?.Id === 'string' ? orgRec.Id : undefined,

@@ -16,7 +16,8 @@ export const QUERIES: QuerySpec[] = [
   { key: 'psa', api: 'data', object: 'PermissionSetAssignment',
     fields: ['AssigneeId', 'Assignee.Username', 'Assignee.Name', 'Assignee.ProfileId', 'Assignee.Profile.Name', 'Assignee.LastPasswordChangeDate',
       'PermissionSet.Name', 'PermissionSet.IsOwnedByProfile', 'PermissionSet.PermissionsApiEnabled', 'PermissionSet.PermissionsModifyAllData',
-      'PermissionSet.PermissionsTwoFactorApi', 'PermissionSet.PermissionsBypassMFAForUiLogins', 'PermissionSet.PermissionsPasswordNeverExpires'],
+      'PermissionSet.PermissionsTwoFactorApi', 'PermissionSet.PermissionsBypassMFAForUiLogins', 'PermissionSet.PermissionsPasswordNeverExpires',
+      'PermissionSet.PermissionsManageUsers', 'PermissionSet.PermissionsCustomizeApplication'],
     optional: ['PermissionSet.PermissionsTwoFactorApi', 'PermissionSet.PermissionsBypassMFAForUiLogins', 'PermissionSet.PermissionsPasswordNeverExpires', 'Assignee.LastPasswordChangeDate'],
     where: "Assignee.IsActive = true AND Assignee.UserType = 'Standard'", limit: 2000 },
   { key: 'mfaMethods', api: 'data', object: 'TwoFactorMethodsInfo',
@@ -64,6 +65,15 @@ export const GRANTS: Record<string, { source: string; grant: string }> = {
   security: { source: 'Metadata API SecuritySettings', grant: 'Modify Metadata Through Metadata API Functions or Customize Application' },
   profiles: { source: 'Metadata API Profile', grant: 'Modify Metadata Through Metadata API Functions or Customize Application' },
   connectedAppMeta: { source: 'Metadata API ConnectedApp', grant: 'Modify Metadata Through Metadata API Functions or Customize Application' },
+};
+
+/**
+ * Objects that answer a user without the permission with only that user's own rows (no error):
+ * dataset key → the permission (PermissionSet field) that shows every row, and its label.
+ */
+export const OWN_ROWS_ONLY: Record<string, { permission: string; label: string }> = {
+  logins: { permission: 'PermissionsManageUsers', label: 'Manage Users (or Monitor Login History)' },
+  tokens: { permission: 'PermissionsCustomizeApplication', label: 'Customize Application' },
 };
 
 /** Display names of standard profiles → their Metadata API fullName. */

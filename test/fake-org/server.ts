@@ -46,7 +46,7 @@ export interface FakeOrg {
   refreshToken: string;
   clientId: string;
   requests: RequestLog[];
-  /** API requests only (OAuth and counting excluded). */
+  /** API requests (userinfo included; the OAuth token, authorize and revoke endpoints excluded). */
   apiRequests(): number;
   resetCounts(): void;
   /** Makes every access token issued so far invalid (the next call gets 401). */
@@ -317,7 +317,7 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
   url = `http://127.0.0.1:${addr.port}`;
   return {
     url, fixture: fx, accessToken: first, get refreshToken() { return refreshToken; }, clientId, requests,
-    apiRequests: () => requests.filter(r => !r.path.startsWith('/services/oauth2/')).length,
+    apiRequests: () => requests.filter(r => !/^\/services\/oauth2\/(token|authorize|revoke)$/.test(r.path)).length,
     resetCounts: () => { requests.length = 0; },
     expireAccessTokens: () => { valid.clear(); },
     revokeRefreshToken: () => { refreshValid = false; },
