@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { createEngine } from '../../node/createEngine';
 import { SourceFile } from '../sourceFile';
 import type { ApexFile, MethodCall, Resolved } from './model';
-import { unescapeApexString } from './model';
+import { base64, unescapeApexString } from './model';
 
 function model(text: string): ApexFile {
   const a = new SourceFile('/p/force-app/main/default/classes/X.cls', text, 'apex').apex();
@@ -53,6 +53,9 @@ describe('Apex model', () => {
     assert.strictEqual(a.strings[0].value, "it's\nA");
     assert.deepStrictEqual(a.strings[0].range, { start: { line: 1, character: 15 }, end: { line: 1, character: 30 } });
     assert.strictEqual(unescapeApexString("'a\\\\b'"), 'a\\b');
+    for (const v of ['', 'a', 'ab', 'abc', 'user:pässwörd€', 'AC3f9d2c1b0a8e7f6d5c4b3a291807f6e5:9f8e7d6c5b4a']) {
+      assert.strictEqual(base64(v), Buffer.from(v, 'utf8').toString('base64'));
+    }
   });
 
   it('collects calls with receivers, lower-cased qualified names and arguments', () => {

@@ -236,8 +236,17 @@ function modifiersOf(decl: Node): { isStatic: boolean; isFinal: boolean; annotat
   return out;
 }
 
-function base64(value: string): string {
-  return Buffer.from(value, 'utf8').toString('base64');
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 of the UTF-8 bytes of `value`, as EncodingUtil.base64Encode(Blob.valueOf(value)) gives (no Node Buffer: core runs anywhere). */
+export function base64(value: string): string {
+  const bytes = new TextEncoder().encode(value);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] + (i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? B64[n & 63] : '=');
+  }
+  return out;
 }
 
 interface Scope { node: Node; type: string; start: number; end: number; span?: number; call?: Call }
