@@ -49,4 +49,19 @@ describe('fixes applied in the extension host', () => {
     await until('insecure-endpoint gone', () => withRule(uri, 'insecure-endpoint').length === 0);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+
+  it('Migrate Callouts to Named Credentials rewrites every remaining hardcoded callout of the workspace in one edit', async () => {
+    const shipping = classUri('ShippingClient.cls');
+    const plan = await vscode.commands.executeCommand<{ title: string; creates: Array<{ path: string }>; edits: Array<{ path: string }> } | undefined>(
+      'apiguard.migrateCallouts', { preview: false });
+    assert.ok(plan, 'a plan was applied');
+    assert.ok(plan.edits.some(e => e.path.endsWith('ShippingClient.cls')), plan.title);
+    const created = plan.creates.map(c => c.path).filter(p => p.endsWith('.namedCredential-meta.xml'));
+    assert.ok(created.length >= 1, plan.title);
+    const doc = vscode.workspace.textDocuments.find(d => d.uri.toString() === shipping.toString()) ?? await vscode.workspace.openTextDocument(shipping);
+    assert.match(doc.getText(), /'callout:[A-Za-z0-9_]+/);
+    for (const c of created) { await until(`created ${c}`, () => fs.existsSync(c)); }
+    const ncXml = fs.readFileSync(created.find(c => /Shipping|Example/i.test(c)) ?? created[0], 'utf8');
+    assert.match(ncXml, /legacy-shipping\.example\.net/);
+  });
 });
