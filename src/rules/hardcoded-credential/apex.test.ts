@@ -73,7 +73,7 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
     public HttpResponse quote(String zip) {
         HttpRequest req = new HttpRequest();
         req.setEndpoint('https://api.shipco.com/v2/quotes');
-        req.setBody('{"apiKey":"4f9c2e71b8d34a6e","zip":"' + zip + '","service":"ground"}');
+        req.setBody('{"apiKey":"4f9c2e71b8d34a6e","zip":"' + zip + '","service":"ground","client_secret":"q+8ZrT/x1vW2"}');
         req.setHeader('X-Client-Secret', 'b7e1c9d2f0a84e3b');
         return new Http().send(req);
     }
@@ -99,8 +99,34 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
         return password == 'Sh1pp3rAdm1n' || token.equals('7c4a8d09ca3762af') || password != null || token == '';
     }
 }`,
-    expect: ["5:'grant_type=password&username=shipper%40acme.com&password=Tr0ub4dor%263'", `12:'{"apiKey":"4f9c2e71b8d34a6e","zip":"'`, "13:'b7e1c9d2f0a84e3b'", "20:'e3b0c44298fc1c14'", "23:'9a8b7c6d5e4f3a2b'", "25:'Welcome2Shipco!'",
+    expect: ["5:'grant_type=password&username=shipper%40acme.com&password=Tr0ub4dor%263'", `12:'{"apiKey":"4f9c2e71b8d34a6e","zip":"'`, `12:'","service":"ground","client_secret":"q+8ZrT/x1vW2"}'`, "13:'b7e1c9d2f0a84e3b'", "20:'e3b0c44298fc1c14'", "23:'9a8b7c6d5e4f3a2b'", "25:'Welcome2Shipco!'",
       "29:'Sh1pC0-acct'", "30:'f81d4fae7dec11d0'", "35:'Sh1pp3rAdm1n'", "35:'7c4a8d09ca3762af'"],
+  },
+  {
+    name: 'SOAP login envelopes with the password inline or from a constant',
+    src: `public class PartnerLogin {
+    private static final String USERNAME = 'integration@acme.com.uat';
+    private static final String SECURITY_TOKEN = 'Qw3rtY7uIoP9aSdF';
+
+    public static String login(String orgUrl) {
+        String env = '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:partner.soap.sforce.com">'
+            + '<soapenv:Body><urn:login><urn:username>' + USERNAME + '</urn:username>'
+            + '<urn:password>Autumn2024!' + SECURITY_TOKEN + '</urn:password>'
+            + '</urn:login></soapenv:Body></soapenv:Envelope>';
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(orgUrl + '/services/Soap/u/62.0');
+        req.setHeader('SOAPAction', 'login');
+        req.setBody(env);
+        return new Http().send(req).getBody();
+    }
+
+    public static String loginAs(String orgUrl, String user, String pwd) {
+        String env = '<urn:login><urn:username>' + user + '</urn:username><urn:password>' + pwd + '</urn:password></urn:login>';
+        String sample = '<urn:password>{!$Credential.Password}</urn:password><urn:tokenType>Bearer</urn:tokenType>';
+        return env + sample;
+    }
+}`,
+    expect: ["3:'Qw3rtY7uIoP9aSdF'", "8:'<urn:password>Autumn2024!'"],
   },
   {
     name: 'placeholders, merge fields, names of things and runtime values are not credentials',

@@ -187,7 +187,7 @@ function bodyValues(apex: ApexFile): Node[] {
   const text = apex.lines.text;
   for (const s of apex.strings) {
     // A form pair (`name=`) or a JSON key (`"name":`), or the start of one split over a concatenation.
-    if (!/[\w\]]=|"\s*:|"$/.test(s.value)) { continue; }
+    if (!/[\w\]]=|"\s*:|"$|<\/|>$/.test(s.value)) { continue; }
     let top: Node = s.node;
     if (besidePlus(text, s.node.startIndex, literalEnd(text, s.node.startIndex))) {
       for (let p = s.node.parent, i = 0; p && i < 64; p = p.parent, i++) {
@@ -231,7 +231,7 @@ function literalEnd(text: string, start: number): number {
 
 interface Span { part: ResolvedPart; start: number; end: number }
 
-/** `password=…` in form bodies and `"apiKey":"…"` in JSON text, with literal values only. */
+/** `password=…` in form bodies, `"apiKey":"…"` in JSON and `<password>…</password>` in XML text, with literal values only. */
 function bodyPairs(apex: ApexFile, expr: Node): Hit[] {
   const r: Resolved = apex.resolve(expr);
   if (!r.parts.some(p => p.kind === 'literal')) { return []; }
@@ -243,12 +243,13 @@ function bodyPairs(apex: ApexFile, expr: Node): Hit[] {
     spans.push({ part, start: text.length, end: text.length + v.length });
     text += v;
   }
-  if (text.length > 20000 || /^\s*(https?|callout):/i.test(text) || /:\/\//.test(text.split(/[?&]/)[0] ?? '')) { return []; }
+  // URLs and their query strings belong to credential-in-url.
+  if (text.length > 20000 || /^\s*(https?|callout):/i.test(text)) { return []; }
   const out: Hit[] = [];
-  const consider = (name: string, value: string, start: number, end: number) => {
+  const consider = (name: string, value: string, start: number, end: number, form = false) => {
     if (!isCredentialName(name) || value.includes('\uE000')) { return; }
     let decoded = value;
-    try { decoded = decodeURIComponent(value.replace(/\+/g, ' ')); } catch { /* keep raw */ }
+    if (form) { try { decoded = decodeURIComponent(value.replace(/\+/g, ' ')); } catch { /* keep raw */ } }
     if (!isCredentialValue(decoded)) { return; }
     const inside = spans.filter(sp => sp.part.kind === 'literal' && sp.start < end && start < sp.end);
     if (inside.length === 0) { return; }
@@ -256,13 +257,15 @@ function bodyPairs(apex: ApexFile, expr: Node): Hit[] {
     const here = apex.nodeRange(expr);
     out.push({ name, value: decoded, range, body: true, via: contains(range, here) || contains(here, range) ? undefined : [here] });
   };
-  // URL-encoded: grant_type=password&username=…&password=…
-  if (/^[\w.[\]-]+=/.test(text.trimStart()) || /&[\w.[\]-]+=/.test(text)) {
+  // URL-encoded: grant_type=password&username=…&password=… (not a query string: no '?' or '://' before the pairs).
+  const firstEq = text.indexOf('=');
+  const queryLike = firstEq > 0 && (/\?|:\/\//.test(text.slice(0, firstEq)));
+  if (!queryLike && (/^[\w.[\]-]+=/.test(text.trimStart()) || /&[\w.[\]-]+=/.test(text))) {
     const re = /(?:^|&)([\w.[\]-]{1,60})=([^&\s\uE000]*)(?=&|$|\s)/g;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text))) {
       const start = m.index + m[0].length - m[2].length;
-      consider(m[1], m[2], start, start + m[2].length);
+      consider(m[1], m[2], start, start + m[2].length, true);
       if (m[0].length === 0) { re.lastIndex++; }
     }
   }
@@ -272,6 +275,15 @@ function bodyPairs(apex: ApexFile, expr: Node): Hit[] {
     let m: RegExpExecArray | null;
     while ((m = re.exec(text))) {
       const start = m.index + m[0].length - 1 - m[2].length;
+      consider(m[1], m[2], start, start + m[2].length);
+    }
+  }
+  // XML (SOAP login envelopes): <urn:password>…</urn:password>
+  if (text.includes('</')) {
+    const re = /<(?:[\w-]{1,30}:)?([\w-]{1,60})>([^<\uE000]{1,500})<\/(?:[\w-]{1,30}:)?\1>/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) {
+      const start = m.index + m[0].indexOf('>') + 1;
       consider(m[1], m[2], start, start + m[2].length);
     }
   }
