@@ -1,5 +1,6 @@
 import { authScheme, endpointForReceiver, endpointSinks, headerSinks, isAuthHeader, isPlaceholderValue, namedCredentialOf, originOf,
   type AuthScheme, type HeaderSink } from './callouts';
+import type { Node } from 'web-tree-sitter';
 import type { ApexFile, ResolvedPart } from './model';
 
 /**
@@ -42,6 +43,7 @@ export function authHeaderUses(apex: ApexFile): AuthHeaderUse[] {
     if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { continue; }
     const scheme = authScheme(sink.headerLower, r);
     const use: AuthHeaderUse = { sink, kind: 'manual', scheme, secretParts: [] };
+    const inAuthProvider = isAuthProvider(sink.call.enclosingClass);
     if (r.isLiteral) {
       const secret = r.text.replace(SCHEME_RE, '').trim();
       const b64 = sourceOfBase64(r.parts);
@@ -60,6 +62,8 @@ export function authHeaderUses(apex: ApexFile): AuthHeaderUse[] {
         use.secretParts = pieces;
         use.secret = pieces.map(p => p.value).join('');
       } else {
+        // A custom Auth Provider (Auth.AuthProviderPluginClass) is the code a Named Credential calls to get tokens.
+        if (inAuthProvider) { continue; }
         const dyn = r.parts.find(p => p.kind === 'dynamic');
         use.source = dyn?.kind === 'dynamic' ? dyn.text : r.text;
       }
@@ -74,6 +78,13 @@ export function authHeaderUses(apex: ApexFile): AuthHeaderUse[] {
   }
   cache.set(apex, out);
   return out;
+}
+
+function isAuthProvider(cls: Node | undefined): boolean {
+  if (!cls) { return false; }
+  const ext = cls.childForFieldName('superclass')?.text.replace(/\s+/g, '').toLowerCase() ?? '';
+  const impl = cls.childForFieldName('interfaces')?.text.replace(/\s+/g, '').toLowerCase() ?? '';
+  return ext.includes('auth.authproviderpluginclass') || /\bauth\.authproviderplugin\b/.test(impl);
 }
 
 function sourceOfBase64(parts: ResolvedPart[]): string | undefined {

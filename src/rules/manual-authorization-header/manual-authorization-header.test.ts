@@ -125,6 +125,31 @@ describe(RULE, () => {
     assert.deepStrictEqual(sub.hints, { header: 'Ocp-Apim-Subscription-Key', scheme: 'apikey', receiver: 'req', origin: 'callout:UPS', namedCredential: 'UPS' });
   });
 
+  it('custom Auth Providers (the code a Named Credential calls for tokens) are not reported', () => {
+    const src = `global class AcmeAuthProvider extends Auth.AuthProviderPluginClass {
+    global String getCustomMetadataType() { return 'Acme_Auth__mdt'; }
+    global PageReference initiate(Map<String, String> config, String stateToPropagate) {
+        return new PageReference(config.get('Authorize_Url__c') + '?state=' + stateToPropagate);
+    }
+    global Auth.AuthProviderTokenResponse handleCallback(Map<String, String> config, Auth.AuthProviderCallbackState state) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(config.get('Token_Url__c'));
+        req.setHeader('Authorization', 'Basic ' + EncodingUtil.base64Encode(Blob.valueOf(config.get('Client_Id__c') + ':' + config.get('Client_Secret__c'))));
+        HttpResponse res = new Http().send(req);
+        Map<String, Object> m = (Map<String, Object>) JSON.deserializeUntyped(res.getBody());
+        return new Auth.AuthProviderTokenResponse('Acme', (String) m.get('access_token'), null, state.queryParameters.get('state'));
+    }
+    global Auth.UserData getUserInfo(Map<String, String> config, Auth.AuthProviderTokenResponse response) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(config.get('User_Info_Url__c'));
+        req.setHeader('Authorization', 'Bearer ' + response.oauthToken);
+        HttpResponse res = new Http().send(req);
+        return new Auth.UserData(null, null, null, null, null, null, null, null, 'Acme', null, new Map<String, String>());
+    }
+}`;
+    assert.deepStrictEqual(found(src), []);
+  });
+
   it('@IsTest methods inside a regular class are skipped by default', () => {
     const src = `public with sharing class Client {
     public static void call(String token) {
