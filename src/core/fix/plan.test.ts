@@ -265,6 +265,45 @@ describe('fix: planMigration', () => {
     assertDocumented(plan);
   });
 
+  it('OAuth token fetched by another class of the folder: Oauth credential, Basic client authentication variant', () => {
+    const svc = `${CLS}/ErpTokenService.cls`;
+    const api = `${CLS}/ErpInvoices.cls`;
+    const files = new Map([[svc, `public with sharing class ErpTokenService {
+    private static final String TOKEN_URL = 'https://auth.acme-erp.com/oauth2/token';
+
+    public static String getAccessToken() {
+        ERP_Settings__c cfg = ERP_Settings__c.getOrgDefaults();
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(TOKEN_URL);
+        req.setMethod('POST');
+        req.setHeader('Authorization', 'Basic ' + EncodingUtil.base64Encode(Blob.valueOf(cfg.Client_Id__c + ':' + cfg.Client_Secret__c)));
+        req.setBody('grant_type=client_credentials&scope=invoices');
+        HttpResponse res = new Http().send(req);
+        return (String) ((Map<String, Object>) JSON.deserializeUntyped(res.getBody())).get('access_token');
+    }
+}
+`], [api, `public with sharing class ErpInvoices {
+    public static String list(String customerId) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://api.acme-erp.com/v3/customers/' + customerId + '/invoices');
+        req.setHeader('Authorization', 'Bearer ' + ErpTokenService.getAccessToken());
+        req.setMethod('GET');
+        return new Http().send(req).getBody();
+    }
+}
+`]]);
+    const plan = planMigration(allFindings(files), ctxFor(files, project()));
+    const after = applyPlanToFiles(files, plan);
+    assert.match(after.get(api)!, /req\.setEndpoint\('callout:Acme_Erp_API\/v3\/customers\/' \+ customerId \+ '\/invoices'\);/);
+    assert.ok(!after.get(api)!.includes("setHeader('Authorization'"));
+    assert.strictEqual(after.get(svc), files.get(svc), 'the token service is left as it is');
+    const ec = created(plan, 'Acme_Erp_API.externalCredential-meta.xml');
+    assert.match(ec, /<parameterValue>ClientCredentialsClientSecretBasic<\/parameterValue>/);
+    assert.match(ec, /<parameterValue>https:\/\/auth\.acme-erp\.com\/oauth2\/token<\/parameterValue>/);
+    assert.ok(plan.notes.some(n => /Callouts to https:\/\/auth\.acme-erp\.com request OAuth tokens: left as they are/.test(n)));
+    assertDocumented(plan);
+  });
+
   it('no authentication: Custom with only the principal, and says so', () => {
     const path = `${CLS}/NwsForecast.cls`;
     const text = `public class NwsForecast {

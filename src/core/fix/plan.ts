@@ -327,6 +327,18 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
     }
   }
   const docs = [...new Set(rewritten.map(c => c.doc))];
+  // The token may come from another class of the same folder: 'Bearer ' + TokenService.getAccessToken().
+  for (const h of headers) {
+    const v = callArgs(h.call)[1];
+    if (!v) { continue; }
+    for (const inv of descendants(v, 'method_invocation').concat(v.type === 'method_invocation' ? [v] : [])) {
+      const cls = inv.childForFieldName('object')?.text;
+      if (!cls || !/^[A-Za-z]\w*$/.test(cls) || cls.toLowerCase() === 'this') { continue; }
+      const m = /^(.*[\\/])[^\\/]+$/.exec(h.doc.path);
+      const other = m ? pl.doc(`${m[1]}${cls}.cls`) : undefined;
+      if (other && !docs.includes(other)) { docs.push(other); }
+    }
+  }
   const oauth = docs.map(oauthIn).find(o => o && o.tokenOrigin !== origin);
   const bearerDynamic = headers.some(h => h.kind === 'bearer' && !h.literal);
   let protocol: 'Custom' | 'Basic' | 'Oauth' = 'Custom';
@@ -550,7 +562,8 @@ function collectCallouts(pl: Planner, findings: Finding[], notes = true): Map<st
   const order = [...findings].sort((a, b) => rank(a.ruleId) - rank(b.ruleId));
   for (const f of order) {
     if (f.ruleId !== CALLOUT_RULE && f.ruleId !== CREDENTIAL_URL_RULE && !HEADER_RULES.includes(f.ruleId)) { continue; }
-    const c = pl.callout(f);
+    let c: Callout | undefined;
+    try { c = pl.callout(f); } catch { c = undefined; }
     const where = `${f.path}:${f.range.start.line + 1}`;
     if (f.ruleId === CREDENTIAL_URL_RULE && typeof f.hints?.param === 'string') {
       const o = typeof f.hints.origin === 'string' ? originOf(f.hints.origin) : undefined;
@@ -617,7 +630,11 @@ export function planMigration(allSelected: Finding[], ctx: FixContext): FixPlan 
         pl.note(`Callouts to ${origin} request OAuth tokens: left as they are, because the External Credential of the API now obtains the token. Remove them once the new credential works.`);
         continue;
       }
-      planOrigin(pl, origin, cs, { nameOverride: multi ? undefined : ctx.nameOverride, allFindings: all, tokenEndpoint: tokens.has(origin) });
+      try {
+        planOrigin(pl, origin, cs, { nameOverride: multi ? undefined : ctx.nameOverride, allFindings: all, tokenEndpoint: tokens.has(origin) });
+      } catch (e) {
+        pl.note(`Callouts to ${origin} were not migrated: ${(e as Error).message}.`);
+      }
     }
     for (const f of findings.filter(x => x.ruleId === INSECURE_RULE)) { const p = planInsecureEndpointFix(f, ctx); if (p) { mergeInto(pl, p); } }
     for (const f of findings.filter(x => x.ruleId === LEGACY_RULE)) { const p = planLegacyMigration(f, ctx); if (p) { mergeInto(pl, p); } }
