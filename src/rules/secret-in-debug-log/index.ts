@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { ApexFile, MethodCall } from '../../core/apex/model';
+import type { Range } from '../../core/types';
 import { defineRule } from '../../core/rule';
 import { isCredentialName, isPlaceholder } from '../../core/secrets';
 
@@ -118,6 +119,9 @@ function identifierLeak(apex: ApexFile, call: MethodCall, n: Node, name: string)
       if (p.declaredAs && p.declaredAs !== name && isCredentialName(p.declaredAs) && !isPlaceholder(p.value)) {
         return { node: n, kind: 'name', label: p.declaredAs };
       }
+      // base64 of such a value: EncodingUtil.base64Encode(Blob.valueOf(clientId + ':' + clientSecret)).
+      const inner = p.encoding === 'base64' ? encodedCredential(apex, p.range) : undefined;
+      if (inner) { return { node: n, kind: 'name', label: inner }; }
       continue;
     }
     if (p.sessionId) { return { node: n, kind: 'session', label: name }; }
@@ -127,6 +131,17 @@ function identifierLeak(apex: ApexFile, call: MethodCall, n: Node, name: string)
     if (/\.getcompactserialization\(\s*\)$/i.test(p.text)) { return { node: n, kind: 'jwt', label: name }; }
     const get = /\.get\(\s*'([^']+)'\s*\)$/.exec(p.text);
     if (get && isCredentialName(get[1])) { return { node: n, kind: 'name', label: get[1] }; }
+  }
+  return undefined;
+}
+
+/** The credential constant inside the `EncodingUtil.base64Encode(…)` call at `range`, if any. */
+function encodedCredential(apex: ApexFile, range: Range): string | undefined {
+  const call = apex.tree.rootNode.descendantForIndex(apex.lines.offsetAt(range.start), apex.lines.offsetAt(range.end));
+  const arg = call?.type === 'method_invocation' ? call.childForFieldName('arguments')?.namedChildren[0] : undefined;
+  if (!arg) { return undefined; }
+  for (const p of apex.resolve(arg).parts) {
+    if (p.kind === 'literal' && p.declaredAs && isCredentialName(p.declaredAs) && !isPlaceholder(p.value)) { return p.declaredAs; }
   }
   return undefined;
 }

@@ -91,6 +91,8 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
         Blob data = Blob.valueOf(mergedString);
         System.debug('data::' + data);
         System.debug('client ' + clientId + ' endpoint ' + endpoint);
+        String encoded = EncodingUtil.base64Encode(data);
+        System.debug('Encrypted String::' + encoded);
         HttpRequest request = new HttpRequest();
         request.setEndpoint(endpoint);
         request.setHeader('Authorization', 'Basic ' + EncodingUtil.base64Encode(data));
@@ -102,7 +104,7 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
         return response.getBody();
     }
 }`,
-    expect: ['7:mergedString', '9:data', "14:request.getHeader('Authorization')", '17:response.getBody()'],
+    expect: ['7:mergedString', '9:data', '12:encoded', "16:request.getHeader('Authorization')", '19:response.getBody()'],
   },
   {
     name: 'JWT bearer flow logging the signed assertion',
