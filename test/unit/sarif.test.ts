@@ -7,6 +7,9 @@ import type { Engine } from '../../src/core/engine';
 import { toSarif, FINGERPRINT_KEY, type SarifLog } from '../../src/core/report/sarif';
 import { toJsonReport } from '../../src/core/report/json';
 import { relativePath } from '../../src/core/report/model';
+import { fingerprintFindings } from '../../src/core/report/fingerprint';
+import { LineIndex } from '../../src/core/position';
+import type { Finding } from '../../src/core/types';
 import { createEngine } from '../../src/node/createEngine';
 import { allRules } from '../../src/rules';
 import { ruleDocs } from '../../src/rules/docs.generated';
@@ -234,6 +237,32 @@ describe('SARIF and JSON reports', () => {
       assert.notStrictEqual(fps[0], fps[1]);
       assert.ok(!fps.join().includes('AKIA'), 'the fingerprint never shows the text');
     } finally { removeProject(dup); }
+  });
+
+  it('fingerprinting stays linear on a 5 MB one-line file with many findings, and edits elsewhere on the line do not matter', () => {
+    const item = (i: number) => JSON.stringify({ id: i, name: `item${i}`, note: 'imported from the legacy billing system', token: `tok_${i.toString(36).padStart(6, '0')}` });
+    const n = 60000;
+    const text = '{"items":[' + Array.from({ length: n }, (_, i) => item(i)).join(',') + ']}';
+    assert.ok(text.length > 5 * 1024 * 1024, String(text.length));
+    const lines = new LineIndex(text);
+    const findingsOf = (t: string): Finding[] => {
+      const out: Finding[] = [];
+      for (let i = t.indexOf('tok_'); i >= 0; i = t.indexOf('tok_', i + 1)) {
+        out.push({ ruleId: 'hardcoded-credential', severity: 'error', message: 'm', path: '/p/data.json', range: { start: { line: 0, character: i }, end: { line: 0, character: i + 10 } } });
+      }
+      return out;
+    };
+    const findings = findingsOf(text);
+    assert.strictEqual(findings.length, n);
+    const t0 = performance.now();
+    const fps = fingerprintFindings(findings, lines, 'data.json');
+    const ms = performance.now() - t0;
+    assert.ok(ms < 10000, `${ms.toFixed(0)} ms`);
+    assert.strictEqual(new Set(fps).size, n);
+    // Inserting an item at the front shifts every column; the last finding keeps its fingerprint.
+    const edited = text.replace('{"items":[', '{"items":[' + item(999999) + ',');
+    const fps2 = fingerprintFindings(findingsOf(edited), new LineIndex(edited), 'data.json');
+    assert.strictEqual(fps2[fps2.length - 1], fps[fps.length - 1]);
   });
 
   it('JSON is flat, 1-based, relative, with suppressions and notes', () => {

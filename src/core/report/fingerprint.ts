@@ -10,17 +10,37 @@ import type { Finding } from '../types';
  */
 export function fingerprintFindings(findings: readonly Finding[], lines: LineIndex, relPath: string): string[] {
   const seen = new Map<string, number>();
+  const normalisedLines = new Map<number, string>();
+  const text = lines.text;
+  const lineText = (f: Finding, l: number): string => {
+    const s = lines.lineStart(l);
+    const e = l + 1 < lines.lineCount ? lines.lineStart(l + 1) : text.length;
+    if (e - s <= LONG_LINE) {
+      let n = normalisedLines.get(l);
+      if (n === undefined) { normalisedLines.set(l, n = normalise(text.slice(s, e))); }
+      return n;
+    }
+    // A very long line (minified code, one-line JSON): only a window around the finding, so the
+    // work stays linear and an edit elsewhere on the line does not change the fingerprint.
+    const from = l === f.range.start.line ? f.range.start.character : 0;
+    const to = Math.min(l === f.range.end.line ? f.range.end.character : e - s, from + LONG_LINE);
+    return normalise(text.slice(s + Math.max(0, from - WINDOW), s + Math.min(e - s, to + WINDOW)));
+  };
   return findings.map(f => {
     const first = f.range.start.line;
-    const last = Math.min(f.range.end.line, first + 4);
+    const last = Math.min(f.range.end.line, first + 4, lines.lineCount - 1);
     const parts: string[] = [];
-    for (let l = first; l <= last && l < lines.lineCount; l++) { parts.push(lines.lineText(l)); }
-    const key = `${f.ruleId}\u0000${relPath}\u0000${normalise(parts.join('\n'))}`;
+    for (let l = first; l <= last; l++) { parts.push(lineText(f, l)); }
+    const key = `${f.ruleId}\u0000${relPath}\u0000${parts.join('\n')}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
     return `${hash64(key)}:${n}`;
   });
 }
+
+/** Lines longer than this are fingerprinted by a window of WINDOW characters around the finding. */
+const LONG_LINE = 1000;
+const WINDOW = 200;
 
 /** Collapses runs of whitespace and trims, so re-indentation and trailing spaces do not matter. */
 export function normalise(s: string): string { return s.replace(/\s+/g, ' ').trim(); }
