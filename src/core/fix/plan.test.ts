@@ -495,6 +495,10 @@ describe('fix: planMigration', () => {
     assert.match(out, /API_KEY/, 'still used by the other request');
     assert.deepStrictEqual(plan.deletes, []);
     assert.strictEqual(planFix({ ...header, ruleId: 'weak-crypto' }, ctxFor(files, project())), undefined);
+    assert.strictEqual(planFix(header, ctxFor(files, project({ sourceApiVersion: '55.0' }))), undefined, 'nothing to offer below API 56');
+    const applied = applyPlanToFiles(files, plan);
+    const stale = allFindings(files).find(f => f.ruleId === 'callout-without-named-credential')!;
+    assert.strictEqual(planFix(stale, ctxFor(applied, project())), undefined, 'already callout: after the fix');
   });
 });
 

@@ -10,7 +10,7 @@ import { ApexDoc, METHOD_TYPES, ancestor, callArgs, descendants, enclosingCall, 
   resolvePrefix, singleReturn, statementSpan, walk, type Resolved } from './apex';
 import { labelFor, nameForOrigin, toDeveloperName, uniqueName, isValidDeveloperName } from './naming';
 import { escapeXml, externalCredentialXml, namedCredentialXml, permissionSetXml, principalAccessXml, type ParamFields } from './xml';
-import { emptyPlan, type FixContext, type FixPlan } from './types';
+import { emptyPlan, isEmptyPlan, type FixContext, type FixPlan } from './types';
 import { matchSecrets } from '../secrets/match';
 import { shannonEntropy } from '../secrets/entropy';
 
@@ -684,7 +684,8 @@ export function planFix(finding: Finding, ctx: FixContext): FixPlan | undefined 
     }
     // Without the workspace's other callouts, a base path could break calls this fix does not see.
     planOrigin(pl, origin, callouts, { nameOverride: ctx.nameOverride, allFindings: ctx.findings, noBasePath: !ctx.findings });
-    if (!pl.plan.edits.length && !pl.plan.creates.length && !pl.plan.deletes.length && !pl.plan.notes.length) { return undefined; }
+    // A quick fix that would change nothing (dynamic endpoint, API below 56.0) is not offered.
+    if (isEmptyPlan(pl.plan)) { return undefined; }
     pl.plan.title = pl.plan.namedCredential ? `Use Named Credential ${pl.plan.namedCredential} for ${origin}` : `Named Credential for ${origin}`;
     return pl.plan;
   } finally { pl.dispose(); }
