@@ -169,6 +169,19 @@ describe('hardcoded-secret (Apex)', () => {
     assert.deepStrictEqual(f[0].related?.map(r => r.range.start.line), [4]);
   });
 
+  it('finds secrets in comments (commented-out code), not only in literals', () => {
+    const src = `public class Legacy {
+    // req.setHeader('Authorization', 'Bearer ${STRIPE}');
+    /* old refresh token:
+       ${REFRESH}
+    */
+    // Use the key from Payment_Settings__c, e.g. sk_live_xxxxxxxxxxxxxxxxxxxxxxxx
+    public static void m() {}
+}`;
+    assert.deepStrictEqual(found(engine, src), [`2:${STRIPE}`, `4:${REFRESH}`]);
+    assert.match(lint(engine, src)[0].message, /comment/);
+  });
+
   it('two secrets in one literal are two findings', () => {
     const src = `public class Pair {
     static final String CREDS = 'stripe=${STRIPE};aws=${AWS}';

@@ -8,6 +8,7 @@ import type { Range, RelatedInformation } from '../../core/types';
 /** Apex side: string literals (resolved through the Apex model) that match a secret pattern. */
 export const apexMessages: Record<string, string> = {
   apexSecret: 'Hardcoded {{description}} {{secret}} in Apex: remove it, rotate it, and let a Named Credential (or protected custom metadata) hold it.',
+  apexSecretInComment: 'Hardcoded {{description}} {{secret}} in an Apex comment (often commented-out code): remove it and rotate it, it is in every copy of the source.',
   apexSecretBuilt: 'Hardcoded {{description}} {{secret}} assembled from literals in Apex: remove it, rotate it, and let a Named Credential (or protected custom metadata) hold it.',
 };
 
@@ -17,7 +18,7 @@ const KEYWORDS = new RegExp([...new Set(SECRET_PATTERNS.flatMap(p => p.keywords)
 
 interface Pending {
   range: Range;
-  messageId: 'apexSecret' | 'apexSecretBuilt';
+  messageId: 'apexSecret' | 'apexSecretBuilt' | 'apexSecretInComment';
   description: string;
   secret: string;
   related: RelatedInformation[];
@@ -49,6 +50,7 @@ export function checkApex(ctx: RuleContext): void {
 
   // 2. Values built from several literals: concatenations, += chains, String.format, base64Encode(Blob.valueOf(…)).
   // Only when some literal of the file carries a pattern keyword (or Basic credentials may be encoded).
+  inComments(apex, pending);
   if (!apex.strings.some(s => KEYWORDS.test(s.value))) { finish(ctx, pending); return; }
   const seenUse = new Set<string>();
   for (const expr of builtValues(apex)) {
@@ -108,6 +110,18 @@ export function checkApex(ctx: RuleContext): void {
   }
 
   finish(ctx, pending);
+}
+
+/** Secrets inside comments (commented-out callouts, pasted notes): one text scan, kept when the match lies in a comment. */
+function inComments(apex: ApexFile, pending: Map<string, Pending>): void {
+  const text = apex.lines.text;
+  if (!KEYWORDS.test(text) || !/\/\/|\/\*/.test(text)) { return; }
+  for (const m of matchSecrets(text)) {
+    const n = apex.tree.rootNode.descendantForIndex(m.start, m.end);
+    if (n?.type !== 'line_comment' && n?.type !== 'block_comment') { continue; }
+    const range = apex.lines.rangeOf(m.start, m.end);
+    pending.set(key(range), { range, messageId: 'apexSecretInComment', description: m.description, secret: text.slice(m.start, m.end), related: [] });
+  }
 }
 
 function finish(ctx: RuleContext, pending: Map<string, Pending>): void {
