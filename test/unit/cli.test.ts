@@ -191,6 +191,49 @@ describe('apiguard (main, in-process)', () => {
     assert.ok(rules.every(r => ['error', 'warning', 'info'].includes(r.defaultSeverity) && r.docs.endsWith(`${r.id}/docs.md`)));
   });
 
+  it('with every product rule: broken, binary, empty and 5 MB one-line files get notes, and the other files\' findings are all reported', async () => {
+    const payments = `public with sharing class PaymentGateway {
+    private static final String SECRET_KEY = 'sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc9Zq2mVxN';
+
+    public static HttpResponse refund(String chargeId) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://api.stripe.com/v1/refunds');
+        req.setMethod('POST');
+        req.setHeader('Authorization', 'Bearer ' + SECRET_KEY);
+        req.setBody('charge=' + EncodingUtil.urlEncode(chargeId, 'UTF-8'));
+        return new Http().send(req);
+    }
+}
+`;
+    const p = tempProject({
+      'sfdx-project.json': SFDX_PROJECT,
+      'force-app/main/default/classes/PaymentGateway.cls': payments,
+      'force-app/main/default/classes/Broken.cls': 'public class Broken {\n    public void go( {\n        Integer x = ;\n',
+      'force-app/main/default/classes/Empty.cls': '',
+      'force-app/main/default/classes/Minified.cls': 'public class Minified { ' + 'Integer i = 0; '.repeat(360000) + '}',
+      'force-app/main/default/staticresources/vendor.js': 'var a="' + 'x'.repeat(64) + '";'.repeat(1) + 'function f(n){return n+1;}'.repeat(200000),
+      'certs/server.key': Buffer.concat([Buffer.from([0x30, 0x82, 0x04, 0xa4, 0x02, 0x01, 0x00]), Buffer.alloc(1200, 7)]),
+      '.env': 'SF_USERNAME=ci@acme.example.com\nAWS_ACCESS_KEY_ID=AKIA2E3AQF3B2Y4C7T6K\n',
+    });
+    try {
+      const io = recordingIO(p);
+      const code = await main(['scan', '--format', 'json'], io);
+      assert.strictEqual(code, 1);
+      assert.strictEqual(io.stderr, '');
+      const report = JSON.parse(io.stdout) as { findings: Array<{ ruleId: string; path: string }>; notes: Array<{ path: string; code: string }>; summary: { filesScanned: number } };
+      const notes = new Map(report.notes.map(n => [n.path.split('/').pop(), n.code]));
+      assert.strictEqual(notes.get('Broken.cls'), 'parse-error');
+      assert.strictEqual(notes.get('Empty.cls'), 'empty');
+      assert.strictEqual(notes.get('Minified.cls'), 'too-large');
+      assert.strictEqual(notes.get('server.key'), 'binary');
+      assert.strictEqual(report.summary.filesScanned, 8);
+      const rules = (file: string) => new Set(report.findings.filter(f => f.path.endsWith(file)).map(f => f.ruleId));
+      assert.ok(rules('PaymentGateway.cls').has('hardcoded-secret'), JSON.stringify(report.findings));
+      assert.ok(rules('PaymentGateway.cls').has('callout-without-named-credential'));
+      assert.ok(rules('.env').has('hardcoded-secret'));
+    } finally { removeProject(p); }
+  });
+
   it('with every product rule, a clean project exits 0 with a summary and nothing on stderr', async () => {
     const p = tempProject({ 'sfdx-project.json': SFDX_PROJECT, 'force-app/main/default/classes/AccountService.cls': CLEAN_CLASS,
       'force-app/main/default/classes/AccountService.cls-meta.xml': '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>62.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n' });
