@@ -184,7 +184,9 @@ function isTokenCall(apex: ApexFile, debug: MethodCall): boolean {
   for (const c of apex.calls) {
     if (c.enclosingMethod?.id !== method.id || !c.args[0]) { continue; }
     if (c.nameLower === 'setendpoint') {
-      if (TOKEN_ENDPOINT.test(apex.resolve(c.args[0]).text)) { return true; }
+      // A literal token URL, a grant in the query, or a URL read from a token-named setting or helper.
+      const url = apex.resolve(c.args[0]).text;
+      if (TOKEN_ENDPOINT.test(url) || /[?&]grant_type=/i.test(url) || /token_?(ur[li]|endpoint)|access_?token_?(ur[li]|endpoint)/i.test(url)) { return true; }
     } else if (c.nameLower === 'setbody') {
       if (/(^|&)grant_type=/i.test(apex.resolve(c.args[0]).text)) { return true; }
     }

@@ -107,6 +107,35 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
     expect: ['7:mergedString', '9:data', '12:encoded', "16:request.getHeader('Authorization')", '19:response.getBody()'],
   },
   {
+    name: 'token responses of calls whose token URL comes from settings',
+    src: `public class CanvasClient {
+    public static String refresh(Canvas_Settings__c cfg, String refresh) {
+        HttpRequest r = new HttpRequest();
+        r.setEndpoint(cfg.Token_URL__c + '?grant_type=refresh_token&refresh_token=' + refresh);
+        r.setMethod('POST');
+        HttpResponse res = new Http().send(r);
+        System.debug(res.getBody());
+        return res.getBody();
+    }
+    public static String token(Canvas_Settings__c cfg) {
+        HttpRequest r = new HttpRequest();
+        r.setEndpoint(getAccessTokenUrl(cfg));
+        HttpResponse res = new Http().send(r);
+        System.debug('token json ' + res.getBody());
+        return res.getBody();
+    }
+    public static String courses(Canvas_Settings__c cfg) {
+        HttpRequest r = new HttpRequest();
+        r.setEndpoint(cfg.Base_URL__c + '/api/v1/courses?per_page=50');
+        HttpResponse res = new Http().send(r);
+        System.debug(res.getBody());
+        return res.getBody();
+    }
+    private static String getAccessTokenUrl(Canvas_Settings__c cfg) { return cfg.Base_URL__c + '/login/oauth2/token'; }
+}`,
+    expect: ['7:res.getBody()', '14:res.getBody()'],
+  },
+  {
     name: 'JWT bearer flow logging the signed assertion',
     src: `public class JwtBearerFlow {
     public static String assertion(String clientId, String username) {
