@@ -70,6 +70,16 @@ function keywordHits(text: string, patterns: readonly SecretPattern[]): Map<stri
  */
 export function matchSecrets(text: string, patterns: readonly SecretPattern[] = SECRET_PATTERNS): SecretMatch[] {
   if (text.length < 8) { return []; }
+  // Several rules scan the same file one after the other: remember the last large text.
+  if (last && last.text === text && last.patterns === patterns) { return last.result.map(m => ({ ...m })); }
+  const result = matchUncached(text, patterns);
+  if (text.length >= 4096) { last = { text, patterns, result: result.map(m => ({ ...m })) }; }
+  return result;
+}
+
+let last: { text: string; patterns: readonly SecretPattern[]; result: SecretMatch[] } | undefined;
+
+function matchUncached(text: string, patterns: readonly SecretPattern[]): SecretMatch[] {
   const hits = keywordHits(text, patterns);
   if (hits.size === 0) { return []; }
   const candidates: Array<SecretMatch & { rank: number }> = [];

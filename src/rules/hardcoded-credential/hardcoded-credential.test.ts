@@ -195,6 +195,12 @@ SFDX_AUTH_URL=force://PlatformCLI::\${REFRESH}@acme.my.salesforce.com
     assert.deepStrictEqual(found('/p/config/application.yml', yaml2), ['2:Etl2024xyz']);
   });
 
+  it('a credential-named value in a known secret format is left to hardcoded-secret, even when the format needs context', () => {
+    const id = 'AKIA' + fakeToken('c-akia', 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
+    const props = `aws.accessKeyId=${id}\naws.secretAccessKey=${fakeToken('c-aws', 40, BASE64)}\naws.sessionPassword=Sess!0n2024\n`;
+    assert.deepStrictEqual(found('/p/config/s3.properties', props), ['3:Sess!0n2024']);
+  });
+
   it('properties / ini: key=value and key: value', () => {
     const src = `# Integration settings
 spring.datasource.url=jdbc:mysql://localhost/crm

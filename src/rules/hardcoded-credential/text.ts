@@ -1,7 +1,7 @@
 import type { RuleContext } from '../../core/rule';
 import type { MetadataType } from '../../core/metadata/types';
 import { redact } from '../../core/redact';
-import { isCredentialName, isPlaceholder, matchSecrets, nameWords } from '../../core/secrets';
+import { isCredentialName, isPlaceholder, nameWords } from '../../core/secrets';
 
 /**
  * key = value, key: value, "key": "value" in .env, properties, YAML, JSON, JS/TS (and XML text):
@@ -35,8 +35,6 @@ export function checkText(ctx: RuleContext): void {
       continue;
     }
     if (!isCredentialName(p.name) || !isLiteralCredential(p.value) || !fitsName(p.name, p.value)) { continue; }
-    // A value in a known format is hardcoded-secret's finding (same range, more precise message): one problem, one report.
-    if (matchSecrets(p.value).length > 0) { continue; }
     ctx.report({
       messageId: file.kind === 'env' ? 'credentialInEnvFile' : 'credentialInFile',
       data: { name: label(p.name), redacted: redact(p.value) },

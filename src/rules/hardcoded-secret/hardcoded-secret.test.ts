@@ -164,6 +164,28 @@ export default class StoreLocator extends LightningElement {
     assert.deepStrictEqual(found('/p/force-app/main/default/customMetadata/Integration.ERP.md-meta.xml', md), [`7:${REFRESH}`]);
   });
 
+  it('connected app: the consumer secret field is left to metadata-secret, a token elsewhere in the file is not', () => {
+    const key = '3MVG9' + fakeToken('t-ck', 80, ALNUM + '._');
+    const secret = fakeToken('t-cs', 64, '0123456789ABCDEF');
+    const app = `<?xml version="1.0" encoding="UTF-8"?>
+<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">
+    <contactEmail>integration@acme.com</contactEmail>
+    <description>ERP sync. Old session for debugging: ${SESSION}</description>
+    <label>ERP Sync</label>
+    <oauthConfig>
+        <callbackUrl>https://erp.acme.com/oauth/callback</callbackUrl>
+        <consumerKey>${key}</consumerKey>
+        <consumerSecret>${secret}</consumerSecret>
+        <isAdminApproved>true</isAdminApproved>
+        <scopes>Api</scopes>
+    </oauthConfig>
+</ConnectedApp>
+`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/connectedApps/ERP_Sync.connectedApp-meta.xml', app), [`4:${SESSION}`]);
+    // The same pair in a plain config file is this rule's.
+    assert.deepStrictEqual(found('/p/config/erp.yaml', `clientId: ${key}\nclientSecret: ${secret}\n`), [`2:${secret}`]);
+  });
+
   it('a Stripe test key gets the test-mode message; a properties file with an AWS key pair reports both', () => {
     const [t] = findings('/p/config/dev.yaml', `stripe:\n  secretKey: ${STRIPE_TEST}\n`);
     assert.match(t.message, /^Stripe test-mode secret key 'sk_t…' \(32 chars\) is hardcoded in this file: even test-mode keys/);

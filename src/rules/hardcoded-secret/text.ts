@@ -1,6 +1,7 @@
 import type { RuleContext } from '../../core/rule';
 import { redact } from '../../core/redact';
 import { matchSecrets } from '../../core/secrets';
+import type { MetadataType } from '../../core/metadata/types';
 
 /** Every non-Apex text file (and Apex files too large to parse): secret patterns over the raw text. */
 export const textMessages: Record<string, string> = {
@@ -13,10 +14,22 @@ export const textMessages: Record<string, string> = {
 /** Example, sample and template env files are meant to be committed; real values in them still leak. */
 function baseName(path: string): string { return path.replace(/\\/g, '/').replace(/^.*\//, ''); }
 
+/** Fields `metadata-secret` reports in its metadata types, whatever their value looks like. */
+const METADATA_SECRET_FIELDS: Partial<Record<MetadataType, RegExp>> = {
+  ConnectedApp: /<consumerSecret>\s*$/,
+  AuthProvider: /<consumerSecret>\s*$/,
+  ExtlClntAppGlobalOauthSettings: /<consumerSecret>\s*$/,
+  NamedCredential: /<(?:password|awsAccessSecret|oauthToken|oauthRefreshToken)>\s*$/,
+  ExternalCredential: /<parameterValue>\s*$/,
+};
+
 export function checkText(ctx: RuleContext): void {
   const { file } = ctx;
   const text = file.text;
+  const ownedByMetadataSecret = file.metadataType ? METADATA_SECRET_FIELDS[file.metadataType] : undefined;
   for (const m of matchSecrets(text)) {
+    // One problem, one report: metadata-secret already names the field and says what to do.
+    if (ownedByMetadataSecret?.test(text.slice(Math.max(0, m.start - 80), m.start))) { continue; }
     const secret = text.slice(m.start, m.end);
     const data = { kind: capitalise(m.description), redacted: redact(secret), file: baseName(file.path) };
     let messageId = 'secretInFile';
