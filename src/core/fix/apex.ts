@@ -168,7 +168,8 @@ export function resolvePrefix(n: Node | null | undefined, depth = 0): Resolved {
         name = n.childForFieldName('field')?.text ?? '';
       }
       const d = findDeclaration(name, n);
-      const v = d?.childForFieldName('value');
+      let v = d?.childForFieldName('value') ?? undefined;
+      if (d && !v) { v = singleAssignment(name, n); }
       if (!d || !v) { return none; }
       const r = resolvePrefix(v, depth + 1);
       return { ...r, via: [d, ...r.via] };
@@ -183,6 +184,17 @@ export function resolvePrefix(n: Node | null | undefined, depth = 0): Resolved {
     }
     default: return none;
   }
+}
+
+/** `String url; … url = '…';` — the value of the only plain assignment to a name earlier in the method. */
+function singleAssignment(name: string, use: Node): Node | undefined {
+  const method = ancestor(use, METHOD_TYPES);
+  if (!method) { return undefined; }
+  const lower = name.toLowerCase();
+  const hits = descendants(method, 'assignment_expression').filter(a => a.startIndex < use.startIndex
+    && a.childForFieldName('left')?.text.toLowerCase() === lower);
+  if (hits.length !== 1 || hits[0].childForFieldName('operator')?.text !== '=') { return undefined; }
+  return hits[0].childForFieldName('right') ?? undefined;
 }
 
 /** The same-class method a call without receiver (or on `this`) and without arguments invokes. */

@@ -408,6 +408,28 @@ describe('fix: planMigration', () => {
     assert.match(applyPlanToFiles(files, plan).get(path)!, /WEBHOOK = 'callout:Slack_Hooks\/services\/T04ABCDEF12\/B05GHIJKL34\/x9Qz7LmN2pR4tV6wY8aC1eG3';/);
   });
 
+  it('an endpoint assigned once after its declaration, and a token written inline in the header', () => {
+    const path = `${CLS}/MailSender.cls`;
+    const text = `public class MailSender {
+    public static String send(String payload) {
+        String endpoint;
+        endpoint = 'https://api.sendgrid.com/v3/mail/send';
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(endpoint);
+        req.setHeader('Authorization', 'Bearer SG.abcdefghijklmnop.qrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRS');
+        req.setBody(payload);
+        return new Http().send(req).getBody();
+    }
+}
+`;
+    const files = new Map([[path, text]]);
+    const plan = planMigration(allFindings(files), ctxFor(files, project()));
+    const out = applyPlanToFiles(files, plan).get(path)!;
+    assert.match(out, /\n {8}String endpoint;\n {8}endpoint = 'callout:Sendgrid_API\/v3\/mail\/send';\n/);
+    assert.ok(!out.includes('SG.'));
+    assertNoSecret(plan, ['qrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRS']);
+  });
+
   it('name collisions: an existing file or credential of that name makes the next free name; --name overrides', () => {
     const path = `${CLS}/StripePaymentService.cls`;
     const files = new Map([[path, STRIPE], [`${MD}/namedCredentials/Stripe_API.namedCredential-meta.xml`, '<NamedCredential/>']]);
