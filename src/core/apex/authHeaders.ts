@@ -1,7 +1,7 @@
-import { authScheme, endpointForReceiver, endpointSinks, headerSinks, isAuthHeader, isPlaceholderValue, namedCredentialOf, originOf,
+import { authScheme, endpointForReceiver, endpointSinks, expandAlternatives, headerSinks, isAuthHeader, isPlaceholderValue, namedCredentialOf, originOf,
   type AuthScheme, type HeaderSink } from './callouts';
 import type { Node } from 'web-tree-sitter';
-import type { ApexFile, ResolvedPart } from './model';
+import type { ApexFile, Resolved, ResolvedPart } from './model';
 
 /**
  * Classifies every credential-carrying header set in a file (shared by hardcoded-authorization-header
@@ -31,6 +31,33 @@ const TOKENISH = /^[A-Za-z0-9._~+/=:\-!$]{12,}$/;
 
 const cache = new WeakMap<ApexFile, AuthHeaderUse[]>();
 
+type LiteralPart = Extract<ResolvedPart, { kind: 'literal' }>;
+type Verdict =
+  | { kind: 'hardcoded'; secret: string; secretParts: LiteralPart[]; value: Resolved }
+  | { kind: 'manual'; source: string; value: Resolved }
+  | { kind: 'none' };
+
+/** One concrete header value: a literal credential, a run-time value, or nothing to report. */
+function classify(r: Resolved): Verdict {
+  if (r.parts.some(p => p.kind === 'literal' && (/\{!\s*\$/.test(p.value) || /\{!\s*\$/.test(p.source ?? '')))) { return { kind: 'none' }; }
+  if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { return { kind: 'none' }; }
+  if (r.isLiteral) {
+    const secret = r.text.replace(SCHEME_RE, '').trim();
+    const b64 = sourceOfBase64(r.parts);
+    if (isPlaceholderValue(secret) || secret.length < 6 || (b64 !== undefined && isPlaceholderValue(b64.replace(/^[^:]*:/, '')))) { return { kind: 'none' }; }
+    return { kind: 'hardcoded', secret, value: r,
+      secretParts: r.parts.filter((p): p is LiteralPart => p.kind === 'literal' && p.value.replace(SCHEME_RE, '').trim() !== '') };
+  }
+  const pieces = r.parts.filter((p): p is LiteralPart => p.kind === 'literal')
+    .filter(p => {
+      const v = (p === r.parts[0] ? p.value.replace(SCHEME_RE, '') : p.value).trim();
+      return p.encoding === 'base64' ? !isPlaceholderValue(p.source ?? '') : TOKENISH.test(v) && !isPlaceholderValue(v) && !/^https?:/i.test(v);
+    });
+  if (pieces.length) { return { kind: 'hardcoded', secret: pieces.map(p => p.value).join(''), secretParts: pieces, value: r }; }
+  const dyn = r.parts.find(p => p.kind === 'dynamic');
+  return { kind: 'manual', source: dyn?.kind === 'dynamic' ? dyn.text : r.text, value: r };
+}
+
 export function authHeaderUses(apex: ApexFile): AuthHeaderUse[] {
   const hit = cache.get(apex);
   if (hit) { return hit; }
@@ -38,35 +65,19 @@ export function authHeaderUses(apex: ApexFile): AuthHeaderUse[] {
   let endpoints: ReturnType<typeof endpointSinks> | undefined;
   for (const sink of headerSinks(apex)) {
     if (!isAuthHeader(sink.headerLower)) { continue; }
-    const r = sink.resolved;
-    if (r.parts.some(p => p.kind === 'literal' && (/\{!\s*\$/.test(p.value) || /\{!\s*\$/.test(p.source ?? '')))) { continue; }
-    if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { continue; }
-    const scheme = authScheme(sink.headerLower, r);
-    const use: AuthHeaderUse = { sink, kind: 'manual', scheme, secretParts: [] };
-    const inAuthProvider = isAuthProvider(sink.call.enclosingClass);
-    if (r.isLiteral) {
-      const secret = r.text.replace(SCHEME_RE, '').trim();
-      const b64 = sourceOfBase64(r.parts);
-      if (isPlaceholderValue(secret) || secret.length < 6 || (b64 !== undefined && isPlaceholderValue(b64.replace(/^[^:]*:/, '')))) { continue; }
-      use.kind = 'hardcoded';
-      use.secret = secret;
-      use.secretParts = r.parts.filter((p): p is Extract<ResolvedPart, { kind: 'literal' }> => p.kind === 'literal' && p.value.replace(SCHEME_RE, '').trim() !== '');
-    } else {
-      const pieces = r.parts.filter((p): p is Extract<ResolvedPart, { kind: 'literal' }> => p.kind === 'literal')
-        .filter(p => {
-          const v = (p === r.parts[0] ? p.value.replace(SCHEME_RE, '') : p.value).trim();
-          return p.encoding === 'base64' ? !isPlaceholderValue(p.source ?? '') : TOKENISH.test(v) && !isPlaceholderValue(v) && !/^https?:/i.test(v);
-        });
-      if (pieces.length) {
-        use.kind = 'hardcoded';
-        use.secretParts = pieces;
-        use.secret = pieces.map(p => p.value).join('');
-      } else {
-        // A custom Auth Provider (Auth.AuthProviderPluginClass) is the code a Named Credential calls to get tokens.
-        if (inAuthProvider) { continue; }
-        const dyn = r.parts.find(p => p.kind === 'dynamic');
-        use.source = dyn?.kind === 'dynamic' ? dyn.text : r.text;
-      }
+    // Values with alternatives (ternaries, what callers pass for a parameter): any hardcoded variant makes the
+    // header hardcoded; otherwise it is manual if any variant is built at run time.
+    const verdicts = expandAlternatives(sink.resolved).map(classify);
+    const v = verdicts.find(x => x.kind === 'hardcoded') ?? verdicts.find(x => x.kind === 'manual');
+    if (!v) { continue; }
+    // A custom Auth Provider (Auth.AuthProviderPluginClass) is the code a Named Credential calls to get tokens.
+    if (v.kind === 'manual' && isAuthProvider(sink.call.enclosingClass)) { continue; }
+    const use: AuthHeaderUse = { sink, kind: v.kind, scheme: authScheme(sink.headerLower, v.value), secretParts: [] };
+    if (v.kind === 'hardcoded') { use.secret = v.secret; use.secretParts = v.secretParts; }
+    else {
+      // Name the run-time source as written at the header (the parameter, not a caller's expression).
+      const dyn = sink.resolved.parts.find(p => p.kind === 'dynamic');
+      use.source = dyn?.kind === 'dynamic' ? dyn.text : v.source;
     }
     endpoints ??= endpointSinks(apex);
     const ep = endpointForReceiver(endpoints, sink.receiver, sink.call.enclosingMethod);

@@ -185,15 +185,43 @@ export function displayUrl(url: string): string {
 export function rangeKey(r: Range): string { return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`; }
 
 /**
- * When a value starts with `cond ? a : b`, the first branch (with the rest of the value appended) that
+ * When a value starts with a part that has alternatives (`cond ? a : b`, or a parameter and what this
+ * file's callers pass for it), the first alternative (with the rest of the value appended) that
  * satisfies `test`; otherwise the value itself.
  */
 export function firstBranch(r: Resolved, test: (branch: Resolved) => boolean): Resolved {
   const head = r.parts[0];
   if (head?.kind !== 'dynamic' || !head.alternatives) { return r; }
   for (const alt of head.alternatives) {
-    const joined = summarize([...alt.parts, ...r.parts.slice(1)], [...alt.via, ...r.via]);
-    if (test(joined)) { return joined; }
+    for (const branch of expandAlternatives(alt)) {
+      const joined = summarize([...branch.parts, ...r.parts.slice(1)], [...branch.via, ...r.via]);
+      if (test(joined)) { return joined; }
+    }
   }
   return r;
+}
+
+/**
+ * The concrete values `r` can take when its dynamic parts have alternatives (ternary branches, what
+ * callers pass for a parameter): each combination, at most `max`. Just [r] when there are none.
+ */
+export function expandAlternatives(r: Resolved, max = 8): Resolved[] {
+  if (!r.parts.some(p => p.kind === 'dynamic' && p.alternatives?.length)) { return [r]; }
+  let combos: ResolvedPart[][] = [[]];
+  for (const p of r.parts) {
+    if (p.kind === 'dynamic' && p.alternatives?.length) {
+      const next: ResolvedPart[][] = [];
+      for (const c of combos) {
+        for (const alt of p.alternatives) {
+          for (const inner of expandAlternatives(alt, max)) {
+            if (next.length < max) { next.push([...c, ...inner.parts]); }
+          }
+        }
+      }
+      combos = next;
+    } else {
+      combos = combos.map(c => [...c, p]);
+    }
+  }
+  return combos.map(parts => summarize(parts, r.via));
 }

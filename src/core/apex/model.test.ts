@@ -341,4 +341,28 @@ private class MockTest {
     assert.strictEqual(r.text, 'https://cardano-mainnet.example.io/api/v0{value}');
     assert.strictEqual(r.literalPrefix, 'https://cardano-mainnet.example.io/api/v0');
   });
+
+  it('a parameter read outside any call carries what this file\'s callers pass, as alternatives', () => {
+    const a = model(`public with sharing class CalloutHelper {
+    static final String TOKEN = 'tok_9f8e7d6c5b4a3928';
+    public static HttpResponse get(String url, String auth) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(url);
+        req.setHeader('Authorization', auth);
+        return new Http().send(req);
+    }
+    public static HttpResponse orders() { return get('https://erp.example.com/orders', 'Bearer ' + TOKEN); }
+    public static HttpResponse items(Cfg__c c) { return CalloutHelper.get(c.Url__c + '/items', c.Token__c); }
+    public static HttpResponse other(Other o) { return o.get('https://elsewhere.example.com', 'x'); }
+}`);
+    const ep = argOf(a, 'req.setendpoint');
+    assert.strictEqual(ep.isLiteral, false);
+    assert.strictEqual(ep.text, '{url}');
+    const head = ep.parts[0];
+    assert.ok(head.kind === 'dynamic' && head.alternatives);
+    assert.deepStrictEqual(head.alternatives.map(x => x.text), ['https://erp.example.com/orders', '{c.Url__c}/items']);
+    const auth = argOf(a, 'req.setheader', 1).parts[0];
+    assert.ok(auth.kind === 'dynamic' && auth.alternatives);
+    assert.deepStrictEqual(auth.alternatives.map(x => x.isLiteral), [true, false]);
+  });
 });

@@ -301,6 +301,7 @@ interface Env { bindings: Map<VarDecl, Node>; parent?: Env; hops: number }
 
 const MAX_DEPTH = 48;
 const MAX_METHOD_HOPS = 2;
+const MAX_CALL_SITES = 8;
 const DYN_TEXT_MAX = 80;
 
 /** Builds the model with one pass over the tree (a tree-sitter query, iterative, no recursion). */
@@ -716,6 +717,15 @@ class ApexModel implements ApexFile {
           const arg = e.bindings.get(d);
           if (arg) { return this.res(arg, e.parent ?? { bindings: new Map(), hops: e.hops }, depth + 1, visiting, via); }
         }
+        // Not entered through a call: what the method's callers in this file pass, as alternatives.
+        const sites = env.hops < MAX_METHOD_HOPS ? this.callSiteArgs(d) : undefined;
+        if (sites?.length) {
+          const alternatives = sites.map(arg => {
+            const v: Range[] = [];
+            return summarize(this.res(arg, { bindings: new Map(), hops: env.hops + 1 }, depth + 1, visiting, v), v);
+          });
+          return [{ kind: 'dynamic', text: shortText(use), range: rangeOfNode(use), alternatives }];
+        }
         return [dynamic(use)];
       }
       if (d.getter) {
@@ -754,6 +764,29 @@ class ApexModel implements ApexFile {
     } finally {
       visiting.delete(d.node.id);
     }
+  }
+
+  /**
+   * The argument passed for parameter `d` at each call of its method in this file (unqualified, `this.`
+   * or `ClassName.` calls with the same arity), at most MAX_CALL_SITES; undefined when there are more.
+   */
+  private callSiteArgs(d: VarDecl): Node[] | undefined {
+    const m = this.methodByNodeId.get(d.scopeNode.id);
+    const i = m ? m.params.indexOf(d) : -1;
+    if (!m || i < 0 || m.kind !== 'method') { return undefined; }
+    const clsName = m.enclosingClass?.childForFieldName('name')?.text.toLowerCase();
+    const out: Node[] = [];
+    for (const c of this.callsByName.get(m.nameLower) ?? []) {
+      if (c.args.length !== m.params.length) { continue; }
+      const r = c.receiver;
+      const local = !r ? sameNode(this.classAt(c.node.startIndex), m.enclosingClass)
+        : r.type === 'this' ? sameNode(this.classAt(c.node.startIndex), m.enclosingClass)
+        : r.type === 'identifier' && r.text.toLowerCase() === clsName && !this.lookupName(r.text.toLowerCase(), c.node.startIndex);
+      if (!local) { continue; }
+      if (out.length >= MAX_CALL_SITES) { return undefined; }
+      out.push(c.args[i]);
+    }
+    return out;
   }
 
   /** Assignments that write `d` (plain name or `this.x`, not shadowed by a local at that point), in document order. */

@@ -193,6 +193,25 @@ describe(RULE, () => {
     assert.strictEqual(f[0].hints?.url, 'https://test.salesforce.com/services/oauth2/token');
   });
 
+  it('a request helper whose endpoint parameter gets a literal URL from a caller in the file', () => {
+    const src = `public with sharing class HttpHelper {
+    public static HttpResponse send(String method, String endpoint, String body) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(endpoint);
+        req.setMethod(method);
+        if (body != null) { req.setBody(body); }
+        return new Http().send(req);
+    }
+    public static HttpResponse ping() { return send('GET', Endpoints__c.getOrgDefaults().Ping__c, null); }
+    public static HttpResponse hook(String payload) { return send('POST', 'https://hooks.example.com/services/T000/B000', payload); }
+}`;
+    assert.deepStrictEqual(found(src), ['4:endpoint']);
+    const [f] = findings(src);
+    assert.strictEqual(f.hints?.origin, 'https://hooks.example.com');
+    assert.strictEqual(f.hints?.url, 'https://hooks.example.com/services/T000/B000');
+    assert.deepStrictEqual(f.related?.map(r => [r.range.start.line + 1, r.message]), [[10, 'The URL is written here.']]);
+  });
+
   it('masks credentials of the URL in messages and hints', () => {
     const f = findings(`public class Geo {
     public static HttpResponse lookup(String q) {

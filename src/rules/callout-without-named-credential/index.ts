@@ -1,4 +1,5 @@
 import { displayUrl, endpointSinks, firstBranch, maskUrl, originOf, pathAfterOrigin } from '../../core/apex/callouts';
+import { rangeContains } from '../../core/position';
 import { defineRule } from '../../core/rule';
 import type { RelatedInformation } from '../../core/types';
 
@@ -34,8 +35,9 @@ export default defineRule({
       const constantName = first?.kind === 'literal' && first.declaredAs && apex.variables.some(v => v.kind === 'field' && v.name === first.declaredAs)
         ? first.declaredAs : undefined;
       const related: RelatedInformation[] = [];
-      if (first?.kind === 'literal' && first.declaredAs && first.range.start.line !== apex.nodeRange(sink.expr).start.line) {
-        related.push({ path: ctx.file.path, range: first.range, message: `The URL comes from '${first.declaredAs}', declared here.` });
+      if (first?.kind === 'literal' && !rangeContains(apex.nodeRange(sink.expr), first.range)) {
+        related.push({ path: ctx.file.path, range: first.range,
+          message: first.declaredAs ? `The URL comes from '${first.declaredAs}', declared here.` : 'The URL is written here.' });
       }
       const path = pathAfterOrigin(r.literalPrefix);
       ctx.report({

@@ -229,6 +229,25 @@ describe(RULE, () => {
     assert.deepStrictEqual(found(src, {}, 'manual-authorization-header'), ['22:req.setHeader(\'Authorization\', authentic']);
   });
 
+  it('a helper that sets the header from a parameter is hardcoded when a caller in the file passes a literal', () => {
+    const src = `public with sharing class PartnerApi {
+    private static final String PARTNER_KEY = '5f1e9c3a7b2d4e6f8a0b1c2d';
+    public static HttpResponse call(String path, String apiKey) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:Partner' + path);
+        req.setHeader('X-API-Key', apiKey);
+        return new Http().send(req);
+    }
+    public static HttpResponse catalog() { return call('/catalog', PARTNER_KEY); }
+    public static HttpResponse stock(Partner_Settings__c s) { return call('/stock', s.Key__c); }
+}`;
+    assert.deepStrictEqual(found(src), ['6:req.setHeader(\'X-API-Key\', apiKey);']);
+    const [f] = findings(src);
+    assert.deepStrictEqual(f.related?.map(r => r.range.start.line + 1), [2]);
+    assert.strictEqual(f.hints?.origin, 'callout:Partner');
+    assert.deepStrictEqual(found(src, {}, 'manual-authorization-header'), []);
+  });
+
   it('a bearer token literal inside a longer run-time value is still hardcoded', () => {
     const src = `public class Partial {
     public static void go(HttpRequest req, String tenant) {
