@@ -149,6 +149,8 @@ function mapHoldingSession(apex: ApexFile, id: Node, call: MethodCall): Range | 
 function sessionVia(apex: ApexFile, expr: Node): Range[] | undefined {
   const r = apex.resolve(expr);
   if (r.parts.some(p => p.kind === 'dynamic' && p.sessionId)) { return r.via; }
+  const branch = sessionOnSomePath(apex, expr);
+  if (branch) { return [branch]; }
   for (const p of r.parts) {
     if (p.kind !== 'dynamic') { continue; }
     const at = apex.tree.rootNode.descendantForIndex(apex.lines.offsetAt(p.range.start), apex.lines.offsetAt(p.range.end));
@@ -165,4 +167,49 @@ function sessionVia(apex: ApexFile, expr: Node): Range[] | undefined {
     }
   }
   return undefined;
+}
+
+const BRANCHES = new Set(['if_statement', 'ternary_expression', 'for_statement', 'enhanced_for_statement', 'while_statement',
+  'do_statement', 'catch_clause', 'switch_expression', 'switch_block', 'try_statement']);
+
+/**
+ * resolve() follows the last assignment before a use; a session id set first and replaced only in a
+ * branch (`sid = UserInfo.getSessionId(); if (nc) { sid = '{!$Credential.OAuthToken}'; }`) is still
+ * sent on the other path. Returns where the session id is set, for a local read directly in `expr`.
+ */
+function sessionOnSomePath(apex: ApexFile, expr: Node): Range | undefined {
+  const ids: Node[] = [];
+  const stack: Node[] = [expr];
+  while (stack.length && ids.length < 20) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') { ids.push(n); continue; }
+    if (n.type === 'binary_expression' || n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
+      for (const c of n.namedChildren) { if (c) { stack.push(c); } }
+    }
+  }
+  for (const id of ids) {
+    const d = apex.declarationOf(id);
+    if (!d || d.kind !== 'local') { continue; }
+    const defs: Array<{ value: Node; at: Node }> = [];
+    if (d.init) { defs.push({ value: d.init, at: d.node }); }
+    for (const a of apex.assignments) {
+      if (a.nameLower === d.nameLower && a.isSimple && a.op === '=' && a.start < id.startIndex && apex.declarationOf(a.node.childForFieldName('left')!) === d) {
+        defs.push({ value: a.value, at: a.node });
+      }
+    }
+    const i = defs.findIndex(x => apex.resolve(x.value).parts.some(p => p.kind === 'dynamic' && p.sessionId));
+    if (i < 0) { continue; }
+    const later = defs.slice(i + 1);
+    if (later.length > 0 && later.every(x => isConditional(x.at, id))) { return apex.nodeRange(defs[i].value); }
+  }
+  return undefined;
+}
+
+/** Whether `def` sits in a branch or loop that does not also contain `use`. */
+function isConditional(def: Node, use: Node): boolean {
+  for (let p = def.parent, i = 0; p && i < 40; p = p.parent, i++) {
+    if (p.startIndex <= use.startIndex && use.startIndex < p.endIndex) { return false; }
+    if (BRANCHES.has(p.type)) { return true; }
+  }
+  return false;
 }

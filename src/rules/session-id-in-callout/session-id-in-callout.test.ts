@@ -143,6 +143,29 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
     expect: ['15:doc.toXmlString()'],
   },
   {
+    name: 'a session id replaced only in a branch is still sent on the other path; an unconditional replacement is not reported',
+    src: `public class MetadataRestService {
+    public static HttpResponse call(String path, String namedCredential) {
+        String sid = UserInfo.getSessionId();
+        if (String.isNotBlank(namedCredential)) {
+            sid = '{!$Credential.OAuthToken}';
+        }
+        HttpRequest req = new HttpRequest();
+        req.setHeader('Authorization', 'Bearer ' + sid);
+        return new Http().send(req);
+    }
+    public static HttpResponse viaNamedCredential(String path) {
+        String sid = UserInfo.getSessionId();
+        sid = '{!$Credential.OAuthToken}';
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:Self' + path);
+        req.setHeader('Authorization', 'Bearer ' + sid);
+        return new Http().send(req);
+    }
+}`,
+    expect: ["8:'Bearer ' + sid"],
+  },
+  {
     name: 'session id used without a callout, or callouts through Named Credentials, are not reported',
     src: `public with sharing class SessionAware {
     public String sessionId { get; set; }
