@@ -22,19 +22,30 @@ const METADATA_SECRET_TYPES: ReadonlySet<MetadataType> = new Set<MetadataType>([
   'ConnectedApp', 'AuthProvider', 'NamedCredential', 'ExternalCredential', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings',
 ]);
 
+/** Per file, at most this many credential-named values are judged (bounds pathological inputs). */
+const MAX_JUDGED_VALUES = 5000;
+
 export function checkText(ctx: RuleContext): void {
   const { file } = ctx;
   const pairs = extractPairs(file.kind, file.path, file.text, file.metadataType);
   const label = (n: string) => (n.length > 60 ? n.slice(0, 57) + '...' : n);
+  // Data files repeat the same keys thousands of times: judge each distinct name once.
+  const nameVerdict = new Map<string, boolean>();
+  let judged = 0;
   for (const p of pairs) {
     // DATABASE_URL=postgres://app:S3cret@db…: a password in a URL's user info, whatever the key is called.
-    const inUrl = passwordInUrl(p.value);
+    const inUrl = p.value.includes('://') ? passwordInUrl(p.value) : undefined;
     if (inUrl) {
       const start = p.start + inUrl.start;
       ctx.report({ messageId: 'passwordInUrl', data: { name: label(p.name), redacted: redact(inUrl.password) }, range: file.lines.rangeOf(start, start + inUrl.password.length), hints: { name: p.name, userinfo: true } });
       continue;
     }
-    if (!isCredentialName(p.name) || !isLiteralCredential(p.value) || !fitsName(p.name, p.value)) { continue; }
+    let named = nameVerdict.get(p.name);
+    if (named === undefined) { nameVerdict.set(p.name, named = isCredentialName(p.name)); }
+    if (!named) { continue; }
+    // A dump with thousands of credential-named values is data, not configuration; stop judging.
+    if (++judged > MAX_JUDGED_VALUES) { break; }
+    if (!isLiteralCredential(p.value) || !fitsName(p.name, p.value)) { continue; }
     ctx.report({
       messageId: file.kind === 'env' ? 'credentialInEnvFile' : 'credentialInFile',
       data: { name: label(p.name), redacted: redact(p.value) },
