@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { fileKindOf } from '../core/fileKind';
 import { ruleDocsUrl } from '../core/rule';
 import type { FileKind, FileReport, Finding } from '../core/types';
-import type { LintResult } from './protocol';
+import { OUT_OF_SYNC, type LintResult } from './protocol';
 import { readSettings } from './settings';
 import { CancelledError, type EngineWorker } from './workerClient';
 
@@ -43,6 +43,11 @@ export function kindOf(doc: vscode.TextDocument): FileKind | undefined {
   return fileKindOf(doc.uri.fsPath) ?? (doc.languageId === 'apex' ? 'apex' : undefined);
 }
 
+/** The path the engine sees: the file system path, or the URI of an unsaved buffer. */
+export function pathOf(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+}
+
 export function rootOf(uri: vscode.Uri): string {
   return vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? '';
 }
@@ -66,6 +71,8 @@ export class Linter implements vscode.Disposable {
   lastLintMs = 0;
   /** Document version whose diagnostics are shown, by URI string. */
   private readonly linted = new Map<string, number>();
+  /** Document version the worker's copy of the text is at, by URI string. */
+  private readonly synced = new Map<string, number>();
 
   constructor(private readonly worker: EngineWorker, private readonly log: vscode.OutputChannel) {}
 
@@ -105,32 +112,63 @@ export class Linter implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     const version = doc.version;
-    const path = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
-    const { id, result } = this.worker.request<LintResult>({
-      type: 'lint', path, text: doc.getText(), root: rootOf(doc.uri), kind, settings: settings.lint,
-    });
-    this.inflight.set(key, { version, id });
-    this.track(t0);
-    try {
-      const r = await result;
-      t0 = performance.now();
-      if (this.inflight.get(key)?.id !== id) { return; }          // a newer request owns this document
-      if (doc.isClosed || doc.version !== version) { return; }     // stale: the text changed meanwhile
-      this.lastLintMs = r.ms;
-      if (r.configError && !this.reportedConfigErrors.has(r.configError)) {
-        this.reportedConfigErrors.add(r.configError);
-        void vscode.window.showWarningMessage(`API Guard: ${r.configError}. Using the defaults until it is fixed.`);
-      }
-      for (const n of r.report.notes) { this.log.appendLine(`${n.path}: ${n.code}: ${n.message}`); }
-      this.set(doc.uri, r.report.findings);
-      this.linted.set(key, version);
+    const path = pathOf(doc.uri);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      // The worker keeps its own copy of the document (see `onDidChangeDocument`): the text crosses threads
+      // once, when the document is first linted, not on every keystroke.
+      const sendText = this.synced.get(key) !== version;
+      const { id, result } = this.worker.request<LintResult>({
+        type: 'lint', path, version, lineCount: doc.lineCount, ...(sendText ? { text: doc.getText() } : {}),
+        root: rootOf(doc.uri), kind, settings: settings.lint,
+      });
+      if (sendText) { this.synced.set(key, version); }
+      this.inflight.set(key, { version, id });
       this.track(t0);
-    } catch (e) {
-      if (!(e instanceof CancelledError)) { this.log.appendLine(`lint ${path}: ${(e as Error).message}`); }
-    } finally {
-      if (this.inflight.get(key)?.id === id) { this.inflight.delete(key); }
-      this.notifyIdle();
+      try {
+        const r = await result;
+        t0 = performance.now();
+        if (this.inflight.get(key)?.id !== id) { return; }          // a newer request owns this document
+        if (doc.isClosed || doc.version !== version) { return; }     // stale: the text changed meanwhile
+        this.lastLintMs = r.ms;
+        if (r.configError && !this.reportedConfigErrors.has(r.configError)) {
+          this.reportedConfigErrors.add(r.configError);
+          void vscode.window.showWarningMessage(`API Guard: ${r.configError}. Using the defaults until it is fixed.`);
+        }
+        for (const n of r.report.notes) { this.log.appendLine(`${n.path}: ${n.code}: ${n.message}`); }
+        this.set(doc.uri, r.report.findings);
+        this.linted.set(key, version);
+        this.track(t0);
+        return;
+      } catch (e) {
+        if ((e as Error).message === OUT_OF_SYNC && !doc.isClosed && doc.version === version && this.inflight.get(key)?.id === id) {
+          this.synced.delete(key);                                   // the worker lost track: send the text again
+          t0 = performance.now();
+          continue;
+        }
+        if (!(e instanceof CancelledError) && (e as Error).message !== OUT_OF_SYNC) { this.log.appendLine(`lint ${path}: ${(e as Error).message}`); }
+        return;
+      } finally {
+        if (this.inflight.get(key)?.id === id) { this.inflight.delete(key); }
+        this.notifyIdle();
+      }
     }
+  }
+
+  /** Every edit of a document the worker holds goes to the worker as a small change message. */
+  onDidChangeDocument(e: vscode.TextDocumentChangeEvent): void {
+    const key = e.document.uri.toString();
+    const from = this.synced.get(key);
+    if (from === undefined || !e.contentChanges.length) { return; }
+    const t0 = performance.now();
+    this.worker.notify({
+      type: 'change', path: pathOf(e.document.uri), fromVersion: from, version: e.document.version,
+      changes: e.contentChanges.map(c => ({
+        range: { start: { line: c.range.start.line, character: c.range.start.character }, end: { line: c.range.end.line, character: c.range.end.character } },
+        text: c.text,
+      })),
+    });
+    this.synced.set(key, e.document.version);
+    this.track(t0);
   }
 
   /** Shows findings of a file (from a document lint or a workspace scan). */
@@ -167,6 +205,7 @@ export class Linter implements vscode.Disposable {
   clear(uri: vscode.Uri): void {
     const key = uri.toString();
     this.linted.delete(key);
+    if (this.synced.delete(key)) { this.worker.notify({ type: 'forget', path: pathOf(uri) }); }
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     const inflight = this.inflight.get(key);
@@ -183,9 +222,14 @@ export class Linter implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** Re-lints every open document (settings or configuration changed). */
+  /**
+   * Re-lints the documents the user has (settings or configuration changed): those linted since they
+   * were shown and those in visible editors. Documents VS Code keeps loaded after their tab closed stay clear.
+   */
   async revalidateOpen(): Promise<void> {
-    await Promise.all(vscode.workspace.textDocuments.filter(d => kindOf(d)).map(d => this.validate(d)));
+    const visible = new Set(vscode.window.visibleTextEditors.map(e => e.document.uri.toString()));
+    const docs = vscode.workspace.textDocuments.filter(d => kindOf(d) && (this.linted.has(d.uri.toString()) || visible.has(d.uri.toString())));
+    await Promise.all(docs.map(d => this.validate(d)));
   }
 
   /** Resolves when no lint is scheduled or running (tests use it instead of sleeping). */

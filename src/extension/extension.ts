@@ -49,7 +49,9 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument(doc => { if (kindOf(doc)) { void linter.validate(doc); } }),
     vscode.workspace.onDidChangeTextDocument(e => {
-      if (e.contentChanges.length && kindOf(e.document) && runMode(e.document) === 'onType') { linter.schedule(e.document); }
+      if (!e.contentChanges.length || !kindOf(e.document)) { return; }
+      linter.onDidChangeDocument(e);
+      if (runMode(e.document) === 'onType') { linter.schedule(e.document); }
     }),
     vscode.workspace.onDidSaveTextDocument(doc => { if (kindOf(doc)) { void linter.validate(doc); } }),
     vscode.workspace.onDidCloseTextDocument(doc => linter.clear(doc.uri)),

@@ -3,7 +3,7 @@
  * (`dist/worker.js`, a `worker_threads` Worker). Plain data only: no `vscode` import here, the
  * worker loads this file too.
  */
-import type { FileKind, FileReport, Finding, Severity, SeverityOrOff } from '../core/types';
+import type { FileKind, FileReport, Finding, Range, Severity, SeverityOrOff } from '../core/types';
 import type { FixPlan } from '../core/fix/types';
 
 /** The editor settings that change what the engine reports (merged over `.apiguard.json`). */
@@ -17,7 +17,15 @@ export interface LintSettings {
 export type ReportFormat = 'sarif' | 'markdown' | 'html';
 
 export type Request =
-  | { type: 'lint'; id: number; path: string; text: string; root: string; kind?: FileKind; settings: LintSettings }
+  /**
+   * Lint a document. Without `text` the worker uses its copy of the document (kept current by
+   * `change` messages) and answers `out-of-sync` when that copy is not at `version` with `lineCount` lines.
+   */
+  | { type: 'lint'; id: number; path: string; version: number; lineCount: number; text?: string; root: string; kind?: FileKind; settings: LintSettings }
+  /** An edit of a document the worker holds at `fromVersion`: the changes in event order (ranges on the text before each). */
+  | { type: 'change'; path: string; fromVersion: number; version: number; changes: Array<{ range: Range; text: string }> }
+  /** The document closed: drop the worker's copy. */
+  | { type: 'forget'; path: string }
   | { type: 'scan'; id: number; root: string; settings: LintSettings }
   | { type: 'export'; id: number; root: string; settings: LintSettings; format: ReportFormat }
   /** `overlays`: absolute path → text of editors with unsaved changes (the plan reads them instead of the disk). */
@@ -42,6 +50,9 @@ export interface ExportResult { content: string; findings: number; filesScanned:
 export interface RuleInfo { id: string; description: string; defaultSeverity: Severity; fixable: boolean }
 export interface RuleDoc { id: string; markdown?: string; description?: string }
 export type PlanResult = FixPlan | undefined;
+
+/** Error text of a `lint` whose document copy is missing or stale: send the text again. */
+export const OUT_OF_SYNC = 'out-of-sync';
 
 export type Response =
   | { type: 'result'; id: number; ok: true; value: unknown }

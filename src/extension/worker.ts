@@ -23,7 +23,7 @@ import { createEngine } from '../node/createEngine';
 import { loadConfig } from '../node/config';
 import { discoverFiles, rootIgnore } from '../node/discover';
 import { scanProject } from '../node/scan';
-import type { ExportResult, LintResult, LintSettings, Request, Response, RuleDoc, RuleInfo, ScanResult } from './protocol';
+import { OUT_OF_SYNC, type ExportResult, type LintResult, type LintSettings, type Request, type Response, type RuleDoc, type RuleInfo, type ScanResult } from './protocol';
 import { toHtml, toMarkdown } from './reportFormats';
 
 const VERSION = (pkg as { version: string }).version;
@@ -33,6 +33,38 @@ interface RootState { config: ApiGuardConfig; configError?: string; project: Pro
 const port = parentPort;
 const roots = new Map<string, Promise<RootState>>();
 const aborts = new Map<number, AbortController>();
+/** The worker's copy of each open document, kept current by `change` messages (no full text per keystroke). */
+const docs = new Map<string, { version: number; text: string }>();
+
+/** Offset of a 0-based line/character in `text` (lines end at \n; \r\n counts as one break). */
+function offsetAt(text: string, line: number, character: number): number {
+  let start = 0;
+  for (let i = 0; i < line; i++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) { return text.length; }
+    start = nl + 1;
+  }
+  return Math.min(start + character, text.length);
+}
+
+function lineCountOf(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) { n++; }
+  return n;
+}
+
+function applyChange(m: Extract<Request, { type: 'change' }>): void {
+  const d = docs.get(m.path);
+  if (!d || d.version !== m.fromVersion) { docs.delete(m.path); return; }     // missed an edit: the next lint resends the text
+  let text = d.text;
+  for (const c of m.changes) {
+    const s = offsetAt(text, c.range.start.line, c.range.start.character);
+    const e = offsetAt(text, c.range.end.line, c.range.end.character);
+    text = text.slice(0, s) + c.text + text.slice(e);
+  }
+  docs.set(m.path, { version: m.version, text });
+}
+
 /** Pending lint requests by path: a newer request for the same file replaces the older one. */
 const pendingLints = new Map<string, Extract<Request, { type: 'lint' }>>();
 let draining = false;
@@ -90,6 +122,14 @@ async function isExcluded(state: RootState, root: string, file: string, cfg: Api
 }
 
 async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Promise<LintResult> {
+  let text = req.text;
+  if (text !== undefined) {
+    docs.set(req.path, { version: req.version, text });
+  } else {
+    const d = docs.get(req.path);
+    if (!d || d.version !== req.version || lineCountOf(d.text) !== req.lineCount) { docs.delete(req.path); throw new Error(OUT_OF_SYNC); }
+    text = d.text;
+  }
   const state = await rootState(req.root);
   const cfg = effective(state, req.settings);
   if (await isExcluded(state, req.root, req.path, cfg)) {
@@ -97,7 +137,7 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
   }
   const project = await state.project;
   const t0 = performance.now();
-  const report = engine.lint(req.path, req.text, { rules: cfg.rules, includeTests: cfg.includeTests, project, kind: req.kind });
+  const report = engine.lint(req.path, text, { rules: cfg.rules, includeTests: cfg.includeTests, project, kind: req.kind });
   return { report, excluded: false, configError: state.configError, ms: performance.now() - t0 };
 }
 
@@ -186,6 +226,8 @@ port?.on('message', (req: Request) => {
       roots.delete(req.root);
       return;
     }
+    case 'change': applyChange(req); return;
+    case 'forget': docs.delete(req.path); return;
     default: {
       const ac = new AbortController();
       aborts.set(req.id, ac);

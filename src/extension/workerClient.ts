@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Request, Response } from './protocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-export type RequestBody = DistributiveOmit<Exclude<Request, { type: 'cancel' } | { type: 'invalidate' }>, 'id'>;
+export type RequestBody = DistributiveOmit<Exclude<Request, { type: 'cancel' } | { type: 'invalidate' } | { type: 'change' } | { type: 'forget' }>, 'id'>;
 
 interface Pending { resolve(v: unknown): void; reject(e: Error): void; onProgress?: (done: number, total: number) => void }
 
@@ -53,6 +53,9 @@ export class EngineWorker {
     w.postMessage({ ...body, id } as Request);
     return { id, result };
   }
+
+  /** Fire-and-forget messages (document sync): not sent when the worker is not running. */
+  notify(m: Extract<Request, { type: 'change' } | { type: 'forget' }>): void { this.worker?.postMessage(m); }
 
   cancel(id: number): void { this.worker?.postMessage({ type: 'cancel', id } satisfies Request); }
   invalidate(root: string): void { this.worker?.postMessage({ type: 'invalidate', root } satisfies Request); }

@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { classUri, closeAll, codeActionsUntil, linted, open, until, withRule, wsFile } from './helpers';
+import { classUri, closeAll, codeActionsUntil, linted, open, restoreWorkspace, until, withRule, wsFile } from './helpers';
 
 describe('fixes applied in the extension host', () => {
-  after(closeAll);
+  after(async () => {
+    await restoreWorkspace();
+    await closeAll();
+  });
 
   it('the Named Credential quick fix rewrites the callout and creates the metadata files, with the name the user chose', async () => {
     const uri = classUri('PaymentService.cls');

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const EXTENSION_ID = 'apiguard.apiguard';
@@ -81,4 +82,30 @@ export async function codeActionsUntil(uri: vscode.Uri, range: vscode.Range, kin
     if (actions.some(want) || Date.now() > end) { return actions; }
     await sleep(100);
   }
+}
+
+/** The fixture the run's workspace was copied from (test/host/workspace in the repo). */
+export const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'host', 'workspace');
+
+/**
+ * Puts the workspace back as the fixture has it (suites that apply fixes call it when done): saves
+ * what is dirty, copies the fixture over, removes files the fixture does not have, and waits until
+ * open documents show the restored text.
+ */
+export async function restoreWorkspace(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.files.saveAll');
+  const root = wsRoot().fsPath;
+  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true })
+    .flatMap(e => (e.isDirectory() ? (e.name === '.vscode' ? [] : walk(path.join(d, e.name))) : [path.join(d, e.name)]));
+  for (const f of walk(root)) {
+    const rel = path.relative(root, f);
+    if (!fs.existsSync(path.join(FIXTURE, rel))) { fs.rmSync(f); }
+  }
+  fs.cpSync(FIXTURE, root, { recursive: true, force: true });
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.uri.scheme !== 'file' || !doc.uri.fsPath.startsWith(root + path.sep) || !fs.existsSync(doc.uri.fsPath)) { continue; }
+    const want = fs.readFileSync(doc.uri.fsPath, 'utf8');
+    await until(`${doc.uri.fsPath} reloaded`, () => doc.getText() === want, 10000);
+  }
+  await vscode.commands.executeCommand('apiguard.clearFindings');
 }
