@@ -333,6 +333,8 @@ class ApexModel implements ApexFile {
   private readonly methodSpans: Span[] = [];
   private readonly callsByName = new Map<string, MethodCall[]>();
   private readonly callsByMethod = new Map<number, MethodCall[]>();
+  /** Calls by `${outermost class id}:${name}`: the call sites a class's own methods can have. */
+  private readonly callsByOuterClass = new Map<string, MethodCall[]>();
   private readonly cache = new Map<number, Resolved>();
   private readonly testSpans: Array<[number, number]> = [];
 
@@ -404,6 +406,8 @@ class ApexModel implements ApexFile {
             call.name = n.text;
             call.nameLower = call.name.toLowerCase();
             push(this.callsByName, call.nameLower, call);
+            const outer = stack.find(x => CLASS_TYPES.has(x.type));
+            push(this.callsByOuterClass, `${outer?.node.id ?? -1}:${call.nameLower}`, call);
           }
           break;
         }
@@ -776,7 +780,10 @@ class ApexModel implements ApexFile {
     if (!m || i < 0 || m.kind !== 'method') { return undefined; }
     const clsName = m.enclosingClass?.childForFieldName('name')?.text.toLowerCase();
     const out: Node[] = [];
-    for (const c of this.callsByName.get(m.nameLower) ?? []) {
+    let outer = m.enclosingClass ? innermostSpan(this.classSpans, m.enclosingClass.startIndex) : -1;
+    while (outer >= 0 && this.classSpans[outer].parent >= 0) { outer = this.classSpans[outer].parent; }
+    const outerId = outer >= 0 ? this.classSpans[outer].node.id : -1;
+    for (const c of this.callsByOuterClass.get(`${outerId}:${m.nameLower}`) ?? []) {
       if (c.args.length !== m.params.length) { continue; }
       const r = c.receiver;
       const local = !r ? sameNode(this.classAt(c.node.startIndex), m.enclosingClass)
