@@ -201,6 +201,18 @@ SFDX_AUTH_URL=force://PlatformCLI::\${REFRESH}@acme.my.salesforce.com
     assert.deepStrictEqual(found('/p/config/s3.properties', props), ['3:Sess!0n2024']);
   });
 
+  it('a # disable comment in .env suppresses (but keeps) the finding on the next line only', () => {
+    const r = engine.lint('/p/.env', '# apiguard-disable-next-line hardcoded-credential -- local sandbox only\nSF_PASSWORD=Winter2025!uat\nDB_PASSWORD=Other!2024\n');
+    assert.deepStrictEqual(r.findings.map(f => [f.range.start.line, f.suppressed?.justification ?? null]), [[1, 'local sandbox only'], [2, null]]);
+  });
+
+  it('CRLF files get the same exact ranges', () => {
+    const r = engine.lint('/p/.env', 'A=1\r\nSF_PASSWORD=Winter2025!uat\r\n\r\n');
+    assert.deepStrictEqual(r.findings.map(f => f.range), [{ start: { line: 1, character: 12 }, end: { line: 1, character: 26 } }]);
+    const y = engine.lint('/p/config/db.yaml', 'db:\r\n  password: s3cr3t-Pa55\r\n');
+    assert.deepStrictEqual(y.findings.map(f => f.range), [{ start: { line: 1, character: 12 }, end: { line: 1, character: 23 } }]);
+  });
+
   it('properties / ini: key=value and key: value', () => {
     const src = `# Integration settings
 spring.datasource.url=jdbc:mysql://localhost/crm
