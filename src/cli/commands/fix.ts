@@ -15,6 +15,10 @@ import { discoverFiles } from '../../node/discover';
 import { scanProject } from '../../node/scan';
 import { createEngine } from '../../node/createEngine';
 import { applyPlan, previewPlan } from '../../node/applyPlan';
+import { LineIndex } from '../../core/position';
+import { redact } from '../../core/redact';
+import { matchSecrets } from '../../core/secrets/match';
+import { shannonEntropy } from '../../core/secrets/entropy';
 
 export const HELP = `Usage: apiguard fix [paths...] [options]
 
@@ -123,7 +127,8 @@ export async function run(argv: string[], io: CliIO, deps: FixDeps = {}): Promis
 
   if (!selected.length) { io.out('apiguard fix: nothing to fix.\n'); return 0; }
   if (o['dry-run']) {
-    for (const [p, { before, after }] of await previewPlan(plan)) { io.out(unifiedDiff(rel(p), before, after)); }
+    const secrets = secretTexts(all, p => cache.get(p) ?? (() => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } })());
+    for (const [p, { before, after }] of await previewPlan(plan)) { io.out(redactDiff(unifiedDiff(rel(p), before, after), secrets)); }
     printSummary(io, plan, rel, true);
     return isEmptyPlan(plan) ? 0 : 1;
   }
@@ -137,6 +142,38 @@ export async function run(argv: string[], io: CliIO, deps: FixDeps = {}): Promis
   const fixed = selected.length - left.length;
   io.out(`\napiguard fix: ${fixed} of ${selected.length} finding${selected.length === 1 ? '' : 's'} fixed${left.length ? `; ${left.length} left (see the notes, or run apiguard scan)` : ''}.\n`);
   return left.length ? 1 : 0;
+}
+
+const SECRET_RULES = new Set(['hardcoded-secret', 'hardcoded-credential', 'credential-in-url', 'metadata-secret']);
+
+/** The secret values the rules found (the text at their ranges), so the diff can mask them. */
+function secretTexts(findings: readonly Finding[], read: (p: string) => string | undefined): string[] {
+  const out = new Set<string>();
+  for (const f of findings) {
+    if (!SECRET_RULES.has(f.ruleId)) { continue; }
+    const text = read(f.path);
+    if (text === undefined) { continue; }
+    const lines = new LineIndex(text);
+    const raw = text.slice(lines.offsetAt(f.range.start), lines.offsetAt(f.range.end));
+    // A literal (or a metadata/env value); an expression such as base64Encode(...) is code, not the secret.
+    if (!/^['"]/.test(raw) && /[\s(]/.test(raw)) { continue; }
+    const v = raw.replace(/^['"]|['"]$/g, '');
+    if (v.length >= 6) { out.add(v); }
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** A diff never shows a secret in clear (it may end up in CI logs): known values and pattern matches are redacted. */
+export function redactDiff(diff: string, secrets: readonly string[]): string {
+  let out = diff;
+  for (const s of secrets) { out = out.split(s).join(`«${redact(s)}»`); }
+  return out.split('\n').map(line => {
+    const hits = matchSecrets(line).filter(m => m.confidence !== 'low').sort((a, b) => b.start - a.start);
+    for (const m of hits) { line = line.slice(0, m.start) + `«${redact(line.slice(m.start, m.end))}»` + line.slice(m.end); }
+    // Random-looking string literals (the tail of a key split over several literals): masked too.
+    return line.replace(/'([A-Za-z0-9+/=_.!-]{16,})'/g, (m, v: string) =>
+      /\d/.test(v) && /[A-Za-z]/.test(v) && !/\/[a-z]{3,}/.test(v) && shannonEntropy(v) > 3.5 ? `'«${redact(v)}»'` : m);
+  }).join('\n');
 }
 
 /** Absolute paths inside a note, relative to the project root like the rest of the output. */
