@@ -156,6 +156,15 @@ error.token=Session expired: please log in again
     assert.deepStrictEqual(found('/p/.env', src), ['3:Winter2025!uat']);
   });
 
+  it('Node tooling: jsforce login with a literal password (and security token)', () => {
+    const src = `const jsforce = require('jsforce');
+const conn = new jsforce.Connection({ loginUrl: 'https://test.salesforce.com' });
+await conn.login('integration@acme.com.uat', 'Winter2025!uat' + 'Hq3b9TzL0pWc7rXe2Kd');
+await conn.login(process.env.SF_USERNAME, process.env.SF_PASSWORD);
+`;
+    assert.deepStrictEqual(found('/p/scripts/sync.js', src), ['3:Winter2025!uat']);
+  });
+
   it('quiet on shapes found in real JavaScript and CI files', () => {
     const js = `export async function load(url, token) {
     const res = await fetch(url, { credentials: 'include', mode: 'cors' });

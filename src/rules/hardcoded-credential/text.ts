@@ -247,6 +247,8 @@ const ASSIGN_RE = new RegExp(String.raw`(?<![\w$])([A-Za-z_$][\w$]{0,100})[ \t]*
 const PROP_RE = new RegExp(String.raw`(?<![\w$])([A-Za-z_$][\w$]{0,100}|'[^'\r\n]{1,100}'|"[^"\r\n]{1,100}")[ \t]*:[ \t]*` + str(2), 'g');
 // header/map calls: .set('name', 'v'), .append(…), .setRequestHeader(…), .put(…)
 const CALL_RE = new RegExp(String.raw`\.(?:set|append|setRequestHeader|setHeader|put|add)\([ \t]*(['"])([^'"\r\n]{1,100})\1[ \t]*,[ \t]*` + str(3), 'g');
+// jsforce / Salesforce SOAP tooling: conn.login('user@acme.com', 'password' + 'securityToken') — the second argument is the password.
+const LOGIN_RE = new RegExp(String.raw`\.login\([ \t]*(['"])([^'"\r\n]{1,200})\1[ \t]*,[ \t]*` + str(3), 'g');
 
 /**
  * JS/TS (LWC, Aura, Node tooling) and, for files too large to parse, Apex:
@@ -255,7 +257,7 @@ const CALL_RE = new RegExp(String.raw`\.(?:set|append|setRequestHeader|setHeader
  */
 function codePairs(text: string): NameValue[] {
   const out: NameValue[] = [];
-  for (const re of [ASSIGN_RE, PROP_RE, CALL_RE]) { re.lastIndex = 0; }
+  for (const re of [ASSIGN_RE, PROP_RE, CALL_RE, LOGIN_RE]) { re.lastIndex = 0; }
   const [assign, prop, call] = [ASSIGN_RE, PROP_RE, CALL_RE];
   let m: RegExpExecArray | null;
   const unionAfter = (m: RegExpExecArray) => /^[ \t]*\|/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 8));
@@ -265,6 +267,11 @@ function codePairs(text: string): NameValue[] {
     push(out, text, m, 1, 3);
   }
   while ((m = call.exec(text)) !== null) { push(out, text, m, 2, 4); }
+  while ((m = LOGIN_RE.exec(text)) !== null) {
+    const before = out.length;
+    push(out, text, m, 2, 4);
+    if (out.length > before) { out[out.length - 1].name = 'password'; }
+  }
   return out;
 }
 
