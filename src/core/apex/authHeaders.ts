@@ -27,7 +27,10 @@ export interface AuthHeaderUse {
 }
 
 const SCHEME_RE = /^\s*(bearer|basic|token|apikey|api-key|oauth|sharedaccesssignature|sso-key|digest|hmac|key|ssws|klaviyo-api-key|zoho-oauthtoken|splunk|genieKey)\s*/i;
-const TOKENISH = /^[A-Za-z0-9._~+/=:\-!$]{12,}$/;
+/** A literal piece of a run-time header value that looks like a credential: 16+ token characters with letters and digits. */
+function tokenish(v: string): boolean {
+  return /^[A-Za-z0-9._~+=:\-!$]{16,}$/.test(v) && /\d/.test(v) && /[A-Za-z]/.test(v);
+}
 
 const cache = new WeakMap<ApexFile, AuthHeaderUse[]>();
 
@@ -51,7 +54,7 @@ function classify(r: Resolved): Verdict {
   const pieces = r.parts.filter((p): p is LiteralPart => p.kind === 'literal')
     .filter(p => {
       const v = (p === r.parts[0] ? p.value.replace(SCHEME_RE, '') : p.value).trim();
-      return p.encoding === 'base64' ? !isPlaceholderValue(p.source ?? '') : TOKENISH.test(v) && !isPlaceholderValue(v) && !/^https?:/i.test(v);
+      return p.encoding === 'base64' ? !isPlaceholderValue(p.source ?? '') : tokenish(v) && !isPlaceholderValue(v) && !/^https?:/i.test(v);
     });
   if (pieces.length) { return { kind: 'hardcoded', secret: pieces.map(p => p.value).join(''), secretParts: pieces, value: r }; }
   const dyn = r.parts.find(p => p.kind === 'dynamic');

@@ -110,6 +110,21 @@ describe(RULE, () => {
     assert.deepStrictEqual(found(MIXED, {}, 'hardcoded-authorization-header'), []);
   });
 
+  it('signed headers (AWS SigV4, OAuth 1.0a) are run-time values, not hardcoded credentials', () => {
+    const src = `public with sharing class S3Uploader {
+    public static HttpResponse put(AWS_Settings__c cfg, String key, Blob body, String amzDate, String scope, String signature) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:S3/' + key);
+        req.setHeader('Authorization', 'AWS4-HMAC-SHA256 Credential=' + cfg.Access_Key__c + '/' + scope
+            + '/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=' + signature);
+        req.setBodyAsBlob(body);
+        return new Http().send(req);
+    }
+}`;
+    assert.deepStrictEqual(found(src), ['5:req.setHeader(\'Authorization\', \'AWS4-HMA']);
+    assert.deepStrictEqual(found(src, {}, 'hardcoded-authorization-header'), []);
+  });
+
   it('merge fields, session ids (session-id-in-callout), other headers and responses are not reported', () => {
     assert.deepStrictEqual(found(QUIET), []);
     assert.deepStrictEqual(found(QUIET, {}, 'hardcoded-authorization-header'), []);
