@@ -21,6 +21,8 @@ export interface ApiGuardApi {
   lintedVersion(uri: vscode.Uri): number | undefined;
   /** Longest synchronous stretch of linter work on the extension host's thread since the last reset (ms); `reset` starts over. */
   maxMainThreadMs(reset?: boolean): number;
+  /** The status bar item's text, tooltip and click command. */
+  statusBar(): { text: string; tooltip: string; command: string | undefined };
   /** Shows the connected org in the status bar (undefined: none). */
   setConnectedOrg(org: string | undefined): void;
   /** The Org Security view (connect, inspect, report). */
@@ -99,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
     lastLintMs: () => linter.lastLintMs,
     lintedVersion: uri => linter.lintedVersion(uri),
     setConnectedOrg: org => status.setOrg(org),
+    statusBar: () => status.snapshot(),
     maxMainThreadMs: reset => { const v = linter.maxSyncMs; if (reset) { linter.maxSyncMs = 0; } return v; },
     org: orgView,
   };

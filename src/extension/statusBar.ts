@@ -56,5 +56,14 @@ export class StatusBar implements vscode.Disposable {
       : { command: 'apiguard.scanWorkspace', title: 'Scan Workspace' };
   }
 
+  /** What the item shows now (text, tooltip as Markdown, the command a click runs). */
+  snapshot(): { text: string; tooltip: string; command: string | undefined } {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.update();
+    const cmd = this.item.command;
+    return { text: this.item.text, tooltip: (this.item.tooltip as vscode.MarkdownString).value, command: typeof cmd === 'string' ? cmd : cmd?.command };
+  }
+
   dispose(): void { clearTimeout(this.timer); this.item.dispose(); }
 }

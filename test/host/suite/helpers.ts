@@ -7,6 +7,7 @@ export const EXTENSION_ID = 'apiguard.apiguard';
 export interface Api {
   whenIdle(): Promise<void>; activationMs: number; lastLintMs(): number; lintedVersion(uri: vscode.Uri): number | undefined;
   maxMainThreadMs(reset?: boolean): number;
+  statusBar(): { text: string; tooltip: string; command: string | undefined };
 }
 
 /** Waits until the document's current version has been linted. */

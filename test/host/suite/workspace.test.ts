@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { classUri, closeAll, codeOf, ours, until, withRule, wsFile } from './helpers';
+import { api, classUri, closeAll, codeOf, ours, until, withRule, wsFile } from './helpers';
 
 interface SarifLike {
   version: string;
@@ -37,6 +37,18 @@ describe('workspace commands', () => {
     assert.deepEqual([aws.range.start.line, aws.range.start.character], [3, 'export.apiKey='.length]);
     assert.ok(!aws.message.includes('AKIA4QWERTYUIOPASDFG'), aws.message);
     assert.deepEqual(ours(testClass).map(codeOf), [], 'dummy keys in @IsTest classes are not reported by default');
+  });
+
+  it('the status bar counts the workspace errors and warnings, with a breakdown, and then opens Problems', async () => {
+    const a = await api();
+    const all = vscode.languages.getDiagnostics().flatMap(([, ds]) => ds.filter(d => d.source === 'API Guard'));
+    const errors = all.filter(d => d.severity === vscode.DiagnosticSeverity.Error).length;
+    const warnings = all.filter(d => d.severity === vscode.DiagnosticSeverity.Warning).length;
+    assert.ok(errors > 0 && warnings > 0, `errors ${errors}, warnings ${warnings}`);
+    const s = a.statusBar();
+    assert.ok(s.text.startsWith(`$(shield) $(error) ${errors} $(warning) ${warnings}`), s.text);
+    assert.match(s.tooltip, /`insecure-endpoint`: \d+/);
+    assert.equal(s.command, 'workbench.actions.view.problems');
   });
 
   it('includeTests turns findings inside @IsTest code on', async () => {
