@@ -7,5 +7,5 @@ export type { SecretPattern, SecretMatch, SecretConfidence, ValidateContext } fr
 export { SECRET_PATTERNS, isDocumentedSample } from './patterns';
 export { matchSecrets } from './match';
 export { isCredentialName, nameWords } from './names';
-export { isPlaceholder, looksLikeSample } from './placeholder';
+export { isPlaceholder, looksLikeSample, isExampleFile } from './placeholder';
 export { shannonEntropy } from './entropy';

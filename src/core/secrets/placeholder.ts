@@ -74,3 +74,9 @@ export function looksLikeSample(secret: string): boolean {
   if (/0123456789|1234567890|abcdefghij/.test(lower)) { return true; }
   return false;
 }
+
+/** `.env.example`, `.env.sample`, `.env.template`, `config.dist`…: files meant to be committed with placeholders. */
+export function isExampleFile(path: string): boolean {
+  const base = path.replace(/\\/g, '/').replace(/^.*\//, '');
+  return /\.(?:example|sample|template|tmpl|dist|defaults?)$/i.test(base) || /^(?:example|sample)\./i.test(base);
+}

@@ -1,7 +1,7 @@
 import type { RuleContext } from '../../core/rule';
 import type { MetadataType } from '../../core/metadata/types';
 import { redact } from '../../core/redact';
-import { isCredentialName, isPlaceholder, nameWords } from '../../core/secrets';
+import { isCredentialName, isExampleFile, isPlaceholder, nameWords } from '../../core/secrets';
 
 /**
  * key = value, key: value, "key": "value" in .env, properties, YAML, JSON, JS/TS (and XML text):
@@ -47,7 +47,7 @@ export function checkText(ctx: RuleContext): void {
     if (++judged > MAX_JUDGED_VALUES) { break; }
     if (!isLiteralCredential(p.value) || !fitsName(p.name, p.value)) { continue; }
     ctx.report({
-      messageId: file.kind === 'env' ? 'credentialInEnvFile' : 'credentialInFile',
+      messageId: file.kind === 'env' && !isExampleFile(file.path) ? 'credentialInEnvFile' : 'credentialInFile',
       data: { name: label(p.name), redacted: redact(p.value) },
       range: file.lines.rangeOf(p.start, p.end),
       hints: { name: p.name },

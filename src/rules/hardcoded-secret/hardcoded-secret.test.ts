@@ -60,6 +60,9 @@ AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
 AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 `;
     assert.deepStrictEqual(found('/p/.env.example', src), []);
+    // A real key pasted into the committed example is still a leak, with advice that fits a committed file.
+    const [f] = findings('/p/.env.example', src + `STRIPE_RESTRICTED_KEY=${STRIPE_LIVE.replace('sk_', 'rk_')}\n`);
+    assert.match(f.message, /is hardcoded in this file: rotate it/);
   });
 
   it('a committed JWT bearer-flow server.key is one finding covering the whole PEM block', () => {

@@ -1,6 +1,6 @@
 import type { RuleContext } from '../../core/rule';
 import { redact } from '../../core/redact';
-import { matchSecrets } from '../../core/secrets';
+import { isExampleFile, matchSecrets } from '../../core/secrets';
 import type { MetadataType } from '../../core/metadata/types';
 
 /** Every non-Apex text file (and Apex files too large to parse): secret patterns over the raw text. */
@@ -35,7 +35,7 @@ export function checkText(ctx: RuleContext): void {
     let messageId = 'secretInFile';
     if (m.patternId === 'private-key' && file.kind === 'pem') { messageId = 'privateKeyFile'; }
     else if (m.confidence === 'low') { messageId = 'testSecretInFile'; }
-    else if (file.kind === 'env') { messageId = 'secretInEnvFile'; }
+    else if (file.kind === 'env' && !isExampleFile(file.path)) { messageId = 'secretInEnvFile'; }
     ctx.report({
       messageId, data, range: file.lines.rangeOf(m.start, m.end), hints: { secretType: m.patternId },
       // Test-mode keys are a warning unless the user set the rule's level.
