@@ -48,9 +48,27 @@ describe('editing: live diagnostics, settings, suppression quick fix', () => {
     await editor.edit(b => b.insert(new vscode.Position(0, 0), '// touched\n'));
     await new Promise(r => setTimeout(r, 600));          // longer than the debounce: nothing may come back
     assert.equal(ours(uri).length, 0);
+    const n = await vscode.commands.executeCommand<number>('apiguard.scanFile');   // the command still works
+    assert.ok(n > 0 && ours(uri).length === n, `Scan Current File: ${n}`);
     await setSetting('run', 'onType');
     await until('diagnostics back', () => ours(uri).length > 0);
     await vscode.commands.executeCommand('undo');
+  });
+
+  it('run: onSave checks on save, not while typing', async () => {
+    const uri = classUri('AccountSyncService.cls');
+    const editor = await open(uri);
+    await linted(editor.document);
+    await setSetting('run', 'onSave');
+    const after = positionOf(editor.document, "req.setHeader('Content-Type'").line + 1;
+    await editor.edit(b => b.insert(new vscode.Position(after, 0), "        req.setHeader('Authorization', 'Bearer sk_live_51QxYzAbCdEfGhIjKlMnOpQrSt');\n"));
+    await new Promise(r => setTimeout(r, 600));
+    assert.equal(withRule(uri, 'hardcoded-authorization-header').length, 0, 'nothing while typing');
+    await editor.document.save();
+    await until('diagnostic after save', () => withRule(uri, 'hardcoded-authorization-header').length > 0);
+    await vscode.commands.executeCommand('undo');
+    await editor.document.save();
+    await until('cleared after the next save', () => withRule(uri, 'hardcoded-authorization-header').length === 0);
   });
 
   it('"Disable <rule> for this line" inserts the comment with the reason selected, and the diagnostic goes away', async () => {
