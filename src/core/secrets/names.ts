@@ -83,6 +83,8 @@ export function isCredentialName(name: string): boolean {
   }
   if (!SECRET_HEADS.has(head)) { return false; }
   if (head === 'token' && NON_SECRET_TOKEN_QUALIFIERS.has(before)) { return false; }
+  // namedCredential / externalCredential hold the *name* of a Salesforce credential, not a secret.
+  if ((head === 'credential' || head === 'credentials') && (before === 'named' || before === 'external' || before === 'principal')) { return false; }
   if (head === 'pass' && (NON_SECRET_PASS_QUALIFIERS.has(before) || words.length > 3)) { return false; }
   if (head === 'auth' && words.length > 3) { return false; }
   return true;

@@ -93,7 +93,7 @@ describe('isCredentialName', () => {
     'AWS_ACCESS_KEY_ID', 'private_key_id', 'secretArn', 'enablePasswordReset', 'showPassword', 'token_expires_at',
     'username', 'key', 'apiVersion', 'firstPass', 'bypass', 'passwordComplexity', 'authorizationUrl', 'maxTokens',
     'tokenizer', 'passthrough', 'accessKey', 'designToken', 'secretKeyRef', 'apiKeyHeader', 'authenticationProtocol',
-    '@secretlint/secretlint-rule-privatekey', 'src/token', ' Access*^&(*()^* Token '];
+    '@secretlint/secretlint-rule-privatekey', 'src/token', 'namedCredential', 'externalCredential', 'Named_Credential__c', ' Access*^&(*()^* Token '];
   for (const n of yes) { it(`${n} is a credential name`, () => assert.strictEqual(isCredentialName(n), true)); }
   for (const n of no) { it(`${n} is not`, () => assert.strictEqual(isCredentialName(n), false)); }
 });
