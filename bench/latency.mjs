@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.resolve(process.argv[2]);
 const bundle = path.join(here, '.tools', 'engine.cjs');
-await build({ entryPoints: [path.join(here, 'latency-entry.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'error' });
+await build({ entryPoints: [path.join(here, 'latency-entry.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'error',
+  // web-tree-sitter's ESM build reads import.meta.url, which is empty in a CommonJS bundle (as in esbuild.js).
+  define: { 'import.meta.url': '__apiguardImportMetaUrl' }, banner: { js: 'var __apiguardImportMetaUrl = require("url").pathToFileURL(__filename).href;' } });
 const { createEngine, fileKindOf, buildIndex } = createRequire(import.meta.url)(bundle);
 
 const files = [];
