@@ -147,8 +147,9 @@ const NOISE = /^(Resolving connection token|Resolved connection token|Creating a
 await page.exposeFunction('codeAutomationLog', (type, args) => {
   const text = format(...(Array.isArray(args) ? args : [args]));
   hostLog = (hostLog + text + '\n').slice(-50000);
-  if (!verbose && text.split('\n').every(l => !l.trim() || NOISE.test(l))) { return; }
-  (type === 'error' ? console.error : console.log)(text);
+  const shown = verbose ? text : text.split('\n').filter(l => !NOISE.test(l)).join('\n');
+  if (!shown.trim() && text.trim()) { return; }
+  (type === 'error' ? console.error : console.log)(shown);
 });
 // ... and calls this with the extension host's exit code when the test runner finishes.
 await page.exposeFunction('codeAutomationExit', async (code, logs) => {

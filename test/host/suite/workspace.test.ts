@@ -105,6 +105,7 @@ describe('workspace commands', () => {
     assert.doesNotMatch(html, /<script/i);
     assert.match(html, /Rule Details/);
     assert.match(html, /<h2[^>]*>/, 'markdown rendered to HTML');
-    panel.dispose();
+    assert.equal((await vscode.commands.executeCommand<vscode.WebviewPanel>('apiguard.showRuleDocumentation', 'weak-crypto')), panel, 'one panel, reused');
+    assert.equal(panel.title, 'API Guard: weak-crypto');
   });
 });
