@@ -1,4 +1,4 @@
-import type { FileKind, FileNote, FileReport, Finding, SeverityOrOff } from './types';
+import type { FileKind, FileNote, FileReport, Finding, Position, Range, SeverityOrOff } from './types';
 import { formatMessage, type Rule, type RuleContext } from './rule';
 import { SourceFile } from './sourceFile';
 import { fileKindOf } from './fileKind';
@@ -24,15 +24,26 @@ export const MAX_PARSE_BYTES = 2 * 1024 * 1024;
  */
 export class Engine {
   private readonly byKind = new Map<FileKind, Rule[]>();
+  private readonly yielding = new Map<string, ReadonlySet<string>>();
 
   constructor(readonly rules: readonly Rule[]) {
     for (const r of rules) {
+      if (r.meta.yieldsTo?.length) { this.yielding.set(r.meta.id, new Set(r.meta.yieldsTo)); }
       for (const k of r.meta.kinds) {
         let list = this.byKind.get(k);
         if (!list) { this.byKind.set(k, list = []); }
         list.push(r);
       }
     }
+  }
+
+  /** Drops findings of rules that yield (`meta.yieldsTo`) to a rule that reported the same place. */
+  private dropYielded(findings: Finding[]): Finding[] {
+    if (!this.yielding.size || findings.length < 2) { return findings; }
+    return findings.filter(f => {
+      const to = this.yielding.get(f.ruleId);
+      return !to || !findings.some(g => g !== f && to.has(g.ruleId) && overlaps(g.range, f.range));
+    });
   }
 
   ruleIds(): Set<string> { return new Set(this.rules.map(r => r.meta.id)); }
@@ -83,7 +94,7 @@ export class Engine {
           notes.push({ path, code: 'internal-error', message: `Rule ${rule.meta.id} failed on this file: ${(e as Error).message}. Other rules ran.` });
         }
       }
-      let findings = raw;
+      let findings = this.dropYielded(raw);
       if (kind === 'apex' && !tooLarge) {
         const apex = file.apex();
         if (apex?.syntaxError) {
@@ -105,6 +116,12 @@ export class Engine {
     }
     return report;
   }
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const le = (p: Position, q: Position) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  return le(a.start, b.end) && le(b.start, a.end) && !(a.end.line === b.start.line && a.end.character === b.start.character)
+    && !(b.end.line === a.start.line && b.end.character === a.start.character);
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -11,6 +11,9 @@ export function fileKindOf(path: string): FileKind | undefined {
   const dot = base.lastIndexOf('.');
   const ext = dot >= 0 ? base.slice(dot) : '';
   if (base === '.env' || base.startsWith('.env.') || ext === '.env') { return 'env'; }
+  // Files that exist to hold credentials: registry and git tokens, SSH private keys.
+  if (['.npmrc', '.netrc', '_netrc', '.pypirc', '.git-credentials', '.yarnrc', '.dockercfg'].includes(base)) { return 'properties'; }
+  if (/^id_(rsa|dsa|ecdsa|ed25519)$/.test(base)) { return 'pem'; }
   // Metadata API format custom metadata records end in .md, like Markdown.
   if (ext === '.md' && metadataTypeOf(p) === 'CustomMetadata') { return 'xml'; }
   switch (ext) {

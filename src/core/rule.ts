@@ -19,6 +19,11 @@ export interface RuleMeta {
   metadataTypes?: readonly MetadataType[];
   /** The rule's findings carry hints a fix in `src/core/fix` can use. */
   fixable?: boolean;
+  /**
+   * Rules that say the same thing more precisely: a finding of this rule is dropped when one of
+   * these rules reported an overlapping range in the same file (one problem, one finding).
+   */
+  yieldsTo?: readonly string[];
   /** messageId → text with `{{placeholders}}`. One sentence: what is wrong, what to do. */
   messages: Record<string, string>;
 }

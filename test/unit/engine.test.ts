@@ -74,3 +74,34 @@ describe('fileKindOf', () => {
     assert.strictEqual(fileKindOf('/p/docs/README.md'), 'text');
   });
 });
+
+describe('Engine: a rule that yields to a more precise one', () => {
+  const precise = defineRule({
+    meta: { id: 'precise', type: 'problem', defaultSeverity: 'error', description: 'precise finding', kinds: ['env'],
+      messages: { hit: 'Precise finding here.' } },
+    check(ctx) { const i = ctx.file.text.indexOf('sk_'); if (i >= 0) { ctx.report({ messageId: 'hit', range: ctx.file.lines.rangeOf(i, i + 10) }); } },
+  });
+  const general = defineRule({
+    meta: { id: 'general', type: 'problem', defaultSeverity: 'error', description: 'general finding', kinds: ['env'],
+      yieldsTo: ['precise'], messages: { hit: 'General finding here.' } },
+    check(ctx) {
+      for (const m of ctx.file.text.matchAll(/=(\S+)/g)) { ctx.report({ messageId: 'hit', range: ctx.file.lines.rangeOf(m.index + 1, m.index + m[0].length) }); }
+    },
+  });
+  const engine = new Engine([precise, general]);
+  const text = 'KEY=sk_1234567\nPASSWORD=hunter22\n';
+
+  it('drops the general finding where the precise rule reported, keeps it elsewhere', () => {
+    assert.deepStrictEqual(engine.lint('/p/.env', text).findings.map(f => [f.ruleId, f.range.start.line]), [['precise', 0], ['general', 1]]);
+  });
+  it('keeps both general findings when the precise rule is off', () => {
+    assert.deepStrictEqual(engine.lint('/p/.env', text, { rules: { precise: 'off' } }).findings.map(f => [f.ruleId, f.range.start.line]), [['general', 0], ['general', 1]]);
+  });
+  it('reads credential files such as .npmrc and id_rsa', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { fileKindOf } = require('../../src/core/fileKind') as typeof import('../../src/core/fileKind');
+    assert.strictEqual(fileKindOf('/home/u/project/.npmrc'), 'properties');
+    assert.strictEqual(fileKindOf('/p/keys/id_ed25519'), 'pem');
+    assert.strictEqual(fileKindOf('/p/keys/id_ed25519.pub'), undefined);
+  });
+});

@@ -17,6 +17,8 @@ export default defineRule({
     defaultSeverity: 'error',
     description: 'Non-empty literal assigned or passed under a credential-like name (password, secret, api_key, token...)',
     kinds: ['apex', 'xml', 'env', 'json', 'yaml', 'properties', 'js', 'text'],
+    // A value in a known credential format is one problem: hardcoded-secret (or metadata-secret) names it precisely.
+    yieldsTo: ['hardcoded-secret', 'metadata-secret'],
     messages: { ...apexMessages, ...textMessages, ...xmlMessages },
   },
   check(ctx) {
