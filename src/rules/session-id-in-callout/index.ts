@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { ApexFile, MethodCall } from '../../core/apex/model';
+import type { ApexFile, Assign, MethodCall } from '../../core/apex/model';
 import { defineRule } from '../../core/rule';
 import type { Range, RelatedInformation } from '../../core/types';
 
@@ -133,9 +133,10 @@ function isValueIdentifier(n: Node): boolean {
 /** `m.put(k, <session id>)` in the same method as the callout, for a variable `m` used in it: where the value is. */
 function mapHoldingSession(apex: ApexFile, id: Node, call: MethodCall): Range | undefined {
   const name = id.text.toLowerCase();
-  for (const put of apex.calls) {
+  // The method's own calls (an index), not every call of the file for each identifier.
+  const candidates = call.enclosingMethod ? apex.callsInMethod(call.enclosingMethod) : apex.callsNamed('put');
+  for (const put of candidates) {
     if (put.nameLower !== 'put' || put.args.length < 2 || put.receiverText?.toLowerCase() !== name) { continue; }
-    if (call.enclosingMethod && put.enclosingMethod?.id !== call.enclosingMethod.id) { continue; }
     if (sessionVia(apex, put.args[1])) { return apex.nodeRange(put.args[1]); }
   }
   return undefined;
@@ -192,8 +193,8 @@ function sessionOnSomePath(apex: ApexFile, expr: Node): Range | undefined {
     if (!d || d.kind !== 'local') { continue; }
     const defs: Array<{ value: Node; at: Node }> = [];
     if (d.init) { defs.push({ value: d.init, at: d.node }); }
-    for (const a of apex.assignments) {
-      if (a.nameLower === d.nameLower && a.isSimple && a.op === '=' && a.start < id.startIndex && apex.declarationOf(a.node.childForFieldName('left')!) === d) {
+    for (const a of assignmentsNamed(apex, d.nameLower)) {
+      if (a.isSimple && a.op === '=' && a.start < id.startIndex && apex.declarationOf(a.node.childForFieldName('left')!) === d) {
         defs.push({ value: a.value, at: a.node });
       }
     }
@@ -203,6 +204,22 @@ function sessionOnSomePath(apex: ApexFile, expr: Node): Range | undefined {
     if (later.length > 0 && later.every(x => isConditional(x.at, id))) { return apex.nodeRange(defs[i].value); }
   }
   return undefined;
+}
+
+const assignsByName = new WeakMap<ApexFile, Map<string, Assign[]>>();
+
+/** The file's assignments to `nameLower`, in document order (indexed once per file). */
+function assignmentsNamed(apex: ApexFile, nameLower: string): Assign[] {
+  let m = assignsByName.get(apex);
+  if (!m) {
+    m = new Map();
+    for (const a of apex.assignments) {
+      const l = m.get(a.nameLower);
+      if (l) { l.push(a); } else { m.set(a.nameLower, [a]); }
+    }
+    assignsByName.set(apex, m);
+  }
+  return m.get(nameLower) ?? [];
 }
 
 /** Whether `def` sits in a branch or loop that does not also contain `use`. */
