@@ -34,16 +34,28 @@ function keywordRe(kws: readonly string[]): RegExp {
   return re;
 }
 
+/** The keyword lists of a pattern set, computed once per set (matchSecrets runs once per literal: thousands per large file). */
+const keywordSets = new WeakMap<readonly SecretPattern[], { windowed: Set<string>; all: string[]; allRe: RegExp }>();
+function keywordSetsOf(patterns: readonly SecretPattern[]): { windowed: Set<string>; all: string[]; allRe: RegExp } {
+  let k = keywordSets.get(patterns);
+  if (!k) {
+    const all = [...new Set(patterns.flatMap(p => p.keywords))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    k = { windowed: new Set(patterns.filter(p => p.window !== undefined).flatMap(p => p.keywords)), all, allRe: keywordRe(all) };
+    keywordSets.set(patterns, k);
+  }
+  return k;
+}
+
 /**
  * Where each keyword occurs (case-insensitive), in one pass over the text: cheaper than lower-casing
  * a large file and searching it once per keyword. A keyword that only gates a pattern is dropped from
  * the search once seen; keywords that anchor windows keep their positions (up to MAX_WINDOWS).
  */
 function keywordHits(text: string, patterns: readonly SecretPattern[]): Map<string, number[]> {
-  const windowed = new Set(patterns.filter(p => p.window !== undefined).flatMap(p => p.keywords));
-  let remaining = [...new Set(patterns.flatMap(p => p.keywords))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const { windowed, all, allRe } = keywordSetsOf(patterns);
+  let remaining = all;
   const out = new Map<string, number[]>();
-  let re = keywordRe(remaining);
+  let re = allRe;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
