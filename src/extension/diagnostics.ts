@@ -214,6 +214,15 @@ export class Linter implements vscode.Disposable {
     this.notifyIdle();
   }
 
+  /** A file or folder was deleted (in VS Code or on disk): drop what is shown for it and below it. */
+  clearDeleted(uri: vscode.Uri): void {
+    const prefix = uri.toString() + '/';
+    for (const key of [...this.findings.keys(), ...this.linted.keys()]) {
+      if (key.startsWith(prefix)) { this.clear(vscode.Uri.parse(key)); }
+    }
+    this.clear(uri);
+  }
+
   clearAll(): void {
     for (const t of this.timers.values()) { clearTimeout(t); }
     this.timers.clear();

@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
     vscode.window.onDidChangeVisibleTextEditors(eds => {
       for (const ed of eds) { if (kindOf(ed.document) && linter.lintedVersion(ed.document.uri) === undefined) { void linter.validate(ed.document); } }
     }),
-    vscode.workspace.onDidDeleteFiles(e => e.files.forEach(u => linter.clear(u))),
+    vscode.workspace.onDidDeleteFiles(e => e.files.forEach(u => linter.clearDeleted(u))),
     vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('apiguard')) { void linter.revalidateOpen(); } }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void linter.revalidateOpen()),
     vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled', language: 'apex' }],
@@ -84,6 +84,11 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
     clearTimeout(reload);
     reload = setTimeout(() => void linter.revalidateOpen(), 300);
   };
+  // Files deleted outside VS Code (git checkout, a terminal): their diagnostics go too.
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const deletions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'), true, true, false);
+    context.subscriptions.push(deletions, deletions.onDidDelete(u => linter.clearDeleted(u)));
+  }
   context.subscriptions.push(watcher, watcher.onDidChange(onConfigFile), watcher.onDidCreate(onConfigFile), watcher.onDidDelete(onConfigFile),
     { dispose: () => clearTimeout(reload) });
 

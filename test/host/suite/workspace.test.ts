@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { api, classUri, closeAll, codeOf, ours, until, withRule, wsFile } from './helpers';
+import { api, classUri, closeAll, codeOf, linted, ours, until, withRule, wsFile } from './helpers';
 
 interface SarifLike {
   version: string;
@@ -89,6 +89,29 @@ describe('workspace commands', () => {
     const html = wsFile('out', 'apiguard.html');
     await vscode.commands.executeCommand('apiguard.exportReport', 'html', html);
     assert.match(fs.readFileSync(html.fsPath, 'utf8'), /<td>insecure-endpoint<\/td>/);
+  });
+
+  it('apiguard.exclude leaves matching files out of scans and of the editor; deleting a file clears its diagnostics', async () => {
+    const props = wsFile('config', 'integration.properties');
+    const shipping = classUri('ShippingClient.cls');
+    await vscode.commands.executeCommand('apiguard.scanWorkspace', { silent: true });
+    assert.ok(ours(props).length > 0 && ours(shipping).length > 0);
+    await vscode.workspace.getConfiguration('apiguard').update('exclude', ['config/**'], vscode.ConfigurationTarget.Workspace);
+    try {
+      await vscode.commands.executeCommand('apiguard.scanWorkspace', { silent: true });
+      assert.equal(ours(props).length, 0, 'excluded file cleared by the scan');
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(props));
+      await linted(editor.document);
+      assert.equal(ours(props).length, 0, 'excluded file not linted in the editor');
+    } finally {
+      await vscode.workspace.getConfiguration('apiguard').update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until('linted again once no longer excluded', () => ours(props).length > 0);
+    await closeAll();
+    const remote = wsFile('force-app', 'main', 'default', 'remoteSiteSettings', 'Legacy_Shipping.remoteSite-meta.xml');
+    assert.ok(ours(remote).length > 0);
+    fs.rmSync(remote.fsPath);                                        // deleted outside VS Code (git, a terminal)
+    await until('diagnostics of the deleted file cleared', () => ours(remote).length === 0);
   });
 
   it('Clear Findings empties Problems', async () => {
