@@ -220,20 +220,30 @@ function firstExpr(n: Node): Node | undefined {
   return undefined;
 }
 
-function modifiersOf(decl: Node): { isStatic: boolean; isFinal: boolean; annotations: string[]; testMethod: boolean } {
-  const out = { isStatic: false, isFinal: false, annotations: [] as string[], testMethod: false };
+interface Modifiers { isStatic: boolean; isFinal: boolean; annotations: string[]; testMethod: boolean }
+
+function modifiersOf(decl: Node): Modifiers {
+  const out: Modifiers = { isStatic: false, isFinal: false, annotations: [], testMethod: false };
   for (const c of decl.namedChildren) {
-    if (!c || c.type !== 'modifiers') { continue; }
+    if (c?.type === 'modifiers') { addModifiers(c, out); }
+  }
+  return out;
+}
+
+/** Reads one `modifiers` node into `out`. */
+function addModifiers(c: Node, out: Modifiers): void {
+  {
     for (const m of c.namedChildren) {
       if (!m) { continue; }
       if (m.type === 'annotation') { out.annotations.push((m.childForFieldName('name')?.text ?? '').toLowerCase()); continue; }
-      const k = (m.firstNamedChild?.type ?? m.text).toLowerCase();
+      // A well-formed `modifier` is one keyword token, so its text names it (no child Node to allocate);
+      // with_sharing etc. read 'with sharing' this way, which is none of the three keywords compared below.
+      const k = (m.type === 'modifier' && !m.hasError ? m.text : (m.firstNamedChild?.type ?? m.text)).toLowerCase();
       if (k === 'static') { out.isStatic = true; }
       if (k === 'final') { out.isFinal = true; }
       if (k === 'testmethod') { out.testMethod = true; }
     }
   }
-  return out;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -248,6 +258,17 @@ export function base64(value: string): string {
   }
   return out;
 }
+
+interface Item { name: string; node: Node; start: number; end: number }
+/** Document order: by start, then outer (longer) before inner; the sort is stable. */
+function byPosition(a: Item, b: Item): number { return a.start - b.start || endOf(b) - endOf(a); }
+/** Whether the items are already in document order (then a stable sort would return them unchanged). */
+function inOrder(items: Item[]): boolean {
+  for (let i = 1; i < items.length; i++) { if (byPosition(items[i - 1], items[i]) > 0) { return false; } }
+  return true;
+}
+/** A capture's end offset, read from the tree on first use. */
+function endOf(it: Item): number { return it.end < 0 ? (it.end = it.node.endIndex) : it.end; }
 
 interface Scope { node: Node; type: string; start: number; end: number; span?: number; call?: Call }
 const CALL_TYPE = new Set(['call']);
@@ -370,8 +391,10 @@ class ApexModel implements ApexFile {
     const root = this.tree.rootNode;
     let caps;
     try { caps = queryFor(this.tree.language).captures(root); } catch { return; }
-    const items = caps.map(c => ({ name: c.name, node: c.node, start: c.node.startIndex, end: c.node.endIndex }));
-    items.sort((a, b) => a.start - b.start || b.end - a.end);
+    // Node.endIndex crosses into WebAssembly: read only for scopes and calls (the stack) and to order captures
+    // that start at the same offset (the query yields them by start already, so the sort mostly confirms).
+    const items: Item[] = caps.map(c => ({ name: c.name, node: c.node, start: c.node.startIndex, end: -1 }));
+    if (!inOrder(items)) { items.sort(byPosition); }
     const stack: Scope[] = [];
     const returns: Array<{ node: Node; method?: Node }> = [];
     for (const it of items) {
@@ -380,11 +403,12 @@ class ApexModel implements ApexFile {
       switch (it.name) {
         case 'scope': {
           const type = n.type;
-          const scope: Scope = { node: n, type, start: it.start, end: it.end };
+          const end = endOf(it);
+          const scope: Scope = { node: n, type, start: it.start, end };
           if (CLASS_TYPES.has(type)) {
-            scope.span = this.classSpans.push({ node: n, start: it.start, end: it.end, parent: innermost(stack, CLASS_TYPES)?.span ?? -1 }) - 1;
+            scope.span = this.classSpans.push({ node: n, start: it.start, end, parent: innermost(stack, CLASS_TYPES)?.span ?? -1 }) - 1;
           } else if (METHOD_TYPES.has(type)) {
-            scope.span = this.methodSpans.push({ node: n, start: it.start, end: it.end, parent: innermost(stack, METHOD_TYPES)?.span ?? -1 }) - 1;
+            scope.span = this.methodSpans.push({ node: n, start: it.start, end, parent: innermost(stack, METHOD_TYPES)?.span ?? -1 }) - 1;
           }
           stack.push(scope);
           if (CLASS_TYPES.has(type)) { this.addClass(n); }
@@ -397,7 +421,7 @@ class ApexModel implements ApexFile {
           const call = new Call(n, innermost(stack, METHOD_TYPES)?.node, innermost(stack, CLASS_TYPES)?.node);
           this.calls.push(call);
           push(this.callsByMethod, call.enclosingMethod?.id ?? -1, call);
-          stack.push({ node: n, type: 'call', start: it.start, end: it.end, call });
+          stack.push({ node: n, type: 'call', start: it.start, end: endOf(it), call });
           break;
         }
         case 'callname': {
@@ -474,11 +498,13 @@ class ApexModel implements ApexFile {
     let getter: Node | undefined;
     const declarators: Node[] = [];
     let isStatic = decl.type === 'constant_declaration', isFinal = isStatic;
+    // The declaration's children are read once (each read crosses into WebAssembly); modifiers from the same list.
+    let mods: Modifiers | undefined;
     for (const c of decl.namedChildren) {
       if (!c) { continue; }
       switch (c.type) {
         case 'variable_declarator': declarators.push(c); break;
-        case 'modifiers': { const m = modifiersOf(decl); isStatic ||= m.isStatic; isFinal ||= m.isFinal; break; }
+        case 'modifiers': mods ??= { isStatic: false, isFinal: false, annotations: [], testMethod: false }; addModifiers(c, mods); break;
         case 'accessor_list':
           for (const a of c.namedChildren) {
             if (a?.type === 'accessor_declaration' && a.childForFieldName('accessor')?.text.toLowerCase() === 'get' && a.childForFieldName('body')) { getter = a; }
@@ -488,6 +514,7 @@ class ApexModel implements ApexFile {
         default: typeNode ??= c;
       }
     }
+    if (mods) { isStatic ||= mods.isStatic; isFinal ||= mods.isFinal; }
     const typeText = typeNode ? typeNode.text.replace(/\s+/g, '') : '';
     const cls = innermost(stack, CLASS_TYPES);
     // Broken code (an ERROR node instead of a class or block): the whole file is the scope.
