@@ -7,3 +7,4 @@ export { parseApex } from '../src/core/apex/parser';
 export { buildApexFile } from '../src/core/apex/model';
 export { emptyProject } from '../src/core/project';
 export { allRules } from '../src/rules';
+export { Query } from 'web-tree-sitter';
