@@ -52,6 +52,9 @@ export default defineRule({
       const top = urlExpression(s.node);
       if (seen.has(top.id)) { continue; }
       seen.add(top.id);
+      // A literal on its own resolves to its value: without '@' or '?' it has neither user info nor a query
+      // (WSDL2Apex stubs hold thousands of namespace URIs), so checkUrl would find nothing.
+      if (top.id === s.node.id && !s.value.includes('@') && !s.value.includes('?')) { continue; }
       checkUrl(ctx, apex, top, apex.resolve(top), false);
     }
   },
