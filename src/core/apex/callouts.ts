@@ -170,10 +170,16 @@ export function elideLiterals(code: string): string {
   return code.replace(/'((?:[^'\\\s]|\\.){12,})'/g, "'…'");
 }
 
-/** A URL (or path) with user info and the values of credential-like query parameters replaced by `***`, and token-like literals inside dynamic parts elided. */
+/**
+ * A URL (or path) with user info and the values of credential-like query parameters replaced by `***`,
+ * token-like literals inside dynamic parts elided, and any query value that looks like a token (20+
+ * characters with letters and digits, e.g. an API key sent as `app_id`) masked whatever its name:
+ * secrets never reach messages or hints in clear. Record ids (15/18), dates and `{slots}` stay.
+ */
 export function maskUrl(url: string): string {
   return elideLiterals(url).replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/i, '$1***@')
-    .replace(/((?:^|[?&;])[^=&#\s?;]*(?:key|token|secret|password|passwd|pwd|pass|sig|auth|credential)[^=&#\s?;]*=)[^&#\s;]*/gi, '$1***');
+    .replace(/((?:^|[?&;])[^=&#\s?;]*(?:key|token|secret|password|passwd|pwd|pass|sig|auth|credential)[^=&#\s?;]*=)[^&#\s;]*/gi, '$1***')
+    .replace(/((?:^|[?&;])[^=&#\s?;]*=)(?=[^&#\s;]*[A-Za-z])(?=[^&#\s;]*\d)[A-Za-z0-9_.~+/=%-]{20,}(?=$|[&#;\s])/g, '$1***');
 }
 
 /** `maskUrl`, at most 120 characters: for messages. */

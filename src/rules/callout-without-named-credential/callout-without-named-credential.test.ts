@@ -224,4 +224,21 @@ describe(RULE, () => {
     assert.ok(!f[0].message.includes('9f8e7d6c'), f[0].message);
     assert.strictEqual(f[0].hints?.url, 'https://geo.example.com/v1/search?api_key=***&q={q}');
   });
+
+  it('masks a token-like query value whatever the parameter is called (app_id, appid); ids, dates and slots stay', () => {
+    // Found validating on public org code: an exchange-rate API key passed as `app_id` was copied in
+    // clear into hints.url and partly into the message.
+    const f = findings(`public class RatesClient {
+    public static HttpResponse historical(String day, String ccy) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://rates.example.org/api/historical/' + day + '.json?symbols=' + ccy
+            + '&record=0015g00000XyZabAAB&since=2024-01-01&app_id=0a1b2c3d4e5f60718293a4b5c6d7e8f9');
+        return new Http().send(req);
+    }
+}`);
+    assert.strictEqual(f.length, 1);
+    assert.ok(!/0a1b2c3d4/.test(f[0].message), f[0].message);
+    assert.strictEqual(f[0].hints?.url,
+      'https://rates.example.org/api/historical/{day}.json?symbols={ccy}&record=0015g00000XyZabAAB&since=2024-01-01&app_id=***');
+  });
 });
