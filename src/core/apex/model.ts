@@ -281,6 +281,71 @@ class Str implements StringLit {
   get range(): Range { return (this.r ??= rangeOfNode(this.node)); }
 }
 
+/** What the declarators of one field/local/constant declaration share, read from the tree on first use. */
+class DeclInfo {
+  private read = false;
+  private typeTextV = '';
+  private isStaticV = false;
+  private isFinalV = false;
+  private getterV?: Node;
+  constructor(private readonly decl: Node) {}
+  private load(): void {
+    if (this.read) { return; }
+    this.read = true;
+    const decl = this.decl;
+    let typeNode: Node | undefined;
+    let isStatic = decl.type === 'constant_declaration', isFinal = isStatic;
+    let mods: Modifiers | undefined;
+    for (const c of decl.namedChildren) {
+      if (!c) { continue; }
+      switch (c.type) {
+        case 'variable_declarator': break;
+        case 'modifiers': mods ??= { isStatic: false, isFinal: false, annotations: [], testMethod: false }; addModifiers(c, mods); break;
+        case 'accessor_list':
+          for (const a of c.namedChildren) {
+            if (a?.type === 'accessor_declaration' && a.childForFieldName('accessor')?.text.toLowerCase() === 'get' && a.childForFieldName('body')) { this.getterV = a; }
+          }
+          break;
+        case 'line_comment': case 'block_comment': break;
+        default: typeNode ??= c;
+      }
+    }
+    if (mods) { isStatic ||= mods.isStatic; isFinal ||= mods.isFinal; }
+    this.isStaticV = isStatic;
+    this.isFinalV = isFinal;
+    this.typeTextV = typeNode ? typeNode.text.replace(/\s+/g, '') : '';
+  }
+  get typeText(): string { this.load(); return this.typeTextV; }
+  get isStatic(): boolean { this.load(); return this.isStaticV; }
+  get isFinal(): boolean { this.load(); return this.isFinalV; }
+  get getter(): Node | undefined { this.load(); return this.getterV; }
+}
+
+/** A variable declarator of a field/local/constant declaration; see DeclInfo for what is read lazily. */
+class DeclaredVar implements VarDecl {
+  readonly nameLower: string;
+  readonly start: number;
+  private initV?: Node | null;
+  private rangeV?: Range;
+  private typeLowerV?: string;
+  constructor(private readonly info: DeclInfo, readonly node: Node, readonly name: string, readonly kind: 'field' | 'local',
+    readonly scopeNode: Node, readonly scopeSpan: readonly [number, number], readonly enclosingClass: Node | undefined,
+    readonly enclosingMethod: Node | undefined) {
+    this.nameLower = name.toLowerCase();
+    this.start = node.startIndex;
+  }
+  get typeText(): string { return this.info.typeText; }
+  get typeLower(): string { return (this.typeLowerV ??= this.info.typeText.toLowerCase()); }
+  get isStatic(): boolean { return this.info.isStatic; }
+  get isFinal(): boolean { return this.info.isFinal; }
+  get getter(): Node | undefined { return this.info.getter; }
+  get init(): Node | undefined {
+    if (this.initV === undefined) { this.initV = this.node.childForFieldName('value'); }
+    return this.initV ?? undefined;
+  }
+  get range(): Range { return (this.rangeV ??= rangeOfNode(this.node)); }
+}
+
 /** A method call; receiver, arguments and range are read from the tree on first use. */
 class Call implements MethodCall {
   name = '';
@@ -494,44 +559,22 @@ class ApexModel implements ApexFile {
 
   private addDeclaration(decl: Node, stack: Scope[]): void {
     const isField = decl.type === 'field_declaration' || decl.type === 'constant_declaration';
-    let typeNode: Node | undefined;
-    let getter: Node | undefined;
-    const declarators: Node[] = [];
-    let isStatic = decl.type === 'constant_declaration', isFinal = isStatic;
-    // The declaration's children are read once (each read crosses into WebAssembly); modifiers from the same list.
-    let mods: Modifiers | undefined;
-    for (const c of decl.namedChildren) {
-      if (!c) { continue; }
-      switch (c.type) {
-        case 'variable_declarator': declarators.push(c); break;
-        case 'modifiers': mods ??= { isStatic: false, isFinal: false, annotations: [], testMethod: false }; addModifiers(c, mods); break;
-        case 'accessor_list':
-          for (const a of c.namedChildren) {
-            if (a?.type === 'accessor_declaration' && a.childForFieldName('accessor')?.text.toLowerCase() === 'get' && a.childForFieldName('body')) { getter = a; }
-          }
-          break;
-        case 'line_comment': case 'block_comment': break;
-        default: typeNode ??= c;
-      }
-    }
-    if (mods) { isStatic ||= mods.isStatic; isFinal ||= mods.isFinal; }
-    const typeText = typeNode ? typeNode.text.replace(/\s+/g, '') : '';
+    // Only the declarators and their names are read now; type, modifiers, getter, initializer and range on
+    // first use (each read crosses into WebAssembly, and WSDL2Apex stubs declare thousands of fields no rule asks about).
+    const info = new DeclInfo(decl);
     const cls = innermost(stack, CLASS_TYPES);
     // Broken code (an ERROR node instead of a class or block): the whole file is the scope.
     const scope = (isField ? cls : innermost(stack, SCOPE_FOR_LOCALS)) ?? this.rootScope;
     const method = isField ? undefined : innermost(stack, METHOD_TYPES)?.node;
-    for (const n of declarators) {
+    for (const n of decl.childrenForFieldName('declarator')) {
+      if (n?.type !== 'variable_declarator') { continue; }
       const nameNode = n.childForFieldName('name');
       if (!nameNode) { continue; }
-      this.addVar({
-        name: nameNode.text, nameLower: nameNode.text.toLowerCase(), node: n, typeText, typeLower: typeText.toLowerCase(),
-        kind: isField ? 'field' : 'local', isStatic, isFinal,
-        init: n.childForFieldName('value') ?? undefined, range: rangeOfNode(n), scopeNode: scope.node,
-        scopeSpan: [scope.start, scope.end], start: n.startIndex,
-        enclosingClass: cls?.node, enclosingMethod: method, getter,
-      });
+      this.addVar(new DeclaredVar(info, n, nameNode.text, isField ? 'field' : 'local', scope.node, [scope.start, scope.end],
+        cls?.node, method));
     }
   }
+
 
   private addParam(n: Node, stack: Scope[]): void {
     const nameNode = n.childForFieldName('name');
