@@ -49,7 +49,10 @@ if [ ! -f "$STAMP" ]; then
   # it installs the VS Code server's own dependencies (a nested npm install) and node-gyp builds their
   # native modules against Node 24's headers. The environment variable reaches that nested npm too.
   # Only this throwaway folder is affected; the project's own install policy is unchanged.
-  (cd "$HOSTDIR/code-server" && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+  # Run from `npm test`, the environment carries the outer npm's npm_* variables; code-server's
+  # postinstall reads the Node version from npm_config_user_agent, so they are cleared first.
+  (cd "$HOSTDIR/code-server" && for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done && \
+     PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
      npm_config_ignore_scripts=false npm_config_dangerously_allow_all_scripts=true \
      npm install --no-audit --no-fund --loglevel=error > install.log 2>&1) \
      || { tail -60 "$HOSTDIR/code-server/install.log" >&2; echo "setup-host: code-server install failed (log: $HOSTDIR/code-server/install.log)" >&2; exit 1; }
