@@ -103,9 +103,11 @@ describe('isPlaceholder', () => {
     'xxx', 'XXXXXXXX', 'changeme', 'dummy', 'test', 'null', 'None', '{!$Credential.Password}',
     '{!$Credential.Stripe.ApiKey}', 'process.env.API_KEY', '$API_KEY', 'your-secret-here', '[REDACTED]',
     'ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)', 'vault:secret/data/sf#password', 'password', 'secret', 'insert_token_here',
-    '%API_KEY%', '$(SF_PASSWORD)', 'env:SF_PASSWORD', 'os.environ["X"]', '•••••', 'sk_live_...', 'admin:secret', 'user:password'];
+    '%API_KEY%', '$(SF_PASSWORD)', 'env:SF_PASSWORD', 'os.environ["X"]', '•••••', 'sk_live_...', 'admin:secret', 'user:password',
+    // dummy values with a test/demo affix (validation P1: public Apex tests 'userTest:passwordTest')
+    'userTest:passwordTest', 'passwordTest', 'testSecret', 'demo_token'];
   const no = ['Tr0ub4dor&3', 's3cr3t-Pa55!', 'sk_live_' + fakeToken('p', 24, ALNUM), 'hunter2', 'P@ssw0rd2024',
-    'a8f5f167f44f4964e6c998dee827110c', 'Summer2024!'];
+    'a8f5f167f44f4964e6c998dee827110c', 'Summer2024!', 'Password123', 'testing-Xq81!vR', 'Tester2024'];
   for (const v of yes) { it(`'${v}' is a placeholder`, () => assert.strictEqual(isPlaceholder(v), true)); }
   for (const v of no) { it(`'${v.slice(0, 12)}…' is not`, () => assert.strictEqual(isPlaceholder(v), false)); }
 });

@@ -41,13 +41,20 @@ const REFERENCE_RES: readonly RegExp[] = [
   /^!(?:vault|secret|env|ref)\b/i,        // YAML tags (Ansible !vault, CloudFormation !Ref)
 ];
 
+/** A sample word, also with a test/demo affix: `passwordTest`, `testUser`, `demo_secret`. */
+function isSampleWord(squashed: string): boolean {
+  if (PLACEHOLDER_WORDS.has(squashed)) { return true; }
+  const bare = squashed.replace(/^(?:test|demo)/, '').replace(/(?:test|demo)$/, '');
+  return bare !== squashed && bare.length > 0 && PLACEHOLDER_WORDS.has(bare);
+}
+
 /** True when `value` is not a real credential: empty, a placeholder, a mask, a template or an env reference. */
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
   if (v.length === 0) { return true; }
   const lower = v.toLowerCase();
   const squashed = lower.replace(/[\s_.-]+/g, '');
-  if (squashed.length === 0 || PLACEHOLDER_WORDS.has(squashed) || PLACEHOLDER_WORDS.has(lower)) { return true; }
+  if (squashed.length === 0 || isSampleWord(squashed) || PLACEHOLDER_WORDS.has(lower)) { return true; }
   if (/^(.)\1*$/.test(squashed)) { return true; }                   // xxxx, ****, 0000, ....
   if (/^[x*•#?]+$/i.test(squashed)) { return true; }                // xx**xx, ####
   if (/^<[^<>]*>$|^\[[^\]]*\]$|^\([^()]*\)$/.test(v)) { return true; } // <token>, [REDACTED], (optional)
@@ -55,7 +62,7 @@ export function isPlaceholder(value: string): boolean {
   const colon = v.indexOf(':');                                     // 'admin:secret', 'user:password'
   if (colon > 0 && colon === v.lastIndexOf(':') && !/\s/.test(v)) {
     const user = v.slice(0, colon).toLowerCase().replace(/[\s_.-]+/g, ''), pass = v.slice(colon + 1).toLowerCase().replace(/[\s_.-]+/g, '');
-    if (PLACEHOLDER_WORDS.has(user) && PLACEHOLDER_WORDS.has(pass)) { return true; }
+    if (isSampleWord(user) && isSampleWord(pass)) { return true; }
   }
   for (const re of REFERENCE_RES) { if (re.test(v)) { return true; } }
   if (/^(?:0123456789?|123456789?0?|1234|12345|123456|1234567|12345678|abcdef|abcdefg(?:hijk)?)$/i.test(squashed)) { return true; }

@@ -17,8 +17,9 @@ export default defineRule({
     defaultSeverity: 'error',
     description: 'Non-empty literal assigned or passed under a credential-like name (password, secret, api_key, token...)',
     kinds: ['apex', 'xml', 'env', 'json', 'yaml', 'properties', 'js', 'text'],
-    // A value in a known credential format is one problem: hardcoded-secret (or metadata-secret) names it precisely.
-    yieldsTo: ['hardcoded-secret', 'metadata-secret'],
+    // One problem, one finding: a known credential format (hardcoded-secret, metadata-secret) or a
+    // credential in a URL (credential-in-url) is named more precisely by those rules.
+    yieldsTo: ['hardcoded-secret', 'metadata-secret', 'credential-in-url'],
     messages: { ...apexMessages, ...textMessages, ...xmlMessages },
   },
   check(ctx) {
