@@ -44,9 +44,17 @@ export function checkApex(ctx: RuleContext): void {
     if (!hits.has(k)) { hits.set(k, h); }
   };
 
+  const nameMemo = new Map<string, boolean>();
+  const credentialName = (n: string): boolean => {
+    let r = nameMemo.get(n);
+    if (r === undefined) { nameMemo.set(n, r = isCredentialName(n)); }
+    return r;
+  };
   // Declarations: String PASSWORD = '…'; private String clientSecret = 'a' + 'b';
   for (const v of apex.variables) {
-    if (!v.init || v.kind === 'param' || (v.typeText && !STRINGISH.test(v.typeText)) || !isCredentialName(v.name)) { continue; }
+    // The name first (memoised: WSDL2Apex stubs repeat apex_schema_type_info etc. in every class): a declarator's
+    // initializer and type are read from the tree on first use.
+    if (v.kind === 'param' || !credentialName(v.name) || !v.init || (v.typeText && !STRINGISH.test(v.typeText))) { continue; }
     add(named(apex, v.name, v.init));
   }
   // Getters: public String apiKey { get { return '…'; } }, private static String getPassword() { return '…'; }
