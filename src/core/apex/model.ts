@@ -535,10 +535,11 @@ class ApexModel implements ApexFile {
 
   private addMethod(n: Node, stack: Scope[]): void {
     const name = n.childForFieldName('name')?.text ?? '';
-    const mods = modifiersOf(n);
+    // Modifiers are read on first use (reading a method's children allocates a Node for each, body included).
+    let isStatic: boolean | undefined;
     const m: MethodDecl = { name, nameLower: name.toLowerCase(), node: n,
       kind: n.type === 'constructor_declaration' ? 'constructor' : 'method', params: [], returns: [],
-      enclosingClass: innermost(stack, CLASS_TYPES)?.node, isStatic: mods.isStatic };
+      enclosingClass: innermost(stack, CLASS_TYPES)?.node, get isStatic() { return (isStatic ??= modifiersOf(n).isStatic); } };
     this.methods.push(m);
     this.methodByNodeId.set(n.id, m);
     push(this.methodIndex, `${m.enclosingClass?.id ?? -1}:${m.nameLower}`, m);
@@ -551,8 +552,9 @@ class ApexModel implements ApexFile {
     const field = n.parent?.parent;
     const decl = field?.childForFieldName('declarator');
     const name = decl?.childForFieldName('name')?.text ?? '';
+    let isStatic: boolean | undefined;
     const m: MethodDecl = { name, nameLower: name.toLowerCase(), node: n, kind: 'getter', params: [], returns: [],
-      enclosingClass: innermost(stack, CLASS_TYPES)?.node, isStatic: field ? modifiersOf(field).isStatic : false };
+      enclosingClass: innermost(stack, CLASS_TYPES)?.node, get isStatic() { return (isStatic ??= field ? modifiersOf(field).isStatic : false); } };
     this.methods.push(m);
     this.methodByNodeId.set(n.id, m);
   }
