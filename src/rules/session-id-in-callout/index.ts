@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { ApexFile, Assign, MethodCall } from '../../core/apex/model';
+import type { ApexFile, Assign, MethodCall, MethodDecl } from '../../core/apex/model';
 import { defineRule } from '../../core/rule';
 import type { Range, RelatedInformation } from '../../core/types';
 
@@ -158,7 +158,7 @@ function sessionVia(apex: ApexFile, expr: Node): Range[] | undefined {
     if (at?.type !== 'identifier') { continue; }
     const d = apex.declarationOf(at);
     const owner = d?.kind === 'param' ? d.enclosingMethod : undefined;
-    const m = owner ? apex.methods.find(x => x.node.id === owner.id) : undefined;
+    const m = owner ? methodByNode(apex, owner) : undefined;
     const idx = m && d ? m.params.indexOf(d) : -1;
     if (!m || idx < 0) { continue; }
     for (const c of apex.callsNamed(m.nameLower)) {
@@ -204,6 +204,19 @@ function sessionOnSomePath(apex: ApexFile, expr: Node): Range | undefined {
     if (later.length > 0 && later.every(x => isConditional(x.at, id))) { return apex.nodeRange(defs[i].value); }
   }
   return undefined;
+}
+
+const methodsById = new WeakMap<ApexFile, Map<number, MethodDecl>>();
+
+/** The method declared by `node` (the first with that node, as `methods.find` gives), indexed once per file. */
+function methodByNode(apex: ApexFile, node: Node): MethodDecl | undefined {
+  let m = methodsById.get(apex);
+  if (!m) {
+    m = new Map();
+    for (const x of apex.methods) { if (!m.has(x.node.id)) { m.set(x.node.id, x); } }
+    methodsById.set(apex, m);
+  }
+  return m.get(node.id);
 }
 
 const assignsByName = new WeakMap<ApexFile, Map<string, Assign[]>>();
