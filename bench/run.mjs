@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: API Guard against the tools users would pick instead, on the same generated
 // SFDX projects in the same run, alternated A B C A B C. Prints one table, writes bench/results/latest.json.
-//   node bench/run.mjs [--sizes 200,2000,10000] [--reps 2] [--compare-sizes 200,2000] [--seed 42]
+//   node bench/run.mjs [--sizes 200,2000,10000] [--reps 2] [--compare-sizes 200,2000] [--seed 42] [--timeout 900]
+// A comparison tool stopped by --timeout shows as '>N' (a lower bound; its ratio as '<r').
 // Not part of npm test or CI: it installs PMD and secretlint into bench/.tools.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -15,13 +16,19 @@ const sizes = opt('sizes', '200,2000,10000').split(',').map(Number);
 const compareSizes = new Set(opt('compare-sizes', '200,2000').split(',').map(Number));
 const reps = Number(opt('reps', '2'));
 const seed = Number(opt('seed', '42'));
+/** A comparison tool still running after this many seconds is stopped; its time is then a lower bound. */
+const toolTimeout = Number(opt('timeout', '900'));
 const tools = path.join(here, '.tools');
 const log = m => process.stderr.write(m + '\n');
 const run = (cmd, args, o = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...o });
 
 /** Wall time (s) and peak RSS (MiB) of a command, measured by GNU time. */
 function timed(cmd, args, o = {}) {
-  const r = run('/usr/bin/time', ['-f', '__TIME__ %e %M', cmd, ...args], o);
+  const t0 = Date.now();
+  const r = run('timeout', ['--signal=KILL', String(toolTimeout), '/usr/bin/time', '-f', '__TIME__ %e %M', cmd, ...args], o);
+  if (r.status === 124 || r.status === 137 || r.signal) {   // stopped by the timeout: a lower bound
+    return { seconds: (Date.now() - t0) / 1000, peakMiB: NaN, status: r.status, timedOut: true, stdout: '', stderr: '' };
+  }
   const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr ?? '');
   if (!m) { throw new Error(`${cmd} failed: ${r.stderr?.slice(-2000)}`); }
   return { seconds: Number(m[1]), peakMiB: Number(m[2]) / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -73,11 +80,16 @@ for (const size of sizes) {
   const lat = JSON.parse(run('node', [path.join(here, 'latency.mjs'), c.dir]).stdout.trim().split('\n').pop());
   const row = { size, apexFiles: c.apexFiles, files: c.files, mb: c.bytes / 1048576, latency: lat };
   for (const [name] of tools3) {
-    row[name] = { seconds: median(samples[name].map(s => s.seconds)), peakMiB: Math.max(...samples[name].map(s => s.peakMiB)), samples: samples[name].map(s => s.seconds) };
+    const ss = samples[name];
+    row[name] = { seconds: median(ss.map(s => s.seconds)), peakMiB: Math.max(...ss.map(s => s.peakMiB).filter(x => !Number.isNaN(x)), 0) || undefined,
+      samples: ss.map(s => s.seconds), timedOut: ss.some(s => s.timedOut) || undefined };
   }
   if (row.pmd) { row.ratioPmd = row.apiguard.seconds / row.pmd.seconds; }
   if (row.secretlint) { row.ratioSecretlint = row.apiguard.seconds / row.secretlint.seconds; }
   results.sizes.push(row);
+  mkdirSync(path.join(here, 'results'), { recursive: true });
+  writeFileSync(path.join(here, 'results', 'partial.json'), JSON.stringify(results, null, 2));   // survives an interrupted run
+  log(`== ${size}: ${JSON.stringify({ apiguard: row.apiguard.seconds, pmd: row.pmd?.seconds, secretlint: row.secretlint?.seconds, latency: row.latency })}`);
 }
 
 // Bundle, VSIX and activation.
@@ -93,10 +105,12 @@ if (s2000 && s10000) { results.growth10000over2000 = s10000.apiguard.seconds / s
 mkdirSync(path.join(here, 'results'), { recursive: true });
 writeFileSync(path.join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2));
 
-const f = (x, d = 2) => (x === undefined ? '—' : x.toFixed(d));
+const f = (x, d = 2) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
+const t = (tool, d = 2) => (tool ? (tool.timedOut ? '>' : '') + f(tool.seconds, d) : '—');
+const ratio = (r, tool) => (r[tool] ? (r[tool].timedOut ? '<' : '') + f(r.apiguard.seconds / r[tool].seconds, 3) : '—');
 const lines = ['', '| size (Apex) | files | MB | API Guard s | RSS MiB | PMD s | RSS MiB | secretlint s | RSS MiB | AG/PMD | AG/secretlint | p50 ms | p95 ms | max ms | largest ms |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
 for (const r of results.sizes) {
-  lines.push(`| ${r.size} | ${r.files} | ${f(r.mb, 1)} | ${f(r.apiguard.seconds)} | ${f(r.apiguard.peakMiB, 0)} | ${f(r.pmd?.seconds)} | ${f(r.pmd?.peakMiB, 0)} | ${f(r.secretlint?.seconds)} | ${f(r.secretlint?.peakMiB, 0)} | ${f(r.ratioPmd, 3)} | ${f(r.ratioSecretlint, 3)} | ${f(r.latency.p50)} | ${f(r.latency.p95)} | ${f(r.latency.max)} | ${f(r.latency.largestMs, 0)} (${(r.latency.largestBytes / 1048576).toFixed(2)} MB) |`);
+  lines.push(`| ${r.size} | ${r.files} | ${f(r.mb, 1)} | ${f(r.apiguard.seconds)} | ${f(r.apiguard.peakMiB, 0)} | ${t(r.pmd)} | ${f(r.pmd?.peakMiB, 0)} | ${t(r.secretlint)} | ${f(r.secretlint?.peakMiB, 0)} | ${ratio(r, 'pmd')} | ${ratio(r, 'secretlint')} | ${f(r.latency.p50)} | ${f(r.latency.p95)} | ${f(r.latency.max)} | ${f(r.latency.largestMs, 0)} (${(r.latency.largestBytes / 1048576).toFixed(2)} MB) |`);
 }
 lines.push('', `dist/extension.js ${f((results.bundle.extensionJs ?? 0) / 1048576, 3)} MB · dist/worker.js ${f((results.bundle.workerJs ?? 0) / 1048576, 3)} MB · dist/org.js ${f((results.bundle.orgJs ?? 0) / 1048576, 3)} MB · VSIX ${results.bundle.vsix ? f(results.bundle.vsix / 1048576, 2) + ' MB' : 'not built'}`);
 lines.push(`activation: ${results.activation?.ms !== undefined ? f(results.activation.ms, 1) + ' ms (' + results.activation.what + ')' : 'not measured: ' + JSON.stringify(results.activation)}`);
