@@ -37,3 +37,50 @@ function messageMatches(template: string, message: string): boolean {
 export function metadataXml(root: string, body: string, extraNs = ''): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="http://soap.sforce.com/2006/04/metadata"${extraNs}>\n${body.replace(/^\n+|\s+$/g, '')}\n</${root}>\n`;
 }
+
+export const CONNECTED_APP_PATH = 'force-app/main/default/connectedApps/ERP_Sync.connectedApp-meta.xml';
+/** A connected app as `sf project retrieve` writes it (alphabetical, no consumerSecret). */
+export const connectedAppXml = (o: { approved?: string; scopes?: string[]; ip?: string; refresh?: string } = {}) => metadataXml('ConnectedApp', `
+    <contactEmail>integrations@acme.example</contactEmail>
+    <label>ERP Sync</label>
+    <oauthConfig>
+        <callbackUrl>https://erp.acme.example/oauth/callback</callbackUrl>
+        <consumerKey>3MVG9A2kN3Bn17hsUZHiKXtQ_rY7Bfh4JQLk.7tbC6W1jmNCbE</consumerKey>
+        <isAdminApproved>${o.approved ?? 'true'}</isAdminApproved>
+        <isClientCredentialEnabled>false</isClientCredentialEnabled>
+        <isCodeCredentialEnabled>false</isCodeCredentialEnabled>
+        <isCodeCredentialPostOnly>false</isCodeCredentialPostOnly>
+        <isConsumerSecretOptional>false</isConsumerSecretOptional>
+        <isIntrospectAllTokens>false</isIntrospectAllTokens>
+        <isSecretRequiredForRefreshToken>true</isSecretRequiredForRefreshToken>
+${(o.scopes ?? ['Api', 'RefreshToken']).map(s => `        <scopes>${s}</scopes>`).join('\n')}
+    </oauthConfig>
+    <oauthPolicy>
+        <ipRelaxation>${o.ip ?? 'ENFORCE'}</ipRelaxation>
+        <refreshTokenPolicy>${o.refresh ?? 'specific_lifetime:90:DAYS'}</refreshTokenPolicy>
+    </oauthPolicy>`);
+
+
+export const SECURITY_SETTINGS_PATH = 'force-app/main/default/settings/Security.settings-meta.xml';
+/** Security.settings as retrieved: alphabetical sections and fields. */
+export const securitySettingsXml = (pw: Record<string, string> = {}, ss: Record<string, string> = {}, ranges = '') => {
+  const pwd = { complexity: 'AlphaNumeric', expiration: 'NinetyDays', historyRestriction: '3', lockoutInterval: 'FifteenMinutes',
+    maxLoginAttempts: 'TenAttempts', minimumPasswordLength: '8', minimumPasswordLifetime: 'false', obscureSecretAnswer: 'false',
+    passwordAssistanceURL: '', questionRestriction: 'DoesNotContainPassword', ...pw };
+  const sess = { allowUserAuthenticationByCertificate: 'false', enableCSRFOnGet: 'true', enableCSRFOnPost: 'true',
+    enableClickjackNonsetupSFDC: 'true', enableClickjackNonsetupUser: 'false', enableClickjackNonsetupUserHeaderless: 'false',
+    enableClickjackSetup: 'true', forceLogoutOnSessionTimeout: 'false', lockSessionsToDomain: 'true', lockSessionsToIp: 'false',
+    requireHttpOnly: 'true', sessionTimeout: 'TwoHours', ...ss };
+  const el = (k: string, v: string) => (v === '' ? `        <${k}/>` : `        <${k}>${v}</${k}>`);
+  return metadataXml('SecuritySettings', `
+    <canUsersGrantLoginAccess>true</canUsersGrantLoginAccess>
+    <enableAdminLoginAsAnyUser>false</enableAdminLoginAsAnyUser>
+    <networkAccess>${ranges}
+    </networkAccess>
+    <passwordPolicies>
+${Object.entries(pwd).sort().map(([k, v]) => el(k, v)).join('\n')}
+    </passwordPolicies>
+    <sessionSettings>
+${Object.entries(ss.__drop__ ? {} : sess).filter(([k]) => !k.startsWith('__')).sort().map(([k, v]) => el(k, v)).join('\n')}
+    </sessionSettings>`);
+};

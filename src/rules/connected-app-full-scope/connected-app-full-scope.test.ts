@@ -1,29 +1,9 @@
 import * as assert from 'assert';
 import rule from './index';
-import { lintWith, metadataXml } from '../../core/metadata/testkit';
+import { lintWith, connectedAppXml, CONNECTED_APP_PATH } from '../../core/metadata/testkit';
 
-const P = 'force-app/main/default/connectedApps/ERP_Sync.connectedApp-meta.xml';
-/** A connected app as `sf project retrieve` writes it (alphabetical, no consumerSecret). */
-const app = (o: { approved?: string; scopes?: string[]; ip?: string; refresh?: string } = {}) => metadataXml('ConnectedApp', `
-    <contactEmail>integrations@acme.example</contactEmail>
-    <label>ERP Sync</label>
-    <oauthConfig>
-        <callbackUrl>https://erp.acme.example/oauth/callback</callbackUrl>
-        <consumerKey>3MVG9A2kN3Bn17hsUZHiKXtQ_rY7Bfh4JQLk.7tbC6W1jmNCbE</consumerKey>
-        <isAdminApproved>${o.approved ?? 'true'}</isAdminApproved>
-        <isClientCredentialEnabled>false</isClientCredentialEnabled>
-        <isCodeCredentialEnabled>false</isCodeCredentialEnabled>
-        <isCodeCredentialPostOnly>false</isCodeCredentialPostOnly>
-        <isConsumerSecretOptional>false</isConsumerSecretOptional>
-        <isIntrospectAllTokens>false</isIntrospectAllTokens>
-        <isSecretRequiredForRefreshToken>true</isSecretRequiredForRefreshToken>
-${(o.scopes ?? ['Api', 'RefreshToken']).map(s => `        <scopes>${s}</scopes>`).join('\n')}
-    </oauthConfig>
-    <oauthPolicy>
-        <ipRelaxation>${o.ip ?? 'ENFORCE'}</ipRelaxation>
-        <refreshTokenPolicy>${o.refresh ?? 'specific_lifetime:90:DAYS'}</refreshTokenPolicy>
-    </oauthPolicy>`);
-
+const P = CONNECTED_APP_PATH;
+const app = connectedAppXml;
 describe('connected-app-full-scope', () => {
   it('reports the Full scope even on an admin-approved app', () => {
     const { findings } = lintWith(rule, P, app({ scopes: ['Full', 'RefreshToken'] }));

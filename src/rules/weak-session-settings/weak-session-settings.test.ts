@@ -1,30 +1,9 @@
 import * as assert from 'assert';
 import rule from './index';
-import { lintWith, metadataXml } from '../../core/metadata/testkit';
+import { lintWith, securitySettingsXml, SECURITY_SETTINGS_PATH } from '../../core/metadata/testkit';
 
-const P = 'force-app/main/default/settings/Security.settings-meta.xml';
-/** Security.settings as retrieved: alphabetical sections and fields. */
-const settings = (pw: Record<string, string> = {}, ss: Record<string, string> = {}, ranges = '') => {
-  const pwd = { complexity: 'AlphaNumeric', expiration: 'NinetyDays', historyRestriction: '3', lockoutInterval: 'FifteenMinutes',
-    maxLoginAttempts: 'TenAttempts', minimumPasswordLength: '8', minimumPasswordLifetime: 'false', obscureSecretAnswer: 'false',
-    passwordAssistanceURL: '', questionRestriction: 'DoesNotContainPassword', ...pw };
-  const sess = { allowUserAuthenticationByCertificate: 'false', enableCSRFOnGet: 'true', enableCSRFOnPost: 'true',
-    enableClickjackNonsetupSFDC: 'true', enableClickjackNonsetupUser: 'false', enableClickjackNonsetupUserHeaderless: 'false',
-    enableClickjackSetup: 'true', forceLogoutOnSessionTimeout: 'false', lockSessionsToDomain: 'true', lockSessionsToIp: 'false',
-    requireHttpOnly: 'true', sessionTimeout: 'TwoHours', ...ss };
-  const el = (k: string, v: string) => (v === '' ? `        <${k}/>` : `        <${k}>${v}</${k}>`);
-  return metadataXml('SecuritySettings', `
-    <canUsersGrantLoginAccess>true</canUsersGrantLoginAccess>
-    <enableAdminLoginAsAnyUser>false</enableAdminLoginAsAnyUser>
-    <networkAccess>${ranges}
-    </networkAccess>
-    <passwordPolicies>
-${Object.entries(pwd).sort().map(([k, v]) => el(k, v)).join('\n')}
-    </passwordPolicies>
-    <sessionSettings>
-${Object.entries(ss.__drop__ ? {} : sess).filter(([k]) => !k.startsWith('__')).sort().map(([k, v]) => el(k, v)).join('\n')}
-    </sessionSettings>`);
-};
+const P = SECURITY_SETTINGS_PATH;
+const settings = securitySettingsXml;
 
 describe('weak-session-settings', () => {
   it('reports retrieved defaults that are off (lock to IP, clickjack for customer pages)', () => {
