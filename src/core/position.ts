@@ -38,6 +38,9 @@ export class LineIndex {
   }
 }
 
+/** A string key for a range (maps and sets of ranges). */
+export function rangeKey(r: Range): string { return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`; }
+
 export function rangeContains(outer: Range, inner: Range): boolean {
   const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
   return before(outer.start, inner.start) && before(inner.end, outer.end);

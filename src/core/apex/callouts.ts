@@ -1,5 +1,4 @@
 import type { Node } from 'web-tree-sitter';
-import type { Range } from '../types';
 import { summarize, type ApexFile, type MethodCall, type Resolved, type ResolvedPart } from './model';
 
 /**
@@ -188,7 +187,7 @@ export function displayUrl(url: string): string {
   return u.length > 120 ? `${u.slice(0, 119)}…` : u;
 }
 
-export function rangeKey(r: Range): string { return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`; }
+export { rangeKey } from '../position';
 
 /**
  * When a value starts with a part that has alternatives (`cond ? a : b`, or a parameter and what this

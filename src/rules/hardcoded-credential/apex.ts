@@ -1,5 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import type { ApexFile, Resolved, ResolvedPart } from '../../core/apex/model';
+import type { ApexFile, Resolved } from '../../core/apex/model';
+import { besidePlus, joinParts, literalEnd } from '../../core/apex/literals';
+import { rangeContains, rangeKey } from '../../core/position';
 import { redact } from '../../core/redact';
 import type { RuleContext } from '../../core/rule';
 import { isCredentialName, isPlaceholder, matchSecrets, nameWords } from '../../core/secrets';
@@ -40,7 +42,7 @@ export function checkApex(ctx: RuleContext): void {
   const hits = new Map<string, Hit>();
   const add = (h: Hit | undefined) => {
     if (!h) { return; }
-    const k = `${key(h.range)}`;
+    const k = `${rangeKey(h.range)}`;
     if (!hits.has(k)) { hits.set(k, h); }
   };
 
@@ -158,7 +160,7 @@ function named(apex: ApexFile, name: string, valueNode: Node): Hit | undefined {
   if (!isCredentialValue(value) || namesACredentialRecord(name, value)) { return undefined; }
   const range = r.parts.length === 1 ? r.parts[0].range : apex.nodeRange(valueNode);
   const here = apex.nodeRange(valueNode);
-  const via = key(range) !== key(here) && !contains(range, here) ? [here] : undefined;
+  const via = rangeKey(range) !== rangeKey(here) && !rangeContains(range, here) ? [here] : undefined;
   return { name, value, range, body: false, via };
 }
 
@@ -213,44 +215,12 @@ function bodyValues(apex: ApexFile): Node[] {
   return out;
 }
 
-/**
- * Whether the literal at [start, end) is an operand of `+`, from the text around it (`Node.parent` and
- * `Node.endIndex` cost a WebAssembly call each, and most literals of a large class are not concatenated).
- */
-function besidePlus(text: string, start: number, end: number): boolean {
-  let i = start - 1;
-  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '(')) { i--; }
-  if (i >= 0 && text[i] === '+' && text[i - 1] !== '+') { return true; }
-  let j = end;
-  while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r' || text[j] === ')')) { j++; }
-  return text[j] === '+' && text[j + 1] !== '+' && text[j + 1] !== '=';
-}
-
-/** End offset of the string literal starting at `start` (scanned in the text: `Node.endIndex` and `range` cost a WebAssembly call). */
-function literalEnd(text: string, start: number): number {
-  if (text.startsWith("'''", start)) {
-    const e = text.indexOf("'''", start + 3);
-    return e < 0 ? text.length : e + 3;
-  }
-  let i = start + 1;
-  for (let c = text.charCodeAt(i); i < text.length && c !== 39 /* ' */ && c !== 10; c = text.charCodeAt(i)) { i += c === 92 /* \\ */ ? 2 : 1; }
-  return Math.min(i + 1, text.length);
-}
-
-interface Span { part: ResolvedPart; start: number; end: number }
-
 /** `password=…` in form bodies, `"apiKey":"…"` in JSON and `<password>…</password>` in XML text, with literal values only. */
 function bodyPairs(apex: ApexFile, expr: Node): Hit[] {
   const r: Resolved = apex.resolve(expr);
   if (!r.parts.some(p => p.kind === 'literal')) { return []; }
-  let text = '';
-  const spans: Span[] = [];
-  for (const part of r.parts) {
-    // A dynamic part becomes a marker no pair value can contain.
-    const v = part.kind === 'literal' ? part.value : '\uE000';
-    spans.push({ part, start: text.length, end: text.length + v.length });
-    text += v;
-  }
+  // A dynamic part becomes a marker no pair value can contain.
+  const { text, spans } = joinParts(r.parts, '\uE000');
   // URLs and their query strings belong to credential-in-url.
   if (text.length > 20000 || /^\s*(https?|callout):/i.test(text)) { return []; }
   const out: Hit[] = [];
@@ -263,7 +233,7 @@ function bodyPairs(apex: ApexFile, expr: Node): Hit[] {
     if (inside.length === 0) { return; }
     const range = inside[0].part.range;
     const here = apex.nodeRange(expr);
-    out.push({ name, value: decoded, range, body: true, via: contains(range, here) || contains(here, range) ? undefined : [here] });
+    out.push({ name, value: decoded, range, body: true, via: rangeContains(range, here) || rangeContains(here, range) ? undefined : [here] });
   };
   // URL-encoded: grant_type=password&username=…&password=… (not a query string: no '?' or '://' before the pairs).
   const firstEq = text.indexOf('=');
@@ -298,9 +268,3 @@ function bodyPairs(apex: ApexFile, expr: Node): Hit[] {
   return out;
 }
 
-function key(r: Range): string { return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`; }
-
-function contains(outer: Range, inner: Range): boolean {
-  const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return le(outer.start, inner.start) && le(inner.end, outer.end);
-}

@@ -1,5 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import type { ApexFile, ResolvedPart, StringLit } from '../../core/apex/model';
+import type { ApexFile, StringLit } from '../../core/apex/model';
+import { besidePlus, joinParts, literalEnd } from '../../core/apex/literals';
+import { rangeContains, rangeKey } from '../../core/position';
 import { redact } from '../../core/redact';
 import type { RuleContext } from '../../core/rule';
 import { matchSecrets, SECRET_PATTERNS } from '../../core/secrets';
@@ -41,7 +43,7 @@ export function checkApex(ctx: RuleContext): void {
     const matches = matchSecrets(s.value);
     for (const m of matches) {
       const range = matches.length === 1 ? s.range : subRange(apex, s, m.start, m.end) ?? s.range;
-      const k = key(range);
+      const k = rangeKey(range);
       if (!pending.has(k)) {
         pending.set(k, { range, messageId: 'apexSecret', description: m.description, secret: s.value.slice(m.start, m.end), related: [] });
       }
@@ -59,17 +61,17 @@ export function checkApex(ctx: RuleContext): void {
     if (r.parts.length === 1 && r.parts[0].kind === 'literal' && !r.parts[0].encoding) {
       // A variable or constant holding one literal: already checked in pass 1; record the use.
       const part = r.parts[0];
-      const existing = pending.get(key(part.range)) ?? findWithin(pending, part.range);
+      const existing = pending.get(rangeKey(part.range)) ?? findWithin(pending, part.range);
       const useRange = apex.nodeRange(expr);
-      const useKey = `${key(useRange)}>${key(part.range)}`;
-      if (existing && !contains(part.range, useRange) && !seenUse.has(useKey)) {
+      const useKey = `${rangeKey(useRange)}>${rangeKey(part.range)}`;
+      if (existing && !rangeContains(part.range, useRange) && !seenUse.has(useKey)) {
         existing.related.push({ path, range: useRange, message: 'The secret is used here.' });
         seenUse.add(useKey);
       }
       continue;
     }
     if (r.parts.length < 2 && !r.parts.some(p => p.kind === 'literal' && p.encoding === 'base64')) { continue; }
-    const { text, spans } = joinParts(r.parts);
+    const { text, spans } = joinParts(r.parts, ' ');
     if (text.length < 8) { continue; }
     const useRange = apex.nodeRange(expr);
     for (const m of matchSecrets(text)) {
@@ -77,8 +79,8 @@ export function checkApex(ctx: RuleContext): void {
       if (overlapping.length === 0) { continue; }
       const main = overlapping[0];
       const single = overlapping.length === 1 && main.part.kind === 'literal' && !main.part.encoding;
-      const existing = pending.get(key(main.part.range)) ?? findWithin(pending, main.part.range);
-      const useKey = `${key(useRange)}>${key(main.part.range)}`;
+      const existing = pending.get(rangeKey(main.part.range)) ?? findWithin(pending, main.part.range);
+      const useKey = `${rangeKey(useRange)}>${rangeKey(main.part.range)}`;
       if (existing) {
         const secret = text.slice(m.start, m.end);
         if (overlapping.length > 1 && secret.length > existing.secret.length && secret.includes(existing.secret)) {
@@ -86,12 +88,12 @@ export function checkApex(ctx: RuleContext): void {
           existing.secret = secret;
           existing.messageId = 'apexSecretBuilt';
           for (const sp of overlapping.slice(1)) {
-            if (!existing.related.some(r => key(r.range) === key(sp.part.range))) {
+            if (!existing.related.some(r => rangeKey(r.range) === rangeKey(sp.part.range))) {
               existing.related.push({ path, range: sp.part.range, message: 'Another part of the secret is here.' });
             }
           }
         }
-        if (!contains(main.part.range, useRange) && !seenUse.has(useKey)) {
+        if (!rangeContains(main.part.range, useRange) && !seenUse.has(useKey)) {
           existing.related.push({ path, range: useRange, message: 'The secret is used here.' });
         }
         seenUse.add(useKey);
@@ -100,9 +102,9 @@ export function checkApex(ctx: RuleContext): void {
       // Not reported on its own: a literal that is a secret only in context ('Bearer ' + TOKEN), or parts of one.
       const related: RelatedInformation[] = overlapping.slice(1)
         .map(sp => ({ path, range: sp.part.range, message: 'Another part of the secret is here.' }));
-      if (!contains(main.part.range, useRange)) { related.push({ path, range: useRange, message: 'The secret is used here.' }); }
+      if (!rangeContains(main.part.range, useRange)) { related.push({ path, range: useRange, message: 'The secret is used here.' }); }
       seenUse.add(useKey);
-      pending.set(key(main.part.range), {
+      pending.set(rangeKey(main.part.range), {
         range: main.part.range, messageId: single ? 'apexSecret' : 'apexSecretBuilt', description: m.description,
         secret: text.slice(m.start, m.end), related,
       });
@@ -120,7 +122,7 @@ function inComments(apex: ApexFile, pending: Map<string, Pending>): void {
     const n = apex.tree.rootNode.descendantForIndex(m.start, m.end);
     if (n?.type !== 'line_comment' && n?.type !== 'block_comment') { continue; }
     const range = apex.lines.rangeOf(m.start, m.end);
-    pending.set(key(range), { range, messageId: 'apexSecretInComment', description: m.description, secret: text.slice(m.start, m.end), related: [] });
+    pending.set(rangeKey(range), { range, messageId: 'apexSecretInComment', description: m.description, secret: text.slice(m.start, m.end), related: [] });
   }
 }
 
@@ -157,44 +159,6 @@ function builtValues(apex: ApexFile): Node[] {
   return out;
 }
 
-/**
- * Whether the literal at [start, end) is an operand of `+`, from the text around it (`Node.parent` and
- * `Node.endIndex` cost a WebAssembly call each, and most literals of a large class are not concatenated).
- */
-function besidePlus(text: string, start: number, end: number): boolean {
-  let i = start - 1;
-  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '(')) { i--; }
-  if (i >= 0 && text[i] === '+' && text[i - 1] !== '+') { return true; }
-  let j = end;
-  while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r' || text[j] === ')')) { j++; }
-  return text[j] === '+' && text[j + 1] !== '+' && text[j + 1] !== '=';
-}
-
-/** End offset of the string literal starting at `start` (scanned in the text: `Node.endIndex` and `range` cost a WebAssembly call). */
-function literalEnd(text: string, start: number): number {
-  if (text.startsWith("'''", start)) {
-    const e = text.indexOf("'''", start + 3);
-    return e < 0 ? text.length : e + 3;
-  }
-  let i = start + 1;
-  for (let c = text.charCodeAt(i); i < text.length && c !== 39 /* ' */ && c !== 10; c = text.charCodeAt(i)) { i += c === 92 /* \\ */ ? 2 : 1; }
-  return Math.min(i + 1, text.length);
-}
-
-interface Span { part: ResolvedPart; start: number; end: number }
-
-/** Joins resolved parts into one text; dynamic parts become a space so no secret spans them. */
-function joinParts(parts: ResolvedPart[]): { text: string; spans: Span[] } {
-  let text = '';
-  const spans: Span[] = [];
-  for (const part of parts) {
-    const v = part.kind === 'literal' ? part.value : ' ';
-    spans.push({ part, start: text.length, end: text.length + v.length });
-    text += v;
-  }
-  return { text, spans };
-}
-
 /** The exact range of `value[start, end)` inside a single-line literal without escapes. */
 function subRange(apex: ApexFile, s: StringLit, start: number, end: number): Range | undefined {
   const raw = s.node.text;
@@ -203,16 +167,8 @@ function subRange(apex: ApexFile, s: StringLit, start: number, end: number): Ran
   return apex.lines.rangeOf(base + start, base + end);
 }
 
-function key(r: Range): string { return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`; }
-
-function before(a: Range['start'], b: Range['start']): boolean {
-  return a.line < b.line || (a.line === b.line && a.character <= b.character);
-}
-
-function contains(outer: Range, inner: Range): boolean { return before(outer.start, inner.start) && before(inner.end, outer.end); }
-
 /** A finding whose range lies inside `r` (a literal reported by sub-range in pass 1). */
 function findWithin(pending: Map<string, Pending>, r: Range): Pending | undefined {
-  for (const p of pending.values()) { if (contains(r, p.range)) { return p; } }
+  for (const p of pending.values()) { if (rangeContains(r, p.range)) { return p; } }
   return undefined;
 }
