@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import type { Engine, LintOptions } from '../../core/engine';
 import type { Finding } from '../../core/types';
 import { createEngine } from '../../node/createEngine';
+import { underlined } from '../../core/testkit';
 
 const RULE = 'callout-without-named-credential';
 const PATH = '/p/force-app/main/default/classes/Sample.cls';
@@ -13,12 +14,7 @@ function findings(src: string, opts: LintOptions = {}): Finding[] {
 
 /** Each finding as `line:source text of its range` (1-based line). */
 function found(src: string, opts: LintOptions = {}): string[] {
-  const lines = src.split('\n');
-  return findings(src, opts).map(f => {
-    const { start, end } = f.range;
-    const text = start.line === end.line ? lines[start.line].slice(start.character, end.character) : `${lines[start.line].slice(start.character)}…`;
-    return `${start.line + 1}:${text}`;
-  });
+  return underlined(src, findings(src, opts));
 }
 
 const cases: Array<{ name: string; src: string; expect: string[] }> = [

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import type { Engine, LintOptions } from '../../core/engine';
 import type { Finding } from '../../core/types';
 import { createEngine } from '../../node/createEngine';
+import { fromStart } from '../../core/testkit';
 
 const RULE = 'hardcoded-authorization-header';
 const PATH = '/p/force-app/main/default/classes/Sample.cls';
@@ -13,8 +14,7 @@ function findings(src: string, opts: LintOptions = {}, rule = RULE): Finding[] {
 
 /** Each finding as `line:first 40 characters of its range` (1-based line). */
 function found(src: string, opts: LintOptions = {}, rule = RULE): string[] {
-  const lines = src.split('\n');
-  return findings(src, opts, rule).map(f => `${f.range.start.line + 1}:${lines[f.range.start.line].slice(f.range.start.character).slice(0, 40)}`);
+  return fromStart(src, findings(src, opts, rule));
 }
 
 const TWILIO = `public with sharing class TwilioSmsService {

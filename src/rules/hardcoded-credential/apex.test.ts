@@ -5,6 +5,7 @@ import { locateApexAssets } from '../../node/assets';
 import { fakeToken, ALNUM } from '../../core/secrets/entropy';
 import type { Finding } from '../../core/types';
 import rule from './index';
+import { underlined } from '../../core/testkit';
 
 const STRIPE = `sk_live_${fakeToken('hc-stripe', 24, ALNUM)}`;
 
@@ -14,12 +15,7 @@ function lint(engine: Engine, src: string, opts: LintOptions = {}): Finding[] {
 
 /** Each finding as `line:source text of its range` (1-based line), in order. */
 function found(engine: Engine, src: string, opts: LintOptions = {}): string[] {
-  const lines = src.split('\n');
-  return lint(engine, src, opts).map(f => {
-    const { start, end } = f.range;
-    const text = start.line === end.line ? lines[start.line].slice(start.character, end.character) : lines[start.line].slice(start.character) + '…';
-    return `${start.line + 1}:${text}`;
-  });
+  return underlined(src, lint(engine, src, opts));
 }
 
 const cases: Array<{ name: string; src: string; expect: string[] }> = [

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import type { Engine, LintOptions } from '../../core/engine';
 import type { Finding } from '../../core/types';
 import { createEngine } from '../../node/createEngine';
+import { fromStart } from '../../core/testkit';
 
 const RULE = 'manual-authorization-header';
 const PATH = '/p/force-app/main/default/classes/Sample.cls';
@@ -12,8 +13,7 @@ function findings(src: string, opts: LintOptions = {}, rule = RULE): Finding[] {
 }
 
 function found(src: string, opts: LintOptions = {}, rule = RULE): string[] {
-  const lines = src.split('\n');
-  return findings(src, opts, rule).map(f => `${f.range.start.line + 1}:${lines[f.range.start.line].slice(f.range.start.character).slice(0, 40)}`);
+  return fromStart(src, findings(src, opts, rule));
 }
 
 const ERP_OAUTH = `public with sharing class ErpOrderClient {

@@ -3,16 +3,12 @@ import { Engine, type LintOptions } from '../../core/engine';
 import { initApexParser, setReadyParser } from '../../core/apex/parser';
 import { locateApexAssets } from '../../node/assets';
 import rule from './index';
+import { underlined } from '../../core/testkit';
 
 /** Each finding as `line:source text of its range` (1-based line), in order. */
 function found(engine: Engine, src: string, opts: LintOptions = {}): string[] {
   const r = engine.lint('/p/force-app/main/default/classes/Sample.cls', src, opts);
-  const lines = src.split('\n');
-  return r.findings.filter(f => f.ruleId === 'weak-crypto').map(f => {
-    const { start, end } = f.range;
-    const text = start.line === end.line ? lines[start.line].slice(start.character, end.character) : lines[start.line].slice(start.character) + '…';
-    return `${start.line + 1}:${text}`;
-  });
+  return underlined(src, r.findings.filter(f => f.ruleId === 'weak-crypto'));
 }
 
 const cases: Array<{ name: string; src: string; expect: string[] }> = [
