@@ -3,8 +3,11 @@ import { Engine } from '../../core/engine';
 import type { Finding } from '../../core/types';
 import { fakeToken, ALNUM, BASE64, HEX } from '../../core/secrets/entropy';
 import rule from './index';
+import hardcodedSecret from '../hardcoded-secret';
 
-const engine = new Engine([rule]);
+// With hardcoded-secret beside it, as in a real scan: where both would report one value, the engine
+// keeps only hardcoded-secret's finding (meta.yieldsTo).
+const engine = new Engine([rule, hardcodedSecret]);
 
 function findings(path: string, src: string): Finding[] {
   const r = engine.lint(path, src);
@@ -154,6 +157,13 @@ error.token=Session expired: please log in again
   it('values in a known secret format are left to hardcoded-secret (one problem, one report)', () => {
     const src = `STRIPE_SECRET_KEY=sk_live_${fakeToken('one', 24, ALNUM)}\nAPI_AUTH=Bearer ${fakeToken('one-b', 40, HEX)}\nSF_PASSWORD=Winter2025!uat\n`;
     assert.deepStrictEqual(found('/p/.env', src), ['3:Winter2025!uat']);
+  });
+
+  it('with hardcoded-secret turned off, those values are still reported here', () => {
+    const src = `STRIPE_SECRET_KEY=sk_live_${fakeToken('one', 24, ALNUM)}\nSF_PASSWORD=Winter2025!uat\n`;
+    const lines = engine.lint('/p/.env', src, { rules: { 'hardcoded-secret': 'off' } }).findings
+      .filter(f => f.ruleId === 'hardcoded-credential').map(f => f.range.start.line + 1);
+    assert.deepStrictEqual(lines, [1, 2]);
   });
 
   it('Node tooling: jsforce login with a literal password (and security token)', () => {

@@ -1,5 +1,4 @@
-import { defineRule, type RuleContext } from '../../core/rule';
-import { matchSecrets } from '../../core/secrets';
+import { defineRule } from '../../core/rule';
 import { apexMessages, checkApex } from './apex';
 import { checkText, textMessages } from './text';
 import { checkXml, xmlMessages } from './xml';
@@ -24,17 +23,7 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.file.kind === 'apex' && ctx.file.apex()) { checkApex(ctx); return; }
-    // One problem, one report: a value in a known secret format is hardcoded-secret's finding, so the
-    // generic name heuristics (text.ts) leave it alone.
-    const known = matchSecrets(ctx.file.text);
-    const c: RuleContext = known.length === 0 ? ctx : {
-      ...ctx,
-      report: d => {
-        const s = ctx.file.lines.offsetAt(d.range.start), e = ctx.file.lines.offsetAt(d.range.end);
-        if (!known.some(k => s < k.end && k.start < e)) { ctx.report(d); }
-      },
-    };
     if (ctx.file.kind === 'xml') { checkXml(ctx); } // metadata values keep their own, more specific message
-    checkText(c); // also Apex files too large to parse
+    checkText(ctx); // also Apex files too large to parse
   },
 });
