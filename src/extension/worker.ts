@@ -5,7 +5,7 @@
  * workspace scans await between files, so lint requests and cancellations get through.
  */
 import { parentPort } from 'node:worker_threads';
-import { existsSync, promises as fsp, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import pkg from '../../package.json';
@@ -13,16 +13,15 @@ import { mergeConfig, defaultConfig, type ApiGuardConfig } from '../core/config'
 import type { Engine } from '../core/engine';
 import { planFix, planMigration } from '../core/fix';
 import type { FixContext } from '../core/fix/types';
-import { buildProjectIndex, PROJECT_FACT_TYPES } from '../core/metadata/facts';
-import { metadataTypeOf } from '../core/metadata/types';
+import { buildProjectIndex } from '../core/metadata/facts';
 import type { ProjectIndex } from '../core/project';
 import { toSarif } from '../core/report/sarif';
 import { allRules } from '../rules';
 import { ruleDocs } from '../rules/docs.generated';
 import { createEngine } from '../node/createEngine';
 import { loadConfig } from '../node/config';
-import { discoverFiles, rootIgnore } from '../node/discover';
-import { scanProject } from '../node/scan';
+import { rootIgnore } from '../node/discover';
+import { loadProjectIndex, scanProject } from '../node/scan';
 import { OUT_OF_SYNC, type ExportResult, type LintResult, type LintSettings, type Request, type Response, type RuleDoc, type RuleInfo, type ScanResult } from './protocol';
 import { toHtml, toMarkdown } from './reportFormats';
 
@@ -72,20 +71,8 @@ let draining = false;
 function post(m: Response): void { port?.postMessage(m); }
 
 /** sfdx-project.json plus the Named Credentials, External Credentials and Remote Sites of the root. */
-async function projectIndex(root: string, exclude: readonly string[]): Promise<ProjectIndex> {
-  if (!root) { return buildProjectIndex(root, []); }
-  let sfdx: string | undefined;
-  try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
-  const files: Array<{ path: string; text: string }> = [];
-  try {
-    for (const f of await discoverFiles(root, { exclude })) {
-      const t = metadataTypeOf(f);
-      if (t && PROJECT_FACT_TYPES.includes(t)) {
-        try { files.push({ path: f, text: await fsp.readFile(f, 'utf8') }); } catch { /* unreadable: skipped */ }
-      }
-    }
-  } catch { /* unreadable root */ }
-  return buildProjectIndex(root, files, sfdx);
+function projectIndex(root: string, exclude: readonly string[]): Promise<ProjectIndex> {
+  return root ? loadProjectIndex(root, { exclude }) : Promise.resolve(buildProjectIndex(root, []));
 }
 
 async function rootState(root: string): Promise<RootState> {

@@ -50,6 +50,8 @@ export interface ScanResult extends ReportInput {
   filesScanned: number;
   durationMs: number;
   cancelled: boolean;
+  /** The project index the files were linted against (fixes plan with it). */
+  project: ProjectIndex;
 }
 
 export type ReadResult = { path: string; text?: string; note?: FileNote };
@@ -122,10 +124,15 @@ async function collectFiles(root: string, paths: readonly string[] | undefined, 
 
 /**
  * The project index: sfdx-project.json plus the Named Credential, External Credential and Remote Site
- * facts of every such file under the root (also when the scan itself covers only some paths).
+ * facts of every such file under the root. `files` is the root's discovered file list when the caller
+ * has it already (a whole-root scan); otherwise the root is walked. An unreadable root gives an index
+ * with no facts. Used by scanProject, `apiguard fix` and the extension's worker.
  */
-async function buildIndex(root: string, scanned: readonly string[], wholeRoot: boolean, config: ApiGuardConfig, signal?: AbortSignal): Promise<ProjectIndex> {
-  const all = wholeRoot ? scanned : await discoverFiles(root, { exclude: config.exclude }, signal);
+export async function loadProjectIndex(root: string, options: { exclude?: readonly string[]; files?: readonly string[]; signal?: AbortSignal } = {}): Promise<ProjectIndex> {
+  let all: readonly string[] = options.files ?? [];
+  if (!options.files) {
+    try { all = await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal); } catch { all = []; }
+  }
   const factFiles = all.filter(f => { const t = metadataTypeOf(f); return t !== undefined && PROJECT_FACT_TYPES.includes(t); });
   const texts: Array<{ path: string; text: string }> = [];
   for (const f of factFiles) {
@@ -149,7 +156,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const engine = options.engine ?? await createEngine();
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
   const { files, notes: pathNotes } = await collectFiles(root, options.paths, config, signal);
-  const project = await buildIndex(root, files, !options.paths?.length, config, signal);
+  const project = await loadProjectIndex(root, { exclude: config.exclude, signal, ...(options.paths?.length ? {} : { files }) });
   const reports: ReportFile[] = pathNotes.map(n => ({ path: n.path, findings: [], notes: [n] }));
   const total = files.length;
   onProgress?.({ phase: 'lint', done: 0, total });
@@ -180,7 +187,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   onProgress?.({ phase: 'lint', done, total });
   reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
-    root, reports, notes: reports.flatMap(r => r.notes),
+    root, project, reports, notes: reports.flatMap(r => r.notes),
     filesScanned: done, durationMs: performance.now() - started, cancelled: !!signal?.aborted && done < total,
   };
 }

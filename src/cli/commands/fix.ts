@@ -1,18 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { CliIO } from '../io';
 import { parseArgs, UsageError } from '../args';
 import { ConfigError } from '../../core/config';
 import type { Engine } from '../../core/engine';
 import type { Finding } from '../../core/types';
-import type { ProjectIndex } from '../../core/project';
 import { relativePath } from '../../core/report/model';
-import { buildProjectIndex } from '../../core/metadata/facts';
 import { FIXABLE_RULES, planMigration, unifiedDiff, isEmptyPlan, type FixPlan } from '../../core/fix';
 import { findProjectRoot, loadConfig } from '../../node/config';
-import { discoverFiles } from '../../node/discover';
-import { scanProject } from '../../node/scan';
+import { scanProject, type ScanResult } from '../../node/scan';
 import { createEngine } from '../../node/createEngine';
 import { applyPlan, previewPlan } from '../../node/applyPlan';
 import { LineIndex } from '../../core/position';
@@ -64,19 +60,6 @@ function takeRules(argv: string[]): { rest: string[]; rules: string[] } {
   return { rest, rules: rules.map(r => r.trim()).filter(Boolean) };
 }
 
-const FACT_FILE = /\.(namedCredential|externalCredential|remoteSite)-meta\.xml$/;
-
-/** Named Credentials, External Credentials and Remote Sites of the project, plus sfdx-project.json facts. */
-export async function loadProjectIndex(root: string, exclude: readonly string[] = []): Promise<ProjectIndex> {
-  const all = await discoverFiles(root, { exclude });
-  const files: Array<{ path: string; text: string }> = [];
-  for (const f of all.filter(p => FACT_FILE.test(p))) {
-    try { files.push({ path: f, text: await fsp.readFile(f, 'utf8') }); } catch { /* unreadable: not a fact */ }
-  }
-  const sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8').catch(() => undefined);
-  return buildProjectIndex(root, files, sfdx);
-}
-
 function within(p: string, targets: readonly string[]): boolean {
   return targets.some(t => p === t || p.startsWith(t.endsWith(path.sep) ? t : t + path.sep));
 }
@@ -110,12 +93,14 @@ export async function run(argv: string[], io: CliIO, deps: FixDeps = {}): Promis
   const rel = (p: string) => relativePath(root, p);
 
   // The whole project is scanned: deciding whether a Remote Site is still needed takes every callout.
-  const scan = async () => (await scanProject({ root, config, engine })).reports.flatMap(r => r.findings).filter(f => !f.suppressed);
-  const all = await scan();
+  const scan = () => scanProject({ root, config, engine });
+  const unsuppressed = (r: ScanResult) => r.reports.flatMap(f => f.findings).filter(f => !f.suppressed);
+  const first = await scan();
+  const all = unsuppressed(first);
   const limit = absTargets.length === 1 && absTargets[0] === root ? undefined : absTargets;
   const isSelected = (f: Finding) => selectedRules.has(f.ruleId) && (!limit || within(f.path, limit));
   const selected = all.filter(isSelected);
-  const project = await loadProjectIndex(root, config.exclude);
+  const project = first.project;   // the index the findings were linted against
   const cache = new Map<string, string | undefined>();
   const plan = planMigration(selected, {
     project, findings: all,
@@ -138,7 +123,7 @@ export async function run(argv: string[], io: CliIO, deps: FixDeps = {}): Promis
   for (const d of plan.deletes) { if (applied.deleted.includes(d.path)) { io.out(`deleted  ${rel(d.path)}: ${d.reason}\n`); } }
   for (const s of applied.skipped) { io.err(`skipped  ${rel(s.path)}: ${s.reason}\n`); }
   printSummary(io, plan, rel, false);
-  const left = (await scan()).filter(isSelected);
+  const left = unsuppressed(await scan()).filter(isSelected);
   const fixed = selected.length - left.length;
   io.out(`\napiguard fix: ${fixed} of ${selected.length} finding${selected.length === 1 ? '' : 's'} fixed${left.length ? `; ${left.length} left (see the notes, or run apiguard scan)` : ''}.\n`);
   return left.length ? 1 : 0;
