@@ -66,8 +66,8 @@ export class Engine {
       notes.push({ path, code: 'too-large', message:
         `File is ${(text.length / 1048576).toFixed(1)} MB: larger than ${MAX_PARSE_BYTES / 1048576} MB, so it was not parsed; only the secret scan of its text ran.` });
     }
-    const file = new SourceFile(path, text, kind, !tooLarge);
     const project = options.project ?? emptyProject();
+    const file = new SourceFile(path, text, kind, !tooLarge, project);
     const overrides = options.rules ?? {};
     const raw: Finding[] = [];
     try {

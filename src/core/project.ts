@@ -1,3 +1,6 @@
+import type { ApexConstantFact } from './apex/constants';
+import type { LabelFact, MetadataRecordFact } from './metadata/values';
+
 /**
  * What the engine knows about the project beyond the file it is linting: the Named Credentials and
  * Remote Sites it defines (cross-file rules and fixes need them) and the sfdx-project.json facts.
@@ -15,6 +18,12 @@ export interface ExternalCredentialFact { name: string; path: string; protocol?:
 export interface RemoteSiteFact { name: string; path: string; url?: string; active: boolean; disableProtocolSecurity: boolean }
 export interface PackageDirectory { path: string; default: boolean }
 
+/**
+ * Values other files can read, from one file: the static constants of an Apex class, Custom Labels,
+ * custom metadata records (src/core/symbols.ts builds, updates and looks them up).
+ */
+export interface FileSymbols { constants: ApexConstantFact[]; labels: LabelFact[]; records: MetadataRecordFact[] }
+
 export interface ProjectIndex {
   /** Absolute path of the folder holding sfdx-project.json (or the scan root). */
   root: string;
@@ -23,6 +32,8 @@ export interface ProjectIndex {
   namedCredentials: NamedCredentialFact[];
   externalCredentials: ExternalCredentialFact[];
   remoteSites: RemoteSiteFact[];
+  /** Project-wide values by file path (absent: resolution stays within each file). Plain data, so it can be cloned to workers. */
+  symbols?: Map<string, FileSymbols>;
 }
 
 export function emptyProject(root = ''): ProjectIndex {

@@ -5,6 +5,7 @@ import { buildApexFile, type ApexFile } from './apex/model';
 import { parseApex } from './apex/parser';
 import type { XmlDocument } from './xml/document';
 import { parseXml } from './xml/parse';
+import type { ProjectIndex } from './project';
 
 /** One file as the rules see it. Parses lazily and at most once, whichever rules ask. */
 export class SourceFile {
@@ -14,7 +15,8 @@ export class SourceFile {
   private xmlCache: XmlDocument | undefined;
 
   /** `parse` false (file too large): apex() and xml() return undefined and parser-based checks skip it. */
-  constructor(readonly path: string, readonly text: string, readonly kind: FileKind, readonly parse = true) {
+  /** `project`: what resolve() may follow into other files (constants, labels, custom metadata). */
+  constructor(readonly path: string, readonly text: string, readonly kind: FileKind, readonly parse = true, private readonly project?: ProjectIndex) {
     this.lines = new LineIndex(text);
     this.metadataType = kind === 'xml' ? metadataTypeOf(path) : undefined;
   }
@@ -22,7 +24,7 @@ export class SourceFile {
   /** The Apex model, for `apex` files only. */
   apex(): ApexFile | undefined {
     if (this.kind !== 'apex' || !this.parse) { return undefined; }
-    this.apexCache ??= buildApexFile(parseApex(this.text), this.lines);
+    this.apexCache ??= buildApexFile(parseApex(this.text), this.lines, this.project);
     return this.apexCache;
   }
 

@@ -6,6 +6,7 @@ import { fileKindOf } from '../core/fileKind';
 import { LineIndex } from '../core/position';
 import type { ProjectIndex } from '../core/project';
 import { buildProjectIndex, PROJECT_FACT_TYPES } from '../core/metadata/facts';
+import { holdsSymbols, setFileSymbols, symbolsOf } from '../core/symbols';
 import { metadataTypeOf } from '../core/metadata/types';
 import { fingerprintFindings } from '../core/report/fingerprint';
 import { relativePath, type ReportFile, type ReportInput } from '../core/report/model';
@@ -141,7 +142,26 @@ export async function loadProjectIndex(root: string, options: { exclude?: readon
   }
   let sfdx: string | undefined;
   try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
-  return buildProjectIndex(root, texts, sfdx);
+  const index = buildProjectIndex(root, texts, sfdx);
+  await loadSymbols(index, all.filter(holdsSymbols), options.signal);
+  return index;
+}
+
+/**
+ * Project-wide values (Apex constants, labels, custom metadata records) of `files`, read 16 at a time
+ * and reduced to their facts at once (no text is kept). Apex files get a text scan, not a parse.
+ */
+async function loadSymbols(index: ProjectIndex, files: readonly string[], signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length && !signal?.aborted) {
+      const f = files[next++];
+      const r = await readOne(f);
+      const syms = r.text !== undefined ? symbolsOf(f, r.text) : undefined;
+      if (syms) { setFileSymbols(index, f, syms); }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_AHEAD, files.length) }, worker));
 }
 
 /**

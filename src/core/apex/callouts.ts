@@ -46,6 +46,9 @@ function isResponseReceiver(apex: ApexFile, call: MethodCall): boolean {
   return !!d && RESPONSE_TYPES.has(d.typeLower.replace(/^system\./, ''));
 }
 
+/** Sinks resolve through the project (constants of other classes, labels, custom metadata): where a value goes matters wherever it is written. */
+const PROJECT = { project: true } as const;
+
 const endpointCache = new WeakMap<ApexFile, EndpointSink[]>();
 
 /** `x.setEndpoint(e)` on any receiver except responses, plus WSDL2Apex `endpoint_x` fields and assignments. Computed once per file. */
@@ -55,18 +58,18 @@ export function endpointSinks(apex: ApexFile): EndpointSink[] {
   const out: EndpointSink[] = [];
   for (const call of apex.callsNamed('setendpoint')) {
     if (call.args.length !== 1 || !call.receiver || isResponseReceiver(apex, call)) { continue; }
-    out.push({ expr: call.args[0], resolved: apex.resolve(call.args[0]), via: 'setEndpoint', receiver: call.receiverText, call,
+    out.push({ expr: call.args[0], resolved: apex.resolve(call.args[0], PROJECT), via: 'setEndpoint', receiver: call.receiverText, call,
       enclosingMethod: call.enclosingMethod });
   }
   for (const v of apex.variables) {
     if (v.kind === 'field' && v.nameLower === 'endpoint_x' && v.init) {
-      out.push({ expr: v.init, resolved: apex.resolve(v.init), via: 'endpoint_x', receiver: 'this' });
+      out.push({ expr: v.init, resolved: apex.resolve(v.init, PROJECT), via: 'endpoint_x', receiver: 'this' });
     }
   }
   for (const a of apex.assignments) {
     if (a.nameLower === 'endpoint_x' && a.op === '=') {
       const dot = a.targetText.lastIndexOf('.');
-      out.push({ expr: a.value, resolved: apex.resolve(a.value), via: 'endpoint_x', receiver: dot > 0 ? a.targetText.slice(0, dot) : 'this',
+      out.push({ expr: a.value, resolved: apex.resolve(a.value, PROJECT), via: 'endpoint_x', receiver: dot > 0 ? a.targetText.slice(0, dot) : 'this',
         enclosingMethod: a.enclosingMethod });
     }
   }
@@ -84,7 +87,7 @@ export function headerSinks(apex: ApexFile): HeaderSink[] {
     const name = apex.resolve(call.args[0]);
     if (!name.isLiteral) { continue; }
     const header = name.text.trim();
-    out.push({ call, header, headerLower: header.toLowerCase(), value: call.args[1], resolved: apex.resolve(call.args[1]),
+    out.push({ call, header, headerLower: header.toLowerCase(), value: call.args[1], resolved: apex.resolve(call.args[1], PROJECT),
       receiver: call.nameLower === 'put' ? call.receiverText?.replace(/\.inputHttpHeaders_x$/i, '') : call.receiverText });
   }
   return out;

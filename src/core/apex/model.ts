@@ -1,5 +1,7 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import type { LineIndex } from '../position';
+import type { ProjectIndex } from '../project';
+import { findRecord, recordsOfType, recordValue, resolveName, type SymbolPart } from '../symbols';
 import type { Range } from '../types';
 
 /**
@@ -26,8 +28,14 @@ export interface ApexFile {
   readonly assignments: Assign[];
   /** Method, constructor and getter declarations. */
   readonly methods: MethodDecl[];
-  /** What an expression holds, within this file. Never throws; unknown parts are dynamic. Cached per node. */
-  resolve(expr: Node): Resolved;
+  /**
+   * What an expression holds, within this file. Never throws; unknown parts are dynamic. Cached per node.
+   * With `{ project: true }` (callout sinks) it also follows what the project index defines elsewhere:
+   * `Other.CONST`, `Outer.Inner.CONST`, `Label.X`, custom metadata reads (`T__mdt.getInstance('R').F__c`,
+   * `getAll().get('R')`, `getAll().values()`). Parts that come from another file have `lives` set and
+   * the range of the use in this file.
+   */
+  resolve(expr: Node, opts?: { project?: boolean }): Resolved;
   /** The declaration an identifier (or `this.x`) refers to at its position, if it is declared in this file. */
   declarationOf(ref: Node): VarDecl | undefined;
   /** 0-based range of a node. */
@@ -123,6 +131,8 @@ export interface MethodDecl {
 
 export type ResolvedPart =
   | { kind: 'literal'; value: string; range: Range; path?: string;
+      /** Set when the value is written in another file (a constant of another class, a label, a custom metadata record): where. */
+      lives?: { path: string; range: Range };
       /** The innermost variable/constant whose declaration or assignment held this literal, and where. */
       declaredAs?: string; declRange?: Range;
       /** Set for `EncodingUtil.base64Encode(Blob.valueOf(<literal>))`: value is the base64, source the literal before
@@ -391,8 +401,8 @@ const MAX_CALL_SITES = 8;
 const DYN_TEXT_MAX = 80;
 
 /** Builds the model with one pass over the tree (a tree-sitter query, iterative, no recursion). */
-export function buildApexFile(tree: Tree, lines: LineIndex): ApexFile {
-  return new ApexModel(tree, lines);
+export function buildApexFile(tree: Tree, lines: LineIndex, project?: ProjectIndex): ApexFile {
+  return new ApexModel(tree, lines, project);
 }
 
 class ApexModel implements ApexFile {
@@ -424,7 +434,11 @@ class ApexModel implements ApexFile {
   private readonly cache = new Map<number, Resolved>();
   private readonly testSpans: Array<[number, number]> = [];
 
-  constructor(readonly tree: Tree, readonly lines: LineIndex) {
+  private readonly projectCache = new Map<number, Resolved>();
+  /** Set while a `{ project: true }` resolution runs. */
+  private followProject = false;
+
+  constructor(readonly tree: Tree, readonly lines: LineIndex, private readonly project?: ProjectIndex) {
     this.syntaxError = findSyntaxError(tree);
     this.build();
   }
@@ -697,19 +711,120 @@ class ApexModel implements ApexFile {
 
   // ----- resolution ---------------------------------------------------------------------------
 
-  resolve(expr: Node): Resolved {
-    const hit = this.cache.get(expr.id);
+  resolve(expr: Node, opts?: { project?: boolean }): Resolved {
+    const follow = !!opts?.project && !!this.project?.symbols?.size;
+    const cache = follow ? this.projectCache : this.cache;
+    const hit = cache.get(expr.id);
     if (hit) { return hit; }
     const via: Range[] = [];
     let parts: ResolvedPart[];
+    this.followProject = follow;
     try {
       parts = this.res(expr, { bindings: new Map(), hops: 0 }, 0, new Set(), via);
     } catch {
       parts = [dynamic(expr)];
+    } finally {
+      this.followProject = false;
     }
     const r = summarize(parts, via);
-    this.cache.set(expr.id, r);
+    cache.set(expr.id, r);
     return r;
+  }
+
+  // ----- project-wide values ------------------------------------------------------------------
+
+  /** Parts from the project index, placed at `use` in this file, with `lives` saying where they are written. */
+  private fromProject(parts: SymbolPart[], use: Node): ResolvedPart[] {
+    const range = rangeOfNode(use);
+    return parts.map((p): ResolvedPart => (p.kind === 'literal'
+      ? { kind: 'literal', value: p.value, range, declaredAs: p.declaredAs, lives: { path: p.path, range: p.range } }
+      : { kind: 'dynamic', text: p.text, range }));
+  }
+
+  /** Class path ('Outer.Inner') of the code at `pos`. */
+  private classPathAt(pos: number): string | undefined {
+    const names: string[] = [];
+    for (let ci = innermostSpan(this.classSpans, pos); ci >= 0; ci = this.classSpans[ci].parent) {
+      const n = this.classSpans[ci].node.childForFieldName('name')?.text;
+      if (n) { names.unshift(n); }
+    }
+    return names.length ? names.join('.') : undefined;
+  }
+
+  /** `Other.CONST`, `Outer.Inner.CONST`, `Label.X`, `System.Label.X` defined elsewhere in the project. */
+  private resProjectName(n: Node): ResolvedPart[] | undefined {
+    if (!this.followProject || !this.project) { return undefined; }
+    const text = compact(n.text);
+    if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(text)) { return undefined; }
+    // A local variable or parameter named like the first segment is an object, not a class.
+    const head = text.slice(0, text.indexOf('.')).toLowerCase();
+    const local = this.lookupName(head, n.startIndex);
+    if (local) { return undefined; }
+    const parts = resolveName(this.project, text, this.classPathAt(n.startIndex));
+    return parts ? this.fromProject(parts, n) : undefined;
+  }
+
+  /**
+   * The custom metadata record(s) an expression reads: `T__mdt.getInstance('R')`, `T__mdt.getAll().get('R')`,
+   * or a variable of type `T__mdt` set from one of those, or the loop variable over `T__mdt.getAll().values()`.
+   */
+  private recordRead(obj: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): { type: string; record?: string; all?: boolean } | undefined {
+    if (obj.type === 'method_invocation') {
+      const name = obj.childForFieldName('name')?.text.toLowerCase();
+      const recv = obj.childForFieldName('object');
+      const args = argsOf(obj.childForFieldName('arguments'));
+      if (!recv) { return undefined; }
+      if (recv.type === 'identifier' && /__mdt$/i.test(recv.text) && (name === 'getinstance' || name === 'getrecord') && args.length === 1) {
+        const r = this.res(args[0], env, depth + 1, visiting, via);
+        return r.length === 1 && r[0].kind === 'literal' ? { type: recv.text, record: r[0].value } : undefined;
+      }
+      // T__mdt.getAll().get('R')
+      if (name === 'get' && args.length === 1 && recv.type === 'method_invocation' && recv.childForFieldName('name')?.text.toLowerCase() === 'getall') {
+        const t = recv.childForFieldName('object');
+        if (t?.type === 'identifier' && /__mdt$/i.test(t.text)) {
+          const r = this.res(args[0], env, depth + 1, visiting, via);
+          return r.length === 1 && r[0].kind === 'literal' ? { type: t.text, record: r[0].value } : undefined;
+        }
+      }
+      return undefined;
+    }
+    if (obj.type === 'identifier') {
+      const d = this.lookupName(obj.text.toLowerCase(), obj.startIndex);
+      if (!d || !/__mdt$/i.test(d.typeText)) { return undefined; }
+      if (d.node.type === 'enhanced_for_statement') {
+        const it = d.node.childForFieldName('value');
+        // for (T__mdt r : T__mdt.getAll().values())
+        if (it?.type === 'method_invocation' && it.childForFieldName('name')?.text.toLowerCase() === 'values') {
+          const ga = it.childForFieldName('object');
+          if (ga?.type === 'method_invocation' && ga.childForFieldName('name')?.text.toLowerCase() === 'getall') { return { type: d.typeText, all: true }; }
+        }
+        return undefined;
+      }
+      const sets = d.kind === 'param' ? [] : this.assignsTo(d).filter(a => a.op === '=' && a.end <= obj.startIndex);
+      const value = sets.length ? sets[sets.length - 1].value : d.init;
+      if (!value || sets.length > 1) { return undefined; }
+      via.push(d.range);
+      return this.recordRead(value, env, depth + 1, visiting, via);
+    }
+    return undefined;
+  }
+
+  /** `<record read>.Field__c` from the project's custom metadata records. */
+  private resRecordField(n: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] | undefined {
+    if (!this.followProject || !this.project) { return undefined; }
+    const obj = n.childForFieldName('object');
+    const field = n.childForFieldName('field')?.text;
+    if (!obj || !field) { return undefined; }
+    const read = this.recordRead(obj, env, depth, visiting, via);
+    if (!read) { return undefined; }
+    if (read.record !== undefined) {
+      const rec = findRecord(this.project, read.type, read.record);
+      const v = rec ? recordValue(rec, field) : undefined;
+      return v ? this.fromProject(v, n) : undefined;
+    }
+    const alternatives = recordsOfType(this.project, read.type).map(r => recordValue(r, field))
+      .filter((v): v is SymbolPart[] => !!v).map(v => summarize(this.fromProject(v, n), []));
+    return alternatives.length ? [{ kind: 'dynamic', text: shortText(n), range: rangeOfNode(n), alternatives }] : undefined;
   }
 
   private res(n: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
@@ -732,7 +847,8 @@ class ApexModel implements ApexFile {
       case 'identifier': return this.resName(n, env, depth, visiting, via);
       case 'field_access': {
         const d = this.declarationOf(n);
-        return d ? this.resDecl(d, n, env, depth, visiting, via) : [dynamic(n)];
+        if (d) { return this.resDecl(d, n, env, depth, visiting, via); }
+        return (this.followProject && (this.resProjectName(n) ?? this.resRecordField(n, env, depth, visiting, via))) || [dynamic(n)];
       }
       case 'method_invocation': return this.resCall(n, env, depth, visiting, via);
       case 'ternary_expression': {

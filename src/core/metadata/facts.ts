@@ -11,6 +11,7 @@ import {
 import { childBoolean, childrenNamed, childValue, type XmlElement } from '../xml/document';
 import { parseXml } from '../xml/parse';
 import { metadataTypeOf, type MetadataType } from './types';
+import { holdsSymbols, setFileSymbols, symbolsOf } from '../symbols';
 
 /** The metadata types whose files `buildProjectIndex` needs (the CLI/workspace reads only these). */
 export const PROJECT_FACT_TYPES: readonly MetadataType[] = ['NamedCredential', 'ExternalCredential', 'RemoteSiteSetting'];
@@ -86,8 +87,8 @@ export function extractProjectFacts(path: string, text: string): Partial<Project
 
 /**
  * The project index for a scan: `sfdx-project.json` facts plus the facts of the given files (pass the
- * texts of the project's namedCredentials/, externalCredentials/ and remoteSiteSettings/ files; other
- * files are ignored). Results are sorted by name, then path, so the index does not depend on read order.
+ * texts of the project's namedCredentials/, externalCredentials/ and remoteSiteSettings/ files, and for
+ * project-wide resolution its Apex classes, labels and custom metadata records; other files are ignored). Results are sorted by name, then path, so the index does not depend on read order.
  */
 export function buildProjectIndex(root: string, files: ReadonlyArray<{ path: string; text: string }>, sfdxProjectText?: string): ProjectIndex {
   const index = emptyProject(root);
@@ -97,6 +98,8 @@ export function buildProjectIndex(root: string, files: ReadonlyArray<{ path: str
     if (sfdx.sourceApiVersion !== undefined) { index.sourceApiVersion = sfdx.sourceApiVersion; }
   }
   for (const f of files) {
+    const syms = holdsSymbols(f.path) ? symbolsOf(f.path, f.text) : undefined;
+    if (syms) { setFileSymbols(index, f.path, syms); }
     const facts = extractProjectFacts(f.path, f.text);
     if (facts.namedCredentials) { index.namedCredentials.push(...facts.namedCredentials); }
     if (facts.externalCredentials) { index.externalCredentials.push(...facts.externalCredentials); }

@@ -35,7 +35,10 @@ export default defineRule({
       const constantName = first?.kind === 'literal' && first.declaredAs && apex.variables.some(v => v.kind === 'field' && v.name === first.declaredAs)
         ? first.declaredAs : undefined;
       const related: RelatedInformation[] = [];
-      if (first?.kind === 'literal' && !rangeContains(apex.nodeRange(sink.expr), first.range)) {
+      if (first?.kind === 'literal' && first.lives) {
+        // Written in another file: a constant of another class, a Custom Label, a custom metadata record.
+        related.push({ path: first.lives.path, range: first.lives.range, message: `The URL comes from '${first.declaredAs ?? 'a project value'}', defined here.` });
+      } else if (first?.kind === 'literal' && !rangeContains(apex.nodeRange(sink.expr), first.range)) {
         related.push({ path: ctx.file.path, range: first.range,
           message: first.declaredAs ? `The URL comes from '${first.declaredAs}', declared here.` : 'The URL is written here.' });
       }

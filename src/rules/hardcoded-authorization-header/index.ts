@@ -36,7 +36,9 @@ export default defineRule({
         ? p.inner.filter((x): x is LiteralPart => x.kind === 'literal' && x.value.trim().length > 1)
         : [p]));
       for (const p of locations) {
-        if (!rangeContains(callRange, p.range)) {
+        if (p.lives) {
+          related.push({ path: p.lives.path, range: p.lives.range, message: `The credential is written here, in '${p.declaredAs ?? 'a project value'}'.` });
+        } else if (!rangeContains(callRange, p.range)) {
           related.push({ path: ctx.file.path, range: p.range,
             message: p.declaredAs ? `The credential is written here, in '${p.declaredAs}'.` : 'The credential is written here.' });
         }
