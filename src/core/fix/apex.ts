@@ -136,42 +136,59 @@ export function findDeclaration(name: string, from: Node): Node | undefined {
   return undefined;
 }
 
+/** The content of a literal in some file (an Apex string without its quotes, or an XML value as written). */
+export interface TextSpan { path: string; lines: LineIndex; start: number; end: number; raw: string }
+
 export interface Resolved {
   /** Literal text of the expression's start (up to the first part that is not a constant string). */
   text: string;
   /** Every part was literal: `text` is the whole value. */
   complete: boolean;
-  /** The literal the value starts with (the one holding the origin of a URL). */
+  /** The literal the value starts with (the one holding the origin of a URL), in the tree resolved. */
   first?: Node;
+  /** When that literal is in another file (a constant of another class, a Custom Label): where. */
+  firstSpan?: TextSpan;
   /** Declarators followed to get there. */
   via: Node[];
 }
 
-/** What an endpoint expression starts with: follows `+`, parentheses, identifiers and `this.x`. Never throws. */
-export function resolvePrefix(n: Node | null | undefined, depth = 0): Resolved {
+/** Resolves `Other.CONST` / `Label.X` through the project (the fix planner supplies it). */
+export type ExternalResolver = (n: Node) => Resolved | undefined;
+
+/** The content span of an Apex string literal node of `doc`. */
+export function spanOf(doc: ApexDoc, lit: Node): TextSpan {
+  return { path: doc.path, lines: doc.lines, start: lit.startIndex + 1, end: lit.endIndex - 1, raw: lit.text.slice(1, -1) };
+}
+
+/**
+ * What an endpoint expression starts with: follows `+`, parentheses, identifiers and `this.x`, and
+ * with `ext` the constants and labels other files define. Never throws.
+ */
+export function resolvePrefix(n: Node | null | undefined, depth = 0, ext?: ExternalResolver): Resolved {
   const none: Resolved = { text: '', complete: false, via: [] };
   if (!n || depth > 12) { return none; }
   switch (n.type) {
     case 'string_literal': return { text: literalValue(n), complete: true, first: n, via: [] };
-    case 'parenthesized_expression': return resolvePrefix(n.namedChild(0), depth + 1);
+    case 'parenthesized_expression': return resolvePrefix(n.namedChild(0), depth + 1, ext);
     case 'binary_expression': {
       if (n.childForFieldName('operator')?.text !== '+') { return none; }
-      const l = resolvePrefix(n.childForFieldName('left'), depth + 1);
+      const l = resolvePrefix(n.childForFieldName('left'), depth + 1, ext);
       if (!l.complete) { return l; }
-      const r = resolvePrefix(n.childForFieldName('right'), depth + 1);
-      return { text: l.text + r.text, complete: r.complete, first: l.text ? l.first : r.first, via: [...l.via, ...r.via] };
+      const r = resolvePrefix(n.childForFieldName('right'), depth + 1, ext);
+      const from = l.text ? l : r;
+      return { text: l.text + r.text, complete: r.complete, first: from.first, firstSpan: from.firstSpan, via: [...l.via, ...r.via] };
     }
     case 'identifier': case 'field_access': {
       let name = n.text;
       if (n.type === 'field_access') {
-        if (n.childForFieldName('object')?.text.toLowerCase() !== 'this') { return none; }
+        if (n.childForFieldName('object')?.text.toLowerCase() !== 'this') { return (ext && safe(() => ext(n))) ?? none; }
         name = n.childForFieldName('field')?.text ?? '';
       }
       const d = findDeclaration(name, n);
       let v = d?.childForFieldName('value') ?? undefined;
       if (d && !v) { v = singleAssignment(name, n); }
       if (!d || !v) { return none; }
-      const r = resolvePrefix(v, depth + 1);
+      const r = resolvePrefix(v, depth + 1, ext);
       return { ...r, via: [d, ...r.via] };
     }
     case 'method_invocation': {
@@ -179,12 +196,14 @@ export function resolvePrefix(n: Node | null | undefined, depth = 0): Resolved {
       const m = localMethod(n);
       const ret = m ? singleReturn(m) : undefined;
       if (!ret) { return none; }
-      const r = resolvePrefix(ret, depth + 1);
+      const r = resolvePrefix(ret, depth + 1, ext);
       return { ...r, via: [m!, ...r.via] };
     }
     default: return none;
   }
 }
+
+function safe<T>(f: () => T): T | undefined { try { return f(); } catch { return undefined; } }
 
 /** `String url; … url = '…';` — the value of the only plain assignment to a name earlier in the method. */
 function singleAssignment(name: string, use: Node): Node | undefined {

@@ -7,7 +7,9 @@ import type { Finding } from '../types';
 import { originOf, type NamedCredentialFact } from '../project';
 import { LineIndex } from '../position';
 import { ApexDoc, METHOD_TYPES, ancestor, callArgs, descendants, enclosingCall, findDeclaration, headerCalls, isPureValue, localMethod,
-  resolvePrefix, singleReturn, statementSpan, walk, type Resolved } from './apex';
+  resolvePrefix, singleReturn, spanOf, statementSpan, walk, type ExternalResolver, type Resolved, type TextSpan } from './apex';
+import { findConstant, findLabel } from '../symbols';
+import { decodeEntities } from '../xml/parse';
 import { labelFor, nameForOrigin, toDeveloperName, uniqueName, isValidDeveloperName } from './naming';
 import { escapeXml, externalCredentialXml, namedCredentialXml, permissionSetXml, principalAccessXml, type ParamFields } from './xml';
 import { emptyPlan, isEmptyPlan, type FixContext, type FixPlan } from './types';
@@ -35,8 +37,10 @@ interface Callout {
   method?: Node;
   receiver?: string;
   resolved: Resolved;
-  /** The literal that starts with the origin (the one to rewrite), when found. */
-  literal?: Node;
+  /** The literal that starts with the origin (the one to rewrite), when found: in this class, another class or a Custom Label. */
+  literal?: TextSpan;
+  /** Set when that literal is in another file: what the code reads ('Config.BASE_URL', 'Label.Api_Url'). */
+  literalFrom?: string;
   /** Text after the origin in `literal` (raw source text) and in the resolved value. */
   literalRest?: string;
   resolvedRest?: string;
@@ -71,6 +75,55 @@ class Planner {
   readonly api: { v: number; known: boolean };
   readonly baseDir: string;
   private notedApi = false;
+
+  private extDepth = 0;
+  /**
+   * `Other.CONST`, `Outer.Inner.CONST` and `Label.X` / `System.Label.X` through the project index: the
+   * literal is found in the file that defines it (re-read, so an edited file is followed as it is now).
+   */
+  readonly external: ExternalResolver = (n: Node): Resolved | undefined => {
+    const text = n.text.replace(/\s+/g, '');
+    if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(text) || this.extDepth > 8) { return undefined; }
+    const segs = text.split('.');
+    const lower = segs.map(x => x.toLowerCase());
+    if ((lower.length === 2 && lower[0] === 'label') || (lower.length === 3 && lower[0] === 'system' && lower[1] === 'label')) {
+      const l = findLabel(this.ctx.project, segs[segs.length - 1]);
+      const t = l ? this.ctx.readFile(l.path) : undefined;
+      if (!l || t === undefined) { return undefined; }
+      const lines = new LineIndex(t);
+      const start = lines.offsetAt(l.range.start), end = lines.offsetAt(l.range.end);
+      const raw = t.slice(start, end);
+      if (decodeEntities(raw).trim() !== l.value) { return undefined; }   // the file changed since it was indexed
+      return { text: l.value, complete: true, firstSpan: { path: l.path, lines, start, end, raw }, via: [] };
+    }
+    // The class path of the reading code, so `CONST` of an outer class and `Inner.CONST` resolve too.
+    const outer: string[] = [];
+    for (let p = n.parent; p; p = p.parent) { if (p.type === 'class_declaration') { const nm = p.childForFieldName('name')?.text; if (nm) { outer.unshift(nm); } } }
+    const cls = segs.slice(0, -1).join('.');
+    let fact = findConstant(this.ctx.project, cls, segs[segs.length - 1]);
+    for (let k = outer.length; !fact && k >= 1; k--) { fact = findConstant(this.ctx.project, `${outer.slice(0, k).join('.')}.${cls}`, segs[segs.length - 1]); }
+    const doc = fact ? this.doc(fact.path) : undefined;
+    const at = fact && doc?.nodeAt(fact.range);
+    let decl: Node | undefined = at ?? undefined;
+    while (decl && decl.type !== 'variable_declarator' && decl.type !== 'assignment_expression') { decl = decl.parent ?? undefined; }
+    const value = decl?.childForFieldName(decl.type === 'variable_declarator' ? 'value' : 'right');
+    if (!doc || !decl || !value) { return undefined; }
+    this.extDepth++;
+    try {
+      const r = resolvePrefix(value, 0, this.external);
+      return { ...r, first: undefined, firstSpan: r.firstSpan ?? (r.first ? spanOf(doc, r.first) : undefined), via: [] };
+    } finally { this.extDepth--; }
+  };
+
+  /** The first `Other.CONST` / `Label.X` an endpoint expression reads, as written (for notes). */
+  private readerOf(expr: Node): string {
+    let hit: string | undefined;
+    walk(expr, n => {
+      if (hit) { return false; }
+      if (n.type === 'field_access' && n.childForFieldName('object')?.type !== 'this') { hit = n.text.replace(/\s+/g, ''); return false; }
+    });
+    return hit ?? expr.text.replace(/\s+/g, ' ').slice(0, 60);
+  }
 
   constructor(readonly ctx: FixContext, title: string) {
     this.plan = emptyPlan(title);
@@ -155,15 +208,16 @@ class Planner {
   private calloutAt(f: Finding, doc: ApexDoc, node: Node): Callout {
     const call = enclosingCall(node, ['setendpoint']);
     const expr = call ? callArgs(call)[0] ?? node : node;
-    const resolved = resolvePrefix(expr);
+    const resolved = resolvePrefix(expr, 0, this.external);
     const c: Callout = { finding: f, doc, call, method: ancestor(node, METHOD_TYPES), receiver: call?.childForFieldName('object')?.text,
       resolved, userinfo: false };
-    const lit = resolved.first;
-    if (lit && lit.type === 'string_literal') {
-      const raw = lit.text.slice(1, -1);
+    const lit = resolved.firstSpan ?? (resolved.first?.type === 'string_literal' ? spanOf(doc, resolved.first) : undefined);
+    if (lit) {
+      const raw = lit.raw;
       const m = URL_HEAD.exec(raw);
       if (m && resolved.text.trimStart().toLowerCase().startsWith('http')) {
         c.literal = lit;
+        if (lit.path !== doc.path) { c.literalFrom = this.readerOf(expr); }
         c.literalRest = raw.slice(m[0].length);
         c.userinfo = !!m[2];
         const vm = URL_HEAD.exec(resolved.text);
@@ -174,7 +228,7 @@ class Planner {
   }
 
   originOfCallout(c: Callout): string | undefined {
-    if (c.literal) { return originOf(c.literal.text.slice(1, -1)); }
+    if (c.literal) { return originOf(c.literal.raw); }
     const h = c.finding.hints?.origin;
     return typeof h === 'string' ? originOf(h) ?? h : undefined;
   }
@@ -185,9 +239,9 @@ class Planner {
     const out: HeaderUse[] = [];
     for (const call of headerCalls(c.method, c.receiver)) {
       const [nameArg, valueArg] = callArgs(call);
-      const name = resolvePrefix(nameArg);
+      const name = resolvePrefix(nameArg, 0, this.external);
       if (!name.complete || !(AUTH_HEADER.test(name.text) || KEY_HEADER.test(name.text))) { continue; }
-      const v = resolvePrefix(valueArg);
+      const v = resolvePrefix(valueArg, 0, this.external);
       const st = call.parent?.type === 'expression_statement' ? call.parent : undefined;
       let kind: HeaderUse['kind'] = 'apikey', word: string | undefined;
       if (AUTH_HEADER.test(name.text)) {
@@ -267,7 +321,7 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
   const ctx = pl.ctx;
   const api = pl.api.v;
   const secureOrigin = origin.replace(/^http:\/\//, 'https://').replace(/:80$/, '');
-  const withLiteral = callouts.filter(c => c.literal && !c.literal.text.slice(1, -1).startsWith('callout:'));
+  const withLiteral = callouts.filter(c => c.literal && !c.literal.raw.startsWith('callout:'));
   for (const c of callouts.filter(x => !x.literal)) {
     pl.note(`${lineOf(c)}: the endpoint is not built from a literal in this class; change it to start with callout:<Named Credential> by hand.`);
   }
@@ -304,10 +358,14 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
   for (const c of withLiteral) {
     const lit = c.literal!;
     const rest = c.literalRest!.slice(basePath.length);
-    const key = `${c.doc.path}:${lit.startIndex}`;
-    if (pl.rewritten.has(key) || pl.edit(c.doc.path, c.doc.lines, lit.startIndex + 1, lit.endIndex - 1, `callout:${ncName}${rest}`)) {
+    const key = `${lit.path}:${lit.start}`;
+    const fresh = !pl.rewritten.has(key);
+    if (!fresh || pl.edit(lit.path, lit.lines, lit.start, lit.end, `callout:${ncName}${rest}`)) {
       pl.rewritten.add(key);
       rewritten.push(c);
+      if (fresh && c.literalFrom) {
+        pl.note(`${lit.path}:${lit.lines.positionAt(lit.start).line + 1}: the URL lives in ${c.literalFrom}, which now starts with callout:${ncName}; every other use of ${c.literalFrom} gets that value too.`);
+      }
     } else {
       pl.note(`${lineOf(c)}: could not rewrite the endpoint (overlapping change); use callout:${ncName} there by hand.`);
     }
@@ -392,6 +450,17 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
       removedDocs.add(h.doc);
       const v = callArgs(h.call)[1];
       if (v) { walk(v, n => { if (n.type === 'identifier' || (n.type === 'method_invocation' && localMethod(n))) { candidates2.push({ doc: h.doc, node: n }); } }); }
+      // A credential kept in another class or a Custom Label stays there: say where, it must go too.
+      if (v) {
+        walk(v, n => {
+          if (n.type !== 'field_access' || n.childForFieldName('object')?.type === 'this') { return; }
+          const r = pl.external(n);
+          if (r?.complete && r.firstSpan) {
+            pl.note(`${r.firstSpan.path}:${r.firstSpan.lines.positionAt(r.firstSpan.start).line + 1}: ${n.text.replace(/\s+/g, '')} still holds the credential the removed ${h.name} header sent: delete it there once nothing else reads it, and rotate it.`);
+          }
+          return false;
+        });
+      }
     }
   }
   const removedDecls = removeUnusedDeclarations(pl, candidates2);
@@ -541,7 +610,7 @@ function removeRemoteSites(pl: Planner, origin: string, secureOrigin: string, nc
     const c = pl.callout(f);
     const o = c ? pl.originOfCallout(c) : (typeof f.hints?.origin === 'string' ? originOf(f.hints.origin) : undefined);
     if (o !== origin && o !== secureOrigin) { continue; }
-    if (!c?.literal || !pl.rewritten.has(`${c.doc.path}:${c.literal.startIndex}`)) { needed = true; }
+    if (!c?.literal || !pl.rewritten.has(`${c.literal.path}:${c.literal.start}`)) { needed = true; }
   }
   for (const r of sites) {
     if (needed) {
@@ -577,9 +646,9 @@ function collectCallouts(pl: Planner, findings: Finding[], notes = true): Map<st
       continue;
     }
     // One entry per call site; a literal reported without its call (credential-in-url on a constant) joins its call sites.
-    const lit = c.literal ? `${c.doc.path}:L${c.literal.startIndex}` : undefined;
+    const lit = c.literal ? `${c.literal.path}:L${c.literal.start}` : undefined;
     const key = `${lit ?? c.doc.path}:C${c.call?.startIndex ?? `f${f.range.start.line}`}`;
-    if (seen.has(key) || (lit && !c.call && seen.has(lit)) || (c.literal && c.literal.text.slice(1, -1).startsWith('callout:'))) { continue; }
+    if (seen.has(key) || (lit && !c.call && seen.has(lit)) || (c.literal && c.literal.raw.startsWith('callout:'))) { continue; }
     seen.add(key);
     if (lit) { seen.add(lit); }
     const o = pl.originOfCallout(c);
@@ -674,7 +743,7 @@ export function planFix(finding: Finding, ctx: FixContext): FixPlan | undefined 
     } else {
       const c = pl.callout(finding);
       origin = c && pl.originOfCallout(c);
-      if (!c || !origin || (c.literal && c.literal.text.slice(1, -1).startsWith('callout:'))) { return undefined; }
+      if (!c || !origin || (c.literal && c.literal.raw.startsWith('callout:'))) { return undefined; }
       callouts = [c];
       // Other callouts to the same origin through the same literal (a shared constant) keep working: the
       // base path is only used when every known callout to the origin shares it.
