@@ -137,6 +137,7 @@ export class Linter implements vscode.Disposable {
         for (const n of r.report.notes) { this.log.appendLine(`${n.path}: ${n.code}: ${n.message}`); }
         this.set(doc.uri, r.report.findings);
         this.linted.set(key, version);
+        if (r.relint?.length) { this.relint(r.relint); }
         this.track(t0);
         return;
       } catch (e) {
@@ -152,6 +153,23 @@ export class Linter implements vscode.Disposable {
         this.notifyIdle();
       }
     }
+  }
+
+  /** Lints again the open documents at these paths (they read a value another file just changed). */
+  relint(paths: readonly string[]): void {
+    const want = new Set(paths);
+    for (const d of vscode.workspace.textDocuments) {
+      if (!d.isClosed && want.has(pathOf(d.uri)) && this.linted.has(d.uri.toString())) { void this.validate(d); }
+    }
+  }
+
+  /** A file defining constants, labels or custom metadata records changed on disk: update the index, lint its readers. */
+  async reindex(uri: vscode.Uri): Promise<void> {
+    if (uri.scheme !== 'file') { return; }
+    try {
+      const paths = await this.worker.request<string[]>({ type: 'reindex', root: rootOf(uri), path: pathOf(uri) }).result;
+      this.relint(paths);
+    } catch { /* the worker restarted: it rebuilds the index on next use */ }
   }
 
   /** Every edit of a document the worker holds goes to the worker as a small change message. */

@@ -91,6 +91,10 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
   }
   context.subscriptions.push(watcher, watcher.onDidChange(onConfigFile), watcher.onDidCreate(onConfigFile), watcher.onDidDelete(onConfigFile),
     { dispose: () => clearTimeout(reload) });
+  // Files whose constants, labels and custom metadata values other files read: update the index for that file only.
+  const values = vscode.workspace.createFileSystemWatcher('**/*.{cls,trigger,labels-meta.xml,label-meta.xml,md-meta.xml}');
+  const onValues = (uri: vscode.Uri) => void linter.reindex(uri);
+  context.subscriptions.push(values, values.onDidChange(onValues), values.onDidCreate(onValues), values.onDidDelete(onValues));
 
   registerCommands(context, linter, w, docs, status);
   const orgView = registerOrgView(context, { setConnectedOrg: org => status.setOrg(org) });

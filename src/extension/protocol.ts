@@ -35,7 +35,12 @@ export type Request =
   | { type: 'ruleDoc'; id: number; ruleId: string }
   | { type: 'cancel'; id: number }
   /** A config or metadata file changed: drop what the worker cached for that root. */
-  | { type: 'invalidate'; root: string };
+  | { type: 'invalidate'; root: string }
+  /**
+   * A file that defines project-wide values (Apex class, labels, custom metadata record) changed on disk
+   * or was deleted: update the index for that file only. Answers the open documents to lint again.
+   */
+  | { type: 'reindex'; id: number; root: string; path: string };
 
 export interface LintResult {
   report: FileReport;
@@ -44,6 +49,8 @@ export interface LintResult {
   /** `.apiguard.json` problem, shown once to the user. */
   configError?: string;
   ms: number;
+  /** Other open documents that read a constant, label or custom metadata value this document changed: lint them again. */
+  relint?: string[];
 }
 export interface ScanResult { reports: FileReport[]; filesScanned: number; cancelled: boolean; configError?: string; ms: number }
 export interface ExportResult { content: string; findings: number; filesScanned: number; cancelled: boolean }

@@ -21,7 +21,8 @@ import { ruleDocs } from '../rules/docs.generated';
 import { createEngine } from '../node/createEngine';
 import { loadConfig } from '../node/config';
 import { rootIgnore } from '../node/discover';
-import { loadProjectIndex, scanProject } from '../node/scan';
+import { loadProjectIndex, readOne, scanProject } from '../node/scan';
+import { holdsSymbols, readsAny, setFileSymbols, symbolsOf } from '../core/symbols';
 import { OUT_OF_SYNC, type ExportResult, type LintResult, type LintSettings, type Request, type Response, type RuleDoc, type RuleInfo, type ScanResult } from './protocol';
 import { toHtml, toMarkdown } from './reportFormats';
 
@@ -124,8 +125,31 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
   }
   const project = await state.project;
   const t0 = performance.now();
+  // This document's constants / labels / records as typed now: only its own entries change, and the open
+  // documents that read a changed one are named so that the extension lints them again.
+  const changed = holdsSymbols(req.path) ? setFileSymbols(project, req.path, symbolsOf(req.path, text)) : [];
   const report = engine.lint(req.path, text, { rules: cfg.rules, includeTests: cfg.includeTests, project, kind: req.kind });
-  return { report, excluded: false, configError: state.configError, ms: performance.now() - t0 };
+  const relint = changed.length ? readers(req.root, req.path, changed) : [];
+  return { report, excluded: false, configError: state.configError, ms: performance.now() - t0, ...(relint.length ? { relint } : {}) };
+}
+
+/** Open Apex documents under `root` (other than `except`) that read one of `names`. */
+function readers(root: string, except: string, names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [p, d] of docs) {
+    if (p === except || !/\.(cls|trigger|apex)$/i.test(p) || (root && !p.startsWith(root + path.sep) && !p.startsWith(root + '/'))) { continue; }
+    if (readsAny(d.text, names)) { out.push(p); }
+  }
+  return out;
+}
+
+/** A value-defining file changed on disk (or was deleted): update its index entries unless the editor holds it. */
+async function reindex(req: Extract<Request, { type: 'reindex' }>): Promise<string[]> {
+  if (!holdsSymbols(req.path) || docs.has(req.path) || !roots.has(req.root)) { return []; }
+  const project = await (await rootState(req.root)).project;
+  const r = await readOne(req.path);
+  const changed = setFileSymbols(project, req.path, r.text !== undefined ? symbolsOf(req.path, r.text) : undefined);
+  return changed.length ? readers(req.root, req.path, changed) : [];
 }
 
 async function drainLints(): Promise<void> {
@@ -185,6 +209,7 @@ async function handle(req: Exclude<Request, { type: 'lint' } | { type: 'cancel' 
     case 'export': return exportReport(req, signal);
     case 'planFix': return planFix(req.finding, await fixContext(req.root, req.overlays, req.findings, req.nameOverride));
     case 'planMigration': return planMigration(req.findings, await fixContext(req.root, req.overlays, req.findings));
+    case 'reindex': return reindex(req);
     case 'rules': return allRules.map((r): RuleInfo => ({ id: r.meta.id, description: r.meta.description, defaultSeverity: r.meta.defaultSeverity, fixable: !!r.meta.fixable }));
     case 'ruleDoc': {
       const meta = allRules.find(r => r.meta.id === req.ruleId)?.meta;
@@ -214,7 +239,16 @@ port?.on('message', (req: Request) => {
       return;
     }
     case 'change': applyChange(req); return;
-    case 'forget': docs.delete(req.path); return;
+    case 'forget': {
+      docs.delete(req.path);
+      // Closed without saving: the index goes back to what the disk holds.
+      if (holdsSymbols(req.path)) {
+        for (const root of roots.keys()) {
+          if (!root || req.path.startsWith(root + path.sep) || req.path.startsWith(root + '/')) { void reindex({ type: 'reindex', id: 0, root, path: req.path }).catch(() => undefined); }
+        }
+      }
+      return;
+    }
     default: {
       const ac = new AbortController();
       aborts.set(req.id, ac);

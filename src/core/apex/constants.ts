@@ -32,58 +32,52 @@ export interface ApexConstantFact {
 type Tok = { t: 'id' | 'str' | 'num' | 'p'; text: string; start: number; end: number };
 
 const MAX_TEXT = 2 * 1024 * 1024;
+/** The characters a block body (method, accessor, initializer) is skipped by: strings, comments, braces. */
+const BLOCK_STOP = /['/{}]/g;
 
-/** Tokens of Apex source: identifiers, strings, numbers and punctuation; comments and white space dropped. */
-function tokenize(text: string): Tok[] {
-  const out: Tok[] = [];
+/** End offset of the string literal starting at `i` (a quote). */
+function stringEnd(text: string, i: number): number {
   const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c <= 32) { i++; continue; }
-    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) { const e = text.indexOf('\n', i); i = e < 0 ? n : e + 1; continue; }
-    if (c === 47 && text.charCodeAt(i + 1) === 42) { const e = text.indexOf('*/', i + 2); i = e < 0 ? n : e + 2; continue; }
-    if (c === 39 /* ' */) {
-      let j = i + 1;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (d === 92) { j += 2; continue; }
-        if (d === 39 || d === 10) { break; }
-        j++;
-      }
-      const end = Math.min(j + 1, n);
-      out.push({ t: 'str', text: text.slice(i, end), start: i, end });
-      i = end;
-      continue;
-    }
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) {
-      let j = i + 1;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if ((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || (d >= 48 && d <= 57) || d === 95) { j++; } else { break; }
-      }
-      out.push({ t: 'id', text: text.slice(i, j), start: i, end: j });
-      i = j;
-      continue;
-    }
-    if (c >= 48 && c <= 57) {
-      let j = i + 1;
-      while (j < n && /[0-9.a-zA-Z]/.test(text[j])) { j++; }
-      out.push({ t: 'num', text: text.slice(i, j), start: i, end: j });
-      i = j;
-      continue;
-    }
-    // Two-character operators that must not read as `=`.
-    const two = text.slice(i, i + 2);
-    if (two === '==' || two === '!=' || two === '<=' || two === '>=' || two === '+=' || two === '-=' || two === '*=' || two === '/=' || two === '=>' || two === '&&' || two === '||' || two === '++') {
-      out.push({ t: 'p', text: two, start: i, end: i + 2 });
-      i += 2;
-      continue;
-    }
-    out.push({ t: 'p', text: text[i], start: i, end: i + 1 });
-    i++;
+  let j = i + 1;
+  while (j < n) {
+    const d = text.charCodeAt(j);
+    if (d === 92) { j += 2; continue; }
+    if (d === 39 || d === 10) { break; }
+    j++;
   }
-  return out;
+  return Math.min(j + 1, n);
+}
+
+/** Offset after the comment starting at `i`, or -1 when no comment starts there. */
+function commentEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i + 1);
+  if (c === 47) { const e = text.indexOf('\n', i); return e < 0 ? text.length : e + 1; }
+  if (c === 42) { const e = text.indexOf('*/', i + 2); return e < 0 ? text.length : e + 2; }
+  return -1;
+}
+
+const TWO = new Set(['==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '=>', '&&', '||', '++']);
+
+/** The token at `i` (not white space or a comment), and where the next one may start. */
+function tokenAt(text: string, i: number): Tok {
+  const c = text.charCodeAt(i);
+  if (c === 39) { const end = stringEnd(text, i); return { t: 'str', text: text.slice(i, end), start: i, end }; }
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) {
+    let j = i + 1;
+    while (j < text.length) {
+      const d = text.charCodeAt(j);
+      if ((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || (d >= 48 && d <= 57) || d === 95) { j++; } else { break; }
+    }
+    return { t: 'id', text: text.slice(i, j), start: i, end: j };
+  }
+  if (c >= 48 && c <= 57) {
+    let j = i + 1;
+    while (j < text.length && /[0-9.a-zA-Z]/.test(text[j])) { j++; }
+    return { t: 'num', text: text.slice(i, j), start: i, end: j };
+  }
+  const two = text.slice(i, i + 2);
+  if (TWO.has(two)) { return { t: 'p', text: two, start: i, end: i + 2 }; }
+  return { t: 'p', text: text[i], start: i, end: i + 1 };
 }
 
 const isId = (t: Tok | undefined, lower?: string) => !!t && t.t === 'id' && (lower === undefined || t.text.toLowerCase() === lower);
@@ -127,22 +121,38 @@ export function scanApexConstants(path: string, text: string): ApexConstantFact[
 }
 
 function scan(path: string, text: string): ApexConstantFact[] {
-  const toks = tokenize(text);
   let li: LineIndex | undefined;
   const lines = () => (li ??= new LineIndex(text));
   const stack: Frame[] = [];
   const found: Pending[] = [];
-  /** Assignments `NAME = …` anywhere, by `${class}|${name}`, to drop statics assigned again. */
-  const assigned = new Map<string, number>();
-  let stmtStart = 0;
+  let stmt: Tok[] = [];
   const classPath = () => { for (let k = stack.length - 1; k >= 0; k--) { if (stack[k].kind === 'class') { return stack[k].path!; } } return undefined; };
   const top = () => stack[stack.length - 1];
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    // Inside a method, accessor or initializer body: only strings, comments and braces matter (no tokens).
+    if (top()?.kind === 'block') {
+      BLOCK_STOP.lastIndex = i;
+      const m = BLOCK_STOP.exec(text);
+      if (!m) { break; }
+      i = m.index;
+      const ch = text[i];
+      if (ch === "'") { i = stringEnd(text, i); continue; }
+      if (ch === '/') { const e = commentEnd(text, i); i = e < 0 ? i + 1 : e; continue; }
+      if (ch === '{') { stack.push({ kind: 'block' }); i++; continue; }
+      stack.pop(); i++;
+      stmt = [];
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c <= 32) { i++; continue; }
+    if (c === 47) { const e = commentEnd(text, i); if (e >= 0) { i = e; continue; } }
+    const t = tokenAt(text, i);
+    i = t.end;
     if (t.text === '{') {
-      const stmt = toks.slice(stmtStart, i);
       const ci = stmt.findIndex(x => isId(x, 'class') || isId(x, 'interface') || isId(x, 'enum'));
-      if (ci >= 0 && isId(stmt[ci + 1]) && top()?.kind !== 'block' && top()?.kind !== 'static') {
+      if (ci >= 0 && isId(stmt[ci + 1]) && top()?.kind !== 'static') {
         const outer = classPath();
         const name = stmt[ci + 1].text;
         stack.push({ kind: 'class', name, path: outer ? `${outer}.${name}` : name });
@@ -151,42 +161,38 @@ function scan(path: string, text: string): ApexConstantFact[] {
       } else {
         stack.push({ kind: 'block' });
       }
-      stmtStart = i + 1;
+      stmt = [];
       continue;
     }
-    if (t.text === '}') { stack.pop(); stmtStart = i + 1; continue; }
-    if ((t.text === '=' || t.text === '+=') && isId(toks[i - 1])) {
-      const cls = classPath();
-      if (cls) { const k = `${cls}|${toks[i - 1].text.toLowerCase()}`; assigned.set(k, (assigned.get(k) ?? 0) + 1); }
-    }
-    if (t.text !== ';') { continue; }
-    const stmt = toks.slice(stmtStart, i);
-    stmtStart = i + 1;
+    if (t.text === '}') { stack.pop(); stmt = []; continue; }
+    if (t.text !== ';') { stmt.push(t); continue; }
+    const st = stmt;
+    stmt = [];
     const f = top();
     const cls = classPath();
-    if (!f || !cls || stmt.length < 3) { continue; }
-    const eq = stmt.findIndex(x => x.text === '=');
-    if (f.kind === 'class' && eq >= 2 && stmt.slice(0, eq).some(x => isId(x, 'static')) && isId(stmt[eq - 1])) {
-      const value = stmt.slice(eq + 1);
+    if (!f || !cls || st.length < 2) { continue; }
+    const eq = st.findIndex(x => x.text === '=');
+    if (f.kind === 'class' && eq >= 2 && st.slice(0, eq).some(x => isId(x, 'static')) && isId(st[eq - 1])) {
+      const value = st.slice(eq + 1);
       if (!value.length || (value.some(x => x.text === ',') && !value.some(x => x.text === '(' || x.text === '{'))) { continue; }
-      found.push({ className: cls, name: stmt[eq - 1].text, nameLower: stmt[eq - 1].text.toLowerCase(), parts: partsOf(value, text, lines),
-        start: stmt[eq - 1].start, end: value[value.length - 1].end, final: stmt.slice(0, eq).some(x => isId(x, 'final')), fromBlock: false });
-    } else if (f.kind === 'class' && eq < 0 && stmt.some(x => isId(x, 'static')) && isId(stmt[stmt.length - 1]) && stmt.length >= 3) {
+      found.push({ className: cls, name: st[eq - 1].text, nameLower: st[eq - 1].text.toLowerCase(), parts: partsOf(value, text, lines),
+        start: st[eq - 1].start, end: value[value.length - 1].end, final: st.slice(0, eq).some(x => isId(x, 'final')), fromBlock: false });
+    } else if (f.kind === 'class' && eq < 0 && st.length >= 3 && st.some(x => isId(x, 'static')) && isId(st[st.length - 1])) {
       // `static String X;`: a candidate for a static-block assignment.
-      const nm = stmt[stmt.length - 1];
+      const nm = st[st.length - 1];
       found.push({ className: cls, name: nm.text, nameLower: nm.text.toLowerCase(), parts: [], start: nm.start, end: nm.end, final: false, fromBlock: true });
-    } else if (f.kind === 'static' && eq === 1 && isId(stmt[0])) {
-      const d = found.find(x => x.fromBlock && x.className === cls && x.nameLower === stmt[0].text.toLowerCase() && !x.parts.length);
-      const value = stmt.slice(2);
-      if (d && value.length) { d.parts = partsOf(value, text, lines); d.start = stmt[0].start; d.end = value[value.length - 1].end; }
+    } else if (f.kind === 'static' && eq === 1 && isId(st[0])) {
+      const d = found.find(x => x.fromBlock && x.className === cls && x.nameLower === st[0].text.toLowerCase() && !x.parts.length);
+      const value = st.slice(2);
+      if (d && value.length) { d.parts = partsOf(value, text, lines); d.start = st[0].start; d.end = value[value.length - 1].end; }
     }
   }
   const out: ApexConstantFact[] = [];
   for (const d of found) {
     if (!d.parts.length) { continue; }
-    const n = assigned.get(`${d.className}|${d.nameLower}`) ?? 0;
-    // The declaration's own `=` (or the static block's) counts once; any other assignment makes it a variable.
-    if (!d.final && n !== 1) { continue; }
+    // A static that is not final is a constant only if nothing else assigns it: its declaration's (or static
+    // block's) `=` is the one assignment in the text (a match in a comment or string only makes this stricter).
+    if (!d.final && (text.match(new RegExp(`\\b${d.name}\\s*\\+?=(?!=)`, 'gi'))?.length ?? 0) !== 1) { continue; }
     out.push({ className: d.className, name: d.name, path, parts: d.parts, range: lines().rangeOf(d.start, d.end) });
   }
   return out;

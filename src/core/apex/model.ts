@@ -437,6 +437,8 @@ class ApexModel implements ApexFile {
   private readonly projectCache = new Map<number, Resolved>();
   /** Set while a `{ project: true }` resolution runs. */
   private followProject = false;
+  /** Whether the running resolution used a project value. */
+  private usedProject = false;
 
   constructor(readonly tree: Tree, readonly lines: LineIndex, private readonly project?: ProjectIndex) {
     this.syntaxError = findSyntaxError(tree);
@@ -716,9 +718,13 @@ class ApexModel implements ApexFile {
     const cache = follow ? this.projectCache : this.cache;
     const hit = cache.get(expr.id);
     if (hit) { return hit; }
+    // Already resolved within the file to literals only: the project cannot add anything.
+    const local = follow ? this.cache.get(expr.id) : undefined;
+    if (local && local.isLiteral) { return local; }
     const via: Range[] = [];
     let parts: ResolvedPart[];
     this.followProject = follow;
+    this.usedProject = false;
     try {
       parts = this.res(expr, { bindings: new Map(), hops: 0 }, 0, new Set(), via);
     } catch {
@@ -728,6 +734,8 @@ class ApexModel implements ApexFile {
     }
     const r = summarize(parts, via);
     cache.set(expr.id, r);
+    // Nothing came from another file: the same answer holds within the file (rules share one resolution).
+    if (follow && !this.usedProject && !this.cache.has(expr.id)) { this.cache.set(expr.id, r); }
     return r;
   }
 
@@ -735,6 +743,7 @@ class ApexModel implements ApexFile {
 
   /** Parts from the project index, placed at `use` in this file, with `lives` saying where they are written. */
   private fromProject(parts: SymbolPart[], use: Node): ResolvedPart[] {
+    this.usedProject = true;
     const range = rangeOfNode(use);
     return parts.map((p): ResolvedPart => (p.kind === 'literal'
       ? { kind: 'literal', value: p.value, range, declaredAs: p.declaredAs, lives: { path: p.path, range: p.range } }
@@ -815,15 +824,18 @@ class ApexModel implements ApexFile {
     const obj = n.childForFieldName('object');
     const field = n.childForFieldName('field')?.text;
     if (!obj || !field) { return undefined; }
-    const read = this.recordRead(obj, env, depth, visiting, via);
+    const readVia: Range[] = [];
+    const read = this.recordRead(obj, env, depth, visiting, readVia);
     if (!read) { return undefined; }
     if (read.record !== undefined) {
       const rec = findRecord(this.project, read.type, read.record);
       const v = rec ? recordValue(rec, field) : undefined;
+      if (v) { via.push(...readVia); }
       return v ? this.fromProject(v, n) : undefined;
     }
     const alternatives = recordsOfType(this.project, read.type).map(r => recordValue(r, field))
       .filter((v): v is SymbolPart[] => !!v).map(v => summarize(this.fromProject(v, n), []));
+    if (alternatives.length) { via.push(...readVia); }
     return alternatives.length ? [{ kind: 'dynamic', text: shortText(n), range: rangeOfNode(n), alternatives }] : undefined;
   }
 
