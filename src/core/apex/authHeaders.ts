@@ -47,7 +47,11 @@ function classify(r: Resolved): Verdict {
   if (r.isLiteral) {
     const secret = r.text.replace(SCHEME_RE, '').trim();
     const b64 = sourceOfBase64(r.parts);
-    if (isPlaceholderValue(secret) || secret.length < 6 || (b64 !== undefined && isPlaceholderValue(b64.replace(/^[^:]*:/, '')))) { return { kind: 'none' }; }
+    if (isPlaceholderValue(secret) || secret.length < 6 || (b64 !== undefined && isPlaceholderValue(b64.replace(/^[^:]*:/, '')))) {
+      // A placeholder kept in a label or custom metadata record is filled in the org: the header is built at run time.
+      const from = r.parts.find(p => p.kind === 'literal' && p.lives);
+      return from?.kind === 'literal' ? { kind: 'manual', source: from.declaredAs ?? r.text, value: r } : { kind: 'none' };
+    }
     return { kind: 'hardcoded', secret, value: r,
       secretParts: r.parts.filter((p): p is LiteralPart => p.kind === 'literal' && p.value.replace(SCHEME_RE, '').trim() !== '') };
   }

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { summarize, type ApexFile, type MethodCall, type Resolved, type ResolvedPart } from './model';
+import { compact, summarize, type ApexFile, type MethodCall, type Resolved, type ResolvedPart } from './model';
 
 /**
  * Callout sinks shared by the Apex callout rules: where an HTTP request gets its endpoint and its
@@ -85,10 +85,63 @@ export function headerSinks(apex: ApexFile): HeaderSink[] {
     if (call.nameLower === 'put' && !(call.receiverText ?? '').toLowerCase().endsWith('inputhttpheaders_x')) { continue; }
     if (call.nameLower === 'setheader' && isResponseReceiver(apex, call)) { continue; }
     const name = apex.resolve(call.args[0]);
-    if (!name.isLiteral) { continue; }
+    const receiver = call.nameLower === 'put' ? call.receiverText?.replace(/\.inputHttpHeaders_x$/i, '') : call.receiverText;
+    if (!name.isLiteral) {
+      // for (String k : headers.keySet()) req.setHeader(k, headers.get(k)): one sink per entry of the map.
+      for (const e of call.nameLower === 'setheader' ? mapEntries(apex, call) : []) {
+        out.push({ call, header: e.header, headerLower: e.header.toLowerCase(), value: e.value, resolved: apex.resolve(e.value, PROJECT), receiver });
+      }
+      continue;
+    }
     const header = name.text.trim();
-    out.push({ call, header, headerLower: header.toLowerCase(), value: call.args[1], resolved: apex.resolve(call.args[1], PROJECT),
-      receiver: call.nameLower === 'put' ? call.receiverText?.replace(/\.inputHttpHeaders_x$/i, '') : call.receiverText });
+    out.push({ call, header, headerLower: header.toLowerCase(), value: call.args[1], resolved: apex.resolve(call.args[1], PROJECT), receiver });
+  }
+  return out;
+}
+
+function unwrap(n: Node | undefined): Node | undefined {
+  while (n && (n.type === 'cast_expression' || n.type === 'parenthesized_expression')) {
+    n = (n.type === 'cast_expression' ? n.childForFieldName('value') : n.namedChildren.find(c => c && !c.type.endsWith('comment'))) ?? undefined;
+  }
+  return n;
+}
+
+/**
+ * The entries of the map a header loop copies (`for (String k : m.keySet()) req.setHeader(k, m.get(k))`),
+ * when the map is declared in this file and filled from its initializer (`new Map<String, String>{ 'a' => v }`)
+ * and `m.put('a', v)` calls: each literal key with its value expression. Empty when unknown.
+ */
+function mapEntries(apex: ApexFile, call: MethodCall): Array<{ header: string; value: Node }> {
+  const [k, v] = call.args;
+  if (k?.type !== 'identifier') { return []; }
+  const loop = apex.declarationOf(k)?.node;
+  const iter = loop?.type === 'enhanced_for_statement' ? loop.childForFieldName('value') : undefined;
+  if (iter?.type !== 'method_invocation' || iter.childForFieldName('name')?.text.toLowerCase() !== 'keyset') { return []; }
+  const mapRef = iter.childForFieldName('object');
+  const get = unwrap(v);
+  const getArgs = get?.type === 'method_invocation' && get.childForFieldName('name')?.text.toLowerCase() === 'get'
+    ? get.childForFieldName('arguments')?.namedChildren.filter(c => c && !c.type.endsWith('comment')) ?? [] : [];
+  const getObj = get?.childForFieldName('object');
+  if (!mapRef || !getObj || getArgs.length !== 1 || getArgs[0]?.text.toLowerCase() !== k.text.toLowerCase()
+    || compact(getObj.text).toLowerCase() !== compact(mapRef.text).toLowerCase()) { return []; }
+  const map = apex.declarationOf(mapRef);
+  if (!map || map.kind === 'param') { return []; }
+  const out: Array<{ header: string; value: Node }> = [];
+  const add = (key: Node | null | undefined, value: Node | null | undefined) => {
+    if (!key || !value) { return; }
+    const r = apex.resolve(key);
+    if (r.isLiteral) { out.push({ header: r.text.trim(), value }); }
+  };
+  const init = unwrap(map.init);
+  if (init?.type === 'map_creation_expression') {
+    for (const e of init.childForFieldName('value')?.namedChildren ?? []) {
+      if (e?.type !== 'map_key_initializer') { continue; }
+      const [key, value] = e.namedChildren.filter(c => c && !c.type.endsWith('comment'));
+      add(key, value);
+    }
+  }
+  for (const put of apex.callsNamed('put')) {
+    if (put.args.length === 2 && put.receiver && apex.declarationOf(put.receiver) === map) { add(put.args[0], put.args[1]); }
   }
   return out;
 }
