@@ -129,6 +129,34 @@ describe('fix: the value lives in another file', () => {
     assert.ok(plan.creates.some(c => c.content.includes('https://geo.example.org/v1')), 'the Named Credential carries the label\'s base path');
   });
 
+  it('an endpoint read from a custom metadata record: the note names the record field and its file', () => {
+    const fs = files();
+    fs.set(`${D}/customMetadata/Acme_Endpoint.Prod.md-meta.xml`, `<?xml version="1.0" encoding="UTF-8"?>
+<CustomMetadata xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+    <label>Prod</label>
+    <protected>false</protected>
+    <values>
+        <field>Url__c</field>
+        <value xsi:type="xsd:string">https://reports.acme-payments.com/v1</value>
+    </values>
+</CustomMetadata>
+`);
+    fs.set(`${D}/classes/AcmeReports.cls`, `public with sharing class AcmeReports {
+    public static HttpResponse daily() {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(Acme_Endpoint__mdt.getInstance('Prod').Url__c + '/daily');
+        return new Http().send(req);
+    }
+}
+`);
+    const p = index(fs);
+    const all = findings(fs, p);
+    const f = all.find(x => x.path.endsWith('AcmeReports.cls'));
+    assert.ok(f && f.ruleId === 'callout-without-named-credential');
+    const plan = planMigration([f], ctx(fs, p, all));
+    assert.ok(plan.notes.some(n => n.includes(`AcmeReports.cls:4: the endpoint is read from Acme_Endpoint.Prod.Url__c in ${D}/customMetadata/Acme_Endpoint.Prod.md-meta.xml:7`)), plan.notes.join('\n'));
+  });
+
   it('a label edited since the index was built is not rewritten blindly', () => {
     const fs = files();
     const p = index(fs);

@@ -323,7 +323,12 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
   const secureOrigin = origin.replace(/^http:\/\//, 'https://').replace(/:80$/, '');
   const withLiteral = callouts.filter(c => c.literal && !c.literal.raw.startsWith('callout:'));
   for (const c of callouts.filter(x => !x.literal)) {
-    pl.note(`${lineOf(c)}: the endpoint is not built from a literal in this class; change it to start with callout:<Named Credential> by hand.`);
+    // Read from a custom metadata record (or a value the fix cannot rewrite) in another file: say where it lives.
+    const elsewhere = c.finding.related?.find(r => r.path !== c.finding.path);
+    const what = elsewhere ? /'([^']+)'/.exec(elsewhere.message)?.[1] : undefined;
+    pl.note(elsewhere
+      ? `${lineOf(c)}: the endpoint is read from ${what ? `${what} in ` : ''}${elsewhere.path}:${elsewhere.range.start.line + 1}; set that value to start with callout:<Named Credential> by hand.`
+      : `${lineOf(c)}: the endpoint is not built from a literal in this class; change it to start with callout:<Named Credential> by hand.`);
   }
   // Reuse before create: a Named Credential whose URL has the same origin and whose path prefixes every callout.
   let name: string | undefined, basePath = '', reused: NamedCredentialFact | undefined;
