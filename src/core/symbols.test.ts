@@ -184,6 +184,13 @@ describe('project-wide values (symbols)', () => {
             new Http().send(req);
         }
     }
+    public void soql() {
+        Acme_Setting__mdt prod = [SELECT Endpoint__c FROM Acme_Setting__mdt WHERE DeveloperName = 'Production' LIMIT 1];
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(prod.Endpoint__c);
+        for (Acme_Setting__mdt any : [SELECT Endpoint__c FROM Acme_Setting__mdt]) { req.setEndpoint(any.Endpoint__c); }
+        for (Acme_Setting__mdt some : [SELECT Endpoint__c FROM Acme_Setting__mdt WHERE Active__c = true]) { req.setEndpoint(some.Endpoint__c); }
+    }
     public void settings() {
         HttpRequest r2 = new HttpRequest();
         r2.setEndpoint(Acme_Config__c.getOrgDefaults().Url__c);
@@ -206,8 +213,10 @@ describe('project-wide values (symbols)', () => {
         'callout-without-named-credential@14',    // the Production record's Endpoint__c through a local
         'hardcoded-authorization-header@15',      // getAll().get('Production').Api_Key__c
         'callout-without-named-credential@21',    // getAll().values(): a record holds a literal URL
-        'manual-authorization-header@28',         // custom setting: run-time value, as before
-        'callout-without-named-credential@32',    // System.Label.Geo_Endpoint
+        'callout-without-named-credential@28',    // SOQL on the type, WHERE DeveloperName = 'Production'
+        'callout-without-named-credential@29',    // loop over every record of the type (one holds a URL)
+        'manual-authorization-header@35',         // custom setting: run-time value, as before
+        'callout-without-named-credential@39',    // System.Label.Geo_Endpoint
       ]);
     });
 
@@ -226,7 +235,7 @@ describe('project-wide values (symbols)', () => {
 
     it('without the project index nothing cross-file is concluded (same findings as before)', () => {
       assert.deepStrictEqual(lines(client, lint(path, client, buildProjectIndex('/p', []))), [
-        'manual-authorization-header@6', 'manual-authorization-header@7', 'manual-authorization-header@15', 'manual-authorization-header@28',
+        'manual-authorization-header@6', 'manual-authorization-header@7', 'manual-authorization-header@15', 'manual-authorization-header@35',
       ]);
     });
 

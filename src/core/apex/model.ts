@@ -807,13 +807,14 @@ class ApexModel implements ApexFile {
           const ga = it.childForFieldName('object');
           if (ga?.type === 'method_invocation' && ga.childForFieldName('name')?.text.toLowerCase() === 'getall') { return { type: d.typeText, all: true }; }
         }
-        return undefined;
+        // for (T__mdt r : [SELECT … FROM T__mdt …])
+        return it ? soqlRecordRead(it, true) : undefined;
       }
       const sets = d.kind === 'param' ? [] : this.assignsTo(d).filter(a => a.op === '=' && a.end <= obj.startIndex);
       const value = sets.length ? sets[sets.length - 1].value : d.init;
       if (!value || sets.length > 1) { return undefined; }
       via.push(d.range);
-      return this.recordRead(value, env, depth + 1, visiting, via);
+      return soqlRecordRead(value, false) ?? this.recordRead(value, env, depth + 1, visiting, via);
     }
     return undefined;
   }
@@ -1133,6 +1134,20 @@ class ApexModel implements ApexFile {
     if (last < fmt.length) { out.push({ kind: 'literal', value: unquoteFormat(fmt.slice(last)), range }); }
     return out;
   }
+}
+
+/**
+ * `[SELECT … FROM T__mdt WHERE DeveloperName = 'R' …]`: that record; in a loop (`all`) without such a
+ * filter: every record of the type. A query with other filters is not guessed.
+ */
+function soqlRecordRead(n: Node, all: boolean): { type: string; record?: string; all?: boolean } | undefined {
+  const t = n.text;
+  if (!t.startsWith('[') || t.length > 2000) { return undefined; }
+  const from = /\bFROM\s+([A-Za-z]\w*__mdt)\b/i.exec(t);
+  if (!from) { return undefined; }
+  const rec = /\bWHERE\s+(?:DeveloperName|QualifiedApiName)\s*=\s*'([^'\\]+)'\s*(?:LIMIT\s+1\s*)?\]$/i.exec(t);
+  if (rec) { return { type: from[1], record: rec[1] }; }
+  return all && !/\bWHERE\b/i.test(t) ? { type: from[1], all: true } : undefined;
 }
 
 const SCOPE_FOR_LOCALS = new Set(['block', 'for_statement', 'catch_clause', 'method_declaration', 'constructor_declaration', 'accessor_declaration', 'static_initializer', 'trigger_declaration']);
