@@ -157,6 +157,25 @@ describe('fix: the value lives in another file', () => {
     assert.ok(plan.notes.some(n => n.includes(`AcmeReports.cls:4: the endpoint is read from Acme_Endpoint.Prod.Url__c in ${D}/customMetadata/Acme_Endpoint.Prod.md-meta.xml:7`)), plan.notes.join('\n'));
   });
 
+  it('headers copied from a map in a loop: a note says to move the credential entries by hand, not that there is no authentication', () => {
+    const fs = new Map<string, string>([[`${D}/classes/ShipClient.cls`, `public with sharing class ShipClient {
+    private static final Map<String, String> HEADERS = new Map<String, String>{ 'Authorization' => 'Bearer shp_live_4eC39HqLyjWDarjtT1zdp7dc' };
+    public static HttpResponse track(String id) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://api.shipfast.io/v2/track/' + id);
+        for (String k : HEADERS.keySet()) { req.setHeader(k, HEADERS.get(k)); }
+        return new Http().send(req);
+    }
+}
+`]]);
+    const p = index(fs);
+    const all = findings(fs, p);
+    assert.deepStrictEqual(all.map(f => f.ruleId).sort(), ['callout-without-named-credential', 'hardcoded-authorization-header']);
+    const plan = planMigration(all, ctx(fs, p, all));
+    assert.ok(plan.notes.some(n => /ShipClient\.cls:6: headers are copied from a map in a loop/.test(n)), plan.notes.join('\n'));
+    assert.ok(!plan.notes.some(n => /no authentication was found/.test(n)), plan.notes.join('\n'));
+  });
+
   it('a label edited since the index was built is not rewritten blindly', () => {
     const fs = files();
     const p = index(fs);

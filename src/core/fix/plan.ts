@@ -389,6 +389,19 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
       if (!seenHeader.has(k)) { seenHeader.add(k); headers.push(h); }
     }
   }
+  // Headers copied from a map in a loop (setHeader(k, m.get(k))): the fix cannot split the map; say so.
+  const loopHeaders = new Set<string>();
+  for (const c of rewritten) {
+    if (!c.method || !c.receiver) { continue; }
+    for (const call of headerCalls(c.method, c.receiver)) {
+      const [nameArg] = callArgs(call);
+      if (!nameArg || resolvePrefix(nameArg, 0, pl.external).complete || ancestor(call, ['enhanced_for_statement']) === undefined) { continue; }
+      const k = `${c.doc.path}:${call.startIndex}`;
+      if (loopHeaders.has(k)) { continue; }
+      loopHeaders.add(k);
+      pl.note(`${c.doc.path}:${c.doc.range(call).start.line + 1}: headers are copied from a map in a loop: take the credential entries out of that map and let ${ncName}'s External Credential send them (AuthHeader parameters), by hand.`);
+    }
+  }
   const docs = [...new Set(rewritten.map(c => c.doc))];
   // The token may come from another class of the same folder: 'Bearer ' + TokenService.getAccessToken().
   for (const h of headers) {
@@ -502,7 +515,7 @@ function planOrigin(pl: Planner, origin: string, callouts: Callout[], opts: Orig
       pl.note(`${ncName}: the callouts to it request OAuth tokens and send the client credentials in the body, which stay in code. Better: give the API that uses the token a Named Credential whose External Credential uses authenticationProtocol Oauth (variant ClientCredentialsClientSecret, token URL ${origin}…), then delete the token request.`);
     } else if (queryCredentials.length) {
       pl.note(`${ncName}: the code authenticates with a query parameter, not a header, so the External Credential is Custom with only the principal ${principal}; see the note on the parameter.`);
-    } else {
+    } else if (!loopHeaders.size) {
       pl.note(`${ncName}: no authentication was found in the code, so the External Credential is Custom with only the principal ${principal} (the documented way to call an endpoint without credentials); nothing to enter.`);
     }
     if (secureOrigin !== origin) { pl.note(`${ncName} points to ${secureOrigin} instead of ${origin}: check that the server accepts HTTPS.`); }
