@@ -379,10 +379,11 @@ describe('fix: planMigration', () => {
     assert.match(created(plan, '.namedCredential-meta.xml'), /<parameterValue>https:\/\/api\.github\.com<\/parameterValue>/, 'one call site: no base path');
   });
 
-  it('never puts a path token into the Named Credential URL (Slack webhook used from two places)', () => {
+  it('a secret in the URL path (Slack webhook used from two places) is not fixable: code, Remote Site and detection stay; the note is masked', () => {
     const path = `${CLS}/SlackNotifier.cls`;
+    const token = 'x9Qz7LmN2pR4tV6wY8aC1eG3';
     const text = `public class SlackNotifier {
-    private static final String WEBHOOK = 'https://hooks.slack.com/services/T04ABCDEF12/B05GHIJKL34/x9Qz7LmN2pR4tV6wY8aC1eG3';
+    private static final String WEBHOOK = 'https://hooks.slack.com/services/T04ABCDEF12/B05GHIJKL34/${token}';
 
     public static void post(String text) {
         HttpRequest req = new HttpRequest();
@@ -401,11 +402,20 @@ describe('fix: planMigration', () => {
     }
 }
 `;
-    const files = new Map([[path, text]]);
-    const plan = planMigration(allFindings(files), ctxFor(files, project()));
-    const url = /<parameterValue>([^<]*)<\/parameterValue>/.exec(created(plan, '.namedCredential-meta.xml'))![1];
-    assert.ok(!url.includes('T04ABCDEF12') && !url.includes('x9Qz7'), url);
-    assert.match(applyPlanToFiles(files, plan).get(path)!, /WEBHOOK = 'callout:Slack_Hooks\/services\/T04ABCDEF12\/B05GHIJKL34\/x9Qz7LmN2pR4tV6wY8aC1eG3';/);
+    const rss = `${MD}/remoteSiteSettings/Slack.remoteSite-meta.xml`;
+    const files = new Map([[path, text], [rss, '<?xml version="1.0" encoding="UTF-8"?>\n<RemoteSiteSetting xmlns="http://soap.sforce.com/2006/04/metadata"><isActive>true</isActive><url>https://hooks.slack.com</url></RemoteSiteSetting>\n']]);
+    const p = project({ remoteSites: [{ name: 'Slack', path: rss, url: 'https://hooks.slack.com', active: true, disableProtocolSecurity: false }] });
+    const findings = allFindings(files);
+    const plan = planMigration(findings, ctxFor(files, p));
+    assert.strictEqual(applyPlanToFiles(files, plan).get(path), text, 'the class is left as it is');
+    assert.deepStrictEqual(plan.creates.map(c => c.path), [], 'no Named Credential that would not be used');
+    assert.deepStrictEqual(plan.deletes, [], 'the Remote Site is still needed');
+    const note = plan.notes.find(n => /secret in its path/.test(n));
+    assert.ok(note, plan.notes.join('\n'));
+    assert.match(note, /hooks\.slack\.com\/services\/T04ABCDEF12\/B05GHIJKL34\/\*\*\*/);
+    for (let i = 0; i + 8 <= token.length; i++) { assert.ok(!JSON.stringify(plan).includes(token.slice(i, i + 8)), JSON.stringify(plan)); }
+    // The quick fix of one of those findings offers nothing either.
+    assert.strictEqual(planFix(findings.find(f => f.ruleId === 'callout-without-named-credential')!, ctxFor(files, p)), undefined);
   });
 
   it('an endpoint assigned once after its declaration, and a token written inline in the header', () => {
