@@ -148,6 +148,19 @@ describe('fix: planMigration', () => {
     assertNoSecret(plan, ['sk_live_51HxAbCdEfGhIjKlMnOpQrStUv']);
   });
 
+  it('CRLF files: the edits keep CRLF (same result as the LF file, line endings aside); inserted line breaks are CRLF too', () => {
+    const path = `${CLS}/StripePaymentService.cls`;
+    const lf = applyPlanToFiles(new Map([[path, STRIPE]]), planMigration(allFindings(new Map([[path, STRIPE]])), ctxFor(new Map([[path, STRIPE]]), project()))).get(path)!;
+    const crlfText = STRIPE.replace(/\n/g, '\r\n');
+    const files = new Map([[path, crlfText]]);
+    const plan = planMigration(allFindings(files), ctxFor(files, project()));
+    const out = applyPlanToFiles(files, plan).get(path)!;
+    assert.notStrictEqual(out, crlfText, 'something was fixed');
+    assert.ok(!/[^\r]\n/.test(out), 'no bare LF');
+    assert.strictEqual(out, lf.replace(/\n/g, '\r\n'));
+    for (const e of plan.edits) { assert.ok(!/(^|[^\r])\n/.test(e.newText), JSON.stringify(e.newText)); }
+  });
+
   it('is idempotent: after applying, the callouts use callout: and planning again changes nothing', () => {
     const path = `${CLS}/StripePaymentService.cls`;
     const files = new Map([[path, STRIPE], [RSS_PATH, RSS]]);
@@ -512,6 +525,17 @@ describe('fix: planMigration', () => {
     const out = applyPlanToFiles(files, plan).get(psPath)!;
     assert.match(out, /<\/classAccesses>\n {4}<externalCredentialPrincipalAccesses>\n {8}<enabled>true<\/enabled>\n {8}<externalCredentialPrincipal>Stripe_API-Stripe_API_Principal<\/externalCredentialPrincipal>\n {4}<\/externalCredentialPrincipalAccesses>\n {4}<hasActivationRequired>/);
     checkXml(out);
+  });
+
+  it('a CRLF permission set edited in place stays CRLF (the inserted lines too)', () => {
+    const path = `${CLS}/StripePaymentService.cls`;
+    const psPath = `${MD}/permissionsets/Integration_User.permissionset-meta.xml`;
+    const ps = '<?xml version="1.0" encoding="UTF-8"?>\r\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">\r\n    <hasActivationRequired>false</hasActivationRequired>\r\n    <label>Integration User</label>\r\n</PermissionSet>\r\n';
+    const files = new Map([[path, STRIPE], [psPath, ps]]);
+    const plan = planMigration(allFindings(files), ctxFor(files, project(), { permissionSet: 'Integration_User' }));
+    const out = applyPlanToFiles(files, plan).get(psPath)!;
+    assert.match(out, /<externalCredentialPrincipalAccesses>\r\n {8}<enabled>true<\/enabled>\r\n/);
+    assert.ok(!/[^\r]\n/.test(out), JSON.stringify(out));
   });
 
   it('the quick fix on a header finding fixes its callout; without workspace findings it uses no base path and keeps the Remote Site', () => {

@@ -103,8 +103,17 @@ class Planner {
     if (l.some(([a, b]) => (s < b && a < e) || (s === e && a === s) || (a === b && s === a))) { return false; }
     l.push([s, e]);
     this.spans.set(path, l);
+    // Line breaks of inserted text follow the file's (a CRLF file stays CRLF).
+    if (newText.includes('\n') && this.crlf(path)) { newText = newText.replace(/\r?\n/g, '\r\n'); }
     this.plan.edits.push({ path, range: lines.rangeOf(s, e), newText });
     return true;
+  }
+
+  /** Whether a file's line breaks are mostly CRLF. */
+  crlf(path: string): boolean {
+    const t = this.ctx.readFile(path) ?? '';
+    const crlf = t.split('\r\n').length - 1, lf = t.split('\n').length - 1;
+    return crlf > 0 && crlf * 2 >= lf;
   }
 
   removed(path: string): Array<[number, number]> { return this.spans.get(path) ?? []; }

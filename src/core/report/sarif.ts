@@ -3,6 +3,7 @@ import { ruleDocsUrl } from '../rule';
 import type { Finding, Range, Severity } from '../types';
 import { relativePath, uriReference, fileUri, type ReportInput } from './model';
 import { hash64 } from './fingerprint';
+import { maskDeep } from '../redact';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer). Pure: the caller passes the rule
@@ -124,8 +125,9 @@ export function toSarif(input: ReportInput, options: SarifOptions): SarifLog {
       tool: { driver: { name: 'apiguard', informationUri: options.informationUri ?? INFORMATION_URI, version, semanticVersion: version, rules } },
       originalUriBaseIds: { [SRCROOT]: { uri: fileUri(input.root, true) } },
       columnKind: 'utf16CodeUnits',
-      invocations: [{ executionSuccessful: !input.cancelled, toolExecutionNotifications: notifications }],
-      results,
+      // Masked after fingerprinting (fingerprints are computed as before; see fingerprint.ts).
+      invocations: [{ executionSuccessful: !input.cancelled, toolExecutionNotifications: maskDeep(notifications) }],
+      results: maskDeep(results),
     }],
   };
 }
