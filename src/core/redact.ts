@@ -105,10 +105,12 @@ const PARTIAL = 8;
 export interface MaskOptions {
   /**
    * Secrets known to the caller (an org's access and refresh tokens, the values the rules found):
-   * masked in full and wherever 8 or more of their characters appear together (a server that echoes
-   * the part after `!` of a session id, or a refresh token without its first characters).
+   * masked in full; with `partial`, also wherever 8 or more of their characters appear together (a
+   * server that echoes the part after `!` of a session id, or a refresh token without its head).
    */
   known?: Iterable<string>;
+  /** Also mask runs that share 8 characters with a known token (for tokens a server may echo in part). */
+  partial?: boolean;
 }
 
 /** The 8-character windows of each known secret (the session part only for `00D…!…` tokens). */
@@ -133,9 +135,9 @@ export function maskSecrets(text: string, opts: MaskOptions = {}): string {
   let out = text;
   const known = [...(opts.known ?? [])].filter(s => s && s.length >= PARTIAL).sort((a, b) => b.length - a.length);
   for (const s of known) { if (out.includes(s)) { out = out.split(s).join(redact(s)); } }
-  if (known.length) {
+  if (known.length && opts.partial) {
     const windows = windowsOf(known);
-    out = out.replace(/[A-Za-z0-9._~+/=!%-]{8,}/g, run => {
+    out = out.replace(/[A-Za-z0-9._~+=!%-]{8,}/g, run => {
       for (let i = 0; i + PARTIAL <= run.length; i++) { if (windows.has(run.slice(i, i + PARTIAL))) { return redact(run); } }
       return run;
     });

@@ -16,7 +16,7 @@ export function registerSecret(secret: string | undefined | null): void {
 export function forgetSecrets(): void { known.clear(); }
 
 export function scrub(text: string): string {
-  return maskSecrets(text, { known });
+  return maskSecrets(text, { known, partial: true });
 }
 
 /**
@@ -25,7 +25,7 @@ export function scrub(text: string): string {
  * `terminal`: also `safeTerminal` (text reports).
  */
 export function scrubDeep<T>(value: T, terminal = false): T {
-  const masked = maskDeep(value, { known });
+  const masked = maskDeep(value, { known, partial: true });
   return terminal ? mapStrings(masked, safeTerminal) : masked;
 }
 
