@@ -19,8 +19,18 @@ export function redact(secret: string): string {
 /** What replaces a secret inside a URL (the URL stays readable: origin and the non-secret path). */
 export const URL_MASK = '***';
 
-/** Random-looking: letters and digits, high entropy, no word-like run of 6 letters of one case. */
-const TOKENISH = (s: string, min = 20) => s.length >= min && /\d/.test(s) && /[A-Za-z]/.test(s) && !/[a-z]{6}|[A-Z]{6}/.test(s) && shannonEntropy(s) > 3.3;
+/**
+ * Random-looking: letters and digits, high entropy, and the character class (lower, upper, digit,
+ * other) changes often, as in random base62/base64 (about every other character), unlike camelCase
+ * words with a number (`customerOrders2024Summary`: 5 changes in 25).
+ */
+function TOKENISH(s: string, min = 20): boolean {
+  if (s.length < min || !/\d/.test(s) || !/[A-Za-z]/.test(s) || shannonEntropy(s) <= 3.3) { return false; }
+  const cls = (c: string) => (c >= 'a' && c <= 'z' ? 0 : c >= 'A' && c <= 'Z' ? 1 : c >= '0' && c <= '9' ? 2 : 3);
+  let changes = 0;
+  for (let i = 1; i < s.length; i++) { if (cls(s[i]) !== cls(s[i - 1])) { changes++; } }
+  return changes / (s.length - 1) > 0.3;
+}
 
 /**
  * Secrets that live in URL paths of well-known services, each as [regex, index of the group that is
