@@ -4,6 +4,8 @@ import { toJsonReport } from '../../src/core/report/json';
 import { toSarif } from '../../src/core/report/sarif';
 import type { ReportInput } from '../../src/core/report/model';
 import { toHtml, toMarkdown } from '../../src/extension/reportFormats';
+import { main } from '../../src/cli/main';
+import { recordingIO, removeProject, tempProject } from './helpers/project';
 
 /*
  * Defence in depth: a rule (or a future one) that forgets `redact`, a note quoting a file's text, a
@@ -77,4 +79,17 @@ describe('every report channel masks secrets (text, JSON, SARIF, Markdown, HTML)
     assert.strictEqual(s.runs[0].results.length, 2);
     assert.ok(Object.values(s.runs[0].results[0].partialFingerprints)[0].length > 0);
   });
+
+  it('CLI error texts: a configuration error quoting a token or an escape sequence shows neither', async () => {
+    const root = tempProject({ '.apiguard.json': JSON.stringify({ rules: { [GITHUB]: 'error', [`x${ESC}`]: 'warn' } }) });
+    try {
+      const io = recordingIO(root);
+      assert.strictEqual(await main(['scan'], io), 2);
+      assert.match(io.stderr, /configuration error/);
+      assert.deepStrictEqual(leaks(io.stderr, GITHUB), [], io.stderr);
+      // eslint-disable-next-line no-control-regex
+      assert.strictEqual(io.stderr.match(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g), null, JSON.stringify(io.stderr));
+    } finally { removeProject(root); }
+  });
 });
+
