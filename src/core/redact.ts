@@ -53,7 +53,7 @@ const PATH_SECRETS: ReadonlyArray<RegExp> = [
 ];
 
 /** Characters of a URL (no quotes, no whitespace, no angle brackets): where a URL ends in running text. */
-const URL_RE = /\b(?:https?|wss?|ftp|callout):[^\s'"<>`\\)]{1,4000}/gi;
+const URL_RE = /\b(?:https?|wss?|ftp|callout):[^\s'"<>`\\)\u0000]{1,4000}/gi;
 
 /**
  * The secret parts of every URL in a text: a userinfo password (`https://user:***@host`), tokens in

@@ -91,5 +91,22 @@ describe('every report channel masks secrets (text, JSON, SARIF, Markdown, HTML)
       assert.strictEqual(io.stderr.match(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g), null, JSON.stringify(io.stderr));
     } finally { removeProject(root); }
   });
+
+  it('apiguard scan / fix on a file whose name holds escape sequences: text output shows them as text', async () => {
+    const evil = `Evil\u001b]0;owned\u0007\u001b[2J`;
+    const root = tempProject({
+      'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' }),
+      [`force-app/main/default/classes/${evil}.cls`]: `public class Evil {\n    public static void go() {\n        HttpRequest req = new HttpRequest();\n        req.setEndpoint('https://api.example.com/v1/x');\n        new Http().send(req);\n    }\n}\n`,
+    });
+    try {
+      for (const argv of [['scan', '--fail-on', 'never'], ['fix', '--dry-run'], ['fix']]) {
+        const io = recordingIO(root);
+        await main(argv, io);
+        assert.ok(io.stdout.includes('Evil\\x1b]0;owned\\x07\\x1b[2J'), `${argv.join(' ')}: ${io.stdout}`);
+        // eslint-disable-next-line no-control-regex
+        assert.strictEqual((io.stdout + io.stderr).match(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g), null, `${argv.join(' ')}: ${JSON.stringify(io.stdout + io.stderr)}`);
+      }
+    } finally { removeProject(root); }
+  });
 });
 
