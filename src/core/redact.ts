@@ -53,6 +53,7 @@ const PATH_SECRETS: ReadonlyArray<RegExp> = [
 ];
 
 /** Characters of a URL (no quotes, no whitespace, no angle brackets): where a URL ends in running text. */
+// eslint-disable-next-line no-control-regex -- NUL separates the texts maskedInput joins
 const URL_RE = /\b(?:https?|wss?|ftp|callout):[^\s'"<>`\\)\u0000]{1,4000}/gi;
 
 /**
