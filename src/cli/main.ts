@@ -22,7 +22,26 @@ ${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join
 
 Run "apiguard <command> --help" for a command's options.`;
 
+/**
+ * Every error text a command writes (configuration errors quote keys and values, thrown messages quote
+ * servers) is masked (`maskSecrets`) and terminal-safe; the progress line keeps its own `\r ESC[K`.
+ * The masking module loads on the first write to stderr only, so a clean start stays fast.
+ */
+function safeErr(io: CliIO): CliIO {
+  let r: typeof import('../core/redact') | undefined;
+  return {
+    ...io,
+    err: s => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      r ??= require('../core/redact') as typeof import('../core/redact');
+      const progress = s.startsWith('\r\u001b[K') ? '\r\u001b[K' : '';
+      io.err(progress + r.safeTerminal(r.maskSecrets(s.slice(progress.length))));
+    },
+  };
+}
+
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  io = safeErr(io);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') { io.out(USAGE + '\n'); return name ? 0 : 2; }
   if (name === '--version' || name === '-v') { io.out(`${process.env.APIGUARD_VERSION ?? '0.1.0'}\n`); return 0; }
@@ -37,5 +56,5 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, e => { console.error(e); process.exitCode = 2; });
+  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, e => { safeErr(defaultIO()).err(`${(e as Error)?.stack ?? String(e)}\n`); process.exitCode = 2; });
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { fileKindOf } from '../core/fileKind';
 import { ruleDocsUrl } from '../core/rule';
+import { maskSecrets } from '../core/redact';
 import type { FileKind, FileReport, Finding } from '../core/types';
 import { OUT_OF_SYNC, type LintResult } from './protocol';
 import { readSettings } from './settings';
@@ -134,7 +135,7 @@ export class Linter implements vscode.Disposable {
           this.reportedConfigErrors.add(r.configError);
           void vscode.window.showWarningMessage(`API Guard: ${r.configError}. Using the defaults until it is fixed.`);
         }
-        for (const n of r.report.notes) { this.log.appendLine(`${n.path}: ${n.code}: ${n.message}`); }
+        for (const n of r.report.notes) { this.log.appendLine(maskSecrets(`${n.path}: ${n.code}: ${n.message}`)); }
         this.set(doc.uri, r.report.findings);
         this.linted.set(key, version);
         if (r.relint?.length) { this.relint(r.relint); }
@@ -146,7 +147,7 @@ export class Linter implements vscode.Disposable {
           t0 = performance.now();
           continue;
         }
-        if (!(e instanceof CancelledError) && (e as Error).message !== OUT_OF_SYNC) { this.log.appendLine(`lint ${path}: ${(e as Error).message}`); }
+        if (!(e instanceof CancelledError) && (e as Error).message !== OUT_OF_SYNC) { this.log.appendLine(maskSecrets(`lint ${path}: ${(e as Error).message}`)); }
         return;
       } finally {
         if (this.inflight.get(key)?.id === id) { this.inflight.delete(key); }

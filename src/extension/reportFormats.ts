@@ -1,16 +1,18 @@
 /**
  * Markdown and HTML reports of a workspace scan (Export Report). Pure: no `vscode`, no IO. SARIF comes
- * from `src/core/report/sarif.ts`. No secret can appear: findings' messages are already redacted.
+ * from `src/core/report/sarif.ts`. No secret can appear: messages are redacted by the rules and masked
+ * again here (`maskedInput`).
  */
 import type { RuleMeta } from '../core/rule';
 import { ruleDocsUrl } from '../core/rule';
 import { relativePath, summarise, type ReportInput } from '../core/report/model';
+import { maskedInput } from '../core/report/mask';
 import type { Finding } from '../core/types';
 
 const ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 function rows(input: ReportInput): Array<{ rel: string; f: Finding }> {
-  return input.reports.flatMap(r => r.findings.filter(f => !f.suppressed).map(f => ({ rel: relativePath(input.root, r.path), f })))
+  return maskedInput(input).reports.flatMap(r => r.findings.filter(f => !f.suppressed).map(f => ({ rel: relativePath(input.root, r.path), f })))
     .sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.rel.localeCompare(b.rel) || a.f.range.start.line - b.f.range.start.line);
 }
 

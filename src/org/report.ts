@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { scrub } from './scrub';
+import { scrub, scrubDeep } from './scrub';
 import type { CheckStatus, InspectionReport } from './types';
 
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'html';
@@ -28,6 +28,7 @@ function orgLine(r: InspectionReport): string {
 }
 
 export function renderText(r: InspectionReport, opts: { color?: boolean } = {}): string {
+  r = scrubDeep(r, true);   // org data is masked and shows no terminal escape sequence
   const col = (s: CheckStatus, t: string) => {
     if (!opts.color) { return t; }
     const code = { fail: 31, warn: 33, pass: 32, info: 36, unavailable: 90 }[s];
@@ -52,6 +53,7 @@ export function renderText(r: InspectionReport, opts: { color?: boolean } = {}):
 const mdEsc = (s: string) => s.replace(/([\\`*_[\]|<>])/g, '\\$1');
 
 export function renderMarkdown(r: InspectionReport): string {
+  r = scrubDeep(r);   // before escaping
   const n = counts(r);
   const out: string[] = [`# Org API security: ${mdEsc(r.org.alias ?? r.org.username ?? r.org.instanceUrl)}`, '',
     `${mdEsc(orgLine(r))}  `, `Inspected ${r.startedAt} · ${r.requests} API requests · ${r.durationMs} ms`, '',
@@ -85,6 +87,7 @@ function loadTemplate(): string {
 }
 
 export function renderHtml(r: InspectionReport, template = loadTemplate()): string {
+  r = scrubDeep(r);   // before escaping
   const n = counts(r);
   const pills = (['fail', 'warn', 'unavailable', 'info', 'pass'] as CheckStatus[]).map(s => `<span class="pill ${s}">${n[s]} ${s}</span>`).join('');
   const body = [`<div class="summary">${pills}</div>`];
@@ -104,6 +107,7 @@ export function renderHtml(r: InspectionReport, template = loadTemplate()): stri
 }
 
 export function renderJson(r: InspectionReport): string {
+  r = scrubDeep(r);
   return scrub(JSON.stringify({
     tool: r.tool, org: r.org, startedAt: r.startedAt, durationMs: r.durationMs, requests: r.requests,
     groups: r.groups.map(g => ({ id: g.id, title: g.title, status: g.status })),

@@ -1,9 +1,11 @@
-import { redact } from '../core/redact';
+import { maskDeep, maskSecrets, safeTerminal } from '../core/redact';
 
 /**
- * Tokens must never reach a message, a log or a report. `scrub` removes known secrets (the
- * connection's access and refresh tokens, registered with `registerSecret`) and anything shaped like
- * a Salesforce session id, a bearer header or an OAuth form field from a text.
+ * Tokens must never reach a message, a log or a report. `scrub` is `maskSecrets` (src/core/redact.ts,
+ * the one masking function) with the secrets of the org connections as known secrets: the access and
+ * refresh tokens registered with `registerSecret` are removed in full and wherever 8 or more of their
+ * characters show up (a server echoing the part after `!`, a refresh token without its head), and so is
+ * anything shaped like a credential, a session id, a bearer header, an OAuth form field or a URL password.
  */
 const known = new Set<string>();
 
@@ -13,27 +15,29 @@ export function registerSecret(secret: string | undefined | null): void {
 
 export function forgetSecrets(): void { known.clear(); }
 
-const PATTERNS: RegExp[] = [
-  // Salesforce session ids / access tokens: 00D<org id>!<opaque>
-  /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]{20,}/g,
-  // Authorization headers
-  /\b(Bearer|OAuth)\s+(?=[A-Za-z0-9._\-!~+/=]*\d)[A-Za-z0-9._\-!~+/=]{20,}/gi,
-  // form fields and JSON members carrying tokens, codes and secrets
-  /\b(access_token|refresh_token|client_secret|code_verifier|sessionId|code(?==))(["']?\s*[=:]\s*["']?)[A-Za-z0-9._\-!~+/%]{8,}/g,
-  // <sessionId>…</sessionId> in SOAP bodies
-  /(<(?:\w+:)?sessionId>)[^<]+(<\/(?:\w+:)?sessionId>)/g,
-];
-
 export function scrub(text: string): string {
-  let out = text;
-  for (const s of known) {
-    if (out.includes(s)) { out = out.split(s).join(redact(s)); }
-  }
-  out = out.replace(PATTERNS[0], m => redact(m));
-  out = out.replace(PATTERNS[1], (_m, kind: string) => `${kind} [redacted]`);
-  out = out.replace(PATTERNS[2], (_m, key: string, sep: string) => `${key}${sep}[redacted]`);
-  out = out.replace(PATTERNS[3], (_m, a: string, b: string) => `${a}[redacted]${b}`);
-  return out;
+  return maskSecrets(text, { known, partial: true });
+}
+
+/**
+ * `scrub` over every string of a JSON-able value, before it is escaped for a format (Markdown or HTML
+ * escapes would otherwise split a token so that no pattern sees it) or serialised (JSON stays valid).
+ * `terminal`: also `safeTerminal` (text reports).
+ */
+export function scrubDeep<T>(value: T, terminal = false): T {
+  const masked = maskDeep(value, { known, partial: true });
+  return terminal ? mapStrings(masked, safeTerminal) : masked;
+}
+
+function mapStrings<T>(value: T, f: (s: string) => string): T {
+  const walk = (v: unknown): unknown => typeof v === 'string' ? f(v) : Array.isArray(v) ? v.map(walk)
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v;
+  return walk(value) as T;
+}
+
+/** `scrub` for a terminal: also no escape sequences from org data (record names, error bodies). */
+export function scrubTerminal(text: string): string {
+  return safeTerminal(scrub(text));
 }
 
 /** The message of any thrown value, scrubbed. */

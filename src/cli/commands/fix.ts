@@ -10,9 +10,9 @@ import { FIXABLE_RULES, planMigration, unifiedDiff, isEmptyPlan, type FixPlan } 
 import { findProjectRoot, loadConfig } from '../../node/config';
 import { scanProject, type ScanResult } from '../../node/scan';
 import { createEngine } from '../../node/createEngine';
-import { applyPlan, previewPlan } from '../../node/applyPlan';
+import { applyPlan, decodeFile, previewPlan } from '../../node/applyPlan';
 import { LineIndex } from '../../core/position';
-import { redact } from '../../core/redact';
+import { maskSecrets, redact, safeTerminal } from '../../core/redact';
 import { matchSecrets } from '../../core/secrets/match';
 import { shannonEntropy } from '../../core/secrets/entropy';
 
@@ -104,28 +104,40 @@ export async function run(argv: string[], io: CliIO, deps: FixDeps = {}): Promis
   const cache = new Map<string, string | undefined>();
   const plan = planMigration(selected, {
     project, findings: all,
-    readFile: p => { if (!cache.has(p)) { try { cache.set(p, readFileSync(p, 'utf8')); } catch { cache.set(p, undefined); } } return cache.get(p); },
+    // Decoded as applyPlan will write it back (a Latin-1 class keeps its accents; see node/applyPlan.ts).
+    readFile: p => { if (!cache.has(p)) { try { cache.set(p, decodeFile(readFileSync(p)).text); } catch { cache.set(p, undefined); } } return cache.get(p); },
     exists: p => existsSync(p),
     nameOverride: typeof o.name === 'string' ? o.name : undefined,
     permissionSet: typeof o['permission-set'] === 'string' ? o['permission-set'] : undefined,
   });
 
   if (!selected.length) { io.out('apiguard fix: nothing to fix.\n'); return 0; }
+  // Everything printed below is masked (known secret values and every secret shape) and terminal-safe.
+  const secrets = secretTexts(all, p => cache.get(p) ?? (() => { try { return decodeFile(readFileSync(p)).text; } catch { return undefined; } })());
+  const say = (s: string) => io.out(safeTerminal(maskSecrets(s, { known: secrets })));
+  const sayErr = (s: string) => io.err(safeTerminal(maskSecrets(s, { known: secrets })));
   if (o['dry-run']) {
-    const secrets = secretTexts(all, p => cache.get(p) ?? (() => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } })());
-    for (const [p, { before, after }] of await previewPlan(plan)) { io.out(redactDiff(unifiedDiff(rel(p), before, after), secrets)); }
-    printSummary(io, plan, rel, true);
+    for (const [p, { before, after }] of await previewPlan(plan)) { say(redactDiff(unifiedDiff(rel(p), before, after), secrets)); }
+    printSummary(say, plan, rel, true);
     return isEmptyPlan(plan) ? 0 : 1;
   }
   const applied = await applyPlan(plan);
-  for (const p of applied.created) { io.out(`created  ${rel(p)}\n`); }
-  for (const p of applied.edited) { io.out(`edited   ${rel(p)}\n`); }
-  for (const d of plan.deletes) { if (applied.deleted.includes(d.path)) { io.out(`deleted  ${rel(d.path)}: ${d.reason}\n`); } }
-  for (const s of applied.skipped) { io.err(`skipped  ${rel(s.path)}: ${s.reason}\n`); }
-  printSummary(io, plan, rel, false);
+  if (!applied.ok) {
+    // Nothing was written (or everything written was restored): say what was planned and why it stopped.
+    sayErr(`apiguard fix: nothing was changed: ${applied.problems.length} problem${applied.problems.length === 1 ? '' : 's'}:\n`);
+    for (const x of applied.problems) { sayErr(`  ${x.path ? `${rel(x.path)}: ` : ''}${x.reason}\n`); }
+    sayErr(`Planned changes (none applied${applied.rolledBack.length ? `; ${applied.rolledBack.length} file${applied.rolledBack.length === 1 ? '' : 's'} written and restored` : ''}):\n`);
+    for (const x of applied.planned) { sayErr(`  ${x.kind.padEnd(7)} ${rel(x.path)}\n`); }
+    for (const x of applied.rollbackFailed) { sayErr(`  could not restore ${rel(x.path)} (${x.reason}): check this file by hand\n`); }
+    return 2;
+  }
+  for (const p of applied.created) { say(`created  ${rel(p)}\n`); }
+  for (const p of applied.edited) { say(`edited   ${rel(p)}\n`); }
+  for (const d of plan.deletes) { if (applied.deleted.includes(d.path)) { say(`deleted  ${rel(d.path)}: ${d.reason}\n`); } }
+  printSummary(say, plan, rel, false);
   const left = unsuppressed(await scan()).filter(isSelected);
   const fixed = selected.length - left.length;
-  io.out(`\napiguard fix: ${fixed} of ${selected.length} finding${selected.length === 1 ? '' : 's'} fixed${left.length ? `; ${left.length} left (see the notes, or run apiguard scan)` : ''}.\n`);
+  say(`\napiguard fix: ${fixed} of ${selected.length} finding${selected.length === 1 ? '' : 's'} fixed${left.length ? `; ${left.length} left (see the notes, or run apiguard scan)` : ''}.\n`);
   return left.length ? 1 : 0;
 }
 
@@ -166,13 +178,13 @@ function relNote(note: string, rel: (p: string) => string): string {
   return note.replace(/(^|\s)(\/[^\s:]+|[A-Za-z]:\\[^\s:]+)(?=:\d|\s|$)/g, (m, pre: string, p: string) => `${pre}${rel(p)}`);
 }
 
-function printSummary(io: CliIO, plan: FixPlan, rel: (p: string) => string, dry: boolean): void {
+function printSummary(out: (s: string) => void, plan: FixPlan, rel: (p: string) => string, dry: boolean): void {
   if (dry) {
-    io.out(`\n${plan.title}: ${plan.edits.length} edit${plan.edits.length === 1 ? '' : 's'}, ${plan.creates.length} new file${plan.creates.length === 1 ? '' : 's'}, ${plan.deletes.length} deletion${plan.deletes.length === 1 ? '' : 's'} (dry run: nothing changed).\n`);
-    for (const d of plan.deletes) { io.out(`  would delete ${rel(d.path)}: ${d.reason}\n`); }
+    out(`\n${plan.title}: ${plan.edits.length} edit${plan.edits.length === 1 ? '' : 's'}, ${plan.creates.length} new file${plan.creates.length === 1 ? '' : 's'}, ${plan.deletes.length} deletion${plan.deletes.length === 1 ? '' : 's'} (dry run: nothing changed).\n`);
+    for (const d of plan.deletes) { out(`  would delete ${rel(d.path)}: ${d.reason}\n`); }
   }
   if (plan.notes.length) {
-    io.out('\nNext steps:\n');
-    for (const n of plan.notes) { io.out(`  - ${relNote(n, rel)}\n`); }
+    out('\nNext steps:\n');
+    for (const n of plan.notes) { out(`  - ${relNote(n, rel)}\n`); }
   }
 }

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { maskUrlParts } from '../redact';
 import { compact, summarize, type ApexFile, type MethodCall, type Resolved, type ResolvedPart } from './model';
 
 /**
@@ -230,9 +231,10 @@ export function elideLiterals(code: string): string {
  * token-like literals inside dynamic parts elided, and any query value that looks like a token (20+
  * characters with letters and digits, e.g. an API key sent as `app_id`) masked whatever its name:
  * secrets never reach messages or hints in clear. Record ids (15/18), dates and `{slots}` stay.
+ * Tokens in URL paths (Slack webhooks, Telegram bots, …) are masked by `maskUrlParts` (core/redact).
  */
 export function maskUrl(url: string): string {
-  return elideLiterals(url).replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/i, '$1***@')
+  return maskUrlParts(elideLiterals(url)).replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/i, '$1***@')
     .replace(/((?:^|[?&;])[^=&#\s?;]*(?:key|token|secret|password|passwd|pwd|pass|sig|auth|credential)[^=&#\s?;]*=)[^&#\s;]*/gi, '$1***')
     .replace(/((?:^|[?&;])[^=&#\s?;]*=)(?=[^&#\s;]*[A-Za-z])(?=[^&#\s;]*\d)[A-Za-z0-9_.~+/=%-]{20,}(?=$|[&#;\s])/g, '$1***');
 }

@@ -148,6 +148,19 @@ describe('fix: planMigration', () => {
     assertNoSecret(plan, ['sk_live_51HxAbCdEfGhIjKlMnOpQrStUv']);
   });
 
+  it('CRLF files: the edits keep CRLF (same result as the LF file, line endings aside); inserted line breaks are CRLF too', () => {
+    const path = `${CLS}/StripePaymentService.cls`;
+    const lf = applyPlanToFiles(new Map([[path, STRIPE]]), planMigration(allFindings(new Map([[path, STRIPE]])), ctxFor(new Map([[path, STRIPE]]), project()))).get(path)!;
+    const crlfText = STRIPE.replace(/\n/g, '\r\n');
+    const files = new Map([[path, crlfText]]);
+    const plan = planMigration(allFindings(files), ctxFor(files, project()));
+    const out = applyPlanToFiles(files, plan).get(path)!;
+    assert.notStrictEqual(out, crlfText, 'something was fixed');
+    assert.ok(!/[^\r]\n/.test(out), 'no bare LF');
+    assert.strictEqual(out, lf.replace(/\n/g, '\r\n'));
+    for (const e of plan.edits) { assert.ok(!/(^|[^\r])\n/.test(e.newText), JSON.stringify(e.newText)); }
+  });
+
   it('is idempotent: after applying, the callouts use callout: and planning again changes nothing', () => {
     const path = `${CLS}/StripePaymentService.cls`;
     const files = new Map([[path, STRIPE], [RSS_PATH, RSS]]);
@@ -379,10 +392,11 @@ describe('fix: planMigration', () => {
     assert.match(created(plan, '.namedCredential-meta.xml'), /<parameterValue>https:\/\/api\.github\.com<\/parameterValue>/, 'one call site: no base path');
   });
 
-  it('never puts a path token into the Named Credential URL (Slack webhook used from two places)', () => {
+  it('a secret in the URL path (Slack webhook used from two places) is not fixable: code, Remote Site and detection stay; the note is masked', () => {
     const path = `${CLS}/SlackNotifier.cls`;
+    const token = 'x9Qz7LmN2pR4tV6wY8aC1eG3';
     const text = `public class SlackNotifier {
-    private static final String WEBHOOK = 'https://hooks.slack.com/services/T04ABCDEF12/B05GHIJKL34/x9Qz7LmN2pR4tV6wY8aC1eG3';
+    private static final String WEBHOOK = 'https://hooks.slack.com/services/T04ABCDEF12/B05GHIJKL34/${token}';
 
     public static void post(String text) {
         HttpRequest req = new HttpRequest();
@@ -401,11 +415,20 @@ describe('fix: planMigration', () => {
     }
 }
 `;
-    const files = new Map([[path, text]]);
-    const plan = planMigration(allFindings(files), ctxFor(files, project()));
-    const url = /<parameterValue>([^<]*)<\/parameterValue>/.exec(created(plan, '.namedCredential-meta.xml'))![1];
-    assert.ok(!url.includes('T04ABCDEF12') && !url.includes('x9Qz7'), url);
-    assert.match(applyPlanToFiles(files, plan).get(path)!, /WEBHOOK = 'callout:Slack_Hooks\/services\/T04ABCDEF12\/B05GHIJKL34\/x9Qz7LmN2pR4tV6wY8aC1eG3';/);
+    const rss = `${MD}/remoteSiteSettings/Slack.remoteSite-meta.xml`;
+    const files = new Map([[path, text], [rss, '<?xml version="1.0" encoding="UTF-8"?>\n<RemoteSiteSetting xmlns="http://soap.sforce.com/2006/04/metadata"><isActive>true</isActive><url>https://hooks.slack.com</url></RemoteSiteSetting>\n']]);
+    const p = project({ remoteSites: [{ name: 'Slack', path: rss, url: 'https://hooks.slack.com', active: true, disableProtocolSecurity: false }] });
+    const findings = allFindings(files);
+    const plan = planMigration(findings, ctxFor(files, p));
+    assert.strictEqual(applyPlanToFiles(files, plan).get(path), text, 'the class is left as it is');
+    assert.deepStrictEqual(plan.creates.map(c => c.path), [], 'no Named Credential that would not be used');
+    assert.deepStrictEqual(plan.deletes, [], 'the Remote Site is still needed');
+    const note = plan.notes.find(n => /secret in its path/.test(n));
+    assert.ok(note, plan.notes.join('\n'));
+    assert.match(note, /hooks\.slack\.com\/services\/T04ABCDEF12\/B05GHIJKL34\/\*\*\*/);
+    for (let i = 0; i + 8 <= token.length; i++) { assert.ok(!JSON.stringify(plan).includes(token.slice(i, i + 8)), JSON.stringify(plan)); }
+    // The quick fix of one of those findings offers nothing either.
+    assert.strictEqual(planFix(findings.find(f => f.ruleId === 'callout-without-named-credential')!, ctxFor(files, p)), undefined);
   });
 
   it('an endpoint assigned once after its declaration, and a token written inline in the header', () => {
@@ -502,6 +525,17 @@ describe('fix: planMigration', () => {
     const out = applyPlanToFiles(files, plan).get(psPath)!;
     assert.match(out, /<\/classAccesses>\n {4}<externalCredentialPrincipalAccesses>\n {8}<enabled>true<\/enabled>\n {8}<externalCredentialPrincipal>Stripe_API-Stripe_API_Principal<\/externalCredentialPrincipal>\n {4}<\/externalCredentialPrincipalAccesses>\n {4}<hasActivationRequired>/);
     checkXml(out);
+  });
+
+  it('a CRLF permission set edited in place stays CRLF (the inserted lines too)', () => {
+    const path = `${CLS}/StripePaymentService.cls`;
+    const psPath = `${MD}/permissionsets/Integration_User.permissionset-meta.xml`;
+    const ps = '<?xml version="1.0" encoding="UTF-8"?>\r\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">\r\n    <hasActivationRequired>false</hasActivationRequired>\r\n    <label>Integration User</label>\r\n</PermissionSet>\r\n';
+    const files = new Map([[path, STRIPE], [psPath, ps]]);
+    const plan = planMigration(allFindings(files), ctxFor(files, project(), { permissionSet: 'Integration_User' }));
+    const out = applyPlanToFiles(files, plan).get(psPath)!;
+    assert.match(out, /<externalCredentialPrincipalAccesses>\r\n {8}<enabled>true<\/enabled>\r\n/);
+    assert.ok(!/[^\r]\n/.test(out), JSON.stringify(out));
   });
 
   it('the quick fix on a header finding fixes its callout; without workspace findings it uses no base path and keeps the Remote Site', () => {

@@ -1,4 +1,5 @@
 import type { FileNote, FixHints, Severity, Suppression } from '../types';
+import { maskedInput } from './mask';
 import { relativePath, summarise, type ReportInput, type Summary } from './model';
 
 /**
@@ -32,6 +33,7 @@ export interface JsonReport {
 }
 
 export function toJsonReport(input: ReportInput, toolVersion: string): JsonReport {
+  input = maskedInput(input);
   const rel = (p: string) => relativePath(input.root, p);
   const findings: JsonFinding[] = [];
   const notes: JsonReport['notes'] = [];

@@ -3,6 +3,7 @@ import { ruleDocsUrl } from '../rule';
 import type { Finding, Range, Severity } from '../types';
 import { relativePath, uriReference, fileUri, type ReportInput } from './model';
 import { hash64 } from './fingerprint';
+import { maskedInput } from './mask';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer). Pure: the caller passes the rule
@@ -102,10 +103,12 @@ export function toSarif(input: ReportInput, options: SarifOptions): SarifLog {
   };
   const results: SarifResult[] = [];
   const notifications: Array<Record<string, unknown>> = [];
-  for (const report of input.reports) {
+  // Texts masked (maskedInput); fingerprints computed from the findings as they came, as before.
+  const masked = maskedInput(input);
+  for (const [ri, report] of masked.reports.entries()) {
     const rel = relativePath(input.root, report.path);
     report.findings.forEach((f, i) => {
-      results.push(result(f, ruleIndex.get(f.ruleId) ?? -1, report.fingerprints?.[i] ?? fallbackFingerprint(f, rel), location));
+      results.push(result(f, ruleIndex.get(f.ruleId) ?? -1, report.fingerprints?.[i] ?? fallbackFingerprint(input.reports[ri].findings[i], rel), location));
     });
     for (const n of report.notes) {
       notifications.push({

@@ -1,4 +1,6 @@
 import type { Finding, Severity } from '../types';
+import { safeTerminal } from '../redact';
+import { maskedInput } from './mask';
 import { atOrAbove, relativePath, summarise, type FailOn, type ReportInput, type Summary } from './model';
 
 export interface TextOptions {
@@ -23,6 +25,8 @@ const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow
  * Each finding line is `file:line:col severity rule message` (1-based), clickable in terminals.
  */
 export function formatText(input: ReportInput, options: TextOptions = {}): string {
+  input = maskedInput(input);   // no secret, and (t below) no terminal control sequence from files
+  const t = safeTerminal;
   const c = (style: Style, s: string) => (options.color ? `\u001b[${ANSI[style]}m${s}\u001b[0m` : s);
   const out: string[] = [];
   const threshold: FailOn = options.failOn ?? 'info';
@@ -31,18 +35,18 @@ export function formatText(input: ReportInput, options: TextOptions = {}): strin
     const findings = r.findings.filter(shown);
     const notes = options.quiet ? [] : r.notes;
     if (!findings.length && !notes.length) { continue; }
-    const rel = relativePath(input.root, r.path) || r.path;
+    const rel = t(relativePath(input.root, r.path) || r.path);
     out.push(c('bold', rel));
     for (const f of findings) {
       const where = `${rel}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
       if (f.suppressed) {
-        const why = f.suppressed.justification ? `: ${f.suppressed.justification}` : '';
-        out.push(c('gray', `  ${where} ${f.severity} ${f.ruleId} ${f.message} [suppressed (${f.suppressed.kind})${why}]`));
+        const why = f.suppressed.justification ? `: ${t(f.suppressed.justification)}` : '';
+        out.push(c('gray', `  ${where} ${f.severity} ${t(f.ruleId)} ${t(f.message)} [suppressed (${f.suppressed.kind})${why}]`));
       } else {
-        out.push(`  ${c('dim', where)} ${c(SEVERITY_STYLE[f.severity], f.severity)} ${c('gray', f.ruleId)} ${f.message}`);
+        out.push(`  ${c('dim', where)} ${c(SEVERITY_STYLE[f.severity], f.severity)} ${c('gray', t(f.ruleId))} ${t(f.message)}`);
       }
     }
-    for (const n of notes) { out.push(`  ${c('gray', `note: ${n.code}:`)} ${n.message}`); }
+    for (const n of notes) { out.push(`  ${c('gray', `note: ${t(n.code)}:`)} ${t(n.message)}`); }
     out.push('');
   }
   const s = summarise(input);

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type * as OrgModule from '../../org/index';
 import type { CheckItem, CheckResult, InspectionReport } from '../../org/types';
 import { OrgTreeProvider, type OrgNode } from './tree';
+import { maskSecrets } from '../../core/redact';
 
 export const VIEW_ID = 'apiguard.orgSecurity';
 const SECRET_PREFIX = 'apiguard.org.refreshToken:';
@@ -49,7 +50,7 @@ export function registerOrgView(context: vscode.ExtensionContext, hooks: { setCo
   let log: vscode.OutputChannel | undefined;
   const write = (s: string) => {
     log ??= vscode.window.createOutputChannel('API Guard: Org');
-    log.appendLine(`[${new Date().toISOString()}] ${orgModule ? orgModule.scrub(s) : s}`);
+    log.appendLine(`[${new Date().toISOString()}] ${orgModule ? orgModule.scrub(s) : maskSecrets(s)}`);
   };
   context.subscriptions.push(view, provider, { dispose: () => log?.dispose() });
 

@@ -237,4 +237,35 @@ describe(RULE, () => {
     assert.strictEqual(f[0].hints?.url,
       'https://rates.example.org/api/historical/{day}.json?symbols={ccy}&record=0015g00000XyZabAAB&since=2024-01-01&app_id=***');
   });
+
+  it('masks secrets in URL paths (Slack webhook, Telegram bot token, Discord webhook) in messages and hints', () => {
+    const slack = 'x9Qz7LmN2pR4tV6wY8aC1eG3', telegram = 'AAHk3f9Qz7LmN2pR4tV6wY8aC1eG3Jb5Xc', discord = 'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9fG1hJ3kL5mN7pQ9rS1tU3v';
+    const f = findings(`public class Notify {
+    private static final String WEBHOOK = 'https://hooks.slack.com/services/T04ABCDEF12/B05GHIJKL34/${slack}';
+    public static void slack(String body) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(WEBHOOK);
+        new Http().send(req);
+    }
+    public static void telegram(String text) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://api.telegram.org/bot123456789:${telegram}/sendMessage?text=' + text);
+        new Http().send(req);
+    }
+    public static void discord() {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://discord.com/api/webhooks/112233445566778899/${discord}');
+        new Http().send(req);
+    }
+}`);
+    assert.strictEqual(f.length, 3);
+    for (const x of f) {
+      const out = x.message + JSON.stringify(x.hints);
+      for (const secret of [slack, telegram, discord]) {
+        for (let i = 0; i + 8 <= secret.length; i++) { assert.ok(!out.includes(secret.slice(i, i + 8)), out); }
+      }
+    }
+    assert.strictEqual(f[0].hints?.path, '/services/T04ABCDEF12/B05GHIJKL34/***');
+    assert.strictEqual(f[1].hints?.url, 'https://api.telegram.org/bot123456789:***/sendMessage?text={text}');
+  });
 });
