@@ -300,6 +300,7 @@ function argsOf(call: Node): Node[] {
 function loc(cls: ClassInfo, n: Node, message: string): Loc { return { path: cls.path, range: rangeOf(n), message }; }
 
 function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSource>, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
+  const where = `${cls.name}.${m.childForFieldName('name')?.text ?? '?'}`;
   const mask = [...taintedParams.keys()].sort().join(',');
   const key = `${cls.lower}.${m.startIndex}:${mask}:${sharing}`;
   if (w.visited.has(key) || depth > MAX_DEPTH) { return; }
@@ -333,6 +334,18 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
       }
     }
   }
+  // The string literals an expression is built from (through the locals it names), to find FROM in a dynamic query.
+  const literalsOf = (expr: Node, seen = new Set<string>()): string => {
+    const parts: string[] = [];
+    for (const d of descendants(expr)) {
+      if (d.type === 'string_literal') { parts.push(d.text); }
+      else if (d.type === 'identifier' && !seen.has(d.text.toLowerCase())) {
+        seen.add(d.text.toLowerCase());
+        for (const f of flows) { if (f.name === d.text.toLowerCase()) { parts.push(literalsOf(f.value, seen)); } }
+      }
+    }
+    return parts.join(' ');
+  };
   for (let pass = 0; pass < 2; pass++) {
     for (const f of flows) {
       if (tainted.has(f.name)) { continue; }
@@ -353,22 +366,22 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
         const what = soql
           ? childrenOfType(childrenOfType(soql, 'from_clause')[0] ?? null, 'storage_identifier').map(s => s.text)
           : childrenOfType(childrenOfType(sosl, 'returning_clause')[0] ?? null, 'sobject_return').map(s => s.namedChildren[0]?.text ?? '?');
-        const where = childrenOfType(q, 'where_clause')[0]?.text.replace(/\s+/g, '').toLowerCase() ?? '';
+        const whereText = childrenOfType(q, 'where_clause')[0]?.text.replace(/\s+/g, '').toLowerCase() ?? '';
         w.ops.push({
-          kind: soql ? 'soql' : 'sosl', mode: user ? 'user' : 'system', sharing, what,
+          kind: soql ? 'soql' : 'sosl', mode: user ? 'user' : 'system', sharing, what, where,
           loc: loc(cls, n, `${soql ? 'SOQL' : 'SOSL'} on ${what.join(', ') || '?'}${user ? ' in user mode' : ' in system mode'}`),
-          ...(where.includes('ownerid=:userinfo.getuserid()') ? { ownerFiltered: true } : {}),
+          ...(whereText.includes('ownerid=:userinfo.getuserid()') ? { ownerFiltered: true } : {}),
         });
         break;
       }
       case 'dml_expression': {
         const op = childrenOfType(n, 'dml_type')[0]?.text.toLowerCase() ?? 'dml';
         const user = childrenOfType(n, 'dml_security_mode')[0]?.text.toLowerCase() === 'user';
-        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what: [op], loc: loc(cls, n, `${op}${user ? ' as user' : ' in system mode'}`) });
+        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what: [op], where, loc: loc(cls, n, `${op}${user ? ' as user' : ' in system mode'}`) });
         break;
       }
       case 'method_invocation':
-        visitCall(cls, n, tainted, localTypes, sharing, depth, w, table);
+        visitCall(cls, where, n, tainted, localTypes, literalsOf, sharing, depth, w, table);
         break;
       default:
         break;
@@ -376,8 +389,8 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
   }
 }
 
-function visitCall(cls: ClassInfo, n: Node, tainted: Map<string, TaintSource>, localTypes: Map<string, string>,
-  sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
+function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, TaintSource>, localTypes: Map<string, string>,
+  literalsOf: (expr: Node) => string, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
   const name = n.childForFieldName('name')?.text ?? '';
   const lower = name.toLowerCase();
   const obj = n.childForFieldName('object');
@@ -388,8 +401,10 @@ function visitCall(cls: ClassInfo, n: Node, tainted: Map<string, TaintSource>, l
     if ((isSearch && lower === 'query') || (!isSearch && DYNAMIC_SOQL.has(lower))) {
       const kind = isSearch ? 'dynamic-sosl' : 'dynamic-soql';
       const user = hasUserModeArg(args);
-      w.ops.push({ kind, mode: user ? 'user' : 'system', sharing, what: [`${isSearch ? 'Search' : 'Database'}.${name}`], loc: loc(cls, n, `${isSearch ? 'Search' : 'Database'}.${name} in ${user ? 'user' : 'system'} mode`) });
       const q = args[0];
+      const from = q ? /\b(?:from|returning)\s+([A-Za-z_][\w]*)/i.exec(literalsOf(q))?.[1] : undefined;
+      w.ops.push({ kind, mode: user ? 'user' : 'system', sharing, what: from ? [from] : [], where,
+        loc: loc(cls, n, `${isSearch ? 'Search' : 'Database'}.${name}${from ? ` on ${from}` : ''} in ${user ? 'user' : 'system'} mode`) });
       const t = q && !lower.includes('withbinds') ? taintIn(q, tainted) : q && taintIn(q, tainted);
       if (t) {
         w.taint.push({ sink: isSearch ? 'sosl' : 'soql', input: t.name, steps: [...t.steps, loc(cls, n, `${t.name} reaches ${isSearch ? 'Search' : 'Database'}.${name} unbound and unescaped.`)] });
@@ -398,7 +413,7 @@ function visitCall(cls: ClassInfo, n: Node, tainted: Map<string, TaintSource>, l
     }
     if (!isSearch && DATABASE_DML.has(lower)) {
       const user = hasUserModeArg(args);
-      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what: [`Database.${name}`], loc: loc(cls, n, `Database.${name} in ${user ? 'user' : 'system'} mode`) });
+      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what: [`Database.${name}`], where, loc: loc(cls, n, `Database.${name} in ${user ? 'user' : 'system'} mode`) });
       return;
     }
   }

@@ -28,8 +28,8 @@ function modeOf(row: EntryRow): string {
 }
 
 function dataOf(row: EntryRow): string {
-  const reads = [...new Set(row.entry.ops.filter(o => o.kind !== 'dml').flatMap(o => o.what.filter(w => !w.includes('.'))))];
-  if (row.entry.ops.some(o => o.kind.startsWith('dynamic'))) { reads.push('dynamic queries'); }
+  const reads = [...new Set(row.entry.ops.filter(o => o.kind !== 'dml').flatMap(o => o.what))];
+  if (row.entry.ops.some(o => o.kind.startsWith('dynamic') && !o.what.length)) { reads.push('dynamic queries'); }
   const writes = [...new Set(row.entry.ops.filter(o => o.kind === 'dml').flatMap(o => o.what))];
   return [reads.length ? `reads ${reads.join(', ')}` : '', writes.length ? `writes (${writes.join(', ')})` : ''].filter(Boolean).join('; ') || '—';
 }
@@ -44,7 +44,7 @@ export function surfaceJson(inv: SurfaceInventory, root: string): object {
       ...(r.entry.cacheable !== undefined ? { cacheable: r.entry.cacheable } : {}),
       sharingDeclared: r.entry.sharingDecl, sharing: r.entry.sharing,
       grants: r.grants.map(g => ({ kind: g.kind, name: g.name, guest: g.guest, path: rel(root, g.path), ...(g.via ? { via: g.via } : {}) })),
-      operations: r.entry.ops.map(o => ({ kind: o.kind, mode: o.mode, sharing: o.sharing, what: o.what, path: rel(root, o.loc.path), line: o.loc.range.start.line + 1 })),
+      operations: r.entry.ops.map(o => ({ kind: o.kind, mode: o.mode, sharing: o.sharing, what: o.what, in: o.where, path: rel(root, o.loc.path), line: o.loc.range.start.line + 1 })),
       reaches: r.entry.reaches,
       risks: r.risks.map(k => ({ id: k.id, summary: k.summary, path: k.related.map(l => ({ path: rel(root, l.path), line: l.range.start.line + 1, message: l.message })) })),
     })),

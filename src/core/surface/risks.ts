@@ -41,7 +41,21 @@ export function fileSurface(file: SourceFile): ClassSurface[] {
   return s;
 }
 
-function systemOps(e: EntryPoint): DataOp[] { return e.ops.filter(o => o.mode === 'system' && o.sharing === 'without'); }
+/**
+ * Objects sharing does not apply to (setup and reference data, custom metadata): reading them
+ * without sharing exposes nothing a sharing rule would hide.
+ */
+const NOT_SHARED = new Set(['recordtype', 'currencytype', 'datedconversionrate', 'organization', 'profile', 'permissionset',
+  'permissionsetassignment', 'userrole', 'group', 'groupmember', 'businesshours', 'holiday', 'apexclass', 'apextrigger',
+  'staticresource', 'customnotificationtype', 'emailtemplate', 'orgwideemailaddress', 'fiscalyearsettings', 'period',
+  'asyncapexjob', 'crontrigger', 'sobjecttype', 'fielddefinition', 'entitydefinition', 'networks', 'network', 'site', 'domain']);
+
+function isShared(o: DataOp): boolean {
+  if (o.kind === 'dml') { return true; }
+  return o.what.length === 0 || o.what.some(w => !NOT_SHARED.has(w.toLowerCase()) && !/__(mdt)$/i.test(w));
+}
+
+function systemOps(e: EntryPoint): DataOp[] { return e.ops.filter(o => o.mode === 'system' && o.sharing === 'without' && isShared(o)); }
 
 const SOBJECT_SUFFIX = /(__c|__mdt|__x|__e|__kav|__b)$/i;
 
@@ -73,7 +87,9 @@ export function risksOf(e: EntryPoint, grants: readonly Grant[] | undefined, acc
   const sys = systemOps(e);
   if (sys.length) {
     out.push({ id: 'endpoint-without-sharing', related: sys.map(o => o.loc),
-      summary: `${label} ${e.className}.${e.methodName} runs without sharing and ${describeOps(sys)} in system mode` });
+      summary: e.sharing === 'without'
+        ? `${label} ${e.className}.${e.methodName} runs without sharing and ${describeOps(sys)} in system mode`
+        : `${label} ${e.className}.${e.methodName} calls code that runs without sharing (${[...new Set(sys.map(o => o.where))].join(', ')}) and ${describeOps(sys)} in system mode` });
   }
   const guests = (grants ?? []).filter(g => g.guest);
   if (guests.length) {
@@ -107,8 +123,8 @@ export function risksOf(e: EntryPoint, grants: readonly Grant[] | undefined, acc
 }
 
 function describeOps(ops: readonly DataOp[]): string {
-  const reads = [...new Set(ops.filter(o => o.kind !== 'dml').flatMap(o => o.what.filter(w => !w.includes('.'))))];
-  const dyn = ops.some(o => o.kind === 'dynamic-soql' || o.kind === 'dynamic-sosl');
+  const reads = [...new Set(ops.filter(o => o.kind !== 'dml').flatMap(o => o.what))];
+  const dyn = ops.some(o => (o.kind === 'dynamic-soql' || o.kind === 'dynamic-sosl') && !o.what.length);
   const writes = [...new Set(ops.filter(o => o.kind === 'dml').flatMap(o => o.what))];
   const parts: string[] = [];
   if (reads.length || dyn) { parts.push(`reads ${[...reads, ...(dyn ? ['dynamic queries'] : [])].join(', ')}`); }

@@ -23,8 +23,10 @@ export interface DataOp {
   mode: 'user' | 'system';
   /** Sharing in force where the operation runs (the declaring class's, or the caller's when inherited). */
   sharing: 'with' | 'without';
-  /** SObjects named in FROM / RETURNING, or the DML operation ('insert', 'Database.update', …). */
+  /** SObjects named in FROM / RETURNING (empty for a dynamic query whose object is not written in the code), or the DML operation ('insert', 'Database.update', …). */
   what: string[];
+  /** The method it runs in: `Class.method`. */
+  where: string;
   loc: Loc;
   /** Has an explicit ownership filter (OwnerId = :UserInfo.getUserId()). */
   ownerFiltered?: boolean;

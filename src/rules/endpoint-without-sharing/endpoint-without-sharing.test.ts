@@ -65,7 +65,25 @@ describe('endpoint-without-sharing', () => {
 }`;
     const r = lintRule(engine, 'endpoint-without-sharing', src);
     assert.deepStrictEqual(r.shown, ['3:team']);
+    assert.match(r.findings[0].message, /PortalController.team calls code that runs without sharing \(Elevated.contacts\) and reads Contact in system mode/);
     assert.deepStrictEqual(r.findings[0].related?.map(l => l.range.start.line + 1), [7]);
+  });
+
+  it('reference data sharing does not apply to (currency rates, record types, custom metadata) is not reported', () => {
+    const src = `public with sharing class RollupController {
+    @AuraEnabled
+    public static Decimal convert(String iso, Decimal val) { return new Rates().rate(iso) * val; }
+    private without sharing class Rates {
+        Decimal rate(String iso) {
+            String query = 'SELECT IsoCode, ConversionRate FROM CurrencyType WHERE IsActive = true';
+            for (SObject ct : Database.query(query)) { if (ct.get('IsoCode') == iso) { return (Decimal) ct.get('ConversionRate'); } }
+            List<RecordType> rts = [SELECT Id FROM RecordType];
+            List<Rollup__mdt> cfg = [SELECT Id FROM Rollup__mdt];
+            return 1;
+        }
+    }
+}`;
+    assert.deepStrictEqual(lintRule(engine, 'endpoint-without-sharing', src).shown, []);
   });
 
   it('clean: inherited sharing (with sharing at the entry), user mode queries, no data access', () => {
