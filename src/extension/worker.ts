@@ -22,7 +22,9 @@ import { createEngine } from '../node/createEngine';
 import { loadConfig } from '../node/config';
 import { rootIgnore } from '../node/discover';
 import { loadProjectIndex, scanProject } from '../node/scan';
-import { OUT_OF_SYNC, type ExportResult, type LintResult, type LintSettings, type Request, type Response, type RuleDoc, type RuleInfo, type ScanResult } from './protocol';
+import { loadSurface } from '../node/surface';
+import { entryViews } from '../core/surface/inventory';
+import { OUT_OF_SYNC, type ExportResult, type LintResult, type LintSettings, type Request, type Response, type RuleDoc, type RuleInfo, type ScanResult, type SurfaceResult } from './protocol';
 import { toHtml, toMarkdown } from './reportFormats';
 
 const VERSION = (pkg as { version: string }).version;
@@ -185,6 +187,12 @@ async function handle(req: Exclude<Request, { type: 'lint' } | { type: 'cancel' 
     case 'export': return exportReport(req, signal);
     case 'planFix': return planFix(req.finding, await fixContext(req.root, req.overlays, req.findings, req.nameOverride));
     case 'planMigration': return planMigration(req.findings, await fixContext(req.root, req.overlays, req.findings));
+    case 'surface': {
+      const t0 = performance.now();
+      const config = effective(await rootState(req.root), req.settings);
+      const inv = await loadSurface(req.root, { exclude: config.exclude, signal });
+      return { entries: entryViews(inv), hasAccessMetadata: inv.hasAccessMetadata, notes: inv.notes, ms: performance.now() - t0 } satisfies SurfaceResult;
+    }
     case 'rules': return allRules.map((r): RuleInfo => ({ id: r.meta.id, description: r.meta.description, defaultSeverity: r.meta.defaultSeverity, fixable: !!r.meta.fixable }));
     case 'ruleDoc': {
       const meta = allRules.find(r => r.meta.id === req.ruleId)?.meta;

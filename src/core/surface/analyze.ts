@@ -33,6 +33,8 @@ const DATABASE_DML = new Set(['insert', 'update', 'upsert', 'delete', 'undelete'
 /** Parameter and variable types whose values cannot carry a quote into a query string. */
 const SAFE_TYPES = new Set(['id', 'integer', 'long', 'decimal', 'double', 'boolean', 'date', 'datetime', 'time']);
 const MAX_DEPTH = 6;
+/** Method walks per entry point: beyond this the rest of the call graph is not followed (noted). */
+const MAX_WALKS = 300;
 
 function rangeOf(n: Node): Range {
   const s = n.startPosition, e = n.endPosition;
@@ -127,6 +129,8 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
 export class ClassTable {
   private readonly byName = new Map<string, ClassInfo>();
   private readonly tried = new Set<string>();
+  /** Walks of methods called with no tainted argument: the same whichever entry point gets there. */
+  readonly summaries = new Map<string, Walk | 'busy'>();
   readonly all: ClassInfo[] = [];
   /** `load` parses a class's file on first use (by class name, lower-cased), so only reachable classes are parsed. */
   constructor(private readonly load?: (lower: string) => ApexUnit | undefined) {}
@@ -146,16 +150,18 @@ export class ClassTable {
   }
 }
 
-interface Walk {
+export interface Walk {
   ops: DataOp[];
   taint: TaintPath[];
   strips: boolean;
   idFromUri: boolean;
   reaches: Set<string>;
   visited: Set<string>;
+  truncated?: boolean;
 }
 
-interface TaintSource { name: string; steps: Loc[] }
+/** A tainted value: the input's name, the way it came, and (in a method summary) which parameter it is. */
+interface TaintSource { name: string; steps: Loc[]; param?: number }
 
 /**
  * Entry points of the classes of `units`, followed through `table` (which may hold more classes:
@@ -208,7 +214,7 @@ function entryOf(cls: ClassInfo, m: Node, table: ClassTable): EntryPoint | undef
   if (!ch) { return undefined; }
   const nameNode = m.childForFieldName('name') ?? m;
   const sharing = effectiveSharing(cls.sharing, ch.channel);
-  const walk: Walk = { ops: [], taint: [], strips: false, idFromUri: false, reaches: new Set(), visited: new Set() };
+  const walk = newWalk();
   // Every parameter of an entry point is request input; REST methods also read RestContext.request.
   const params = paramsOf(m);
   const sources = params.map((p, i) => ({ i, p })).filter(x => !SAFE_TYPES.has(baseType(x.p.type)))
@@ -223,6 +229,7 @@ function entryOf(cls: ClassInfo, m: Node, table: ClassTable): EntryPoint | undef
     returnType: m.childForFieldName('type')?.text ?? 'void',
     ops: dedupeOps(walk.ops), taint: walk.taint, stripsInaccessible: walk.strips, idFromUri: walk.idFromUri,
     reaches: [...walk.reaches].sort(),
+    ...(walk.truncated ? { truncated: true } : {}),
   };
 }
 
@@ -238,7 +245,19 @@ function dedupeOps(ops: DataOp[]): DataOp[] {
   });
 }
 
-/** Named descendants of `n` (itself included) in document order. */
+/**
+ * Named descendants of `n` (itself included) in document order. Method bodies are walked once per
+ * analysis whatever the number of entry points that reach them (reading nodes crosses into WASM).
+ */
+const bodyNodes = new WeakMap<Node['tree'], Map<number, Node[]>>();
+function bodyDescendants(body: Node): Node[] {
+  let perTree = bodyNodes.get(body.tree);
+  if (!perTree) { bodyNodes.set(body.tree, perTree = new Map()); }
+  let list = perTree.get(body.id);
+  if (!list) { perTree.set(body.id, list = descendants(body)); }
+  return list;
+}
+
 function descendants(n: Node): Node[] {
   const out: Node[] = [];
   const stack: Node[] = [n];
@@ -267,23 +286,22 @@ function isEscapeCall(n: Node): boolean {
  * bound with `:x`, not inside String.escapeSingleQuotes), or a read of RestContext.request.
  */
 function taintIn(expr: Node, tainted: Map<string, TaintSource>): TaintSource | undefined {
+  if (!tainted.size && !/restcontext|apexpages/i.test(expr.text)) { return undefined; }
   if (isSourceExpr(expr.text)) {
     return { name: 'RestContext.request', steps: [] };
   }
-  const stack: Node[] = [expr];
+  // [node, is it the member name of a.b / a.m()] (parent lookups cross into WASM: carry it instead).
+  const stack: Array<[Node, boolean]> = [[expr, false]];
   while (stack.length) {
-    const n = stack.pop()!;
+    const [n, isMember] = stack.pop()!;
     if (n.type === 'bound_apex_expression' || isEscapeCall(n) || n.type === 'string_literal') { continue; }
     if (n.type === 'identifier') {
-      const p = n.parent;
-      // Only a variable reference: not the member name of a.b or a.m().
-      const isMember = p && ((p.type === 'field_access' && p.childForFieldName('field')?.id === n.id)
-        || (p.type === 'method_invocation' && p.childForFieldName('name')?.id === n.id));
       const hit = !isMember ? tainted.get(n.text.toLowerCase()) : undefined;
       if (hit) { return hit; }
       continue;
     }
-    for (const c of n.namedChildren) { if (c) { stack.push(c); } }
+    const member = n.type === 'field_access' ? n.childForFieldName('field')?.id : n.type === 'method_invocation' ? n.childForFieldName('name')?.id : undefined;
+    for (const c of n.namedChildren) { if (c) { stack.push([c, c.id === member]); } }
   }
   return undefined;
 }
@@ -304,6 +322,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
   const mask = [...taintedParams.keys()].sort().join(',');
   const key = `${cls.lower}.${m.startIndex}:${mask}:${sharing}`;
   if (w.visited.has(key) || depth > MAX_DEPTH) { return; }
+  if (w.visited.size >= MAX_WALKS) { w.truncated = true; return; }
   w.visited.add(key);
   const body = m.childForFieldName('body');
   if (!body) { return; }
@@ -316,7 +335,8 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
 
   // Propagate taint through locals and assignments, in document order, twice (loops assign later).
   const flows: Array<{ name: string; value: Node; at: Node }> = [];
-  for (const n of descendants(body)) {
+  const nodes = bodyDescendants(body);
+  for (const n of nodes) {
     if (n.type === 'local_variable_declaration') {
       const type = baseType(n.childForFieldName('type')?.text ?? '');
       for (const d of childrenOfType(n, 'variable_declarator')) {
@@ -350,11 +370,11 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
     for (const f of flows) {
       if (tainted.has(f.name)) { continue; }
       const t = taintIn(f.value, tainted);
-      if (t) { tainted.set(f.name, { name: t.name, steps: [...t.steps, loc(cls, f.at, `'${f.name}' carries ${t.name}.`)] }); }
+      if (t) { tainted.set(f.name, { ...t, steps: [...t.steps, loc(cls, f.at, `'${f.name}' carries ${t.name}.`)] }); }
     }
   }
 
-  for (const n of descendants(body)) {
+  for (const n of nodes) {
     switch (n.type) {
       case 'query_expression': {
         const soql = childrenOfType(n, 'soql_query_body')[0];
@@ -400,14 +420,16 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
     const isSearch = objText.endsWith('search');
     if ((isSearch && lower === 'query') || (!isSearch && DYNAMIC_SOQL.has(lower))) {
       const kind = isSearch ? 'dynamic-sosl' : 'dynamic-soql';
-      const user = hasUserModeArg(args);
       const q = args[0];
-      const from = q ? /\b(?:from|returning)\s+([A-Za-z_][\w]*)/i.exec(literalsOf(q))?.[1] : undefined;
+      const text = q ? literalsOf(q) : '';
+      const from = /\b(?:from|returning)\s+([A-Za-z_][\w]*)/i.exec(text)?.[1];
+      // WITH USER_MODE / WITH SECURITY_ENFORCED written in the query string count like AccessLevel.USER_MODE.
+      const user = hasUserModeArg(args) || /\bwith\s+(user_mode|security_enforced)\b/i.test(text);
       w.ops.push({ kind, mode: user ? 'user' : 'system', sharing, what: from ? [from] : [], where,
         loc: loc(cls, n, `${isSearch ? 'Search' : 'Database'}.${name}${from ? ` on ${from}` : ''} in ${user ? 'user' : 'system'} mode`) });
       const t = q && !lower.includes('withbinds') ? taintIn(q, tainted) : q && taintIn(q, tainted);
       if (t) {
-        w.taint.push({ sink: isSearch ? 'sosl' : 'soql', input: t.name, steps: [...t.steps, loc(cls, n, `${t.name} reaches ${isSearch ? 'Search' : 'Database'}.${name} unbound and unescaped.`)] });
+        w.taint.push({ sink: isSearch ? 'sosl' : 'soql', input: t.name, steps: [...t.steps, loc(cls, n, `${t.name} reaches ${isSearch ? 'Search' : 'Database'}.${name} unbound and unescaped.`)], ...(t.param !== undefined ? { param: t.param } : {}) });
       }
       return;
     }
@@ -420,7 +442,7 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   if ((objText === 'security' || objText === 'system.security') && lower === 'stripinaccessible') { w.strips = true; return; }
   if (lower === 'setendpoint' && args[0]) {
     const t = taintIn(args[0], tainted);
-    if (t) { w.taint.push({ sink: 'callout', input: t.name, steps: [...t.steps, loc(cls, n, `${t.name} sets the callout endpoint.`)] }); }
+    if (t) { w.taint.push({ sink: 'callout', input: t.name, steps: [...t.steps, loc(cls, n, `${t.name} sets the callout endpoint.`)], ...(t.param !== undefined ? { param: t.param } : {}) }); }
     return;
   }
   // Follow calls into methods of this class and of other project classes.
@@ -444,9 +466,32 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   args.forEach((a, i) => {
     const t = taintIn(a, tainted);
     if (t && params[i] && !SAFE_TYPES.has(baseType(params[i].type))) {
-      next.set(i, { name: t.name, steps: [...t.steps, loc(cls, a, `passed to ${target.name}.${name}(${params[i].name})`)] });
+      next.set(i, { ...t, steps: [...t.steps, loc(cls, a, `passed to ${target.name}.${name}(${params[i].name})`)] });
     }
   });
   const calleeSharing = target.sharing === 'with' ? 'with' : target.sharing === 'without' ? 'without' : sharing;
-  walkMethod(target, decl, next, calleeSharing, depth + 1, w, table);
+  // What a method reaches depends only on which parameters are tainted and the sharing it runs in:
+  // walk it once per such key, with the tainted parameters as placeholders, and rebind them here.
+  const mask = [...next.keys()].sort((a, b) => a - b);
+  const key = `${target.lower}.${decl.startIndex}:${mask.join(',')}:${calleeSharing}`;
+  let sum = table.summaries.get(key);
+  if (sum === 'busy') { return; }                        // recursion: the outer walk is collecting it
+  if (!sum) {
+    table.summaries.set(key, 'busy');
+    sum = newWalk();
+    const placeholders = new Map(mask.map(i => [i, { name: params[i].name, steps: [], param: i }]));
+    walkMethod(target, decl, placeholders, calleeSharing, 1, sum, table);
+    table.summaries.set(key, sum);
+  }
+  w.ops.push(...sum.ops);
+  for (const t of sum.taint) {
+    const src = t.param !== undefined ? next.get(t.param) : undefined;
+    w.taint.push(src ? { sink: t.sink, input: src.name, steps: [...src.steps, ...t.steps], ...(src.param !== undefined ? { param: src.param } : {}) } : t);
+  }
+  w.strips ||= sum.strips;
+  w.idFromUri ||= sum.idFromUri;
+  w.truncated ||= sum.truncated;
+  for (const r of sum.reaches) { w.reaches.add(r); }
 }
+
+function newWalk(): Walk { return { ops: [], taint: [], strips: false, idFromUri: false, reaches: new Set(), visited: new Set() }; }

@@ -36,3 +36,44 @@ export function lensText(row: EntryRow): string {
   const risks = row.risks.filter(r => r.id !== 'endpoint-not-granted').length;
   return [channelLabel(e), grantSummary(row.grants), mode, ...(risks ? [`${risks} risk${risks > 1 ? 's' : ''}`] : [])].join(' · ');
 }
+
+/** One entry point as the editor shows it (plain data: crosses the worker boundary). */
+export interface SurfaceEntryView {
+  channel: EntryPoint['channel'];
+  label: string;
+  className: string;
+  methodName: string;
+  path: string;
+  range: EntryPoint['range'];
+  declRange: EntryPoint['declRange'];
+  lens: string;
+  sharing: string;
+  data: string;
+  grants: Grant[];
+  risks: Risk[];
+}
+
+export function entryViews(inv: SurfaceInventory): SurfaceEntryView[] {
+  return entryRows(inv).map(r => ({
+    channel: r.entry.channel, label: channelLabel(r.entry), className: r.cls.name, methodName: r.entry.methodName,
+    path: r.entry.path, range: r.entry.range, declRange: r.entry.declRange, lens: lensText(r),
+    sharing: runsText(r), data: dataText(r), grants: r.grants, risks: r.risks,
+  }));
+}
+
+/** "with sharing; 1 in user mode, 2 in system mode", or "no record access". */
+export function runsText(row: EntryRow): string {
+  const e = row.entry;
+  if (!e.ops.length) { return 'no record access'; }
+  const user = e.ops.filter(o => o.mode === 'user').length;
+  const sys = e.ops.length - user;
+  return `${e.sharing} sharing; ${[user ? `${user} in user mode` : '', sys ? `${sys} in system mode` : ''].filter(Boolean).join(', ')}`;
+}
+
+/** "reads Account, Contact; writes (insert)", or "—". */
+export function dataText(row: EntryRow): string {
+  const reads = [...new Set(row.entry.ops.filter(o => o.kind !== 'dml').flatMap(o => o.what))];
+  if (row.entry.ops.some(o => o.kind.startsWith('dynamic') && !o.what.length)) { reads.push('dynamic queries'); }
+  const writes = [...new Set(row.entry.ops.filter(o => o.kind === 'dml').flatMap(o => o.what))];
+  return [reads.length ? `reads ${reads.join(', ')}` : '', writes.length ? `writes (${writes.join(', ')})` : ''].filter(Boolean).join('; ') || '—';
+}

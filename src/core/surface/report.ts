@@ -1,5 +1,5 @@
 import { grantSummary } from './access';
-import { entryRows, lensText, type EntryRow } from './inventory';
+import { dataText, entryRows, lensText, runsText, type EntryRow } from './inventory';
 import { CHANNEL_LABEL, channelLabel, type Channel, type SurfaceInventory } from './types';
 
 /**
@@ -19,21 +19,6 @@ function rel(root: string, p: string): string {
   return p.startsWith(r) ? p.slice(r.length) : p;
 }
 
-function modeOf(row: EntryRow): string {
-  const e = row.entry;
-  if (!e.ops.length) { return 'no record access'; }
-  const user = e.ops.filter(o => o.mode === 'user').length;
-  const sys = e.ops.length - user;
-  return `${e.sharing} sharing; ${user ? `${user} in user mode` : ''}${user && sys ? ', ' : ''}${sys ? `${sys} in system mode` : ''}`;
-}
-
-function dataOf(row: EntryRow): string {
-  const reads = [...new Set(row.entry.ops.filter(o => o.kind !== 'dml').flatMap(o => o.what))];
-  if (row.entry.ops.some(o => o.kind.startsWith('dynamic') && !o.what.length)) { reads.push('dynamic queries'); }
-  const writes = [...new Set(row.entry.ops.filter(o => o.kind === 'dml').flatMap(o => o.what))];
-  return [reads.length ? `reads ${reads.join(', ')}` : '', writes.length ? `writes (${writes.join(', ')})` : ''].filter(Boolean).join('; ') || '—';
-}
-
 export function surfaceJson(inv: SurfaceInventory, root: string): object {
   return {
     formatVersion: 1,
@@ -46,6 +31,7 @@ export function surfaceJson(inv: SurfaceInventory, root: string): object {
       grants: r.grants.map(g => ({ kind: g.kind, name: g.name, guest: g.guest, path: rel(root, g.path), ...(g.via ? { via: g.via } : {}) })),
       operations: r.entry.ops.map(o => ({ kind: o.kind, mode: o.mode, sharing: o.sharing, what: o.what, in: o.where, path: rel(root, o.loc.path), line: o.loc.range.start.line + 1 })),
       reaches: r.entry.reaches,
+      ...(r.entry.truncated ? { truncated: true } : {}),
       risks: r.risks.map(k => ({ id: k.id, summary: k.summary, path: k.related.map(l => ({ path: rel(root, l.path), line: l.range.start.line + 1, message: l.message })) })),
     })),
     apiClients: inv.apiClients.map(a => ({ name: a.name, scopes: a.scopes, path: rel(root, a.path) })),
@@ -78,7 +64,7 @@ function text(rows: EntryRow[], inv: SurfaceInventory, root: string, head: strin
       lines.push(`  ${clean(r.cls.name)}.${clean(r.entry.methodName)}  ${clean(rel(root, r.entry.path))}:${r.entry.range.start.line + 1}`);
       lines.push(`    ${clean(lensText(r))}`);
       lines.push(`    callers: ${clean(r.grants.length ? r.grants.map(g => `${g.name}${g.guest ? ' (guest)' : ''}`).join(', ') : grantSummary(r.grants))}`);
-      lines.push(`    runs: ${modeOf(r)}; data: ${clean(dataOf(r))}`);
+      lines.push(`    runs: ${runsText(r)}; data: ${clean(dataText(r))}${r.entry.truncated ? ' (call graph cut: more methods than are followed per entry point)' : ''}`);
       for (const k of r.risks) { lines.push(`    ! ${k.id}: ${clean(k.summary)}`); }
     }
   }
@@ -95,7 +81,7 @@ function markdown(rows: EntryRow[], inv: SurfaceInventory, root: string, head: s
   for (const [ch, list] of groups(rows)) {
     out.push(`## ${CHANNEL_LABEL[ch]} (${list.length})`, '', '| entry point | callers | runs | data | risks |', '|---|---|---|---|---|');
     for (const r of list) {
-      out.push(`| \`${mdCell(r.cls.name)}.${mdCell(r.entry.methodName)}\` ${mdCell(channelLabel(r.entry))}<br>${mdCell(rel(root, r.entry.path))}:${r.entry.range.start.line + 1} | ${mdCell(r.grants.map(g => `${g.name}${g.guest ? ' (guest)' : ''}`).join(', ') || grantSummary(r.grants))} | ${mdCell(modeOf(r))} | ${mdCell(dataOf(r))} | ${r.risks.map(k => `**${k.id}**: ${mdCell(k.summary)}`).join('<br>') || '—'} |`);
+      out.push(`| \`${mdCell(r.cls.name)}.${mdCell(r.entry.methodName)}\` ${mdCell(channelLabel(r.entry))}<br>${mdCell(rel(root, r.entry.path))}:${r.entry.range.start.line + 1} | ${mdCell(r.grants.map(g => `${g.name}${g.guest ? ' (guest)' : ''}`).join(', ') || grantSummary(r.grants))} | ${mdCell(runsText(r))} | ${mdCell(dataText(r))} | ${r.risks.map(k => `**${k.id}**: ${mdCell(k.summary)}`).join('<br>') || '—'} |`);
     }
     out.push('');
   }
@@ -109,7 +95,7 @@ const h = (s: string) => clean(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<':
 function html(rows: EntryRow[], inv: SurfaceInventory, root: string, head: string): string {
   const sections = groups(rows).map(([ch, list]) => `<h2>${h(CHANNEL_LABEL[ch])} (${list.length})</h2>
 <table><thead><tr><th>entry point</th><th>callers</th><th>runs</th><th>data</th><th>risks</th></tr></thead><tbody>
-${list.map(r => `<tr${r.risks.length ? ' class="risk"' : ''}><td><code>${h(r.cls.name)}.${h(r.entry.methodName)}</code><br>${h(channelLabel(r.entry))}<br><small>${h(rel(root, r.entry.path))}:${r.entry.range.start.line + 1}</small></td><td>${h(r.grants.map(g => `${g.name}${g.guest ? ' (guest)' : ''}`).join(', ') || grantSummary(r.grants))}</td><td>${h(modeOf(r))}</td><td>${h(dataOf(r))}</td><td>${r.risks.map(k => `<b>${h(k.id)}</b>: ${h(k.summary)}`).join('<br>') || '—'}</td></tr>`).join('\n')}
+${list.map(r => `<tr${r.risks.length ? ' class="risk"' : ''}><td><code>${h(r.cls.name)}.${h(r.entry.methodName)}</code><br>${h(channelLabel(r.entry))}<br><small>${h(rel(root, r.entry.path))}:${r.entry.range.start.line + 1}</small></td><td>${h(r.grants.map(g => `${g.name}${g.guest ? ' (guest)' : ''}`).join(', ') || grantSummary(r.grants))}</td><td>${h(runsText(r))}</td><td>${h(dataText(r))}</td><td>${r.risks.map(k => `<b>${h(k.id)}</b>: ${h(k.summary)}`).join('<br>') || '—'}</td></tr>`).join('\n')}
 </tbody></table>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

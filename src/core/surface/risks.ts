@@ -64,7 +64,7 @@ function typeNames(t: string): string[] { return t.split(/[<>,\s]+/).filter(Bool
 
 /** Whether the method returns records: SObject, a custom object, or an object its own queries read. */
 export function returnsRecords(e: EntryPoint): boolean {
-  const read = new Set(e.ops.filter(o => o.kind === 'soql' || o.kind === 'sosl').flatMap(o => o.what.map(w => w.toLowerCase())));
+  const read = new Set(e.ops.filter(o => o.kind !== 'dml').flatMap(o => o.what.map(w => w.toLowerCase())));
   return typeNames(e.returnType).some(n => {
     const l = n.toLowerCase();
     return l === 'sobject' || SOBJECT_SUFFIX.test(n) || read.has(l);

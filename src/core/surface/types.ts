@@ -39,6 +39,8 @@ export interface TaintPath {
   input: string;
   /** From the input to the sink, in order (the last is the sink). */
   steps: Loc[];
+  /** Inside a method summary: the tainted parameter it starts from (rebound by each caller). */
+  param?: number;
 }
 
 export interface Grant {
@@ -78,6 +80,8 @@ export interface EntryPoint {
   idFromUri: boolean;
   /** Methods of other classes followed (Class.method), for the report. */
   reaches: string[];
+  /** The call graph was larger than the analysis follows per entry point: what lies beyond was not seen. */
+  truncated?: boolean;
 }
 
 export interface ClassSurface {

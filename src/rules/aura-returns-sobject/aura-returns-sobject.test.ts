@@ -35,6 +35,7 @@ describe('aura-returns-sobject', () => {
     }
     @AuraEnabled public static List<Row> d() { List<Row> out = new List<Row>(); for (Contact x : [SELECT Name FROM Contact]) { out.add(new Row(x.Name)); } return out; }
     @AuraEnabled public static String e() { return [SELECT Name FROM Contact LIMIT 1].Name; }
+    @AuraEnabled public static List<Invoice__c> f(Id acc) { return Database.query('SELECT Id, Amount__c FROM Invoice__c WHERE Account__c = :acc WITH USER_MODE'); }
     public class Row { @AuraEnabled public String name; Row(String n) { name = n; } }
 }`;
     assert.deepStrictEqual(lintRule(engine, 'aura-returns-sobject', src).shown, []);
