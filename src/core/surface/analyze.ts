@@ -252,7 +252,7 @@ function dedupeOps(ops: DataOp[]): DataOp[] {
 const bodyNodes = new WeakMap<Node['tree'], Map<number, Node[]>>();
 function bodyDescendants(body: Node): Node[] {
   let perTree = bodyNodes.get(body.tree);
-  if (!perTree) { bodyNodes.set(body.tree, perTree = new Map()); }
+  if (!perTree) { bodyNodes.set(body.tree, perTree = new Map<number, Node[]>()); }
   let list = perTree.get(body.id);
   if (!list) { perTree.set(body.id, list = descendants(body)); }
   return list;
