@@ -13,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   rules: { summary: 'list the rules and their defaults', load: () => import('./commands/rules') },
   fix: { summary: 'move callouts to Named Credentials (generate metadata, rewrite Apex)', load: () => import('./commands/fix') },
   org: { summary: 'inspect the API security of a Salesforce org', load: () => import('./commands/org') },
+  surface: { summary: 'list the APIs the project exposes, who may call them and their risks', load: () => import('./commands/surface') },
 };
 
 const USAGE = `Usage: apiguard <command> [options]

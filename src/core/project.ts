@@ -6,6 +6,8 @@ import type { LabelFact, MetadataRecordFact } from './metadata/values';
  * Remote Sites it defines (cross-file rules and fixes need them) and the sfdx-project.json facts.
  * Built once per scan (and kept up to date by the extension on file changes).
  */
+import type { SurfaceInventory } from './surface/types';
+
 export interface NamedCredentialFact {
   name: string;
   path: string;
@@ -34,7 +36,12 @@ export interface ProjectIndex {
   remoteSites: RemoteSiteFact[];
   /** Project-wide values by file path (absent: resolution stays within each file). Plain data, so it can be cloned to workers. */
   symbols?: Map<string, FileSymbols>;
+  /** Who may call exposed Apex classes (profiles, permission sets, groups; guest profiles), for the API surface rules. */
+  access?: ProjectAccess;
 }
+
+/** Class access granted by the project's profiles, permission sets and groups (see `src/core/surface/access.ts`). */
+export type ProjectAccess = Pick<SurfaceInventory, 'grants' | 'hasAccessMetadata' | 'apiClients'>;
 
 export function emptyProject(root = ''): ProjectIndex {
   return { root, packageDirectories: [], namedCredentials: [], externalCredentials: [], remoteSites: [] };

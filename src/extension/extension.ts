@@ -8,6 +8,7 @@ import { readSettings } from './settings';
 import { StatusBar } from './statusBar';
 import { EngineWorker } from './workerClient';
 import { registerOrgView, type OrgViewApi } from './org/orgView';
+import { registerSurfaceView, type SurfaceViewApi } from './surface/surfaceView';
 
 /** What the extension exports (the host tests use it; other extensions and the org view may too). */
 export interface ApiGuardApi {
@@ -27,6 +28,8 @@ export interface ApiGuardApi {
   setConnectedOrg(org: string | undefined): void;
   /** The Org Security view (connect, inspect, report). */
   org: OrgViewApi;
+  /** The API Surface view and its CodeLens. */
+  surface: SurfaceViewApi;
 }
 
 let worker: EngineWorker | undefined;
@@ -98,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
 
   registerCommands(context, linter, w, docs, status);
   const orgView = registerOrgView(context, { setConnectedOrg: org => status.setOrg(org) });
+  const surfaceView = registerSurfaceView(context, w, log);
 
   for (const doc of vscode.workspace.textDocuments) { if (kindOf(doc)) { void linter.validate(doc); } }
   if (vscode.workspace.workspaceFolders?.length && readSettings().scanOnStartup) {
@@ -113,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
     statusBar: () => status.snapshot(),
     maxMainThreadMs: reset => { const v = linter.maxSyncMs; if (reset) { linter.maxSyncMs = 0; } return v; },
     org: orgView,
+    surface: surfaceView,
   };
 }
 

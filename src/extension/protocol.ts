@@ -5,6 +5,7 @@
  */
 import type { FileKind, FileReport, Finding, Range, Severity, SeverityOrOff } from '../core/types';
 import type { FixPlan } from '../core/fix/types';
+import type { SurfaceEntryView } from '../core/surface/inventory';
 
 /** The editor settings that change what the engine reports (merged over `.apiguard.json`). */
 export interface LintSettings {
@@ -32,6 +33,8 @@ export type Request =
   | { type: 'planFix'; id: number; root: string; finding: Finding; nameOverride?: string; findings: Finding[]; overlays: Record<string, string> }
   | { type: 'planMigration'; id: number; root: string; findings: Finding[]; overlays: Record<string, string> }
   | { type: 'rules'; id: number }
+  /** The project's inbound API surface (entry points, callers, sharing and mode, risks). */
+  | { type: 'surface'; id: number; root: string; settings: LintSettings }
   | { type: 'ruleDoc'; id: number; ruleId: string }
   | { type: 'cancel'; id: number }
   /** A config or metadata file changed: drop what the worker cached for that root. */
@@ -57,6 +60,7 @@ export interface ExportResult { content: string; findings: number; filesScanned:
 export interface RuleInfo { id: string; description: string; defaultSeverity: Severity; fixable: boolean }
 export interface RuleDoc { id: string; markdown?: string; description?: string }
 export type PlanResult = FixPlan | undefined;
+export interface SurfaceResult { entries: SurfaceEntryView[]; hasAccessMetadata: boolean; notes: string[]; ms: number }
 
 /** Error text of a `lint` whose document copy is missing or stale: send the text again. */
 export const OUT_OF_SYNC = 'out-of-sync';

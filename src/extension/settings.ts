@@ -6,7 +6,7 @@ export type RunMode = 'onType' | 'onSave' | 'off';
 const LEVELS = new Set(['off', 'error', 'warning', 'info']);
 
 /** `apiguard.*` for a resource (folder-level settings win). Read fresh each time: changes apply without a reload. */
-export function readSettings(scope?: vscode.Uri): { run: RunMode; lint: LintSettings; scanOnStartup: boolean } {
+export function readSettings(scope?: vscode.Uri): { run: RunMode; lint: LintSettings; scanOnStartup: boolean; surfaceCodeLens: boolean } {
   const c = vscode.workspace.getConfiguration('apiguard', scope);
   const run = c.get<string>('run', 'onType');
   const rules: Record<string, SeverityOrOff> = {};
@@ -20,5 +20,6 @@ export function readSettings(scope?: vscode.Uri): { run: RunMode; lint: LintSett
     run: run === 'onSave' || run === 'off' ? run : 'onType',
     lint: { rules, exclude, ...(typeof explicit === 'boolean' ? { includeTests: explicit } : {}) },
     scanOnStartup: c.get<boolean>('scanOnStartup', false),
+    surfaceCodeLens: c.get<boolean>('surface.codeLens', true),
   };
 }

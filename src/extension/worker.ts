@@ -23,7 +23,9 @@ import { loadConfig } from '../node/config';
 import { rootIgnore } from '../node/discover';
 import { loadProjectIndex, readOne, scanProject } from '../node/scan';
 import { holdsSymbols, readsAny, setFileSymbols, symbolsOf } from '../core/symbols';
-import { OUT_OF_SYNC, type ExportResult, type LintResult, type LintSettings, type Request, type Response, type RuleDoc, type RuleInfo, type ScanResult } from './protocol';
+import { loadSurface } from '../node/surface';
+import { entryViews } from '../core/surface/inventory';
+import { OUT_OF_SYNC, type ExportResult, type LintResult, type LintSettings, type Request, type Response, type RuleDoc, type RuleInfo, type ScanResult, type SurfaceResult } from './protocol';
 import { toHtml, toMarkdown } from './reportFormats';
 
 const VERSION = (pkg as { version: string }).version;
@@ -210,6 +212,12 @@ async function handle(req: Exclude<Request, { type: 'lint' } | { type: 'cancel' 
     case 'planFix': return planFix(req.finding, await fixContext(req.root, req.overlays, req.findings, req.nameOverride));
     case 'planMigration': return planMigration(req.findings, await fixContext(req.root, req.overlays, req.findings));
     case 'reindex': return reindex(req);
+    case 'surface': {
+      const t0 = performance.now();
+      const config = effective(await rootState(req.root), req.settings);
+      const inv = await loadSurface(req.root, { exclude: config.exclude, signal });
+      return { entries: entryViews(inv), hasAccessMetadata: inv.hasAccessMetadata, notes: inv.notes, ms: performance.now() - t0 } satisfies SurfaceResult;
+    }
     case 'rules': return allRules.map((r): RuleInfo => ({ id: r.meta.id, description: r.meta.description, defaultSeverity: r.meta.defaultSeverity, fixable: !!r.meta.fixable }));
     case 'ruleDoc': {
       const meta = allRules.find(r => r.meta.id === req.ruleId)?.meta;

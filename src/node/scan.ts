@@ -7,6 +7,7 @@ import { LineIndex } from '../core/position';
 import type { ProjectIndex } from '../core/project';
 import { buildProjectIndex, PROJECT_FACT_TYPES } from '../core/metadata/facts';
 import { holdsSymbols, setFileSymbols, symbolsOf } from '../core/symbols';
+import { accessKindOf, buildAccess } from '../core/surface/access';
 import { metadataTypeOf } from '../core/metadata/types';
 import { fingerprintFindings } from '../core/report/fingerprint';
 import { relativePath, type ReportFile, type ReportInput } from '../core/report/model';
@@ -144,7 +145,18 @@ export async function loadProjectIndex(root: string, options: { exclude?: readon
   try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
   const index = buildProjectIndex(root, texts, sfdx);
   await loadSymbols(index, all.filter(holdsSymbols), options.signal);
+  index.access = buildAccess(await readAll(all.filter(f => accessKindOf(f) !== undefined)));
   return index;
+}
+
+/** The texts of `files` that could be read (unreadable ones are left out). */
+export async function readAll(files: readonly string[]): Promise<Array<{ path: string; text: string }>> {
+  const out: Array<{ path: string; text: string }> = [];
+  for (const f of files) {
+    const r = await readOne(f);
+    if (r.text !== undefined) { out.push({ path: f, text: r.text }); }
+  }
+  return out;
 }
 
 /**

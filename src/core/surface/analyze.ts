@@ -1,0 +1,497 @@
+import type { Node } from 'web-tree-sitter';
+import type { Range } from '../types';
+import {
+  effectiveSharing, type Channel, type ClassSurface, type DataOp, type EntryPoint, type Loc, type SharingDecl, type TaintPath,
+} from './types';
+
+/**
+ * Finds the entry points of Apex classes and follows each one through the methods it calls (same
+ * class, other classes of the project) to the queries, DML and callouts it reaches: in which
+ * sharing and mode they run, and which request inputs reach a dynamic query or an endpoint
+ * unbound and unescaped. Works on tree-sitter trees only (no fs), so the surface rules, the CLI and
+ * the extension share it.
+ */
+
+/** One parsed Apex file. */
+export interface ApexUnit { path: string; root: Node }
+
+interface ClassInfo {
+  name: string;
+  lower: string;
+  path: string;
+  node: Node;
+  sharing: SharingDecl;
+  isTest: boolean;
+  urlMapping?: string;
+  /** lower-cased method name → declarations (overloads). */
+  methods: Map<string, Node[]>;
+}
+
+const HTTP_ANNOTATIONS: Record<string, string> = { httpget: 'GET', httppost: 'POST', httpput: 'PUT', httppatch: 'PATCH', httpdelete: 'DELETE' };
+const DYNAMIC_SOQL = new Set(['query', 'countquery', 'getquerylocator', 'querywithbinds', 'countquerywithbinds', 'getquerylocatorwithbinds']);
+const DATABASE_DML = new Set(['insert', 'update', 'upsert', 'delete', 'undelete', 'merge', 'insertimmediate', 'updateimmediate', 'deleteimmediate', 'insertasync', 'updateasync', 'deleteasync']);
+/** Parameter and variable types whose values cannot carry a quote into a query string. */
+const SAFE_TYPES = new Set(['id', 'integer', 'long', 'decimal', 'double', 'boolean', 'date', 'datetime', 'time']);
+const MAX_DEPTH = 6;
+/** Method walks per entry point: beyond this the rest of the call graph is not followed (noted). */
+const MAX_WALKS = 300;
+
+function rangeOf(n: Node): Range {
+  const s = n.startPosition, e = n.endPosition;
+  return { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
+}
+
+function childrenOfType(n: Node | null, type: string): Node[] {
+  const out: Node[] = [];
+  if (!n) { return out; }
+  for (const c of n.namedChildren) { if (c && c.type === type) { out.push(c); } }
+  return out;
+}
+
+function modifiersOf(decl: Node): Node | undefined {
+  return childrenOfType(decl, 'modifiers')[0];
+}
+
+/** Annotations of a declaration: lower-cased name → the annotation node. */
+function annotationsOf(decl: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  const mods = modifiersOf(decl);
+  for (const a of childrenOfType(mods ?? null, 'annotation')) {
+    const name = a.childForFieldName('name')?.text.toLowerCase();
+    if (name) { out.set(name, a); }
+  }
+  return out;
+}
+
+function modifierWords(decl: Node): Set<string> {
+  const out = new Set<string>();
+  for (const m of childrenOfType(modifiersOf(decl) ?? null, 'modifier')) {
+    const k = m.namedChildren[0]?.type ?? m.text.toLowerCase();
+    out.add(k);
+  }
+  return out;
+}
+
+function annotationArg(a: Node, keyLower: string): string | undefined {
+  const args = a.childForFieldName('arguments');
+  if (!args) { return undefined; }
+  for (const kv of childrenOfType(args, 'annotation_key_value')) {
+    if (kv.childForFieldName('key')?.text.toLowerCase() === keyLower) {
+      const v = kv.childForFieldName('value');
+      return v ? v.text.replace(/^'|'$/g, '') : undefined;
+    }
+  }
+  return undefined;
+}
+
+function sharingOf(decl: Node): SharingDecl {
+  const w = modifierWords(decl);
+  if (w.has('without_sharing')) { return 'without'; }
+  if (w.has('with_sharing')) { return 'with'; }
+  if (w.has('inherited_sharing')) { return 'inherited'; }
+  return 'none';
+}
+
+function collectClasses(unit: ApexUnit): ClassInfo[] {
+  const out: ClassInfo[] = [];
+  const visit = (n: Node, outerTest: boolean) => {
+    for (const c of n.namedChildren) {
+      if (!c) { continue; }
+      if (c.type === 'class_declaration') {
+        const ann = annotationsOf(c);
+        const name = c.childForFieldName('name')?.text ?? '?';
+        const info: ClassInfo = {
+          name, lower: name.toLowerCase(), path: unit.path, node: c, sharing: sharingOf(c),
+          isTest: outerTest || ann.has('istest'), methods: new Map(),
+        };
+        const rest = ann.get('restresource');
+        if (rest) { info.urlMapping = annotationArg(rest, 'urlmapping'); }
+        const body = c.childForFieldName('body');
+        for (const m of childrenOfType(body, 'method_declaration')) {
+          const ml = m.childForFieldName('name')?.text.toLowerCase();
+          if (!ml) { continue; }
+          const list = info.methods.get(ml) ?? [];
+          list.push(m);
+          info.methods.set(ml, list);
+        }
+        out.push(info);
+        if (body) { visit(body, info.isTest); }
+      } else if (c.type === 'class_body' || c.type === 'parser_output') {
+        visit(c, outerTest);
+      }
+    }
+  };
+  visit(unit.root, false);
+  return out;
+}
+
+/** The project's classes by lower-cased name (inner classes under both `Outer.Inner` and `Inner`). */
+export class ClassTable {
+  private readonly byName = new Map<string, ClassInfo>();
+  private readonly tried = new Set<string>();
+  /** Walks of methods called with no tainted argument: the same whichever entry point gets there. */
+  readonly summaries = new Map<string, Walk | 'busy'>();
+  readonly all: ClassInfo[] = [];
+  /** `load` parses a class's file on first use (by class name, lower-cased), so only reachable classes are parsed. */
+  constructor(private readonly load?: (lower: string) => ApexUnit | undefined) {}
+  add(unit: ApexUnit): void {
+    for (const c of collectClasses(unit)) {
+      this.all.push(c);
+      if (!this.byName.has(c.lower)) { this.byName.set(c.lower, c); }
+    }
+  }
+  get(lower: string): ClassInfo | undefined {
+    const hit = this.byName.get(lower);
+    if (hit || !this.load || this.tried.has(lower)) { return hit; }
+    this.tried.add(lower);
+    const unit = this.load(lower);
+    if (unit) { this.add(unit); }
+    return this.byName.get(lower);
+  }
+}
+
+export interface Walk {
+  ops: DataOp[];
+  taint: TaintPath[];
+  strips: boolean;
+  idFromUri: boolean;
+  reaches: Set<string>;
+  visited: Set<string>;
+  truncated?: boolean;
+}
+
+/** A tainted value: the input's name, the way it came, and (in a method summary) which parameter it is. */
+interface TaintSource { name: string; steps: Loc[]; param?: number }
+
+/**
+ * Entry points of the classes of `units`, followed through `table` (which may hold more classes:
+ * the whole project). Test classes are left out.
+ */
+export function analyzeSurface(units: ApexUnit[], table: ClassTable): ClassSurface[] {
+  const out: ClassSurface[] = [];
+  const paths = new Set(units.map(u => u.path));
+  for (const cls of table.all) {
+    if (!paths.has(cls.path) || cls.isTest) { continue; }
+    const entryPoints: EntryPoint[] = [];
+    for (const decls of cls.methods.values()) {
+      for (const m of decls) {
+        const e = entryOf(cls, m, table);
+        if (e) { entryPoints.push(e); }
+      }
+    }
+    if (entryPoints.length) {
+      entryPoints.sort((a, b) => a.range.start.line - b.range.start.line);
+      out.push({ name: cls.name, path: cls.path, range: rangeOf(cls.node.childForFieldName('name') ?? cls.node), sharingDecl: cls.sharing, entryPoints });
+    }
+  }
+  return out;
+}
+
+function channelOf(cls: ClassInfo, m: Node): { channel: Channel; httpMethod?: string; cacheable?: boolean } | undefined {
+  const ann = annotationsOf(m);
+  if (ann.has('istest')) { return undefined; }
+  if (cls.urlMapping !== undefined) {
+    for (const [k, verb] of Object.entries(HTTP_ANNOTATIONS)) { if (ann.has(k)) { return { channel: 'rest', httpMethod: verb }; } }
+  }
+  if (modifierWords(m).has('webservice')) { return { channel: 'soap' }; }
+  const aura = ann.get('auraenabled');
+  if (aura) { return { channel: 'aura', cacheable: annotationArg(aura, 'cacheable')?.toLowerCase() === 'true' }; }
+  if (ann.has('invocablemethod')) { return { channel: 'invocable' }; }
+  if (ann.has('remoteaction')) { return { channel: 'remote' }; }
+  return undefined;
+}
+
+function paramsOf(m: Node): Array<{ name: string; lower: string; type: string; node: Node }> {
+  const ps = m.childForFieldName('parameters');
+  return childrenOfType(ps, 'formal_parameter').map(p => {
+    const name = p.childForFieldName('name')?.text ?? '?';
+    return { name, lower: name.toLowerCase(), type: p.childForFieldName('type')?.text ?? '', node: p };
+  });
+}
+
+function entryOf(cls: ClassInfo, m: Node, table: ClassTable): EntryPoint | undefined {
+  const ch = channelOf(cls, m);
+  if (!ch) { return undefined; }
+  const nameNode = m.childForFieldName('name') ?? m;
+  const sharing = effectiveSharing(cls.sharing, ch.channel);
+  const walk = newWalk();
+  // Every parameter of an entry point is request input; REST methods also read RestContext.request.
+  const params = paramsOf(m);
+  const sources = params.map((p, i) => ({ i, p })).filter(x => !SAFE_TYPES.has(baseType(x.p.type)))
+    .map(x => ({ index: x.i, src: { name: x.p.name, steps: [{ path: cls.path, range: rangeOf(x.p.node), message: `Request input '${x.p.name}'.` }] } }));
+  walkMethod(cls, m, new Map(sources.map(s => [s.index, s.src])), sharing, 0, walk, table);
+  return {
+    channel: ch.channel, className: cls.name, methodName: nameNode.text, path: cls.path,
+    range: rangeOf(nameNode), declRange: rangeOf(m),
+    ...(ch.httpMethod ? { httpMethod: ch.httpMethod, urlMapping: cls.urlMapping } : {}),
+    ...(ch.cacheable !== undefined ? { cacheable: ch.cacheable } : {}),
+    sharingDecl: cls.sharing, sharing,
+    returnType: m.childForFieldName('type')?.text ?? 'void',
+    ops: dedupeOps(walk.ops), taint: walk.taint, stripsInaccessible: walk.strips, idFromUri: walk.idFromUri,
+    reaches: [...walk.reaches].sort(),
+    ...(walk.truncated ? { truncated: true } : {}),
+  };
+}
+
+function baseType(t: string): string { return t.replace(/\s+/g, '').toLowerCase().replace(/^system\./, ''); }
+
+function dedupeOps(ops: DataOp[]): DataOp[] {
+  const seen = new Set<string>();
+  return ops.filter(o => {
+    const k = `${o.loc.path}:${o.loc.range.start.line}:${o.loc.range.start.character}:${o.sharing}`;
+    if (seen.has(k)) { return false; }
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * Named descendants of `n` (itself included) in document order. Method bodies are walked once per
+ * analysis whatever the number of entry points that reach them (reading nodes crosses into WASM).
+ */
+const bodyNodes = new WeakMap<Node['tree'], Map<number, Node[]>>();
+function bodyDescendants(body: Node): Node[] {
+  let perTree = bodyNodes.get(body.tree);
+  if (!perTree) { bodyNodes.set(body.tree, perTree = new Map<number, Node[]>()); }
+  let list = perTree.get(body.id);
+  if (!list) { perTree.set(body.id, list = descendants(body)); }
+  return list;
+}
+
+function descendants(n: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [n];
+  while (stack.length) {
+    const x = stack.pop()!;
+    out.push(x);
+    const kids = x.namedChildren;
+    for (let i = kids.length - 1; i >= 0; i--) { const k = kids[i]; if (k) { stack.push(k); } }
+  }
+  return out;
+}
+
+function isSourceExpr(text: string): boolean {
+  const t = text.replace(/\s+/g, '').toLowerCase();
+  return t.includes('restcontext.request') || t.includes('apexpages.currentpage().getparameters()');
+}
+
+function isEscapeCall(n: Node): boolean {
+  if (n.type !== 'method_invocation') { return false; }
+  const name = n.childForFieldName('name')?.text.toLowerCase();
+  return name === 'escapesinglequotes';
+}
+
+/**
+ * The tainted name an expression carries, if any: an identifier of `tainted` used as a value (not
+ * bound with `:x`, not inside String.escapeSingleQuotes), or a read of RestContext.request.
+ */
+function taintIn(expr: Node, tainted: Map<string, TaintSource>): TaintSource | undefined {
+  if (!tainted.size && !/restcontext|apexpages/i.test(expr.text)) { return undefined; }
+  if (isSourceExpr(expr.text)) {
+    return { name: 'RestContext.request', steps: [] };
+  }
+  // [node, is it the member name of a.b / a.m()] (parent lookups cross into WASM: carry it instead).
+  const stack: Array<[Node, boolean]> = [[expr, false]];
+  while (stack.length) {
+    const [n, isMember] = stack.pop()!;
+    if (n.type === 'bound_apex_expression' || isEscapeCall(n) || n.type === 'string_literal') { continue; }
+    if (n.type === 'identifier') {
+      const hit = !isMember ? tainted.get(n.text.toLowerCase()) : undefined;
+      if (hit) { return hit; }
+      continue;
+    }
+    const member = n.type === 'field_access' ? n.childForFieldName('field')?.id : n.type === 'method_invocation' ? n.childForFieldName('name')?.id : undefined;
+    for (const c of n.namedChildren) { if (c) { stack.push([c, c.id === member]); } }
+  }
+  return undefined;
+}
+
+function hasUserModeArg(args: Node[]): boolean {
+  return args.some(a => a.text.replace(/\s+/g, '').toLowerCase().endsWith('accesslevel.user_mode'));
+}
+
+function argsOf(call: Node): Node[] {
+  const list = call.childForFieldName('arguments');
+  return list ? list.namedChildren.filter((c): c is Node => !!c && c.type !== 'line_comment' && c.type !== 'block_comment') : [];
+}
+
+function loc(cls: ClassInfo, n: Node, message: string): Loc { return { path: cls.path, range: rangeOf(n), message }; }
+
+function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSource>, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
+  const where = `${cls.name}.${m.childForFieldName('name')?.text ?? '?'}`;
+  const mask = [...taintedParams.keys()].sort().join(',');
+  const key = `${cls.lower}.${m.startIndex}:${mask}:${sharing}`;
+  if (w.visited.has(key) || depth > MAX_DEPTH) { return; }
+  if (w.visited.size >= MAX_WALKS) { w.truncated = true; return; }
+  w.visited.add(key);
+  const body = m.childForFieldName('body');
+  if (!body) { return; }
+  if (depth === 0 && /requesturi/i.test(body.text)) { w.idFromUri = true; }
+  const params = paramsOf(m);
+  const tainted = new Map<string, TaintSource>();
+  for (const [i, src] of taintedParams) { if (params[i]) { tainted.set(params[i].lower, src); } }
+  const localTypes = new Map<string, string>();
+  for (const p of params) { localTypes.set(p.lower, baseType(p.type)); }
+
+  // Propagate taint through locals and assignments, in document order, twice (loops assign later).
+  const flows: Array<{ name: string; value: Node; at: Node }> = [];
+  const nodes = bodyDescendants(body);
+  for (const n of nodes) {
+    if (n.type === 'local_variable_declaration') {
+      const type = baseType(n.childForFieldName('type')?.text ?? '');
+      for (const d of childrenOfType(n, 'variable_declarator')) {
+        const name = d.childForFieldName('name')?.text.toLowerCase();
+        if (!name) { continue; }
+        localTypes.set(name, type);
+        const v = d.childForFieldName('value');
+        if (v && !SAFE_TYPES.has(type)) { flows.push({ name, value: v, at: d }); }
+      }
+    } else if (n.type === 'assignment_expression') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type === 'identifier' && right && !SAFE_TYPES.has(localTypes.get(left.text.toLowerCase()) ?? '')) {
+        flows.push({ name: left.text.toLowerCase(), value: right, at: n });
+      }
+    }
+  }
+  // The string literals an expression is built from (through the locals it names), to find FROM in a dynamic query.
+  const literalsOf = (expr: Node, seen = new Set<string>()): string => {
+    const parts: string[] = [];
+    for (const d of descendants(expr)) {
+      if (d.type === 'string_literal') { parts.push(d.text); }
+      else if (d.type === 'identifier' && !seen.has(d.text.toLowerCase())) {
+        seen.add(d.text.toLowerCase());
+        for (const f of flows) { if (f.name === d.text.toLowerCase()) { parts.push(literalsOf(f.value, seen)); } }
+      }
+    }
+    return parts.join(' ');
+  };
+  for (let pass = 0; pass < 2; pass++) {
+    for (const f of flows) {
+      if (tainted.has(f.name)) { continue; }
+      const t = taintIn(f.value, tainted);
+      if (t) { tainted.set(f.name, { ...t, steps: [...t.steps, loc(cls, f.at, `'${f.name}' carries ${t.name}.`)] }); }
+    }
+  }
+
+  for (const n of nodes) {
+    switch (n.type) {
+      case 'query_expression': {
+        const soql = childrenOfType(n, 'soql_query_body')[0];
+        const sosl = childrenOfType(n, 'sosl_query_body')[0];
+        const q = soql ?? sosl;
+        if (!q) { break; }
+        const withClause = childrenOfType(q, 'with_clause')[0]?.text.replace(/\s+/g, '').toLowerCase() ?? '';
+        const user = withClause.includes('user_mode') || withClause.includes('security_enforced');
+        const what = soql
+          ? childrenOfType(childrenOfType(soql, 'from_clause')[0] ?? null, 'storage_identifier').map(s => s.text)
+          : childrenOfType(childrenOfType(sosl, 'returning_clause')[0] ?? null, 'sobject_return').map(s => s.namedChildren[0]?.text ?? '?');
+        const whereText = childrenOfType(q, 'where_clause')[0]?.text.replace(/\s+/g, '').toLowerCase() ?? '';
+        w.ops.push({
+          kind: soql ? 'soql' : 'sosl', mode: user ? 'user' : 'system', sharing, what, where,
+          loc: loc(cls, n, `${soql ? 'SOQL' : 'SOSL'} on ${what.join(', ') || '?'}${user ? ' in user mode' : ' in system mode'}`),
+          ...(whereText.includes('ownerid=:userinfo.getuserid()') ? { ownerFiltered: true } : {}),
+        });
+        break;
+      }
+      case 'dml_expression': {
+        const op = childrenOfType(n, 'dml_type')[0]?.text.toLowerCase() ?? 'dml';
+        const user = childrenOfType(n, 'dml_security_mode')[0]?.text.toLowerCase() === 'user';
+        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what: [op], where, loc: loc(cls, n, `${op}${user ? ' as user' : ' in system mode'}`) });
+        break;
+      }
+      case 'method_invocation':
+        visitCall(cls, where, n, tainted, localTypes, literalsOf, sharing, depth, w, table);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, TaintSource>, localTypes: Map<string, string>,
+  literalsOf: (expr: Node) => string, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
+  const name = n.childForFieldName('name')?.text ?? '';
+  const lower = name.toLowerCase();
+  const obj = n.childForFieldName('object');
+  const objText = obj?.text.replace(/\s+/g, '').toLowerCase();
+  const args = argsOf(n);
+  if (objText === 'database' || objText === 'system.database' || objText === 'search' || objText === 'system.search') {
+    const isSearch = objText.endsWith('search');
+    if ((isSearch && lower === 'query') || (!isSearch && DYNAMIC_SOQL.has(lower))) {
+      const kind = isSearch ? 'dynamic-sosl' : 'dynamic-soql';
+      const q = args[0];
+      const text = q ? literalsOf(q) : '';
+      const from = /\b(?:from|returning)\s+([A-Za-z_][\w]*)/i.exec(text)?.[1];
+      // WITH USER_MODE / WITH SECURITY_ENFORCED written in the query string count like AccessLevel.USER_MODE.
+      const user = hasUserModeArg(args) || /\bwith\s+(user_mode|security_enforced)\b/i.test(text);
+      w.ops.push({ kind, mode: user ? 'user' : 'system', sharing, what: from ? [from] : [], where,
+        loc: loc(cls, n, `${isSearch ? 'Search' : 'Database'}.${name}${from ? ` on ${from}` : ''} in ${user ? 'user' : 'system'} mode`) });
+      const t = q && !lower.includes('withbinds') ? taintIn(q, tainted) : q && taintIn(q, tainted);
+      if (t) {
+        w.taint.push({ sink: isSearch ? 'sosl' : 'soql', input: t.name, steps: [...t.steps, loc(cls, n, `${t.name} reaches ${isSearch ? 'Search' : 'Database'}.${name} unbound and unescaped.`)], ...(t.param !== undefined ? { param: t.param } : {}) });
+      }
+      return;
+    }
+    if (!isSearch && DATABASE_DML.has(lower)) {
+      const user = hasUserModeArg(args);
+      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what: [`Database.${name}`], where, loc: loc(cls, n, `Database.${name} in ${user ? 'user' : 'system'} mode`) });
+      return;
+    }
+  }
+  if ((objText === 'security' || objText === 'system.security') && lower === 'stripinaccessible') { w.strips = true; return; }
+  if (lower === 'setendpoint' && args[0]) {
+    const t = taintIn(args[0], tainted);
+    if (t) { w.taint.push({ sink: 'callout', input: t.name, steps: [...t.steps, loc(cls, n, `${t.name} sets the callout endpoint.`)], ...(t.param !== undefined ? { param: t.param } : {}) }); }
+    return;
+  }
+  // Follow calls into methods of this class and of other project classes.
+  let target: ClassInfo | undefined;
+  if (!obj || objText === 'this') { target = cls; }
+  else if (obj.type === 'identifier') {
+    const local = localTypes.get(objText!);
+    target = local !== undefined ? table.get(local) : table.get(objText!);
+  } else if (obj.type === 'object_creation_expression') {
+    target = table.get(baseType(obj.childForFieldName('type')?.text ?? ''));
+  } else if (obj.type === 'field_access') {
+    target = table.get(objText!.split('.').pop()!);
+  }
+  if (!target || target.isTest) { return; }
+  const decls = target.methods.get(lower);
+  const decl = decls?.find(d => paramsOf(d).length === args.length) ?? decls?.[0];
+  if (!decl) { return; }
+  if (target !== cls) { w.reaches.add(`${target.name}.${decl.childForFieldName('name')?.text ?? name}`); }
+  const next = new Map<number, TaintSource>();
+  const params = paramsOf(decl);
+  args.forEach((a, i) => {
+    const t = taintIn(a, tainted);
+    if (t && params[i] && !SAFE_TYPES.has(baseType(params[i].type))) {
+      next.set(i, { ...t, steps: [...t.steps, loc(cls, a, `passed to ${target.name}.${name}(${params[i].name})`)] });
+    }
+  });
+  const calleeSharing = target.sharing === 'with' ? 'with' : target.sharing === 'without' ? 'without' : sharing;
+  // What a method reaches depends only on which parameters are tainted and the sharing it runs in:
+  // walk it once per such key, with the tainted parameters as placeholders, and rebind them here.
+  const mask = [...next.keys()].sort((a, b) => a - b);
+  const key = `${target.lower}.${decl.startIndex}:${mask.join(',')}:${calleeSharing}`;
+  let sum = table.summaries.get(key);
+  if (sum === 'busy') { return; }                        // recursion: the outer walk is collecting it
+  if (!sum) {
+    table.summaries.set(key, 'busy');
+    sum = newWalk();
+    const placeholders = new Map(mask.map(i => [i, { name: params[i].name, steps: [], param: i }]));
+    walkMethod(target, decl, placeholders, calleeSharing, 1, sum, table);
+    table.summaries.set(key, sum);
+  }
+  w.ops.push(...sum.ops);
+  for (const t of sum.taint) {
+    const src = t.param !== undefined ? next.get(t.param) : undefined;
+    w.taint.push(src ? { sink: t.sink, input: src.name, steps: [...src.steps, ...t.steps], ...(src.param !== undefined ? { param: src.param } : {}) } : t);
+  }
+  w.strips ||= sum.strips;
+  w.idFromUri ||= sum.idFromUri;
+  w.truncated ||= sum.truncated;
+  for (const r of sum.reaches) { w.reaches.add(r); }
+}
+
+function newWalk(): Walk { return { ops: [], taint: [], strips: false, idFromUri: false, reaches: new Set(), visited: new Set() }; }

@@ -1,0 +1,108 @@
+import { grantSummary } from './access';
+import { dataText, entryRows, lensText, runsText, type EntryRow } from './inventory';
+import { CHANNEL_LABEL, channelLabel, type Channel, type SurfaceInventory } from './types';
+
+/**
+ * `apiguard surface` output: the inventory as text, JSON, Markdown or self-contained HTML, for a
+ * security review. Paths are relative to the project root. Pure: no IO.
+ */
+export type SurfaceFormat = 'text' | 'json' | 'markdown' | 'html';
+
+/** Removes terminal control sequences and other C0/C1 controls (file names and code are untrusted). */
+function clean(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '');
+}
+
+function rel(root: string, p: string): string {
+  const r = root.endsWith('/') ? root : `${root}/`;
+  return p.startsWith(r) ? p.slice(r.length) : p;
+}
+
+export function surfaceJson(inv: SurfaceInventory, root: string): object {
+  return {
+    formatVersion: 1,
+    entryPoints: entryRows(inv).map(r => ({
+      channel: r.entry.channel, label: channelLabel(r.entry), class: r.cls.name, method: r.entry.methodName,
+      path: rel(root, r.entry.path), line: r.entry.range.start.line + 1,
+      ...(r.entry.httpMethod ? { httpMethod: r.entry.httpMethod, urlMapping: r.entry.urlMapping } : {}),
+      ...(r.entry.cacheable !== undefined ? { cacheable: r.entry.cacheable } : {}),
+      sharingDeclared: r.entry.sharingDecl, sharing: r.entry.sharing,
+      grants: r.grants.map(g => ({ kind: g.kind, name: g.name, guest: g.guest, path: rel(root, g.path), ...(g.via ? { via: g.via } : {}) })),
+      operations: r.entry.ops.map(o => ({ kind: o.kind, mode: o.mode, sharing: o.sharing, what: o.what, in: o.where, path: rel(root, o.loc.path), line: o.loc.range.start.line + 1 })),
+      reaches: r.entry.reaches,
+      ...(r.entry.truncated ? { truncated: true } : {}),
+      risks: r.risks.map(k => ({ id: k.id, summary: k.summary, path: k.related.map(l => ({ path: rel(root, l.path), line: l.range.start.line + 1, message: l.message })) })),
+    })),
+    apiClients: inv.apiClients.map(a => ({ name: a.name, scopes: a.scopes, path: rel(root, a.path) })),
+    accessMetadata: inv.hasAccessMetadata,
+    notes: inv.notes,
+  };
+}
+
+export function formatSurface(inv: SurfaceInventory, root: string, format: SurfaceFormat): string {
+  if (format === 'json') { return JSON.stringify(surfaceJson(inv, root), null, 2) + '\n'; }
+  const rows = entryRows(inv);
+  const risky = rows.filter(r => r.risks.length).length;
+  const head = `${rows.length} entry point${rows.length === 1 ? '' : 's'} in ${inv.classes.length} class${inv.classes.length === 1 ? '' : 'es'}, ${risky} with risks`;
+  if (format === 'text') { return text(rows, inv, root, head); }
+  if (format === 'markdown') { return markdown(rows, inv, root, head); }
+  return html(rows, inv, root, head);
+}
+
+function groups(rows: EntryRow[]): Array<[Channel, EntryRow[]]> {
+  const out = new Map<Channel, EntryRow[]>();
+  for (const r of rows) { (out.get(r.entry.channel) ?? out.set(r.entry.channel, []).get(r.entry.channel)!).push(r); }
+  return [...out];
+}
+
+function text(rows: EntryRow[], inv: SurfaceInventory, root: string, head: string): string {
+  const lines: string[] = [`API surface: ${head}`];
+  for (const [ch, list] of groups(rows)) {
+    lines.push('', `${CHANNEL_LABEL[ch]} (${list.length})`);
+    for (const r of list) {
+      lines.push(`  ${clean(r.cls.name)}.${clean(r.entry.methodName)}  ${clean(rel(root, r.entry.path))}:${r.entry.range.start.line + 1}`);
+      lines.push(`    ${clean(lensText(r))}`);
+      lines.push(`    callers: ${clean(r.grants.length ? r.grants.map(g => `${g.name}${g.guest ? ' (guest)' : ''}`).join(', ') : grantSummary(r.grants))}`);
+      lines.push(`    runs: ${runsText(r)}; data: ${clean(dataText(r))}${r.entry.truncated ? ' (call graph cut: more methods than are followed per entry point)' : ''}`);
+      for (const k of r.risks) { lines.push(`    ! ${k.id}: ${clean(k.summary)}`); }
+    }
+  }
+  if (inv.apiClients.length) { lines.push('', `Connected apps with API scopes: ${inv.apiClients.map(a => `${clean(a.name)} (${a.scopes.join(', ')})`).join('; ')}`); }
+  if (!inv.hasAccessMetadata) { lines.push('', 'No profiles or permission sets in the project: who may call each class is decided in the org (connect one in VS Code to see it).'); }
+  for (const n of inv.notes) { lines.push(`note: ${clean(n)}`); }
+  return lines.join('\n') + '\n';
+}
+
+const mdCell = (s: string) => clean(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function markdown(rows: EntryRow[], inv: SurfaceInventory, root: string, head: string): string {
+  const out: string[] = ['# API surface', '', head, ''];
+  for (const [ch, list] of groups(rows)) {
+    out.push(`## ${CHANNEL_LABEL[ch]} (${list.length})`, '', '| entry point | callers | runs | data | risks |', '|---|---|---|---|---|');
+    for (const r of list) {
+      out.push(`| \`${mdCell(r.cls.name)}.${mdCell(r.entry.methodName)}\` ${mdCell(channelLabel(r.entry))}<br>${mdCell(rel(root, r.entry.path))}:${r.entry.range.start.line + 1} | ${mdCell(r.grants.map(g => `${g.name}${g.guest ? ' (guest)' : ''}`).join(', ') || grantSummary(r.grants))} | ${mdCell(runsText(r))} | ${mdCell(dataText(r))} | ${r.risks.map(k => `**${k.id}**: ${mdCell(k.summary)}`).join('<br>') || '—'} |`);
+    }
+    out.push('');
+  }
+  if (inv.apiClients.length) { out.push(`Connected apps with API scopes: ${inv.apiClients.map(a => `${mdCell(a.name)} (${a.scopes.join(', ')})`).join('; ')}`, ''); }
+  for (const n of inv.notes) { out.push(`> note: ${mdCell(n)}`); }
+  return out.join('\n') + '\n';
+}
+
+const h = (s: string) => clean(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
+
+function html(rows: EntryRow[], inv: SurfaceInventory, root: string, head: string): string {
+  const sections = groups(rows).map(([ch, list]) => `<h2>${h(CHANNEL_LABEL[ch])} (${list.length})</h2>
+<table><thead><tr><th>entry point</th><th>callers</th><th>runs</th><th>data</th><th>risks</th></tr></thead><tbody>
+${list.map(r => `<tr${r.risks.length ? ' class="risk"' : ''}><td><code>${h(r.cls.name)}.${h(r.entry.methodName)}</code><br>${h(channelLabel(r.entry))}<br><small>${h(rel(root, r.entry.path))}:${r.entry.range.start.line + 1}</small></td><td>${h(r.grants.map(g => `${g.name}${g.guest ? ' (guest)' : ''}`).join(', ') || grantSummary(r.grants))}</td><td>${h(runsText(r))}</td><td>${h(dataText(r))}</td><td>${r.risks.map(k => `<b>${h(k.id)}</b>: ${h(k.summary)}`).join('<br>') || '—'}</td></tr>`).join('\n')}
+</tbody></table>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>API surface</title><style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}tr.risk td:last-child{color:#a00}</style></head>
+<body><h1>API surface</h1><p>${h(head)}</p>
+${sections}
+${inv.notes.map(n => `<p><small>note: ${h(n)}</small></p>`).join('\n')}
+</body></html>
+`;
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Tree } from 'web-tree-sitter';
+import { parseApex } from '../core/apex/parser';
+import type { ApexUnit } from '../core/surface/analyze';
+import { buildInventory } from '../core/surface/inventory';
+import { mayExpose } from '../core/surface/risks';
+import type { SurfaceInventory } from '../core/surface/types';
+import { createEngine } from './createEngine';
+import { discoverFiles } from './discover';
+import { loadProjectIndex, readOne } from './scan';
+
+/**
+ * The project's inbound API surface. Reads every Apex class once (text), parses the ones that can
+ * declare an entry point, and parses any other class only when an entry point calls into it; the
+ * access facts (profiles, permission sets, groups, connected apps) come from the project index.
+ */
+export async function loadSurface(root: string, options: { exclude?: readonly string[]; signal?: AbortSignal } = {}): Promise<SurfaceInventory> {
+  await createEngine(); // loads the grammar once per process
+  const files = await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal);
+  const index = await loadProjectIndex(root, { files, signal: options.signal });
+  const notes: string[] = [];
+  const trees: Tree[] = [];
+  const byClass = new Map<string, string>();
+  const units: ApexUnit[] = [];
+  const parse = (file: string, text: string): ApexUnit | undefined => {
+    try {
+      const tree = parseApex(text);
+      trees.push(tree);
+      return { path: file, root: tree.rootNode };
+    } catch (e) {
+      notes.push(`${path.relative(root, file)}: not parsed (${(e as Error).message}).`);
+      return undefined;
+    }
+  };
+  for (const f of files.filter(x => x.endsWith('.cls'))) {
+    const r = await readOne(f);
+    if (r.text === undefined) { notes.push(`${path.relative(root, f)}: ${r.note?.message ?? 'unreadable'}`); continue; }
+    byClass.set(path.basename(f, '.cls').toLowerCase(), f);
+    if (mayExpose(r.text)) {
+      const u = parse(f, r.text);
+      if (u) { units.push(u); }
+    }
+  }
+  const cache = new Map<string, ApexUnit | undefined>();
+  const load = (lower: string): ApexUnit | undefined => {
+    const file = byClass.get(lower);
+    if (!file || units.some(u => u.path === file)) { return undefined; }
+    if (!cache.has(file)) {
+      // Synchronous read: the analysis is synchronous and only classes an entry point calls get here.
+      let text: string | undefined;
+      try { text = readFileSync(file, 'utf8'); } catch { notes.push(`${path.relative(root, file)}: unreadable.`); }
+      cache.set(file, text === undefined ? undefined : parse(file, text));
+    }
+    return cache.get(file);
+  };
+  try {
+    return buildInventory(units, index.access ?? { grants: {}, hasAccessMetadata: false, apiClients: [] }, notes, load);
+  } finally {
+    for (const t of trees) { t.delete(); }
+  }
+}

@@ -1,0 +1,108 @@
+import * as assert from 'assert';
+import { Engine } from '../../core/engine';
+import { initApexParser, setReadyParser } from '../../core/apex/parser';
+import { locateApexAssets } from '../../node/assets';
+import { allRules } from '..';
+import { lintRule } from '../../core/surface/testkit';
+
+const cases: Array<{ name: string; src: string; expect: string[]; path?: string[] }> = [
+  {
+    name: 'Aura search controller concatenating the search term and the sort field',
+    src: `public with sharing class AccountSearchController {
+    @AuraEnabled(cacheable=true)
+    public static List<Account> search(String term, String sortField) {
+        String soql = 'SELECT Id, Name FROM Account WHERE Name LIKE \\'%' + term + '%\\'';
+        soql += ' ORDER BY ' + sortField;
+        return Database.query(soql);
+    }
+}`,
+    expect: ['6:Database.query(soql)'],
+    path: ['3:Entry point: @AuraEnabled (cacheable) AccountSearchController.search.', "3:Request input 'term'.", "4:'soql' carries term."],
+  },
+  {
+    name: 'REST resource building a query from a URL parameter',
+    src: `@RestResource(urlMapping='/accounts/search/*')
+global with sharing class AccountSearchApi {
+    @HttpGet
+    global static List<Account> doGet() {
+        RestRequest req = RestContext.request;
+        String industry = req.params.get('industry');
+        return Database.query('SELECT Id FROM Account WHERE Industry = \\'' + industry + '\\'');
+    }
+}`,
+    expect: ["7:Database.query('SELECT Id FROM Account WHERE Industry = \\'' + industry + '\\'')"],
+  },
+  {
+    name: 'input passed to a helper method of the same class that runs the query',
+    src: `public with sharing class CaseController {
+    @AuraEnabled
+    public static List<Case> casesFor(String status) {
+        return runQuery('SELECT Id FROM Case WHERE Status = \\'' + status + '\\'');
+    }
+    private static List<Case> runQuery(String q) {
+        return Database.query(q);
+    }
+}`,
+    expect: ['7:Database.query(q)'],
+  },
+  {
+    name: 'SOSL built from the search term',
+    src: `public with sharing class GlobalSearch {
+    @AuraEnabled
+    public static List<List<SObject>> find(String term) {
+        return Search.query('FIND \\'' + term + '\\' IN ALL FIELDS RETURNING Account(Name)');
+    }
+}`,
+    expect: ["4:Search.query('FIND \\'' + term + '\\' IN ALL FIELDS RETURNING Account(Name)')"],
+  },
+  {
+    name: 'clean: bound variables, escaped input, Id-typed input, a whole-query constant',
+    src: `public with sharing class SafeController {
+    private static final String BASE = 'SELECT Id FROM Contact';
+    @AuraEnabled
+    public static List<Contact> bound(String name) {
+        return Database.query(BASE + ' WHERE LastName = :name');
+    }
+    @AuraEnabled
+    public static List<Contact> escaped(String name) {
+        return Database.query(BASE + ' WHERE LastName = \\'' + String.escapeSingleQuotes(name) + '\\'');
+    }
+    @AuraEnabled
+    public static List<Contact> byId(Id accountId) {
+        return Database.query(BASE + ' WHERE AccountId = \\'' + accountId + '\\'');
+    }
+    @AuraEnabled
+    public static List<Contact> withBinds(String name) {
+        return Database.queryWithBinds(BASE + ' WHERE LastName = :name', new Map<String, Object>{ 'name' => name }, AccessLevel.USER_MODE);
+    }
+    public static List<Contact> notExposed(String name) {
+        return Database.query(BASE + ' WHERE LastName = \\'' + name + '\\'');
+    }
+}`,
+    expect: [],
+  },
+  {
+    name: 'test classes are not an API surface',
+    src: `@IsTest
+private class SearchTest {
+    @AuraEnabled
+    public static List<Account> s(String t) { return Database.query('SELECT Id FROM Account WHERE Name = \\'' + t + '\\''); }
+}`,
+    expect: [],
+  },
+];
+
+describe('soql-injection', () => {
+  let engine: Engine;
+  before(async () => { setReadyParser(await initApexParser(locateApexAssets())); engine = new Engine(allRules); });
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = lintRule(engine, 'soql-injection', c.src);
+      assert.deepStrictEqual(r.shown, c.expect);
+      if (c.path) {
+        assert.deepStrictEqual(r.findings[0].related?.map(l => `${l.range.start.line + 1}:${l.message}`), c.path);
+      }
+      for (const f of r.findings) { assert.strictEqual(f.severity, 'error'); }
+    });
+  }
+});
