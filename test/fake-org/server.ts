@@ -356,8 +356,10 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
       const fault = takeFault(u.pathname);
       let reply: Reply;
       try {
+        const canned = fault ? FAULT_REPLIES[fault] : undefined;
         reply = fault === 'always-401' ? (ENDPOINT.soap.test(u.pathname) ? SOAP_INVALID_SESSION : err(401, 'INVALID_SESSION_ID', 'Session expired or invalid'))
-          : fault && FAULT_REPLIES[fault] ? FAULT_REPLIES[fault]! : route(req.method ?? 'GET', u.pathname, u.searchParams, Buffer.concat(chunks).toString('utf8'), req.headers); } catch (e) {
+          : canned ?? route(req.method ?? 'GET', u.pathname, u.searchParams, Buffer.concat(chunks).toString('utf8'), req.headers);
+      } catch (e) {
         reply = err(400, 'UNKNOWN_EXCEPTION', e instanceof Error ? e.message : String(e));
       }
       requests.push({ method: req.method ?? 'GET', path: u.pathname, status: fault === 'hang' || fault === 'reset' ? 0 : reply.status });
