@@ -12,6 +12,7 @@ import { CONNECT_CODES, isTlsCode } from './transport';
 /** The part of a jsforce (or @salesforce/core) Connection this module uses. */
 export interface ConnectionLike {
   instanceUrl: string;
+  /** Writable: an org that does not offer our version is inspected with its newest one. */
   version: string;
   request<T = unknown>(req: { method: 'GET' | 'POST'; url: string; body?: string; headers?: Record<string, string> }): Promise<T>;
   metadata: { read(type: string, fullNames: string | string[]): Promise<unknown> };
@@ -125,6 +126,8 @@ export class OrgClient {
   readonly notes: string[] = [];
   /** Requests kept back for what runs after the queries (`/limits`, Metadata API reads, userinfo). */
   reserve = 0;
+  /** Single queries decided but not yet counted in `requests` (waiting for the limiter). */
+  private queued = 0;
   private readonly limiter: Limiter;
   /** APIs whose Composite resource answered 404 (older orgs and API versions): single queries instead. */
   private readonly noComposite = new Set<'data' | 'tooling'>();
@@ -137,9 +140,10 @@ export class OrgClient {
 
   get base(): string { return `/services/data/v${this.conn.version}`; }
 
-  private async send<T>(req: { method: 'GET' | 'POST'; url: string; body?: string; headers?: Record<string, string> }): Promise<T> {
+  private async send<T>(req: { method: 'GET' | 'POST'; url: string; body?: string; headers?: Record<string, string> }, onStart?: () => void): Promise<T> {
     return this.limiter.run(async () => {
       this.requests++;
+      onStart?.();
       try { return await this.conn.request<T>(req); } catch (e) { throw toOrgError(e); }
     });
   }
@@ -162,11 +166,22 @@ export class OrgClient {
       let subs: Dataset[];
       const first = !contacted;
       try {
-        subs = this.noComposite.has(chunk.api) ? await this.singles(chunk) : await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) })));
+        if (!first && !this.noComposite.has(chunk.api) && this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
+          this.fallback[chunk.api].skipped += chunk.items.length;
+          subs = chunk.items.map(() => budgetSkip());
+        } else subs = this.noComposite.has(chunk.api) ? await this.singles(chunk) : await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) })));
       } catch (e) {
         const err = toOrgError(e);
         if (fatal(err, first)) { throw err; }
-        if (err.code === 'NOT_FOUND' && !this.noComposite.has(chunk.api)) {
+        if (err.code === 'NOT_FOUND' && first && await this.olderVersion()) {
+          // The org does not offer our API version: the inspection moved to its newest one; ask again.
+          subs = await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) }))).catch(async (e2: unknown) => {
+            const err2 = toOrgError(e2);
+            if (fatal(err2, false)) { throw err2; }
+            if (err2.code === 'NOT_FOUND') { this.noComposite.add(chunk.api); return this.singles(chunk); }
+            return chunk.items.map(() => failed(err2));
+          });
+        } else if (err.code === 'NOT_FOUND' && !this.noComposite.has(chunk.api)) {
           // This org (or API version) has no Composite resource for this API: one request per query.
           this.noComposite.add(chunk.api);
           subs = await this.singles(chunk);
@@ -212,7 +227,10 @@ export class OrgClient {
     }
     for (const api of ['data', 'tooling'] as const) {
       const f = this.fallback[api];
-      if (!this.noComposite.has(api)) { continue; }
+      if (!this.noComposite.has(api)) {
+        if (f.skipped) { this.notes.push(`${f.skipped} ${api === 'tooling' ? 'Tooling ' : ''}${f.skipped === 1 ? 'query was' : 'queries were'} not sent to stay within the ${REQUEST_BUDGET}-request budget (their checks are unavailable).`); }
+        continue;
+      }
       const name = api === 'tooling' ? 'The Tooling Composite API (/tooling/composite)' : 'The Composite API (/composite)';
       this.notes.push(`${name} is not available in this org or API version (404): ${f.sent} ${api === 'tooling' ? 'Tooling ' : ''}${f.sent === 1 ? 'query was' : 'queries were'} sent one by one`
         + (f.skipped ? `; ${f.skipped} not sent to stay within the ${REQUEST_BUDGET}-request budget (their checks are unavailable).` : '.'));
@@ -220,24 +238,43 @@ export class OrgClient {
     return out;
   }
 
+  /**
+   * After a 404 on the very first request: is it our API version the org does not offer? Reads the
+   * org's versions (one request) and moves the connection to its newest one when ours is not among them.
+   */
+  private async olderVersion(): Promise<boolean> {
+    let list: unknown;
+    try { list = await this.send<unknown>({ method: 'GET', url: '/services/data' }); } catch { return false; }
+    const versions = Array.isArray(list) ? list.map(v => (plainObject(v) && typeof v.version === 'string' ? v.version : '')).filter(v => /^\d+\.\d$/.test(v)) : [];
+    if (!versions.length || versions.includes(this.conn.version)) { return false; }
+    const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+    if (Number(newest) >= Number(this.conn.version)) { return false; }
+    this.notes.push(`This org does not offer API v${this.conn.version}; it was inspected with v${newest}, the newest it offers (fields and objects of later versions are unavailable).`);
+    this.conn.version = newest;
+    return true;
+  }
+
   /** One request per query (no Composite), within the request budget. */
   private async singles(chunk: Chunk): Promise<Dataset[]> {
     const prefix = chunk.api === 'tooling' ? `${this.base}/tooling` : this.base;
     const count = this.fallback[chunk.api];
     return Promise.all(chunk.items.map(async ({ spec, fields }): Promise<Dataset> => {
-      if (this.requests + this.reserve >= REQUEST_BUDGET) {
+      // Decided synchronously (the limiter may hold the request back before it is counted).
+      if (this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
         count.skipped++;
-        return { ok: false, code: 'REQUEST_BUDGET', message: `Not read: the ${REQUEST_BUDGET}-request budget was used up by single queries (no Composite API in this org).`, kind: 'other' };
+        return budgetSkip();
       }
       count.sent++;
+      this.queued++;
+      let counted = false;
       try {
-        const b = await this.send<unknown>({ method: 'GET', url: `${prefix}/query?q=${encodeURIComponent(buildSoql(spec, fields))}` });
+        const b = await this.send<unknown>({ method: 'GET', url: `${prefix}/query?q=${encodeURIComponent(buildSoql(spec, fields))}` }, () => { if (!counted) { counted = true; this.queued--; } });
         return queryResult(b, `${chunk.api === 'tooling' ? 'Tooling ' : ''}query of ${spec.object}`);
       } catch (e) {
         const err = toOrgError(e);
         if (err.kind === 'session') { throw err; }
         return failed(err);
-      }
+      } finally { if (!counted) { this.queued--; } }
     }));
   }
 
@@ -325,6 +362,9 @@ export class OrgClient {
     }
   }
 }
+
+const budgetSkip = (): Dataset => ({ ok: false, code: 'REQUEST_BUDGET', kind: 'other',
+  message: `Not read: the ${REQUEST_BUDGET}-request budget was used up by single queries (no Composite API in this org or API version).` });
 
 /** A query answer (REST or Tooling) as a dataset; anything without a `records` array is malformed. */
 function queryResult(body: unknown, what: string): Dataset {

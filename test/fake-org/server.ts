@@ -167,7 +167,7 @@ export function selfSignedCertificate(): { key: string; cert: string } {
   } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
-export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clientId?: string; now?: Date; tls?: boolean; faults?: Fault[] } = {}): Promise<FakeOrg> {
+export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clientId?: string; now?: Date; tls?: boolean; faults?: Fault[]; maxApiVersion?: string } = {}): Promise<FakeOrg> {
   const fx = typeof fixtureOrName === 'string' ? loadFixture(fixtureOrName, opts.now) : fixtureOrName;
   const clientId = opts.clientId ?? 'ApiGuardTestClient';
   const valid = new Set<string>();
@@ -270,7 +270,10 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
 
     // ---- SOAP Metadata API (session in the envelope)
     const soap = /^\/services\/Soap\/m\/(\d+\.\d)$/.exec(p);
-    if (soap && method === 'POST') { return metadata(body); }
+    if (soap && method === 'POST') {
+      if (opts.maxApiVersion && Number(soap[1]) > Number(opts.maxApiVersion)) { return err(404, 'NOT_FOUND', 'The requested resource does not exist'); }
+      return metadata(body);
+    }
 
     // ---- REST (Bearer)
     const auth = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
@@ -280,8 +283,12 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
     }
     if (fx.apiDisabled) { return err(403, 'API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.'); }
     if (p === '/services/data' || p === '/services/data/') {
-      return { status: 200, body: ['60.0', '61.0', '62.0', '63.0', '64.0', '65.0'].map(v => ({ label: `API ${v}`, url: `/services/data/v${v}`, version: v })) };
+      const versions = ['55.0', '56.0', '57.0', '58.0', '59.0', '60.0', '61.0', '62.0', '63.0', '64.0', '65.0'].filter(v => !opts.maxApiVersion || Number(v) <= Number(opts.maxApiVersion));
+      return { status: 200, body: versions.map(v => ({ label: `API ${v}`, url: `/services/data/v${v}`, version: v })) };
     }
+    // An older org: API versions above its newest do not exist (REST and SOAP alike).
+    const asked = /^\/services\/(?:data\/v|Soap\/m\/)(\d+\.\d)/.exec(p)?.[1];
+    if (asked && opts.maxApiVersion && Number(asked) > Number(opts.maxApiVersion)) { return err(404, 'NOT_FOUND', 'The requested resource does not exist'); }
     const sobject = /^\/services\/data\/v\d+\.\d\/sobjects\/(\w+)\/(\w+)$/.exec(p);
     if (sobject && method === 'GET') {
       const rec = (fx.objects[sobject[1]] ?? []).find(r => r.Id === sobject[2]);

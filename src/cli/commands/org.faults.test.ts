@@ -222,6 +222,41 @@ describe('apiguard org against a hostile org (fault injection)', function () {
     }
   });
 
+  describe('older orgs and endpoints (issue #15 item 6)', () => {
+    it('/tooling/composite answers 404: single Tooling queries, counted, within 15 requests, said in the notes', async () => {
+      const { code, report, io } = await org([{ path: ENDPOINT.tooling, kind: 'not-found' }]);
+      assert.strictEqual(code, 1, io.stderr);
+      assert.ok(report!.checks.every(c => c.status !== 'unavailable'), report!.checks.filter(c => c.status === 'unavailable').map(c => c.id).join());
+      assert.ok(report!.requests <= 15, `${report!.requests} requests`);
+      assert.strictEqual(report!.requests, fake!.apiRequests());
+      assert.strictEqual(fake!.requests.filter(r => /\/tooling\/query$/.test(r.path)).length, 7);
+      assert.strictEqual(fake!.requests.filter(r => ENDPOINT.tooling.test(r.path)).length, 1, 'one 404 is enough to stop asking for the Composite resource');
+      assert.ok(report!.notes.some(n => /Tooling Composite API .*404.*7 Tooling queries were sent one by one/.test(n)), report!.notes.join('\n'));
+    });
+
+    it('no Composite at all: what fits the 15-request budget is read, the rest is skipped and said (exit 2, never a pass)', async () => {
+      const { code, report } = await org([{ path: ENDPOINT.tooling, kind: 'not-found' }, { path: ENDPOINT.data, kind: 'not-found' }]);
+      assert.strictEqual(code, 2);
+      assert.ok(report!.requests <= 15, `${report!.requests} requests`);
+      assert.ok(report!.notes.some(n => /not sent to stay within the 15-request budget/.test(n)), report!.notes.join('\n'));
+      const skipped = report!.checks.filter(c => c.status === 'unavailable');
+      assert.ok(skipped.length > 0 && skipped.every(c => /REQUEST_BUDGET|budget/.test(c.reason ?? '') || c.cause !== 'permission'));
+    });
+
+    it('an org whose newest API version is older than ours: the inspection moves to that version and says so', async () => {
+      await fake?.close();
+      fake = await startFakeOrg('careless', { maxApiVersion: '58.0' });
+      const io = recordingIO(tmpdir(), { SF_ACCESS_TOKEN: fake.accessToken });
+      const code = await run(['--instance-url', fake.url, '--no-workspace', '--format', 'json'], io);
+      const report = JSON.parse(io.stdout) as JsonReport & { org: { apiVersion: string } };
+      assert.strictEqual(code, 1, io.stderr);
+      assert.strictEqual(report.org.apiVersion, '58.0');
+      assert.ok(report.checks.every(c => c.status !== 'unavailable'), report.checks.filter(c => c.status === 'unavailable').map(c => `${c.id} ${c.reason}`).join('\n'));
+      assert.ok(report.requests <= 15, `${report.requests} requests`);
+      assert.ok(report.notes.some(n => /API v62\.0\b.*v58\.0/.test(n)), report.notes.join('\n'));
+    });
+  });
+
   it('healthy orgs keep their exit codes and print the coverage line', async () => {
     const { code, report } = await org([], [], { fixture: 'no-shield' });
     assert.strictEqual(code, 0);
