@@ -4,6 +4,7 @@
  * a fault never gives 0, never hangs, never loops, and says what went wrong in plain words.
  */
 import * as assert from 'assert';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, existsSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -262,5 +263,37 @@ describe('apiguard org against a hostile org (fault injection)', function () {
     assert.strictEqual(code, 0);
     assert.ok(report!.coverage!.complete);
     assert.ok(report!.notes.some(n => /^Coverage: \d+ of \d+ checks/.test(n)), report!.notes.join('\n'));
+  });
+});
+
+describe('apiguard (bin): a command that never settles is not a silent exit 0', function () {
+  this.timeout(30000);
+  const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+  const node = (script: string, env: Record<string, string> = {}) => new Promise<{ code: number | null; stdout: string; stderr: string }>(resolve => {
+    execFile(process.execPath, ['-e', script], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 20000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+    });
+  });
+
+  it('the exit guard turns a pending command into exit 2 with a message', async () => {
+    const main = JSON.stringify(path.join(ROOT, 'out', 'src', 'cli', 'main.js'));
+    const r = await node(`require(${main}).exitGuard(new Promise(() => {}))`);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /stopped before it finished/);
+    const ok = await node(`require(${main}).exitGuard(Promise.resolve(1))`);
+    assert.strictEqual(ok.code, 1);
+  });
+
+  it('end to end: a connection reset mid-body through the real bin prints the report and exits 2', async () => {
+    const fake = await startFakeOrg('careless', { faults: [{ path: ENDPOINT.data, kind: 'reset-mid-body', times: 1 }] });
+    try {
+      const r = await node(`process.argv = [process.argv[0], 'apiguard', 'org', '--instance-url', ${JSON.stringify(fake.url)}, '--no-workspace'];
+        require(${JSON.stringify(path.join(ROOT, 'out', 'src', 'cli', 'main.js'))}).exitGuard(require(${JSON.stringify(path.join(ROOT, 'out', 'src', 'cli', 'main.js'))}).main(process.argv.slice(2)))`,
+      { SF_ACCESS_TOKEN: fake.accessToken });
+      assert.strictEqual(r.code, 2, r.stderr);
+      assert.match(r.stdout, /Org security:/);
+      assert.match(r.stdout, /connection was reset while reading the answer/);
+      assert.match(r.stderr, /Inspection incomplete/);
+    } finally { await fake.close(); }
   });
 });
