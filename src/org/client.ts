@@ -17,6 +17,7 @@ export interface ConnectionLike {
   request<T = unknown>(req: { method: 'GET' | 'POST'; url: string; body?: string; headers?: Record<string, string> }): Promise<T>;
   metadata: { read(type: string, fullNames: string | string[]): Promise<unknown> };
   on?(event: 'refresh', listener: (...args: unknown[]) => void): unknown;
+  removeListener?(event: 'refresh', listener: (...args: unknown[]) => void): unknown;
 }
 
 export type SObjectRecord = Record<string, unknown>;
@@ -135,8 +136,13 @@ export class OrgClient {
 
   constructor(readonly conn: ConnectionLike, opts: { concurrency?: number } = {}) {
     this.limiter = new Limiter(opts.concurrency ?? 4);
-    conn.on?.('refresh', () => { this.requests++; });
+    conn.on?.('refresh', this.countRefresh);
   }
+
+  private readonly countRefresh = () => { this.requests++; };
+
+  /** Stops listening to the connection (it outlives the inspection in the extension). */
+  dispose(): void { this.conn.removeListener?.('refresh', this.countRefresh); }
 
   get base(): string { return `/services/data/v${this.conn.version}`; }
 

@@ -52,6 +52,10 @@ async function run(conn: ConnectionLike, opts: InspectOptions): Promise<Inspecti
   const started = Date.now();
   const client = new OrgClient(conn, { concurrency: opts.concurrency ?? 4 });
   client.reserve = PHASE_2_REQUESTS;
+  try { return await collect(conn, opts, client, started); } finally { client.dispose(); }
+}
+
+async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgClient, started: number): Promise<InspectionReport> {
   const data = new Map<string, Dataset<unknown>>();
 
   const queried = await client.queries(QUERIES);

@@ -1,7 +1,9 @@
 import * as assert from 'assert';
 import { checkAnswer, describeBody, NetGuard } from './transport';
 import { coverageOf, unreadable } from './coverage';
-import { browserLogin } from './connect';
+import { browserLogin, connectWithToken } from './connect';
+import { inspectOrg } from './inspect';
+import type { OrgError } from './types';
 import { ENDPOINT, startFakeOrg, type FakeOrg } from '../../test/fake-org/server';
 import type { CheckResult, GroupResult } from './types';
 
@@ -105,6 +107,23 @@ describe('browser login: the token exchange is guarded too', function () {
     assert.ok(e);
     assert.match(e.message, /token endpoint .*no answer/);
     assert.ok(Date.now() - t0 < 5000);
+  });
+
+  it('a connection inspected again keeps one set of wrappers (no stacked listeners), and each run its own timeouts', async () => {
+    fake = await startFakeOrg('hardened');
+    const conn = connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken, refreshToken: fake.refreshToken, clientId: fake.clientId, loginUrl: fake.url });
+    await inspectOrg(conn);
+    const listeners = conn.listenerCount('refresh');
+    fake.expireAccessTokens();
+    const r = await inspectOrg(conn);
+    assert.strictEqual(conn.listenerCount('refresh'), listeners);
+    assert.strictEqual(fake.requests.filter(q => ENDPOINT.token.test(q.path)).length, 1);
+    assert.ok(r.coverage?.complete);
+    fake.faults.push({ path: ENDPOINT.any, kind: 'hang' });
+    const t0 = Date.now();
+    const e = await inspectOrg(conn, { net: { requestTimeoutMs: 300 } }).then(() => undefined, (x: OrgError) => x);
+    assert.ok(e && e.kind === 'timeout', String(e));
+    assert.ok(Date.now() - t0 < 3000);
   });
 
   it('NetGuard.close aborts what is in flight', async () => {

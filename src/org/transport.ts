@@ -154,6 +154,8 @@ function tokenOf(req: HttpReq): string | undefined {
   return /<sessionId>([^<]+)<\/sessionId>/.exec(body)?.[1];
 }
 
+const GUARD_SLOT = Symbol.for('apiguard.netguard');
+
 interface JsforceLike {
   _transport?: { httpRequest(req: HttpReq, options?: unknown): Promise<HttpRes> };
   oauth2?: { _transport?: { httpRequest(req: HttpReq, options?: unknown): Promise<HttpRes> } };
@@ -181,25 +183,31 @@ export class NetGuard {
 
   /** Installs the guard on a jsforce (or @salesforce/core) connection: its API transport, its token transport, its refresh. */
   install(conn: unknown): void {
-    const c = conn as JsforceLike;
+    const c = conn as JsforceLike & { [GUARD_SLOT]?: { guard: NetGuard } };
     if (!c || typeof c !== 'object') { return; }
+    // Once per connection (the extension inspects the same connection again and again): later
+    // inspections only swap the guard the wrappers use.
+    const installed = c[GUARD_SLOT];
+    if (installed) { installed.guard = this; return; }
+    const slot = { guard: this as NetGuard };
+    Object.defineProperty(c, GUARD_SLOT, { value: slot, enumerable: false });
     const original = c._transport;
-    const transport = { httpRequest: (req: HttpReq, options?: unknown) => this.streamPromise(this.send(req, original, options)) };
-    if (original) { c._transport = transport; }
+    if (original) { c._transport = { httpRequest: (req: HttpReq, options?: unknown) => slot.guard.streamPromise(slot.guard.send(req, original, options)) }; }
     if (c.oauth2?._transport) {
       const tokenOriginal = c.oauth2._transport;
-      c.oauth2._transport = { httpRequest: (req: HttpReq, options?: unknown) => this.streamPromise(this.send(req, tokenOriginal, options)) };
+      c.oauth2._transport = { httpRequest: (req: HttpReq, options?: unknown) => slot.guard.streamPromise(slot.guard.send(req, tokenOriginal, options)) };
     }
-    c.on?.('refresh', (t: string) => { if (t) { this.untried.add(t); } });
+    c.on?.('refresh', (t: string) => { if (t) { slot.guard.untried.add(t); } });
     const d = c._refreshDelegate;
     if (d && typeof d.refresh === 'function') {
       const refresh = d.refresh.bind(d);
       d.refresh = async (since: number) => {
-        this.tokenFailure = undefined;
+        const g = slot.guard;
+        g.tokenFailure = undefined;
         try { await refresh(since); } catch (e) {
           if (e instanceof OrgError) { throw e; }
           // Stop here whatever the cause: every other request would try (and wait for) the token endpoint again.
-          const failure = this.tokenFailure as OrgError | undefined;
+          const failure = g.tokenFailure as OrgError | undefined;
           if (failure) { throw new OrgError(`Refreshing the session failed: ${failure.message}`, 'session', failure.kind === 'session' ? failure.code : 'REFRESH_FAILED'); }
           const why = errorText(e).replace(/^Unable to refresh session due to:\s*/, '').trim();
           throw new OrgError(`Refreshing the session failed: ${why || 'the token endpoint gave no reason'}`, 'session', /invalid_grant|expired|revoked/i.test(why) ? 'invalid_grant' : 'REFRESH_FAILED');
