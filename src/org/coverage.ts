@@ -8,9 +8,9 @@
 import type { Dataset } from './client';
 import { GRANTS } from './plan';
 import type { CheckResult, Coverage, GroupResult, OrgErrorKind } from './types';
+import { DEFAULT_MIN_PERCENT } from './defaults';
 
-/** Defaults of the exit-2 threshold (`apiguard org --min-checked`). */
-export const DEFAULT_MIN_PERCENT = 50;
+export { DEFAULT_MIN_PERCENT };
 export const MIN_GROUPS_SHARE = 0.5;
 
 const FAULT_WORDS: Record<OrgErrorKind, { label: string; hint: string }> = {

@@ -20,9 +20,9 @@ import * as https from 'node:https';
 import { PassThrough } from 'node:stream';
 import { OrgError, type OrgErrorKind } from './types';
 import { errorText, scrub } from './scrub';
+import { DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S } from './defaults';
 
-export const DEFAULT_REQUEST_TIMEOUT_S = 30;
-export const DEFAULT_TOTAL_TIMEOUT_S = 120;
+export { DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S };
 /** Largest answer read (a hostile server must not exhaust memory). */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 

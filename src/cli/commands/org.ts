@@ -8,8 +8,7 @@ import type { CliIO } from '../io';
 import { parseArgs, UsageError } from '../args';
 import { discoverFiles } from '../../node/discover';
 import type * as OrgModule from '../../org/index';
-import { DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S } from '../../org/transport';
-import { DEFAULT_MIN_PERCENT } from '../../org/coverage';
+import { DEFAULT_MIN_PERCENT, DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S } from '../../org/defaults';
 
 const HELP = `Usage: apiguard org [--target-org ALIAS] [--instance-url URL] [--format text|json|markdown|html]
                     [--output FILE] [--fail-on fail|warn|never] [--project DIR] [--no-workspace]
