@@ -56,6 +56,27 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   }
 }
 
+/**
+ * Sets the exit status from a command's promise. If the event loop empties while the promise is
+ * still pending (a library lost a callback, e.g. a reset connection nobody listened to), the
+ * process would exit 0 with no output: that is turned into exit 2 with a message.
+ */
+export function exitGuard(run: Promise<number>): void {
+  let settled = false;
+  const onExit = () => {
+    if (settled) { return; }
+    settled = true;
+    process.stderr.write('apiguard: the command stopped before it finished (an operation never completed); nothing was checked to the end.\n');
+    process.exitCode = 2;
+  };
+  process.once('beforeExit', onExit);
+  run.then(code => { settled = true; process.exitCode = code; }, (e: unknown) => {
+    settled = true;
+    safeErr(defaultIO()).err(`${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  }).finally(() => process.removeListener('beforeExit', onExit));
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, e => { safeErr(defaultIO()).err(`${(e as Error)?.stack ?? String(e)}\n`); process.exitCode = 2; });
+  exitGuard(main(process.argv.slice(2)));
 }

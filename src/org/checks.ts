@@ -6,6 +6,7 @@
  */
 import type { Dataset, SObjectRecord } from './client';
 import { GRANTS, OWN_ROWS_ONLY } from './plan';
+import { unreadable } from './coverage';
 import type { CheckItem, CheckResult, CheckStatus, GroupId, GroupResult } from './types';
 
 export const GROUPS: { id: GroupId; title: string }[] = [
@@ -631,11 +632,9 @@ export function evaluate(ctx: CheckContext): { checks: CheckResult[]; groups: Gr
       if (ds && !ds.ok) {
         const special = def.whenMissing?.(key, ds);
         if (special) { return { ...base, ...special, items: special.items ?? [] }; }
-        const g = GRANTS[key];
-        return { ...base, status: 'unavailable', items: [], summary: `${g?.source ?? key} is not readable (${ds.code})`,
-          reason: `${g?.source ?? key}: ${ds.code}${ds.message && ds.message !== ds.code ? ' — ' + firstLine(ds.message) : ''}. Granted by: ${g?.grant ?? 'an admin'}.` };
+        return { ...base, ...unreadable(key, ds) };
       }
-      if (!ds) { return { ...base, status: 'unavailable', items: [], summary: `${GRANTS[key]?.source ?? key} was not read`, reason: 'The data was not fetched.' }; }
+      if (!ds) { return { ...base, status: 'unavailable', items: [], summary: `${GRANTS[key]?.source ?? key} was not read`, reason: 'The data was not fetched.', cause: 'other' }; }
     }
     try {
       const o = def.run(ctx);
@@ -647,7 +646,9 @@ export function evaluate(ctx: CheckContext): { checks: CheckResult[]; groups: Gr
       }
       return { ...base, status: o.status, summary: o.summary, items: o.items ?? [] };
     } catch (e) {
-      return { ...base, status: 'unavailable', items: [], summary: 'The check failed on unexpected data', reason: e instanceof Error ? e.message : String(e) };
+      // Data of a shape the check did not expect: never a pass, and said as such (not a bare TypeError).
+      return { ...base, status: 'unavailable', items: [], summary: 'The check could not read the org\'s answer', cause: 'malformed',
+        reason: `The org's data had a shape this check did not expect (${e instanceof Error ? e.message : String(e)}); reported as unavailable, never as a pass.` };
     }
   });
   const groups = GROUPS.map((g): GroupResult => {
@@ -655,8 +656,4 @@ export function evaluate(ctx: CheckContext): { checks: CheckResult[]; groups: Gr
     return { id: g.id, title: g.title, status: worstStatus(mine.map(c => c.status)), checks: mine };
   });
   return { checks, groups };
-}
-
-function firstLine(s: string): string {
-  return s.split('\n').map(l => l.trim()).filter(l => l && !/^\^|^ERROR at Row/.test(l)).pop() ?? s.trim();
 }

@@ -7,14 +7,17 @@
  */
 import { OrgError, type OrgErrorKind } from './types';
 import { errorText, scrub } from './scrub';
+import { CONNECT_CODES, isTlsCode } from './transport';
 
 /** The part of a jsforce (or @salesforce/core) Connection this module uses. */
 export interface ConnectionLike {
   instanceUrl: string;
+  /** Writable: an org that does not offer our version is inspected with its newest one. */
   version: string;
   request<T = unknown>(req: { method: 'GET' | 'POST'; url: string; body?: string; headers?: Record<string, string> }): Promise<T>;
   metadata: { read(type: string, fullNames: string | string[]): Promise<unknown> };
   on?(event: 'refresh', listener: (...args: unknown[]) => void): unknown;
+  removeListener?(event: 'refresh', listener: (...args: unknown[]) => void): unknown;
 }
 
 export type SObjectRecord = Record<string, unknown>;
@@ -40,8 +43,11 @@ const PERMISSION_CODES = new Set([
   'INVALID_TYPE', 'INVALID_FIELD', 'INSUFFICIENT_ACCESS', 'API_DISABLED_FOR_ORG', 'FUNCTIONALITY_NOT_ENABLED',
   'INSUFFICIENT_ACCESS_OR_READONLY', 'NOT_FOUND', 'INVALID_TYPE_FOR_OPERATION', 'FORBIDDEN', 'API_CURRENTLY_DISABLED',
 ]);
-const SESSION_CODES = new Set(['INVALID_SESSION_ID', 'INVALID_AUTH_HEADER', 'ERROR_HTTP_401', 'invalid_grant']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const SESSION_CODES = new Set(['INVALID_SESSION_ID', 'INVALID_AUTH_HEADER', 'ERROR_HTTP_401', 'invalid_grant', 'REFRESH_REJECTED', 'REFRESH_FAILED']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'EPIPE', 'UND_ERR_SOCKET']);
+const RATE_LIMIT_CODES = new Set(['REQUEST_LIMIT_EXCEEDED', 'TOO_MANY_REQUESTS', 'CONCURRENT_REQUESTS_LIMIT_EXCEEDED', 'ERROR_HTTP_429']);
+const SERVER_CODES = new Set(['UNKNOWN_EXCEPTION', 'SERVER_UNAVAILABLE', 'ERROR_HTTP_500', 'ERROR_HTTP_502', 'ERROR_HTTP_503', 'ERROR_HTTP_504']);
+const TIMEOUT_CODES = new Set(['REQUEST_TIMEOUT', 'TOTAL_TIMEOUT', 'NO_ANSWER', 'QUERY_TIMEOUT']);
 
 export function errorCode(e: unknown): string {
   const o = (e ?? {}) as { errorCode?: unknown; code?: unknown; name?: unknown; cause?: { code?: unknown } };
@@ -50,6 +56,10 @@ export function errorCode(e: unknown): string {
 }
 
 export function classify(code: string, message: string): OrgErrorKind {
+  if (RATE_LIMIT_CODES.has(code)) { return 'rate-limit'; }
+  if (SERVER_CODES.has(code)) { return 'server'; }
+  if (TIMEOUT_CODES.has(code)) { return 'timeout'; }
+  if (isTlsCode(code)) { return 'tls'; }
   if (PERMISSION_CODES.has(code)) { return 'permission'; }
   if (SESSION_CODES.has(code) || /Unable to refresh session|Session expired or invalid|No refresh token/i.test(message)) { return 'session'; }
   if (NETWORK_CODES.has(code) || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|fetch failed|socket hang up|network/i.test(message)) { return 'network'; }
@@ -63,6 +73,19 @@ export function toOrgError(e: unknown): OrgError {
   const message = errorText(e);
   return new OrgError(message, classify(code, message), code);
 }
+
+/** A failed dataset from an error. */
+function failed(e: unknown): Extract<Dataset<never>, { ok: false }> {
+  const err = toOrgError(e);
+  return { ok: false, code: err.code ?? 'UNKNOWN', message: err.message, kind: err.kind };
+}
+
+/** Errors that end the inspection: a session that cannot be used, or an org that cannot be reached at all. */
+function fatal(err: OrgError, firstContact: boolean): boolean {
+  return err.kind === 'session' || (firstContact && (err.kind === 'tls' || CONNECT_CODES.has(err.code ?? '')));
+}
+
+const plainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 export function buildSoql(q: QuerySpec, fields = q.fields): string {
   let s = `SELECT ${fields.join(', ')} FROM ${q.object}`;
@@ -92,22 +115,41 @@ interface CompositeSub { body: unknown; httpStatusCode: number; referenceId: str
 /** Composite API: at most 25 subrequests, of which at most 5 may be queries. */
 export const QUERIES_PER_COMPOSITE = 5;
 
+/** Requests the base inspection may send (queries, `/limits`, Metadata API reads, userinfo). */
+export const REQUEST_BUDGET = 15;
+
+type Item = { spec: QuerySpec; fields: string[] };
+type Chunk = { api: 'data' | 'tooling'; items: Item[] };
+
 export class OrgClient {
   /** Requests sent (composite batches once, token refreshes included). */
   requests = 0;
   readonly notes: string[] = [];
+  /** Requests kept back for what runs after the queries (`/limits`, Metadata API reads, userinfo). */
+  reserve = 0;
+  /** Single queries decided but not yet counted in `requests` (waiting for the limiter). */
+  private queued = 0;
   private readonly limiter: Limiter;
+  /** APIs whose Composite resource answered 404 (older orgs and API versions): single queries instead. */
+  private readonly noComposite = new Set<'data' | 'tooling'>();
+  private readonly fallback = { data: { sent: 0, skipped: 0 }, tooling: { sent: 0, skipped: 0 } };
 
   constructor(readonly conn: ConnectionLike, opts: { concurrency?: number } = {}) {
     this.limiter = new Limiter(opts.concurrency ?? 4);
-    conn.on?.('refresh', () => { this.requests++; });
+    conn.on?.('refresh', this.countRefresh);
   }
+
+  private readonly countRefresh = () => { this.requests++; };
+
+  /** Stops listening to the connection (it outlives the inspection in the extension). */
+  dispose(): void { this.conn.removeListener?.('refresh', this.countRefresh); }
 
   get base(): string { return `/services/data/v${this.conn.version}`; }
 
-  private async send<T>(req: { method: 'GET' | 'POST'; url: string; body?: string; headers?: Record<string, string> }): Promise<T> {
+  private async send<T>(req: { method: 'GET' | 'POST'; url: string; body?: string; headers?: Record<string, string> }, onStart?: () => void): Promise<T> {
     return this.limiter.run(async () => {
       this.requests++;
+      onStart?.();
       try { return await this.conn.request<T>(req); } catch (e) { throw toOrgError(e); }
     });
   }
@@ -115,24 +157,45 @@ export class OrgClient {
   /** Runs the queries (batched by API, five per Composite request) and returns one dataset per key. */
   async queries(specs: QuerySpec[]): Promise<Map<string, Dataset>> {
     const out = new Map<string, Dataset>();
-    let retry: { spec: QuerySpec; fields: string[] }[] = [];
-    const chunks: { api: 'data' | 'tooling'; items: { spec: QuerySpec; fields: string[] }[] }[] = [];
-    for (const api of ['data', 'tooling'] as const) {
-      const mine = specs.filter(s => s.api === api);
-      for (let i = 0; i < mine.length; i += QUERIES_PER_COMPOSITE) {
-        chunks.push({ api, items: mine.slice(i, i + QUERIES_PER_COMPOSITE).map(spec => ({ spec, fields: spec.fields })) });
+    let retry: Item[] = [];
+    const chunksOf = (items: Item[]): Chunk[] => {
+      const chunks: Chunk[] = [];
+      for (const api of ['data', 'tooling'] as const) {
+        const mine = items.filter(s => s.spec.api === api);
+        for (let i = 0; i < mine.length; i += QUERIES_PER_COMPOSITE) { chunks.push({ api, items: mine.slice(i, i + QUERIES_PER_COMPOSITE) }); }
       }
-    }
-    const runChunk = async (chunk: { api: 'data' | 'tooling'; items: { spec: QuerySpec; fields: string[] }[] }, retrying: number) => {
+      return chunks;
+    };
+    const chunks = chunksOf(specs.map(spec => ({ spec, fields: spec.fields })));
+    let contacted = false;
+    const runChunk = async (chunk: Chunk, retrying: number) => {
       let subs: Dataset[];
+      const first = !contacted;
       try {
-        subs = await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) })));
+        if (!first && !this.noComposite.has(chunk.api) && this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
+          this.fallback[chunk.api].skipped += chunk.items.length;
+          subs = chunk.items.map(() => budgetSkip());
+        } else subs = this.noComposite.has(chunk.api) ? await this.singles(chunk) : await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) })));
       } catch (e) {
         const err = toOrgError(e);
-        if (err.kind === 'session' || err.kind === 'network') { throw err; }
-        // The whole API refused (e.g. API_DISABLED_FOR_ORG): every query of the batch fails alike.
-        subs = chunk.items.map(() => ({ ok: false, code: err.code ?? 'UNKNOWN', message: err.message, kind: err.kind }));
-      }
+        if (fatal(err, first)) { throw err; }
+        if (err.code === 'NOT_FOUND' && first && await this.olderVersion()) {
+          // The org does not offer our API version: the inspection moved to its newest one; ask again.
+          subs = await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) }))).catch(async (e2: unknown) => {
+            const err2 = toOrgError(e2);
+            if (fatal(err2, false)) { throw err2; }
+            if (err2.code === 'NOT_FOUND') { this.noComposite.add(chunk.api); return this.singles(chunk); }
+            return chunk.items.map(() => failed(err2));
+          });
+        } else if (err.code === 'NOT_FOUND' && !this.noComposite.has(chunk.api)) {
+          // This org (or API version) has no Composite resource for this API: one request per query.
+          this.noComposite.add(chunk.api);
+          subs = await this.singles(chunk);
+        } else {
+          // The whole request failed (API_DISABLED_FOR_ORG, a reset, a 500…): every query of the batch fails alike.
+          subs = chunk.items.map(() => failed(err));
+        }
+      } finally { contacted = true; }
       chunk.items.forEach(({ spec, fields }, i) => {
         const r = subs[i];
         if (r.ok) {
@@ -155,20 +218,70 @@ export class OrgClient {
       });
     };
     // The first batch goes alone: it proves the session and the network before the others start.
+    // The first batch of each other API goes before that API's next ones, so a missing Composite
+    // resource (404) costs one request, not one per batch.
     if (chunks.length) { await runChunk(chunks[0], 0); }
-    await Promise.all(chunks.slice(1).map(c => runChunk(c, 0)));
+    const rest = chunks.slice(1);
+    await Promise.all((['data', 'tooling'] as const).map(async api => {
+      for (const c of rest.filter(x => x.api === api)) { await runChunk(c, 0); }
+    }));
     // Orgs without some optional field: retry without it (each round drops the field named by the error).
     for (let round = 1; retry.length && round <= 3; round++) {
       const pending = retry;
       retry = [];
-      const again: typeof chunks = [];
-      for (const api of ['data', 'tooling'] as const) {
-        const mine = pending.filter(r => r.spec.api === api);
-        for (let i = 0; i < mine.length; i += QUERIES_PER_COMPOSITE) { again.push({ api, items: mine.slice(i, i + QUERIES_PER_COMPOSITE) }); }
+      await Promise.all(chunksOf(pending).map(c => runChunk(c, round)));
+    }
+    for (const api of ['data', 'tooling'] as const) {
+      const f = this.fallback[api];
+      if (!this.noComposite.has(api)) {
+        if (f.skipped) { this.notes.push(`${f.skipped} ${api === 'tooling' ? 'Tooling ' : ''}${f.skipped === 1 ? 'query was' : 'queries were'} not sent to stay within the ${REQUEST_BUDGET}-request budget (their checks are unavailable).`); }
+        continue;
       }
-      await Promise.all(again.map(c => runChunk(c, round)));
+      const name = api === 'tooling' ? 'The Tooling Composite API (/tooling/composite)' : 'The Composite API (/composite)';
+      this.notes.push(`${name} is not available in this org or API version (404): ${f.sent} ${api === 'tooling' ? 'Tooling ' : ''}${f.sent === 1 ? 'query was' : 'queries were'} sent one by one`
+        + (f.skipped ? `; ${f.skipped} not sent to stay within the ${REQUEST_BUDGET}-request budget (their checks are unavailable).` : '.'));
     }
     return out;
+  }
+
+  /**
+   * After a 404 on the very first request: is it our API version the org does not offer? Reads the
+   * org's versions (one request) and moves the connection to its newest one when ours is not among them.
+   */
+  private async olderVersion(): Promise<boolean> {
+    let list: unknown;
+    try { list = await this.send<unknown>({ method: 'GET', url: '/services/data' }); } catch { return false; }
+    const versions = Array.isArray(list) ? list.map(v => (plainObject(v) && typeof v.version === 'string' ? v.version : '')).filter(v => /^\d+\.\d$/.test(v)) : [];
+    if (!versions.length || versions.includes(this.conn.version)) { return false; }
+    const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+    if (Number(newest) >= Number(this.conn.version)) { return false; }
+    this.notes.push(`This org does not offer API v${this.conn.version}; it was inspected with v${newest}, the newest it offers (fields and objects of later versions are unavailable).`);
+    this.conn.version = newest;
+    return true;
+  }
+
+  /** One request per query (no Composite), within the request budget. */
+  private async singles(chunk: Chunk): Promise<Dataset[]> {
+    const prefix = chunk.api === 'tooling' ? `${this.base}/tooling` : this.base;
+    const count = this.fallback[chunk.api];
+    return Promise.all(chunk.items.map(async ({ spec, fields }): Promise<Dataset> => {
+      // Decided synchronously (the limiter may hold the request back before it is counted).
+      if (this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
+        count.skipped++;
+        return budgetSkip();
+      }
+      count.sent++;
+      this.queued++;
+      let counted = false;
+      try {
+        const b = await this.send<unknown>({ method: 'GET', url: `${prefix}/query?q=${encodeURIComponent(buildSoql(spec, fields))}` }, () => { if (!counted) { counted = true; this.queued--; } });
+        return queryResult(b, `${chunk.api === 'tooling' ? 'Tooling ' : ''}query of ${spec.object}`);
+      } catch (e) {
+        const err = toOrgError(e);
+        if (err.kind === 'session') { throw err; }
+        return failed(err);
+      } finally { if (!counted) { this.queued--; } }
+    }));
   }
 
   private async composite(api: 'data' | 'tooling', subs: { ref: string; soql: string }[]): Promise<Dataset[]> {
@@ -177,38 +290,50 @@ export class OrgClient {
       allOrNone: false,
       compositeRequest: subs.map(s => ({ method: 'GET', url: `${prefix}/query?q=${encodeURIComponent(s.soql)}`, referenceId: s.ref })),
     };
-    const res = await this.send<{ compositeResponse?: CompositeSub[] }>({
+    const res = await this.send<unknown>({
       method: 'POST', url: `${prefix}/composite`, body: JSON.stringify(body), headers: { 'content-type': 'application/json' },
     });
-    const list = res?.compositeResponse ?? [];
+    const list = plainObject(res) && Array.isArray(res.compositeResponse) ? res.compositeResponse as CompositeSub[] : undefined;
+    if (!list) {
+      throw new OrgError(`POST ${prefix}/composite: the answer is not a Composite API response (${describe(res)})`, 'malformed', 'MALFORMED_ANSWER');
+    }
     return subs.map(s => {
-      const r = list.find(x => x.referenceId === s.ref);
-      if (!r) { return { ok: false, code: 'MISSING_RESPONSE', message: 'The composite response has no entry for this query.', kind: 'other' }; }
-      if (r.httpStatusCode >= 400) {
+      const r = list.find(x => plainObject(x) && x.referenceId === s.ref);
+      if (!r) { return { ok: false, code: 'MISSING_RESPONSE', message: 'The composite response has no entry for this query.', kind: 'malformed' }; }
+      const status = typeof r.httpStatusCode === 'number' ? r.httpStatusCode : 0;
+      if (status >= 400 || status === 0) {
         const err = Array.isArray(r.body) ? (r.body[0] as { errorCode?: string; message?: string } | undefined) : undefined;
-        const code = err?.errorCode ?? `ERROR_HTTP_${r.httpStatusCode}`;
-        const message = scrub((err?.message ?? '').trim() || code);
-        const kind = classify(code, message);
+        const code = typeof err?.errorCode === 'string' ? err.errorCode : `ERROR_HTTP_${status}`;
+        const message = scrub((typeof err?.message === 'string' ? err.message : '').trim() || code);
+        const kind = status >= 500 && !RATE_LIMIT_CODES.has(code) ? 'server' : classify(code, message);
         if (kind === 'session') { throw new OrgError(message, 'session', code); }
         return { ok: false, code, message, kind };
       }
-      const b = (r.body ?? {}) as { records?: SObjectRecord[]; done?: boolean };
-      return { ok: true, value: b.records ?? [], truncated: b.done === false };
+      return queryResult(r.body, `${api === 'tooling' ? 'Tooling ' : ''}query ${s.ref}`);
     });
   }
 
   /** The running user (OpenID Connect userinfo on the instance). */
   async userInfo(): Promise<Dataset<{ user_id?: string; organization_id?: string; preferred_username?: string }>> {
     // Optional: a token without the scope for it just leaves the running user unknown.
-    try { return { ok: true, value: await this.send({ method: 'GET', url: '/services/oauth2/userinfo' }) }; } catch (e) {
+    try {
+      const v = await this.send<unknown>({ method: 'GET', url: '/services/oauth2/userinfo' });
+      if (!plainObject(v)) { throw new OrgError(`userinfo: not an object (${describe(v)})`, 'malformed', 'MALFORMED_ANSWER'); }
+      return { ok: true, value: v as { user_id?: string } };
+    } catch (e) {
       const err = toOrgError(e);
-      return { ok: false, code: err.code ?? 'UNKNOWN', message: err.message, kind: err.kind };
+      if (err.kind === 'session') { throw err; }
+      return failed(err);
     }
   }
 
   /** `/limits`. */
   async limits(): Promise<Dataset<Record<string, unknown>>> {
-    return this.single(() => this.send<Record<string, unknown>>({ method: 'GET', url: `${this.base}/limits` }));
+    return this.single(async () => {
+      const v = await this.send<unknown>({ method: 'GET', url: `${this.base}/limits` });
+      if (!plainObject(v)) { throw new OrgError(`GET ${this.base}/limits: the answer is not a limits object (${describe(v)})`, 'malformed', 'MALFORMED_ANSWER'); }
+      return v;
+    });
   }
 
   /** Metadata API readMetadata; always an array of records that exist (missing names dropped). */
@@ -217,11 +342,18 @@ export class OrgClient {
     return this.single(async () => {
       return this.limiter.run(async () => {
         this.requests++;
-        try {
-          const r = await this.conn.metadata.read(type, fullNames.slice(0, 10));
-          const arr = (Array.isArray(r) ? r : [r]) as Record<string, unknown>[];
-          return arr.filter(x => x && typeof x === 'object' && typeof x.fullName === 'string' && x.fullName);
-        } catch (e) { throw toOrgError(e); }
+        let r: unknown;
+        try { r = await this.conn.metadata.read(type, fullNames.slice(0, 10)); } catch (e) {
+          const err = toOrgError(e);
+          // jsforce throws TypeErrors on envelopes it cannot walk: that is a malformed answer, not a bug of ours.
+          throw e instanceof TypeError ? new OrgError(`Metadata API readMetadata(${type}): malformed answer (${err.message})`, 'malformed', 'MALFORMED_SOAP') : err;
+        }
+        // One record per name asked ('nil' for names that do not exist): anything else is not a readMetadata answer.
+        const arr = Array.isArray(r) ? r : [r];
+        if (r === undefined || r === null || arr.some(x => x !== null && x !== undefined && !plainObject(x))) {
+          throw new OrgError(`Metadata API readMetadata(${type}): malformed answer (${describe(r)})`, 'malformed', 'MALFORMED_SOAP');
+        }
+        return (arr as Record<string, unknown>[]).filter(x => x && typeof x.fullName === 'string' && x.fullName);
       });
     });
   }
@@ -231,8 +363,25 @@ export class OrgClient {
       return { ok: true, value: await fn() };
     } catch (e) {
       const err = toOrgError(e);
-      if (err.kind === 'session' || err.kind === 'network') { throw err; }
-      return { ok: false, code: err.code ?? 'UNKNOWN', message: err.message, kind: err.kind };
+      if (err.kind === 'session') { throw err; }
+      return failed(err);
     }
   }
+}
+
+const budgetSkip = (): Dataset => ({ ok: false, code: 'REQUEST_BUDGET', kind: 'other',
+  message: `Not read: the ${REQUEST_BUDGET}-request budget was used up by single queries (no Composite API in this org or API version).` });
+
+/** A query answer (REST or Tooling) as a dataset; anything without a `records` array is malformed. */
+function queryResult(body: unknown, what: string): Dataset {
+  if (!plainObject(body) || !Array.isArray(body.records)) {
+    return { ok: false, code: 'MALFORMED_ANSWER', message: `The ${what} answered without records (${describe(body)}).`, kind: 'malformed' };
+  }
+  return { ok: true, value: body.records as SObjectRecord[], truncated: body.done === false };
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') { return v.trim() ? `${v.length} characters of text` : 'an empty body'; }
+  if (Array.isArray(v)) { return `an array of ${v.length}`; }
+  return v === null || v === undefined ? 'nothing' : typeof v === 'object' ? `an object with ${Object.keys(v).slice(0, 3).join(', ') || 'no fields'}` : typeof v;
 }

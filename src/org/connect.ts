@@ -15,6 +15,7 @@ import { API_VERSION } from './plan';
 import { registerSecret } from './scrub';
 import { OrgError } from './types';
 import { toOrgError } from './client';
+import { NetGuard, type NetOptions } from './transport';
 
 export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com';
 
@@ -144,6 +145,8 @@ export interface BrowserLoginOptions {
   callbackPath?: string;
   timeoutMs?: number;
   scope?: string;
+  /** Timeouts of the token exchange (defaults: those of an inspection). */
+  net?: NetOptions;
 }
 
 export interface BrowserLoginResult { instanceUrl: string; accessToken: string; refreshToken?: string; userId?: string; orgId?: string; loginUrl: string }
@@ -180,6 +183,8 @@ export async function browserLogin(opts: BrowserLoginOptions): Promise<BrowserLo
       });
       opts.open(oauth2.getAuthorizationUrl({ scope: opts.scope ?? 'api refresh_token', state })).catch(reject);
     });
+    // The token exchange gets the same guard as an inspection: a timeout, and a clear error for non-token answers.
+    new NetGuard(opts.net).install({ oauth2 });
     const t = await oauth2.requestToken(code);
     registerSecret(t.access_token);
     registerSecret(t.refresh_token);

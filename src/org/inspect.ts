@@ -1,9 +1,15 @@
 /**
  * One inspection: fetch (phase 1: the batched queries; phase 2: `/limits` and the Metadata API reads
- * that depend on phase 1), then evaluate every check. Throws only OrgError 'session' (re-login
- * needed) or 'network' (retry); every other failure ends up in a check as `unavailable`.
+ * that depend on phase 1), then evaluate every check. Every request goes through a NetGuard
+ * (request and total timeouts, bounded refresh, checked answers). Throws only OrgError 'session'
+ * (re-login needed), or 'network'/'tls'/'timeout' when the org cannot be reached at all (the first
+ * request got no answer); every other failure ends up in a check as `unavailable` with its cause,
+ * and `coverage` says whether the result can be trusted as clean.
  */
 import { OrgClient, type ConnectionLike, type Dataset, type SObjectRecord } from './client';
+import { NetGuard, type NetOptions } from './transport';
+import { coverageNotes, coverageOf } from './coverage';
+import { OrgError } from './types';
 import { evaluate, text, usersFrom } from './checks';
 import { OWN_ROWS_ONLY, QUERIES, profileFullName } from './plan';
 import type { InspectionReport, OrgInfo } from './types';
@@ -17,11 +23,39 @@ export interface InspectOptions {
   workspaceOrigins?: string[];
   concurrency?: number;
   now?: Date;
+  /** Request and total timeouts (defaults 30 s and 120 s). */
+  net?: NetOptions;
+  /** Exit-2 threshold: the share of checks (percent) that must be evaluated (default 50). */
+  minPercent?: number;
 }
 
+/** Requests the base inspection keeps for phase 2: `/limits`, three Metadata API reads, userinfo. */
+const PHASE_2_REQUESTS = 5;
+
 export async function inspectOrg(conn: ConnectionLike, opts: InspectOptions = {}): Promise<InspectionReport> {
+  const guard = new NetGuard(opts.net);
+  guard.install(conn);
+  let timer: NodeJS.Timeout | undefined;
+  // Safety net for calls the guard cannot see (e.g. @salesforce/core's own token refresh).
+  const overall = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OrgError('The inspection did not finish within its total time limit (--timeout).', 'timeout', 'TOTAL_TIMEOUT')), guard.deadline - Date.now() + 2000);
+  });
+  try {
+    return await Promise.race([run(conn, opts), overall]);
+  } finally {
+    clearTimeout(timer);
+    guard.close();
+  }
+}
+
+async function run(conn: ConnectionLike, opts: InspectOptions): Promise<InspectionReport> {
   const started = Date.now();
   const client = new OrgClient(conn, { concurrency: opts.concurrency ?? 4 });
+  client.reserve = PHASE_2_REQUESTS;
+  try { return await collect(conn, opts, client, started); } finally { client.dispose(); }
+}
+
+async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgClient, started: number): Promise<InspectionReport> {
   const data = new Map<string, Dataset<unknown>>();
 
   const queried = await client.queries(QUERIES);
@@ -72,9 +106,11 @@ export async function inspectOrg(conn: ConnectionLike, opts: InspectOptions = {}
   };
   const notes = [...client.notes];
   for (const [k, d] of data) { if (d.ok && d.truncated) { notes.push(`${k}: more rows than one page; the first page was evaluated.`); } }
+  const coverage = coverageOf(checks, groups, opts.minPercent);
+  notes.push(...coverageNotes(coverage));
   return {
     tool: 'apiguard', org, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
-    requests: client.requests, groups, checks, notes,
+    requests: client.requests, groups, checks, notes, coverage,
   };
 }
 

@@ -70,6 +70,7 @@ export function renderMarkdown(r: InspectionReport): string {
       out.push(`**Fix:** ${mdEsc(c.remediation)} ([Setup](${setupUrl(r.org.instanceUrl, c.setupPath)}))`, '');
     }
   }
+  if (r.notes.length) { out.push('## Notes', '', ...r.notes.map(n => `- ${mdEsc(n)}`), ''); }
   return scrub(out.join('\n'));
 }
 
@@ -101,6 +102,7 @@ export function renderHtml(r: InspectionReport, template = loadTemplate()): stri
     }
     body.push('</section>');
   }
+  if (r.notes.length) { body.push(`<section id="notes"><h2>Notes</h2><ul>${r.notes.map(n => `<li>${esc(n)}</li>`).join('')}</ul></section>`); }
   const title = `Org API security: ${r.org.alias ?? r.org.username ?? r.org.instanceUrl}`;
   const meta = `${orgLine(r)} · inspected ${r.startedAt} · ${r.requests} API requests · ${r.durationMs} ms`;
   return scrub(template.replace(/\{\{title\}\}/g, esc(title)).replace('{{meta}}', esc(meta)).replace('{{body}}', body.join('\n')));
@@ -111,8 +113,9 @@ export function renderJson(r: InspectionReport): string {
   return scrub(JSON.stringify({
     tool: r.tool, org: r.org, startedAt: r.startedAt, durationMs: r.durationMs, requests: r.requests,
     groups: r.groups.map(g => ({ id: g.id, title: g.title, status: g.status })),
-    checks: r.checks.map(c => ({ id: c.id, group: c.group, status: c.status, title: c.title, summary: c.summary, items: c.items, remediation: c.remediation, setupUrl: setupUrl(r.org.instanceUrl, c.setupPath), ...(c.reason ? { reason: c.reason } : {}) })),
+    checks: r.checks.map(c => ({ id: c.id, group: c.group, status: c.status, title: c.title, summary: c.summary, items: c.items, remediation: c.remediation, setupUrl: setupUrl(r.org.instanceUrl, c.setupPath), ...(c.reason ? { reason: c.reason } : {}), ...(c.cause ? { cause: c.cause } : {}) })),
     notes: r.notes,
+    ...(r.coverage ? { coverage: r.coverage } : {}),
   }, null, 2) + '\n');
 }
 

@@ -32,6 +32,8 @@ export interface CheckResult {
   setupPath: string;
   /** For `unavailable`: why, and what grants access. */
   reason?: string;
+  /** For `unavailable`: the class of failure (`permission` for licence/permission; anything else is a fault). */
+  cause?: OrgErrorKind;
 }
 
 export interface GroupResult {
@@ -65,10 +67,35 @@ export interface InspectionReport {
   checks: CheckResult[];
   /** Problems that did not stop the inspection (scrubbed). */
   notes: string[];
+  /** How much could be checked; `complete: false` means the inspection cannot be trusted as clean (exit 2). */
+  coverage?: Coverage;
 }
 
-/** Failure classes a caller acts on. */
-export type OrgErrorKind = 'permission' | 'session' | 'network' | 'other';
+/**
+ * Exit 0 needs `complete`: at least `minPercent` % of the checks and `minGroups` groups evaluated
+ * (not `unavailable`), and no check unavailable because of a fault (network, TLS, timeout, rate limit,
+ * server error, malformed answer). Licence and permission gaps count against the threshold only.
+ */
+export interface Coverage {
+  total: number;
+  evaluated: number;
+  groups: number;
+  groupsEvaluated: number;
+  /** Checks unavailable because of a fault, by cause. */
+  faults: number;
+  faultCauses: OrgErrorKind[];
+  minPercent: number;
+  minGroups: number;
+  complete: boolean;
+}
+
+/**
+ * Failure classes a caller acts on: `permission` (licence, permission, object or API not available
+ * to this user), `session` (log in again), and the faults: `network` (refused, reset, DNS), `tls`
+ * (certificate), `timeout`, `rate-limit` (REQUEST_LIMIT_EXCEEDED, 429), `server` (5xx),
+ * `malformed` (truncated, HTML or unparsable answer), `other`.
+ */
+export type OrgErrorKind = 'permission' | 'session' | 'network' | 'tls' | 'timeout' | 'rate-limit' | 'server' | 'malformed' | 'other';
 
 export class OrgError extends Error {
   constructor(message: string, readonly kind: OrgErrorKind, readonly code?: string) {

@@ -7,9 +7,13 @@
  * (`fixtures/*.json`, see README.md); every request is counted.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { Socket } from 'node:net';
 import { execute, SoqlError, type Db, type Rec, type Schema } from './soql';
 
 export interface Fixture {
@@ -39,6 +43,37 @@ export interface Fixture {
 
 export interface RequestLog { method: string; path: string; status: number }
 
+/**
+ * Fault injection: what the server does instead of (or to) its normal answer.
+ * - `reset`: closes the connection without answering; `reset-mid-body`: sends the headers and half
+ *   the body (Content-Length of the whole), then resets; `truncate`: a well-framed answer holding only
+ *   the first half of the body (a cut SOAP envelope, a cut JSON document); `hang`: accepts and never answers;
+ * - `status-500` (UNKNOWN_EXCEPTION), `html-503` (a maintenance page), `html-200` (a login page with
+ *   status 200), `garbage` (200, JSON content type, not JSON), `empty-500` (500 with no body),
+ *   `rate-limit` (403 REQUEST_LIMIT_EXCEEDED), `api-disabled` (403 API_DISABLED_FOR_ORG),
+ *   `always-401` (401 INVALID_SESSION_ID whatever the token, including freshly refreshed ones).
+ */
+export type FaultKind = 'reset' | 'reset-mid-body' | 'truncate' | 'hang' | 'status-500' | 'html-503' | 'html-200' | 'garbage'
+  | 'empty-500' | 'rate-limit' | 'api-disabled' | 'always-401' | 'not-found';
+
+/** Paths of the endpoints a fault can target. */
+export const ENDPOINT = {
+  any: /^\/services\/(data|Soap)\//,
+  data: /^\/services\/data\/v[\d.]+\/composite$/,
+  tooling: /^\/services\/data\/v[\d.]+\/tooling\/composite$/,
+  limits: /^\/services\/data\/v[\d.]+\/limits$/,
+  soap: /^\/services\/Soap\/m\//,
+  token: /^\/services\/oauth2\/token$/,
+  userinfo: /^\/services\/oauth2\/userinfo$/,
+} as const;
+
+export interface Fault {
+  path: RegExp;
+  kind: FaultKind;
+  /** How many matching requests get the fault (default: all). */
+  times?: number;
+}
+
 export interface FakeOrg {
   url: string;
   fixture: Fixture;
@@ -53,6 +88,10 @@ export interface FakeOrg {
   expireAccessTokens(): void;
   /** Makes the refresh token invalid too (refresh fails with invalid_grant). */
   revokeRefreshToken(): void;
+  /** Faults applied to matching requests, in order (the first match wins); tests push to it. */
+  faults: Fault[];
+  /** The server's self-signed certificate (PEM) when started with `tls: true`. */
+  certificate?: string;
   close(): Promise<void>;
 }
 
@@ -118,7 +157,17 @@ function token(orgId: string): string { return `${orgId}!AQ${randomBytes(30).toS
 interface Reply { status: number; body: unknown; contentType?: string; headers?: Record<string, string> }
 const err = (status: number, errorCode: string, message: string): Reply => ({ status, body: [{ message, errorCode }] });
 
-export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clientId?: string; now?: Date } = {}): Promise<FakeOrg> {
+/** A throw-away self-signed certificate for 127.0.0.1 (openssl), for the TLS fault cases. */
+export function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fake-org-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    return { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clientId?: string; now?: Date; tls?: boolean; faults?: Fault[]; maxApiVersion?: string } = {}): Promise<FakeOrg> {
   const fx = typeof fixtureOrName === 'string' ? loadFixture(fixtureOrName, opts.now) : fixtureOrName;
   const clientId = opts.clientId ?? 'ApiGuardTestClient';
   const valid = new Set<string>();
@@ -127,6 +176,8 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
   const codes = new Map<string, { challenge?: string; redirectUri: string; clientId: string }>();
   const locators = new Map<string, { rows: Rec[]; total: number; api: 'data' | 'tooling' }>();
   const requests: RequestLog[] = [];
+  const faults: Fault[] = [...(opts.faults ?? [])];
+  const open = new Set<Socket>();
   const first = token(fx.orgId);
   valid.add(first);
   let url = '';
@@ -219,7 +270,10 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
 
     // ---- SOAP Metadata API (session in the envelope)
     const soap = /^\/services\/Soap\/m\/(\d+\.\d)$/.exec(p);
-    if (soap && method === 'POST') { return metadata(body); }
+    if (soap && method === 'POST') {
+      if (opts.maxApiVersion && Number(soap[1]) > Number(opts.maxApiVersion)) { return err(404, 'NOT_FOUND', 'The requested resource does not exist'); }
+      return metadata(body);
+    }
 
     // ---- REST (Bearer)
     const auth = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
@@ -229,8 +283,12 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
     }
     if (fx.apiDisabled) { return err(403, 'API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.'); }
     if (p === '/services/data' || p === '/services/data/') {
-      return { status: 200, body: ['60.0', '61.0', '62.0', '63.0', '64.0', '65.0'].map(v => ({ label: `API ${v}`, url: `/services/data/v${v}`, version: v })) };
+      const versions = ['55.0', '56.0', '57.0', '58.0', '59.0', '60.0', '61.0', '62.0', '63.0', '64.0', '65.0'].filter(v => !opts.maxApiVersion || Number(v) <= Number(opts.maxApiVersion));
+      return { status: 200, body: versions.map(v => ({ label: `API ${v}`, url: `/services/data/v${v}`, version: v })) };
     }
+    // An older org: API versions above its newest do not exist (REST and SOAP alike).
+    const asked = /^\/services\/(?:data\/v|Soap\/m\/)(\d+\.\d)/.exec(p)?.[1];
+    if (asked && opts.maxApiVersion && Number(asked) > Number(opts.maxApiVersion)) { return err(404, 'NOT_FOUND', 'The requested resource does not exist'); }
     const sobject = /^\/services\/data\/v\d+\.\d\/sobjects\/(\w+)\/(\w+)$/.exec(p);
     if (sobject && method === 'GET') {
       const rec = (fx.objects[sobject[1]] ?? []).find(r => r.Id === sobject[2]);
@@ -297,33 +355,81 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
       body: `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><readMetadataResponse><result>${records}</result></readMetadataResponse></soapenv:Body></soapenv:Envelope>` };
   }
 
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const fault = takeFault(u.pathname);
       let reply: Reply;
-      try { reply = route(req.method ?? 'GET', u.pathname, u.searchParams, Buffer.concat(chunks).toString('utf8'), req.headers); } catch (e) {
+      try {
+        const canned = fault ? FAULT_REPLIES[fault] : undefined;
+        reply = fault === 'always-401' ? (ENDPOINT.soap.test(u.pathname) ? SOAP_INVALID_SESSION : err(401, 'INVALID_SESSION_ID', 'Session expired or invalid'))
+          : canned ?? route(req.method ?? 'GET', u.pathname, u.searchParams, Buffer.concat(chunks).toString('utf8'), req.headers);
+      } catch (e) {
         reply = err(400, 'UNKNOWN_EXCEPTION', e instanceof Error ? e.message : String(e));
       }
-      requests.push({ method: req.method ?? 'GET', path: u.pathname, status: reply.status });
+      requests.push({ method: req.method ?? 'GET', path: u.pathname, status: fault === 'hang' || fault === 'reset' ? 0 : reply.status });
+      if (fault === 'hang') { return; }
+      if (fault === 'reset') { req.socket.destroy(); return; }
       const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json;charset=UTF-8', 'sforce-limit-info': 'api-usage=18/15000', ...(reply.headers ?? {}) });
-      res.end(text);
+      const head = { 'content-type': reply.contentType ?? 'application/json;charset=UTF-8', 'sforce-limit-info': 'api-usage=18/15000', ...(reply.headers ?? {}) };
+      const bytes = Buffer.from(text, 'utf8');
+      if (fault === 'reset-mid-body') {
+        res.writeHead(reply.status, { ...head, 'content-length': String(bytes.length) });
+        res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => setTimeout(() => req.socket.destroy(), 20));
+        return;
+      }
+      if (fault === 'truncate') {
+        res.writeHead(reply.status, head);
+        res.end(bytes.subarray(0, Math.floor(bytes.length / 2)));
+        return;
+      }
+      res.writeHead(reply.status, head);
+      res.end(bytes);
     });
-  });
+  };
+  function takeFault(p: string): FaultKind | undefined {
+    const f = faults.find(x => x.path.test(p) && (x.times === undefined || x.times > 0));
+    if (!f) { return undefined; }
+    if (f.times !== undefined) { f.times--; }
+    return f.kind;
+  }
+  const tls = opts.tls ? selfSignedCertificate() : undefined;
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
+  server.on('connection', (s: Socket) => { open.add(s); s.on('close', () => open.delete(s)); });
+  server.on('secureConnection', (s: Socket) => { open.add(s); s.on('close', () => open.delete(s)); });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
   const addr = server.address() as { port: number };
-  url = `http://127.0.0.1:${addr.port}`;
+  url = `${tls ? 'https' : 'http'}://127.0.0.1:${addr.port}`;
   return {
     url, fixture: fx, accessToken: first, get refreshToken() { return refreshToken; }, clientId, requests,
     apiRequests: () => requests.filter(r => !/^\/services\/oauth2\/(token|authorize|revoke)$/.test(r.path)).length,
     resetCounts: () => { requests.length = 0; },
     expireAccessTokens: () => { valid.clear(); },
     revokeRefreshToken: () => { refreshValid = false; },
-    close: () => new Promise<void>(r => { server.closeAllConnections?.(); server.close(() => r()); }),
+    faults, certificate: tls?.cert,
+    close: () => new Promise<void>(r => { for (const s of open) { s.destroy(); } server.close(() => r()); }),
   };
 }
+
+const HTML_503 = '<!DOCTYPE html><html><head><title>Salesforce - Down for Maintenance</title></head><body><h1>Down for maintenance</h1><p>We are down for maintenance. Sorry for the inconvenience.</p></body></html>';
+const HTML_LOGIN = '<!DOCTYPE html><html><head><title>Login | Salesforce</title></head><body><form method="post" action="/"><input name="username"><input name="pw" type="password"></form></body></html>';
+
+const SOAP_INVALID_SESSION: Reply = { status: 500, contentType: 'text/xml;charset=UTF-8',
+  body: '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="http://soap.sforce.com/2006/04/metadata"><soapenv:Body><soapenv:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>' };
+
+/** Canned answers of the fault kinds that replace the whole reply. */
+const FAULT_REPLIES: Partial<Record<FaultKind, Reply>> = {
+  'status-500': err(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-123456789)'),
+  'html-503': { status: 503, body: HTML_503, contentType: 'text/html;charset=UTF-8' },
+  'html-200': { status: 200, body: HTML_LOGIN, contentType: 'text/html;charset=UTF-8' },
+  garbage: { status: 200, body: '\u0000\u0007{"records": [ {"Id": ', contentType: 'application/json;charset=UTF-8' },
+  'empty-500': { status: 500, body: '', contentType: 'text/plain' },
+  'rate-limit': err(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
+  'api-disabled': err(403, 'API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.'),
+  'not-found': err(404, 'NOT_FOUND', 'The requested resource does not exist'),
+};
 
 function esc(s: string): string { return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
 function unesc(s: string): string { return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&'); }

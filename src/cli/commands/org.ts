@@ -2,15 +2,17 @@
  * `apiguard org`: inspects an org's API-security posture headless (for scheduled audits).
  * The org module (jsforce, @salesforce/core) is loaded only here, from dist/org.js in the bundle.
  */
-import { existsSync, promises as fsp } from 'node:fs';
+import { constants as fsConstants, existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { CliIO } from '../io';
 import { parseArgs, UsageError } from '../args';
 import { discoverFiles } from '../../node/discover';
 import type * as OrgModule from '../../org/index';
+import { DEFAULT_MIN_PERCENT, DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S } from '../../org/defaults';
 
 const HELP = `Usage: apiguard org [--target-org ALIAS] [--instance-url URL] [--format text|json|markdown|html]
                     [--output FILE] [--fail-on fail|warn|never] [--project DIR] [--no-workspace]
+                    [--request-timeout S] [--timeout S] [--min-checked PERCENT]
 
 Inspects the API security of a Salesforce org: OAuth and connected apps, MFA, IP restrictions,
 encryption, password policy, credential rotation, API usage, Event Monitoring, Named Credentials
@@ -29,8 +31,50 @@ Options:
   --fail-on    exit 1 when a check has this status or worse: fail (default), warn, never
   --project    project folder: its CLI config and the Apex callouts compared with the org
   --no-workspace  do not scan the project's Apex for callout origins
+  --request-timeout S  give up on one request after S seconds, body included (default 30)
+  --timeout S     give up on the whole inspection after S seconds (default 120)
+  --min-checked PERCENT  exit 2 unless at least PERCENT of the checks (default 50) and half
+                  the groups could be evaluated
 
-Exit status: 0 no check at or above --fail-on, 1 some, 2 usage, connection or session error.`;
+Exit status: 0 every check read and none at or above --fail-on; 1 some at or above --fail-on;
+2 usage, connection or session error, or an incomplete inspection: below the --min-checked
+threshold, or any check lost to a fault (network, TLS, timeout, rate limit, server error,
+malformed answer). Exit 2 wins over 1: the report is printed either way.`;
+
+/** Seconds from a flag, within bounds (usage error otherwise). */
+function seconds(v: string | boolean | undefined, flag: string, fallback: number, max: number): number {
+  if (v === undefined) { return fallback; }
+  const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+  if (!(n > 0 && n <= max)) { throw new UsageError(`option --${flag} must be a number of seconds between 0 and ${max} (got "${String(v)}")`); }
+  return n;
+}
+
+/** The --output target must be writable before the org is asked anything. */
+async function checkOutput(file: string): Promise<string | undefined> {
+  const dir = path.dirname(file);
+  try {
+    const st = await fsp.stat(file).catch(() => undefined);
+    if (st?.isDirectory()) { return `${file} is a folder`; }
+    const d = await fsp.stat(dir).catch(() => undefined);
+    if (!d) { return `the folder ${dir} does not exist`; }
+    if (!d.isDirectory()) { return `${dir} is not a folder`; }
+    await fsp.access(st ? file : dir, fsConstants.W_OK);
+    return undefined;
+  } catch {
+    return `${file} is not writable`;
+  }
+}
+
+/** What to do about an inspection that could not run, by failure class. */
+const HINTS: Partial<Record<OrgModule.OrgErrorKind, string>> = {
+  session: ' (log in again, e.g. "sf org login web", or set a fresh SF_ACCESS_TOKEN; with SF_REFRESH_TOKEN check SF_CLIENT_ID and SF_LOGIN_URL)',
+  network: ' (network failure: check the instance URL and your connection, then retry)',
+  tls: ' (TLS failure: check the instance URL; behind a TLS-inspecting proxy set NODE_EXTRA_CA_CERTS to its CA certificate)',
+  timeout: ' (timeout: retry, or raise --request-timeout / --timeout)',
+  'rate-limit': ' (the org\'s API request limit is reached: retry later)',
+  server: ' (Salesforce server error: retry later)',
+  malformed: ' (the answer was not what the Salesforce API sends: check the instance URL and any proxy)',
+};
 
 /** dist/org.js beside dist/cli.js; out/src/org/index.js when run from the compiled tree. */
 export function loadOrgModule(): typeof OrgModule {
@@ -58,15 +102,23 @@ export async function workspaceOrigins(projectDir: string, calloutOrigins: (text
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let opts: Record<string, string | boolean>;
+  let requestTimeout = DEFAULT_REQUEST_TIMEOUT_S, totalTimeout = DEFAULT_TOTAL_TIMEOUT_S, minPercent = DEFAULT_MIN_PERCENT;
   try {
     const p = parseArgs(argv, {
       'target-org': { value: true, alias: 'o' }, 'instance-url': { value: true },
       format: { value: true, choices: ['text', 'json', 'markdown', 'html'], alias: 'f' }, output: { value: true },
       'fail-on': { value: true, choices: ['fail', 'warn', 'never'] }, project: { value: true }, 'no-workspace': {},
       help: { alias: 'h' }, 'access-token': { value: true },
+      'request-timeout': { value: true }, timeout: { value: true }, 'min-checked': { value: true },
     });
     if (p.positional.length) { throw new UsageError(`unexpected argument "${p.positional[0]}"`); }
     opts = p.options;
+    requestTimeout = seconds(opts['request-timeout'], 'request-timeout', DEFAULT_REQUEST_TIMEOUT_S, 3600);
+    totalTimeout = seconds(opts.timeout, 'timeout', DEFAULT_TOTAL_TIMEOUT_S, 86_400);
+    minPercent = opts['min-checked'] === undefined ? DEFAULT_MIN_PERCENT : Number(opts['min-checked']);
+    if (typeof opts['min-checked'] === 'string' && !(/^\d+$/.test(opts['min-checked']) && minPercent <= 100)) {
+      throw new UsageError(`option --min-checked must be a whole percentage from 0 to 100 (got "${opts['min-checked']}")`);
+    }
   } catch (e) {
     if (e instanceof UsageError) { io.err(`apiguard org: ${e.message}\n\n${HELP}\n`); return 2; }
     throw e;
@@ -80,6 +132,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const format = (opts.format as OrgModule.ReportFormat | undefined) ?? 'text';
   const failOn = (opts['fail-on'] as string | undefined) ?? 'fail';
   const projectDir = path.resolve(io.cwd, typeof opts.project === 'string' ? opts.project : '.');
+  const output = typeof opts.output === 'string' ? path.resolve(io.cwd, opts.output) : undefined;
+  if (output) {
+    const bad = await checkOutput(output);
+    if (bad) { io.err(`apiguard org: cannot write the report to --output ${opts.output}: ${bad}\n`); return 2; }
+  }
+  if (typeof opts['instance-url'] === 'string' && io.env.SF_REFRESH_TOKEN && !io.env.SF_CLIENT_ID) {
+    io.err('apiguard org: SF_REFRESH_TOKEN is set but SF_CLIENT_ID is not: a refresh needs the connected app\'s consumer key. Set SF_CLIENT_ID (and SF_LOGIN_URL for a sandbox or My Domain), or unset SF_REFRESH_TOKEN.\n');
+    return 2;
+  }
 
   const org = loadOrgModule();
   let conn: Parameters<typeof org.inspectOrg>[0];
@@ -104,20 +165,26 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const origins = opts['no-workspace'] ? undefined : await workspaceOrigins(projectDir, org.calloutOrigins).catch(() => undefined);
   let report: OrgModule.InspectionReport;
   try {
-    report = await org.inspectOrg(conn, { alias, username, workspaceOrigins: origins });
+    report = await org.inspectOrg(conn, { alias, username, workspaceOrigins: origins,
+      net: { requestTimeoutMs: requestTimeout * 1000, totalTimeoutMs: totalTimeout * 1000 }, minPercent });
   } catch (e) {
     const err = org.toOrgError(e);
-    const hint = err.kind === 'session' ? ' (the session expired or was revoked: log in again, e.g. "sf org login web", or set a fresh SF_ACCESS_TOKEN)'
-      : err.kind === 'network' ? ' (network failure: check the instance URL and your connection, then retry)' : '';
-    io.err(`apiguard org: ${err.message}${hint}\n`);
+    io.err(`apiguard org: ${err.message || `${err.kind} failure (${err.code ?? 'no details'})`}${HINTS[err.kind] ?? ''}\n`);
     return 2;
   }
   const text = org.render(report, format, { color: io.isTTY && !opts.output && !io.env.NO_COLOR });
-  if (typeof opts.output === 'string') {
-    await fsp.writeFile(path.resolve(io.cwd, opts.output), text, 'utf8');
-    io.err(`apiguard org: report written to ${opts.output} (${report.requests} API requests, ${report.durationMs} ms)\n`);
+  if (output) {
+    try { await fsp.writeFile(output, text, 'utf8'); } catch (e) {
+      io.err(`apiguard org: cannot write the report to --output ${String(opts.output)}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    io.err(`apiguard org: report written to ${String(opts.output)} (${report.requests} API requests, ${report.durationMs} ms)\n`);
   } else {
     io.out(text);
+  }
+  if (report.coverage && !report.coverage.complete) {
+    io.err(`apiguard org: ${report.notes.find(n => n.startsWith('Inspection incomplete')) ?? 'inspection incomplete'}\n`);
+    return 2;
   }
   const bad = report.checks.some(c => c.status === 'fail' || (failOn === 'warn' && c.status === 'warn'));
   return failOn !== 'never' && bad ? 1 : 0;

@@ -86,7 +86,9 @@ export function registerOrgView(context: vscode.ExtensionContext, hooks: { setCo
       provider.setState({ kind: 'loading', label });
       try {
         const origins = await workspaceOrigins(org).catch(() => undefined);
-        const r = await org.inspectOrg(conn, { alias, username, workspaceOrigins: origins });
+        const seconds = (key: string, fallback: number) => { const v = settings().get<number>(key, fallback); return typeof v === 'number' && v > 0 ? v * 1000 : fallback * 1000; };
+        const r = await org.inspectOrg(conn, { alias, username, workspaceOrigins: origins,
+          net: { requestTimeoutMs: seconds('requestTimeout', 30), totalTimeoutMs: seconds('timeout', 120) } });
         last = r;
         provider.setState({ kind: 'ready', label, report: r });
         hooks.setConnectedOrg?.(label);

@@ -69,6 +69,22 @@ describe('Org Security view', function () {
     assert.ok(!copied.includes(fake.accessToken));
   });
 
+  it('apiguard.org.requestTimeout bounds a silent org (no hang in the view)', async () => {
+    const cfg = vscode.workspace.getConfiguration('apiguard.org');
+    await cfg.update('requestTimeout', 1, vscode.ConfigurationTarget.Global);
+    const silent = await startFakeOrg('careless', { faults: [{ path: /^\/services\//, kind: 'hang' }] });
+    try {
+      const org = await orgApi();
+      const t0 = Date.now();
+      const report = await org.connectWithToken(silent.url, silent.accessToken);
+      assert.equal(report, undefined, 'no report from an org that never answers');
+      assert.ok(Date.now() - t0 < 10000, `${Date.now() - t0} ms`);
+    } finally {
+      await cfg.update('requestTimeout', undefined, vscode.ConfigurationTarget.Global);
+      await silent.close();
+    }
+  });
+
   it('a network failure marks the org node with a Retry action; the results of other orgs are not mixed in', async () => {
     const org = await orgApi();
     assert.ok(fake);
