@@ -1,10 +1,11 @@
 import type { FileKind, FileNote, FileReport, Finding, Position, Range, SeverityOrOff } from './types';
-import { formatMessage, type Rule, type RuleContext } from './rule';
+import { formatMessage, type Rule, type RuleContext, type RuleMeta, type ValueOrigin } from './rule';
 import { SourceFile } from './sourceFile';
 import { fileKindOf } from './fileKind';
 import { emptyProject, type ProjectIndex } from './project';
 import { rangeContains, compareRanges } from './position';
 import { applySuppressions } from './suppressions';
+import { mergeByOrigin } from './oneFinding';
 
 export interface LintOptions {
   /** Per-rule overrides; rules not named run at their default severity. */
@@ -25,9 +26,11 @@ export const MAX_PARSE_BYTES = 2 * 1024 * 1024;
 export class Engine {
   private readonly byKind = new Map<FileKind, Rule[]>();
   private readonly yielding = new Map<string, ReadonlySet<string>>();
+  private readonly metaById = new Map<string, RuleMeta>();
 
   constructor(readonly rules: readonly Rule[]) {
     for (const r of rules) {
+      this.metaById.set(r.meta.id, r.meta);
       if (r.meta.yieldsTo?.length) { this.yielding.set(r.meta.id, new Set(r.meta.yieldsTo)); }
       for (const k of r.meta.kinds) {
         let list = this.byKind.get(k);
@@ -70,6 +73,7 @@ export class Engine {
     const file = new SourceFile(path, text, kind, !tooLarge, project);
     const overrides = options.rules ?? {};
     const raw: Finding[] = [];
+    const origins = new Map<Finding, readonly ValueOrigin[]>();
     try {
       for (const rule of this.byKind.get(kind) ?? []) {
         const override = overrides[rule.meta.id];
@@ -80,14 +84,16 @@ export class Engine {
           file, project,
           report: d => {
             const template = rule.meta.messages[d.messageId];
-            raw.push({
+            const finding: Finding = {
               // A rule may raise or lower one finding (e.g. the whole IPv4 space) unless the user set the level.
               ruleId: rule.meta.id, severity: override === undefined ? d.severity ?? level : level,
               message: template === undefined ? d.messageId : formatMessage(template, d.data),
               path, range: d.range,
               ...(d.related?.length ? { related: d.related } : {}),
               ...(d.hints ? { hints: d.hints } : {}),
-            });
+            };
+            raw.push(finding);
+            if (d.origins?.length) { origins.set(finding, d.origins); }
           },
         };
         try { rule.check(ctx); } catch (e) {
@@ -105,6 +111,8 @@ export class Engine {
           findings = findings.filter(f => !apex.testRanges.some(t => rangeContains(t, f.range)));
         }
       }
+      // One problem, one finding: findings about the same hardcoded value become one (+ at most one sink).
+      findings = mergeByOrigin(findings, origins, id => this.metaById.get(id));
       if (kind === 'xml' && !tooLarge) {
         // Only documents some rule parsed: XML of types no rule reads is never parsed just for this note.
         const err = file.parsedXml()?.error;

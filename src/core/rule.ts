@@ -24,6 +24,14 @@ export interface RuleMeta {
    * these rules reported an overlapping range in the same file (one problem, one finding).
    */
   yieldsTo?: readonly string[];
+  /**
+   * The rule reports where a hardcoded value GOES (a header, a URL) with a remedy of its own (the
+   * Named Credential fix): the engine keeps one such finding beside the one that says where the value
+   * is written, instead of merging it (see `ReportDescriptor.origins`).
+   */
+  sink?: boolean;
+  /** How a finding of this rule reads when the engine merges it into another as a related location. */
+  relatedAs?: string;
   /** messageId → text with `{{placeholders}}`. One sentence: what is wrong, what to do. */
   messages: Record<string, string>;
 }
@@ -36,7 +44,16 @@ export interface ReportDescriptor {
   hints?: FixHints;
   /** This finding's severity when the user has not set the rule's level (default: the rule's). */
   severity?: Severity;
+  /**
+   * Where the hardcoded value this finding is about is written (the literals, in this file or, with a
+   * path, another). Findings of one file that share an origin are one problem: the engine keeps one
+   * (plus at most one `sink` finding) and merges the others into it as related locations.
+   */
+  origins?: readonly ValueOrigin[];
 }
+
+/** A place where a hardcoded value is written: a literal's range (in the linted file unless `path` says otherwise). */
+export interface ValueOrigin { range: Range; path?: string }
 
 export interface RuleContext {
   readonly file: SourceFile;

@@ -30,3 +30,81 @@ describe('one problem, one finding (real rules)', () => {
     assert.ok(ids.includes('hardcoded-credential'), ids.join(', '));
   });
 });
+
+describe('one problem, one finding: uses of a hardcoded value are related locations (engine)', () => {
+  const at = (f: { range: { start: { line: number; character: number } } }) => `${f.range.start.line + 1}:${f.range.start.character + 1}`;
+
+  it('the Basic-auth helper: one error where the password is written, one header (sink) finding naming that line', async () => {
+    const engine = await createEngine();
+    // Before: the literal, the Blob.valueOf(user + ':' + password) variable, the assembled base64 value and
+    // the header were four errors, and the debug line a warning.
+    const text = `public with sharing class ErpClient {
+    private static final String USERNAME = 'integration.user';
+    private static final String PASSWORD = 'Spring2019!xq';
+    public HttpResponse send(String body) {
+        Blob credentials = Blob.valueOf(USERNAME + ':' + PASSWORD);
+        String authValue = 'Basic ' + EncodingUtil.base64Encode(credentials);
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:ERP/api/orders');
+        req.setMethod('POST');
+        req.setHeader('Authorization', authValue);
+        System.debug('auth ' + authValue);
+        req.setBody(body);
+        return new Http().send(req);
+    }
+}
+`;
+    const findings = engine.lint(CLS, text).findings;
+    assert.deepStrictEqual(findings.map(f => `${f.ruleId}@${at(f)}`), ['hardcoded-credential@3:44', 'hardcoded-authorization-header@10:9'],
+      findings.map(f => `${f.ruleId}@${at(f)} ${f.message}`).join('\n'));
+    const [value, sink] = findings;
+    const related = (value.related ?? []).map(r => r.range.start.line + 1);
+    for (const line of [5, 6, 11]) { assert.ok(related.includes(line), `line ${line} in ${related.join(',')}`); }
+    assert.ok((sink.related ?? []).some(r => r.range.start.line === 2), 'the header finding names the password line');
+    assert.ok(!JSON.stringify(findings).includes('Spring2019'), 'no secret in clear');
+  });
+
+  it('an HMAC key used twice: one finding at its definition with both calls as related locations', async () => {
+    const engine = await createEngine();
+    const text = `public with sharing class Signer {
+    private static final Blob HMAC_KEY = Blob.valueOf('partner-hook-2019-k3y');
+    public static String sign(String payload) {
+        Blob mac = Crypto.generateMac('hmacSHA256', Blob.valueOf(payload), HMAC_KEY);
+        return EncodingUtil.base64Encode(mac);
+    }
+    public static Boolean verify(String payload, String sig) {
+        return Crypto.verifyHMac('hmacSHA256', Blob.valueOf(payload), HMAC_KEY, EncodingUtil.base64Decode(sig));
+    }
+}
+`;
+    const findings = engine.lint(CLS, text).findings;
+    assert.deepStrictEqual(findings.map(f => `${f.ruleId}@${at(f)}`), ['hardcoded-credential@2:55'], findings.map(f => f.message).join('\n'));
+    assert.deepStrictEqual((findings[0].related ?? []).map(r => `${r.range.start.line + 1}:${r.message}`),
+      ['4:Used as the secret key of Crypto.generateMac here.', '8:Used as the secret key of Crypto.verifyHMac here.']);
+  });
+
+  it('two different secrets concatenated stay two findings; a use names the first', async () => {
+    const engine = await createEngine();
+    const text = `public class PartnerLogin {
+    private static final String SECURITY_TOKEN = 'Qw3rtY7uIoP9aSdF';
+    public static String body() {
+        return '<urn:login><urn:password>Autumn2024!' + SECURITY_TOKEN + '</urn:password></urn:login>';
+    }
+}
+`;
+    const ids = engine.lint(CLS, text).findings.map(f => `${f.ruleId}@${at(f)}`);
+    assert.deepStrictEqual(ids, ['hardcoded-credential@2:50', 'hardcoded-credential@4:16'], ids.join(', '));
+  });
+
+  it('with hardcoded-credential off, the debug lines and the header still say it', async () => {
+    const engine = await createEngine();
+    const text = `public class C {
+    static final String API_PASSWORD = 'Zx81-kq2LmW';
+    void m() { HttpRequest r = new HttpRequest(); r.setHeader('Authorization', 'Basic ' + EncodingUtil.base64Encode(Blob.valueOf('svc:' + API_PASSWORD))); System.debug(API_PASSWORD); }
+}
+`;
+    const ids = engine.lint(CLS, text, { rules: { 'hardcoded-credential': 'off', 'hardcoded-secret': 'off' } }).findings.map(f => f.ruleId);
+    assert.ok(ids.includes('hardcoded-authorization-header'), ids.join(', '));
+    assert.ok(ids.includes('secret-in-debug-log'), ids.join(', '));
+  });
+});

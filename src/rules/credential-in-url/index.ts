@@ -31,6 +31,8 @@ export default defineRule({
     description: 'URL with a literal credential in its user info or in a credential-named query parameter',
     kinds: ['apex'],
     fixable: true,
+    sink: true,
+    relatedAs: 'The value is put in a URL here',
     messages: {
       queryCredential: 'URL passes a hardcoded credential in its \'{{param}}\' query parameter ({{secret}}): move it to a Named Credential (External Credential) instead of the URL, where it is logged and cached.',
       userInfo: 'URL embeds a user name and password for {{origin}} ({{secret}}): move them to a Named Credential and remove the user info from the URL.',
@@ -94,7 +96,7 @@ function checkUrl(ctx: RuleContext, apex: ApexFile, expr: Node, r: Resolved, isE
     const credential = pass ? !isPlaceholderValue(pass) && !isPlaceholderValue(decode(pass)) : TOKENISH.test(user) && user.length >= 20;
     if (credential && !inParts.dynamic && inParts.literals.length) {
       report(ctx, 'userInfo', { origin: origin ?? 'this host', secret: redact(pass || user) }, inParts.literals[0].range, exprRange,
-        { ...(origin ? { origin } : {}), userinfo: true });
+        { ...(origin ? { origin } : {}), userinfo: true }, inParts.literals);
     }
   }
 
@@ -118,16 +120,18 @@ function checkUrl(ctx: RuleContext, apex: ApexFile, expr: Node, r: Resolved, isE
     const v = decode(value);
     if (isPlaceholderValue(v) || v.length < 4 || /^(true|false|yes|no|on|off)$/i.test(v) || (tokenOnly && !TOKENISH.test(value))) { continue; }
     report(ctx, 'queryCredential', { param: name, secret: redact(v) }, inParts.literals[0].range, exprRange,
-      { ...(origin ? { origin } : {}), param: name });
+      { ...(origin ? { origin } : {}), param: name }, inParts.literals);
   }
 }
 
-function report(ctx: RuleContext, messageId: string, data: Record<string, string>, range: Range, exprRange: Range, hints: FixHints): void {
+function report(ctx: RuleContext, messageId: string, data: Record<string, string>, range: Range, exprRange: Range, hints: FixHints,
+  literals: ReadonlyArray<{ range: Range }>): void {
   const related: RelatedInformation[] = [];
   if (!rangeContains(exprRange, range)) {
     related.push({ path: ctx.file.path, range: exprRange, message: 'The URL with this credential is built here.' });
   }
-  ctx.report({ messageId, data, range, related, hints });
+  // The literals holding the credential: where the value is written, for the engine's one-problem-one-finding merge.
+  ctx.report({ messageId, data, range, related, hints, origins: literals.map(l => ({ range: l.range })) });
 }
 
 function decode(v: string): string {

@@ -4,6 +4,7 @@ import { redact } from '../../core/redact';
 import { defineRule } from '../../core/rule';
 import type { RelatedInformation } from '../../core/types';
 import type { ResolvedPart } from '../../core/apex/model';
+import { valueOrigins } from '../../core/apex/origins';
 
 type LiteralPart = Extract<ResolvedPart, { kind: 'literal' }>;
 
@@ -20,6 +21,8 @@ export default defineRule({
     description: 'Authorization or API-key header set from a credential written in the code',
     kinds: ['apex'],
     fixable: true,
+    sink: true,
+    relatedAs: 'The value is sent in a header here',
     messages: {
       hardcodedHeader: 'The \'{{header}}\' header carries a hardcoded credential {{secret}}: move it to a Named Credential (External Credential) and let Salesforce add the header.',
     },
@@ -44,6 +47,7 @@ export default defineRule({
         }
       }
       ctx.report({
+        origins: valueOrigins(use.secretParts),
         messageId: 'hardcodedHeader',
         data: { header: use.sink.header, secret: redact(use.secret ?? '') },
         range: callRange,

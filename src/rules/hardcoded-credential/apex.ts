@@ -6,6 +6,8 @@ import { redact } from '../../core/redact';
 import type { RuleContext } from '../../core/rule';
 import { isCredentialName, isPlaceholder, matchSecrets, nameWords } from '../../core/secrets';
 import type { Range, RelatedInformation } from '../../core/types';
+import type { ValueOrigin } from '../../core/rule';
+import { valueOrigins } from '../../core/apex/origins';
 
 /** Apex side: credential-named variables, fields, map keys, URL-encoded and JSON bodies. */
 export const apexMessages: Record<string, string> = {
@@ -29,7 +31,7 @@ const NOT_A_SECRET_VALUE = /^(o?auth(2|_?2\.0)?|oauth1(\.0a?)?|bearer|basic|dige
 /** Declared types that can hold a credential string. */
 const STRINGISH = /^(string|blob|object)$/i;
 
-interface Hit { name: string; value: string; range: Range; body: boolean; via?: Range[] }
+interface Hit { name: string; value: string; range: Range; body: boolean; via?: Range[]; origins: ValueOrigin[] }
 
 /**
  * A non-empty literal assigned or passed under a credential-like name: declarations, assignments,
@@ -137,7 +139,7 @@ export function checkApex(ctx: RuleContext): void {
   for (const h of hits.values()) {
     const related: RelatedInformation[] | undefined = h.via?.length ? h.via.map(range => ({ path: ctx.file.path, range, message: 'The value is set here.' })) : undefined;
     ctx.report({ messageId: h.body ? 'apexCredentialInBody' : 'apexCredential', data: { name: h.name, secret: redact(h.value) },
-      range: h.range, ...(related ? { related } : {}) });
+      range: h.range, ...(related ? { related } : {}), origins: h.origins });
   }
 }
 
@@ -160,8 +162,9 @@ function named(apex: ApexFile, name: string, valueNode: Node): Hit | undefined {
   if (!isCredentialValue(value) || namesACredentialRecord(name, value)) { return undefined; }
   const range = r.parts.length === 1 ? r.parts[0].range : apex.nodeRange(valueNode);
   const here = apex.nodeRange(valueNode);
-  const via = rangeKey(range) !== rangeKey(here) && !rangeContains(range, here) ? [here] : undefined;
-  return { name, value, range, body: false, via };
+  const via = rangeKey(range) !== rangeKey(here) && !rangeContains(range, here) && !rangeContains(here, range) ? [here] : undefined;
+  const origins = valueOrigins(r.parts);
+  return { name, value, range, body: false, via, origins: origins.length ? origins : [{ range }] };
 }
 
 /**
@@ -233,7 +236,9 @@ function bodyPairs(apex: ApexFile, expr: Node): Hit[] {
     if (inside.length === 0) { return; }
     const range = inside[0].part.range;
     const here = apex.nodeRange(expr);
-    out.push({ name, value: decoded, range, body: true, via: rangeContains(range, here) || rangeContains(here, range) ? undefined : [here] });
+    const origins = valueOrigins(inside.map(sp => sp.part));
+    out.push({ name, value: decoded, range, body: true, via: rangeContains(range, here) || rangeContains(here, range) ? undefined : [here],
+      origins: origins.length ? origins : [{ range }] });
   };
   // URL-encoded: grant_type=password&username=…&password=… (not a query string: no '?' or '://' before the pairs).
   const firstEq = text.indexOf('=');

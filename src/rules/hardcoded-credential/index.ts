@@ -19,6 +19,7 @@ export default defineRule({
     // One problem, one finding: a known credential format (hardcoded-secret, metadata-secret) or a
     // credential in a URL (credential-in-url) is named more precisely by those rules.
     yieldsTo: ['hardcoded-secret', 'metadata-secret', 'credential-in-url'],
+    relatedAs: 'The same credential is used here',
     messages: { ...apexMessages, ...textMessages, ...xmlMessages },
   },
   check(ctx) {

@@ -6,6 +6,8 @@ import { redact } from '../../core/redact';
 import type { RuleContext } from '../../core/rule';
 import { matchSecrets, SECRET_PATTERNS } from '../../core/secrets';
 import type { Range, RelatedInformation } from '../../core/types';
+import type { ValueOrigin } from '../../core/rule';
+import { valueOrigins } from '../../core/apex/origins';
 
 /** Apex side: string literals (resolved through the Apex model) that match a secret pattern. */
 export const apexMessages: Record<string, string> = {
@@ -24,6 +26,8 @@ interface Pending {
   description: string;
   secret: string;
   related: RelatedInformation[];
+  /** The literals the secret is written in (for the engine's one-problem-one-finding merge). */
+  origins: ValueOrigin[];
 }
 
 /**
@@ -45,7 +49,7 @@ export function checkApex(ctx: RuleContext): void {
       const range = matches.length === 1 ? s.range : subRange(apex, s, m.start, m.end) ?? s.range;
       const k = rangeKey(range);
       if (!pending.has(k)) {
-        pending.set(k, { range, messageId: 'apexSecret', description: m.description, secret: s.value.slice(m.start, m.end), related: [] });
+        pending.set(k, { range, messageId: 'apexSecret', description: m.description, secret: s.value.slice(m.start, m.end), related: [], origins: [{ range }] });
       }
     }
   }
@@ -87,6 +91,7 @@ export function checkApex(ctx: RuleContext): void {
           // The literal alone already looked like a token, but the real one continues in the next literals.
           existing.secret = secret;
           existing.messageId = 'apexSecretBuilt';
+          existing.origins.push(...valueOrigins(overlapping.slice(1).map(sp => sp.part)));
           for (const sp of overlapping.slice(1)) {
             if (!existing.related.some(r => rangeKey(r.range) === rangeKey(sp.part.range))) {
               existing.related.push({ path, range: sp.part.range, message: 'Another part of the secret is here.' });
@@ -104,9 +109,10 @@ export function checkApex(ctx: RuleContext): void {
         .map(sp => ({ path, range: sp.part.range, message: 'Another part of the secret is here.' }));
       if (!rangeContains(main.part.range, useRange)) { related.push({ path, range: useRange, message: 'The secret is used here.' }); }
       seenUse.add(useKey);
+      const origins = valueOrigins(overlapping.map(sp => sp.part));
       pending.set(rangeKey(main.part.range), {
         range: main.part.range, messageId: single ? 'apexSecret' : 'apexSecretBuilt', description: m.description,
-        secret: text.slice(m.start, m.end), related,
+        secret: text.slice(m.start, m.end), related, origins: origins.length ? origins : [{ range: main.part.range }],
       });
     }
   }
@@ -122,14 +128,14 @@ function inComments(apex: ApexFile, pending: Map<string, Pending>): void {
     const n = apex.tree.rootNode.descendantForIndex(m.start, m.end);
     if (n?.type !== 'line_comment' && n?.type !== 'block_comment') { continue; }
     const range = apex.lines.rangeOf(m.start, m.end);
-    pending.set(rangeKey(range), { range, messageId: 'apexSecretInComment', description: m.description, secret: text.slice(m.start, m.end), related: [] });
+    pending.set(rangeKey(range), { range, messageId: 'apexSecretInComment', description: m.description, secret: text.slice(m.start, m.end), related: [], origins: [{ range }] });
   }
 }
 
 function finish(ctx: RuleContext, pending: Map<string, Pending>): void {
   for (const p of pending.values()) {
     ctx.report({ messageId: p.messageId, data: { description: p.description, secret: redact(p.secret) }, range: p.range,
-      ...(p.related.length ? { related: p.related.slice(0, 10) } : {}) });
+      ...(p.related.length ? { related: p.related.slice(0, 10) } : {}), origins: p.origins });
   }
 }
 

@@ -13,6 +13,7 @@ export default defineRule({
     defaultSeverity: 'error',
     description: 'Literal that matches a known credential format (Salesforce tokens, private keys, cloud and SaaS API keys)',
     kinds: ['apex', 'xml', 'env', 'json', 'yaml', 'properties', 'js', 'pem', 'text'],
+    relatedAs: 'The same secret is used here',
     messages: { ...apexMessages, ...textMessages },
   },
   check(ctx) {

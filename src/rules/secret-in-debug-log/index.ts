@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ApexFile, MethodCall } from '../../core/apex/model';
 import type { Range } from '../../core/types';
 import { defineRule } from '../../core/rule';
+import { valueOrigins } from '../../core/apex/origins';
 import { isCredentialName, isPlaceholder } from '../../core/secrets';
 
 /** Declared types whose values are never secrets: flags, counters, record ids, dates. */
@@ -35,6 +36,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     description: 'System.debug of a credential, session id, Authorization header value or token response',
     kinds: ['apex'],
+    relatedAs: 'The value is written to the debug log here',
     messages: {
       credential: 'System.debug writes the credential \'{{name}}\' to the debug log, where anyone with log access can read it: log that it is set, not its value.',
       session: 'System.debug writes the user\'s session id to the debug log, where anyone with log access can read it: remove it from the log statement.',
@@ -51,8 +53,10 @@ export default defineRule({
       const value = call.args.length >= 2 ? call.args[1] : call.args[0];
       const leak = findLeak(apex, call, value, 0);
       if (!leak) { continue; }
+      // A logged value written in the code is the hardcoded-value finding's problem: this line becomes its related location.
+      const origins = valueOrigins(apex.resolve(leak.node).parts);
       ctx.report({ messageId: leak.kind === 'name' ? 'credential' : leak.kind, data: { name: leak.label },
-        range: apex.nodeRange(leak.node) });
+        range: apex.nodeRange(leak.node), ...(origins.length ? { origins } : {}) });
     }
   },
 });

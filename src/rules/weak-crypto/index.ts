@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import type { ApexFile } from '../../core/apex/model';
-import { defineRule } from '../../core/rule';
+import type { ApexFile, MethodCall, Resolved } from '../../core/apex/model';
+import { rangeContains, rangeKey } from '../../core/position';
+import { defineRule, type ValueOrigin } from '../../core/rule';
 import type { Range, RelatedInformation } from '../../core/types';
 
 /** `Crypto` methods whose first argument names a hash, MAC or signature algorithm. */
@@ -39,6 +40,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     description: 'Crypto call with a broken algorithm (MD5, SHA-1) or a key or IV written in the code',
     kinds: ['apex'],
+    relatedAs: 'The value is used as a crypto key here',
     messages: {
       weakDigest: 'Crypto.{{method}} uses {{algorithm}}, which is broken for security use: use SHA-256 or SHA-512 instead.',
       weakMac: 'Crypto.{{method}} uses {{algorithm}}, which is deprecated: use hmacSHA256 or hmacSHA512 unless the remote API requires it.',
@@ -52,6 +54,22 @@ export default defineRule({
   check(ctx) {
     const apex = ctx.file.apex();
     if (!apex) { return; }
+    // Keys and IVs written in the code: one finding per value, where it is written, with every crypto call using it.
+    const written = new Map<string, WrittenKey>();
+    const keyUse = (messageId: string, data: Record<string, string>, call: MethodCall, arg: Node, what: string) => {
+      const src = literalBlob(apex, arg, 0);
+      if (!src) { return; }
+      // Written in this file: the literal; in another file (a constant elsewhere): reported at the use.
+      const argRange = apex.nodeRange(arg);
+      const local = src.origins.find(o => !o.path || o.path === ctx.file.path);
+      const at = local?.range ?? argRange;
+      const k = rangeKey(at);
+      let w = written.get(k);
+      if (!w) { written.set(k, w = { messageId, data, range: at, origins: src.origins, uses: [] }); }
+      if (!rangeContains(argRange, at)) {
+        w.uses.push({ path: ctx.file.path, range: argRange, message: `Used as the ${what} of Crypto.${call.name} here.` });
+      }
+    };
     for (const call of apex.calls) {
       const q = stripSystem(call.qualifiedLower);
       if (!q.startsWith('crypto.')) { continue; }
@@ -59,11 +77,7 @@ export default defineRule({
       const secretKeyAt = SECRET_KEY_ARG[method];
       const secretKey = secretKeyAt !== undefined ? call.args[secretKeyAt] : undefined;
       if (secretKey) {
-        const src = literalBlob(apex, secretKey, 0);
-        if (src) {
-          ctx.report({ messageId: method === 'sign' ? 'literalSigningKey' : 'literalMacKey', data: { method: call.name },
-            range: apex.nodeRange(secretKey), related: relatedFrom(ctx.file.path, src, apex.nodeRange(secretKey), 'The key is written here.') });
-        }
+        keyUse(method === 'sign' ? 'literalSigningKey' : 'literalMacKey', { method: call.name }, call, secretKey, method === 'sign' ? 'private key' : 'secret key');
       }
       const algoRe = ALGORITHM_CALLS[method];
       if (algoRe && call.args.length > 0) {
@@ -78,24 +92,20 @@ export default defineRule({
       const cipher = CIPHER_CALLS[method];
       if (!cipher) { continue; }
       const key = call.args[cipher.key];
-      if (key) {
-        const src = literalBlob(apex, key, 0);
-        if (src) {
-          ctx.report({ messageId: 'literalKey', data: { method: call.name }, range: apex.nodeRange(key),
-            related: relatedFrom(ctx.file.path, src, apex.nodeRange(key), 'The key is written here.') });
-        }
-      }
+      if (key) { keyUse('literalKey', { method: call.name }, call, key, 'key'); }
       const iv = cipher.iv !== undefined ? call.args[cipher.iv] : undefined;
       if (iv) {
-        const src = literalBlob(apex, iv, 0);
-        if (src) {
-          ctx.report({ messageId: 'literalIv', data: { method: call.name, managed: method === 'encrypt' ? 'Crypto.encryptWithManagedIV' : 'Crypto.encryptWithManagedIV and decryptWithManagedIV' },
-            range: apex.nodeRange(iv), related: relatedFrom(ctx.file.path, src, apex.nodeRange(iv), 'The IV is written here.') });
-        }
+        keyUse('literalIv', { method: call.name, managed: method === 'encrypt' ? 'Crypto.encryptWithManagedIV' : 'Crypto.encryptWithManagedIV and decryptWithManagedIV' },
+          call, iv, 'IV');
       }
+    }
+    for (const w of written.values()) {
+      ctx.report({ messageId: w.messageId, data: w.data, range: w.range, origins: w.origins, ...(w.uses.length ? { related: w.uses } : {}) });
     }
   },
 });
+
+interface WrittenKey { messageId: string; data: Record<string, string>; range: Range; origins: ValueOrigin[]; uses: RelatedInformation[] }
 
 function stripSystem(q: string): string { return q.startsWith('system.') ? q.slice(7) : q; }
 
@@ -103,10 +113,6 @@ function via(path: string, ranges: Range[], at: Node, apex: ApexFile, message: s
   const here = apex.nodeRange(at);
   const out = ranges.filter(r => !sameRange(r, here)).map(range => ({ path, range, message }));
   return out.length ? out : undefined;
-}
-
-function relatedFrom(path: string, src: Range, at: Range, message: string): RelatedInformation[] | undefined {
-  return sameRange(src, at) ? undefined : [{ path, range: src, message }];
 }
 
 function sameRange(a: Range, b: Range): boolean {
@@ -134,24 +140,29 @@ function blobFactory(n: Node): Node | undefined {
   return n.childForFieldName('arguments')?.namedChildren[0] ?? undefined;
 }
 
+/** The literals a key is written in (all of them: a key's parts are all key material). */
+function literalOrigins(r: Resolved): ValueOrigin[] {
+  return r.parts.flatMap(p => (p.kind === 'literal' ? [p.path ? { range: p.range, path: p.path } : { range: p.range }] : []));
+}
+
 /**
  * Where a Blob argument comes from a string literal: the range of the literal-built expression
  * (the argument itself or the declaration it resolves to), or undefined when it is computed.
  */
-function literalBlob(apex: ApexFile, expr: Node, depth: number): Range | undefined {
+function literalBlob(apex: ApexFile, expr: Node, depth: number): { def: Range; origins: ValueOrigin[] } | undefined {
   if (depth > 4) { return undefined; }
   const n = unwrap(expr);
   const inner = blobFactory(n);
   if (inner) {
     const r = apex.resolve(inner);
-    return r.isLiteral && r.text.length > 0 ? apex.nodeRange(n) : undefined;
+    return r.isLiteral && r.text.length > 0 ? { def: apex.nodeRange(n), origins: literalOrigins(r) } : undefined;
   }
   if (n.type !== 'identifier' && n.type !== 'field_access') { return undefined; }
   const r = apex.resolve(n);
   if (r.parts.length === 0) { return undefined; }
   if (r.isLiteral) {
     // resolve() looks through Blob.valueOf(...): a literal here is a Blob made from a constant string.
-    return r.text.length > 0 ? (r.via[r.via.length - 1] ?? r.parts[0].range) : undefined;
+    return r.text.length > 0 ? { def: r.via[r.via.length - 1] ?? r.parts[0].range, origins: literalOrigins(r) } : undefined;
   }
   if (r.parts.length !== 1) { return undefined; }
   const part = r.parts[0];

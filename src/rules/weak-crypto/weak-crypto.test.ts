@@ -58,7 +58,8 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
         return Crypto.encrypt('AES128', Blob.valueOf(KEY_TEXT), IV, clear);
     }
 }`,
-    expect: ['7:KEY', "12:Blob.valueOf('0123456789abcdef')", '17:Blob.valueOf(KEY_TEXT)', '17:IV'],
+    // Reported where each key or IV is written (one problem, one finding), the calls as related locations.
+    expect: ["2:'q83vEjRWeJC6ze8SNFZ4kLrN7xI0VniQ'", "3:'0123456789abcdef'", "4:'0000000000000000'", "12:'0123456789abcdef'"],
   },
   {
     name: 'keys generated or read from protected settings are not reported',
@@ -135,7 +136,7 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
         return Crypto.verify('RSA-SHA256', data, signature, publicKey);
     }
 }`,
-    expect: ['6:SHARED_KEY', '10:k', "13:Blob.valueOf('partner-hook-2019')", '16:SIGNER'],
+    expect: ["2:'partner-hook-2019'", "3:'MIIBVgIBADANBgkqhkiG9w0BAQEFAASCAUAwggE8AgEAAkEAq7x'", "9:'partner-hook-2019'", "13:'partner-hook-2019'"],
   },
   {
     name: 'another class called Crypto-like helper and other generateDigest methods are not Salesforce Crypto',
@@ -172,7 +173,23 @@ private class CipherTest {
     }
 }`;
     assert.deepStrictEqual(found(engine, src), []);
-    assert.deepStrictEqual(found(engine, src, { includeTests: true }), ['6:key', "7:'MD5'"]);
+    assert.deepStrictEqual(found(engine, src, { includeTests: true }), ["5:'0123456789abcdef'", "7:'MD5'"]);
+  });
+
+  it('a key used by several calls is one finding where it is written, each call a related location', () => {
+    const src = `public with sharing class Signer {
+    private static final Blob HMAC_SALT = Blob.valueOf('partner-hook-2019-k3y');
+    public static Blob sign(String payload) {
+        return Crypto.generateMac('hmacSHA256', Blob.valueOf(payload), HMAC_SALT);
+    }
+    public static Boolean verify(String payload, Blob sig) {
+        return Crypto.verifyHMac('hmacSHA256', Blob.valueOf(payload), HMAC_SALT, sig);
+    }
+}`;
+    const r = engine.lint('/p/classes/Signer.cls', src).findings;
+    assert.deepStrictEqual(underlined(src, r), ["2:'partner-hook-2019-k3y'"]);
+    assert.deepStrictEqual((r[0].related ?? []).map(x => `${x.range.start.line + 1}:${x.message}`),
+      ['4:Used as the secret key of Crypto.generateMac here.', '7:Used as the secret key of Crypto.verifyHMac here.']);
   });
 
   it('honours a disable comment (reported as suppressed)', () => {
