@@ -13,6 +13,9 @@ const PLACEHOLDER_WORDS = new Set([
   'clientsecret', 'consumersecret', 'accesstoken', 'refreshtoken', 'privatekey', 'secretkey', 'authtoken',
   'xxx', 'abc', 'abc123', 'qwerty', 'letmein', 'admin', 'user', 'username', 'fake', 'mock', 'stub', 'invalid',
   'sessionid', 'bearer', 'basic', 'required', 'optional', 'generated', 'random', 'auto',
+  // Scrubbing markers left where a value was taken out (org dumps, custom metadata records).
+  'removed', 'scrubbed', 'obfuscated', 'censored', 'withheld', 'sanitized', 'sanitised', 'deleted', 'omitted', 'stripped',
+  'valueremoved', 'secretremoved', 'removedforsecurity',
 ]);
 
 /** Markers that make any value containing them a sample (checked case-insensitively). */

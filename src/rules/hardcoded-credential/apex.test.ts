@@ -161,6 +161,60 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
 }`,
     expect: [],
   },
+  {
+    // Validation on whole public repositories: each of these was an error on real code.
+    name: 'key names, key prefixes, sentinel markers, status words, asset names and stand-in names are not credentials',
+    src: `public with sharing class ContactMergeController {
+    private static final String MASTER_KEY = '$MASTER$';
+    public static final String JWT_TOKEN = 'jwttoken';
+    private final String PARAM_SECRET = 'secret=';
+    public static final String WC_TEST_TOKEN = '1821929182';
+    private static final String TOKEN_STATUS = 'Approved';
+    private static final String API_KEY_ICON = 'apiKeyIcon.png';
+    private String GetEditLevelProjectAuthorization() {
+        if (isPortalUser) { return 'CP_Edit'; }
+        return 'Read_Only';
+    }
+    private static final String ERP_PASSWORD = 'Kx81-qWm2!zR';
+}`,
+    expect: ["12:'Kx81-qWm2!zR'"],
+  },
+  {
+    name: 'mocked token responses outside test classes: HttpCalloutMock, *Mock classes, example/dummy factories, Test.isRunningTest branches',
+    src: `global class TokenServiceMock implements HttpCalloutMock {
+    global HttpResponse respond(HttpRequest req) {
+        HttpResponse res = new HttpResponse();
+        res.setBody('{"access_token":"Zt7Qm2LpW9xR4vKc","token_type":"Bearer"}');
+        return res;
+    }
+}
+public class JitterbitAuthResponse {
+    public String token { get; set; }
+    public static JitterbitAuthResponse getExample() {
+        JitterbitAuthResponse example = new JitterbitAuthResponse();
+        example.token = '1821929182';
+        return example;
+    }
+    public static Lead_Req createDummyRequest() {
+        Lead_Req r = new Lead_Req();
+        r.Password = 'FredSmith1';
+        return r;
+    }
+    public static String header(JitterbitAuthResponse resp) {
+        String authToken;
+        if (!Test.isRunningTest()) {
+            authToken = resp.token;
+        } else {
+            authToken = 'q82js0Wk2mZ';
+        }
+        return authToken;
+    }
+    public static void login(Lead_Req r) {
+        r.Password = 'Qw8!rT5zLp';
+    }
+}`,
+    expect: ["30:'Qw8!rT5zLp'"],
+  },
 ];
 
 describe('hardcoded-credential (Apex)', () => {

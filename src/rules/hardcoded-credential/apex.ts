@@ -136,11 +136,79 @@ export function checkApex(ctx: RuleContext): void {
     for (const h of bodyPairs(apex, expr)) { add(h); }
   }
 
+  const fixtures = hits.size ? fixtureScopes(apex) : [];
   for (const h of hits.values()) {
+    if (fixtures.length && fixtures.some(r => rangeContains(r, h.range))) { continue; }
+    if (inTestOnlyBranch(apex, h.range)) { continue; }
     const related: RelatedInformation[] | undefined = h.via?.length ? h.via.map(range => ({ path: ctx.file.path, range, message: 'The value is set here.' })) : undefined;
     ctx.report({ messageId: h.body ? 'apexCredentialInBody' : 'apexCredential', data: { name: h.name, secret: redact(h.value) },
       range: h.range, ...(related ? { related } : {}), origins: h.origins });
   }
+}
+
+/** Whole values that name a state, a level or a kind of thing: what a credential-named slot holds when it is a status. */
+const STATUS_WORDS = new Set(['active', 'inactive', 'pending', 'approved', 'rejected', 'success', 'succeeded', 'failed', 'failure',
+  'error', 'completed', 'complete', 'open', 'closed', 'new', 'draft', 'valid', 'invalid', 'expired', 'revoked', 'granted', 'denied',
+  'read', 'write', 'edit', 'view', 'readonly', 'readwrite', 'full', 'none', 'all', 'admin', 'owner', 'internal', 'external',
+  'public', 'private', 'standard', 'custom', 'manual', 'automatic', 'issued', 'refreshed', 'missing', 'unknown', 'ok', 'yes', 'no',
+  'create', 'update', 'delete', 'insert', 'upsert', 'get', 'post', 'put', 'patch', 'login', 'logout', 'reset']);
+/** File names of assets (images, scripts, static resources): a logo called apiKeyIcon.png is not a key. */
+const ASSET = /\.(png|jpe?g|gif|svg|ico|css|js|html?|pdf|zip|resource|json|xml|txt|csv|woff2?|ttf)$/i;
+/** Credential-named slots whose name says the value is a stand-in: TEST_TOKEN, dummyPassword, mockSecret. */
+const STAND_IN_WORDS = new Set(['test', 'dummy', 'mock', 'fake', 'sample', 'example', 'stub', 'demo']);
+
+/**
+ * Values that a credential-named slot holds without being a credential (found on real code): the
+ * slot's own key name (`JWT_TOKEN = 'jwttoken'`, `PARAM_SECRET = 'secret='`), a key prefix ending in
+ * `=` or `:`, a sentinel marker used as a map or merge key (`MASTER_KEY = '$MASTER$'`), a status or
+ * permission word (`'Approved'`, `'CP_Edit'`), an asset name, or any value under a name that says it
+ * is a stand-in (`WC_TEST_TOKEN`).
+ */
+export function notAValueFor(name: string, value: string): boolean {
+  const v = value.trim();
+  const squash = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const sv = squash(v), sn = squash(name);
+  if (sv.length >= 3 && /[a-z]/.test(sv) && sn.includes(sv)) { return true; }
+  if (/^[\w.-]{1,40}[=:]$/.test(v)) { return true; }
+  if (/^([$#%@~^|*_])\1{0,2}[A-Za-z][A-Za-z_]*([$#%@~^|*_])\2{0,2}$/.test(v)) { return true; }
+  const segments = v.split(/[_.\s-]+/).filter(Boolean);
+  if (/^[A-Za-z]+([_.\s-][A-Za-z]+)*$/.test(v) && segments.some(x => STATUS_WORDS.has(x.toLowerCase()))) { return true; }
+  if (ASSET.test(v) && !/[=?&]/.test(v)) { return true; }
+  return nameWords(name).some(w => STAND_IN_WORDS.has(w));
+}
+
+/** Classes and methods that fabricate data (mocks, stubs, example and dummy factories) outside test classes. */
+const FIXTURE_CLASS = /mock|fake|stub|test_?data|test_?factory|test_?util|test_?helper/i;
+const FIXTURE_INTERFACE = /\b(HttpCalloutMock|WebServiceMock|StubProvider)\b/i;
+const FIXTURE_METHOD = /^(create|get|build|make|generate)?_?(dummy|example|sample|mock|fake|stub)|(dummy|mock|fake|stub|sample)_?(request|response|data|record|body)?$/i;
+
+function fixtureScopes(apex: ApexFile): Range[] {
+  const out: Range[] = [];
+  for (const c of apex.tree.rootNode.descendantsOfType('class_declaration')) {
+    if (!c) { continue; }
+    const name = c.childForFieldName('name')?.text ?? '';
+    const head = apex.lines.text.slice(c.startIndex, c.childForFieldName('body')?.startIndex ?? c.startIndex);
+    if (FIXTURE_CLASS.test(name) || FIXTURE_INTERFACE.test(head)) { out.push(apex.nodeRange(c)); }
+  }
+  for (const m of apex.methods) {
+    if (m.kind === 'method' && FIXTURE_METHOD.test(m.name)) { out.push(apex.nodeRange(m.node)); }
+  }
+  return out;
+}
+
+/** A value set only when tests run: `if (Test.isRunningTest()) { … }` or the `else` of `!Test.isRunningTest()`. */
+function inTestOnlyBranch(apex: ApexFile, range: Range): boolean {
+  const start = apex.lines.offsetAt(range.start);
+  let n: Node | null = apex.tree.rootNode.descendantForIndex(start, start + 1);
+  for (let i = 0; n && i < 40; i++, n = n.parent) {
+    const p: Node | null = n.parent;
+    if (p?.type !== 'if_statement') { continue; }
+    const cond = (p.childForFieldName('condition')?.text ?? '').replace(/[\s()]/g, '').toLowerCase().replace(/^system\./, '');
+    const inThen = p.childForFieldName('consequence')?.id === n.id;
+    const inElse = p.childForFieldName('alternative')?.id === n.id;
+    if ((cond === 'test.isrunningtest' && inThen) || ((cond === '!test.isrunningtest' || cond === '!system.test.isrunningtest') && inElse)) { return true; }
+  }
+  return false;
 }
 
 /** The name an operand reads: `password`, `this.password`, `cfg.Password__c`, `getPassword()`. */
@@ -159,7 +227,7 @@ function named(apex: ApexFile, name: string, valueNode: Node): Hit | undefined {
   const r = apex.resolve(valueNode);
   if (!r.isLiteral) { return undefined; }
   const value = r.text;
-  if (!isCredentialValue(value) || namesACredentialRecord(name, value)) { return undefined; }
+  if (!isCredentialValue(value) || namesACredentialRecord(name, value) || notAValueFor(name, value)) { return undefined; }
   const range = r.parts.length === 1 ? r.parts[0].range : apex.nodeRange(valueNode);
   const here = apex.nodeRange(valueNode);
   const via = rangeKey(range) !== rangeKey(here) && !rangeContains(range, here) && !rangeContains(here, range) ? [here] : undefined;
@@ -228,7 +296,7 @@ function bodyPairs(apex: ApexFile, expr: Node): Hit[] {
   if (text.length > 20000 || /^\s*(https?|callout):/i.test(text)) { return []; }
   const out: Hit[] = [];
   const consider = (name: string, value: string, start: number, end: number, form = false) => {
-    if (!isCredentialName(name) || value.includes('\uE000')) { return; }
+    if (!isCredentialName(name) || value.includes('\uE000') || notAValueFor(name, value)) { return; }
     let decoded = value;
     if (form) { try { decoded = decodeURIComponent(value.replace(/\+/g, ' ')); } catch { /* keep raw */ } }
     if (!isCredentialValue(decoded)) { return; }
