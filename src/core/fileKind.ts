@@ -25,7 +25,7 @@ export function fileKindOf(path: string): FileKind | undefined {
     case '.js': case '.mjs': case '.cjs': case '.ts': case '.jsx': case '.tsx': return 'js';
     case '.key': case '.pem': case '.p8': return 'pem';
     case '.txt': case '.md': case '.html': case '.page': case '.component': case '.cmp': case '.app':
-    case '.sh': case '.bash': case '.zsh': case '.ps1': case '.toml': case '.csv': case '.soql': case '.apexp':
+    case '.sh': case '.bash': case '.zsh': case '.ps1': case '.cmd': case '.bat': case '.toml': case '.csv': case '.soql': case '.apexp':
       return 'text';
   }
   if (isMetadataApiXml(p)) { return 'xml'; }

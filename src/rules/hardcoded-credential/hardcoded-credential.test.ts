@@ -343,4 +343,33 @@ export default class WeatherCard extends LightningElement {
     assert.deepStrictEqual(found('/p/data/export.json', src), []);
     assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0} ms`);
   });
+
+  it('deploy scripts: Windows .cmd/.bat (set, set "…"), shell and PowerShell variables and credential options', () => {
+    const cmd = '@echo off\r\nset SF_USERNAME=deploy@acme.com\r\nset "SF_PASSWORD=Winter2023!dq"\r\nset SF_TOKEN=%1\r\n'
+      + 'sf project deploy start --target-org uat --password %SF_PASSWORD%\r\n';
+    assert.deepStrictEqual(found('/p/scripts/deploy.cmd', cmd), ['3:Winter2023!dq']);
+    assert.deepStrictEqual(found('/p/scripts/deploy.bat', cmd), ['3:Winter2023!dq']);
+    const sh = '#!/bin/bash\nexport SF_CLIENT_SECRET="9F3A7C1E5B2D4F6A8C0E"\nsf org login jwt --client-id abc --password "Zq7!mPw92x"\nTOKEN=$(cat token)\nsf x --token "$TOKEN"\n';
+    assert.deepStrictEqual(found('/p/scripts/deploy.sh', sh), ['2:9F3A7C1E5B2D4F6A8C0E', '3:Zq7!mPw92x']);
+    const ps1 = '$env:API_KEY = "k7Rz2Qp9Lm4Xw8Vt"\n$password = "Autumn#2022x"\n$token = Get-Secret -Name Api\nConnect-Org -Password "Pw4!zzQ8rt"\n';
+    assert.deepStrictEqual(found('/p/scripts/build.ps1', ps1), ['1:k7Rz2Qp9Lm4Xw8Vt', '2:Autumn#2022x', '4:Pw4!zzQ8rt']);
+  });
+
+  it('an org auth URL in a Windows deploy script is reported (hardcoded-secret)', () => {
+    const url = `force://PlatformCLI::5Aep861${fakeToken('sfdxurl', 80, ALNUM)}@acme.my.salesforce.com`;
+    const r = engine.lint('/p/scripts/deploy.cmd', `@echo off\r\necho ${url}> auth.txt\r\nsf org login sfdx-url --sfdx-url-file auth.txt\r\n`);
+    assert.deepStrictEqual(r.findings.map(f => `${f.ruleId}:${f.range.start.line + 1}`), ['hardcoded-secret:2']);
+  });
+
+  it('vendor and minified files: no name heuristics (a library\'s password field), format-based secrets still reported', () => {
+    const lib = `!function(e){var t={password:"hunter2xyz",apiKey:"Qm9vbGVhbnM5"};e.secret="r4nd0mV4lue"}(window);\n`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/staticresources/markdownIt.js', lib), []);
+    assert.deepStrictEqual(found('/p/force-app/main/default/lwc/chart/chart.min.js', lib), []);
+    assert.deepStrictEqual(found('/p/force-app/main/default/lwc/chart/chart.js', lib), ['1:hunter2xyz', '1:Qm9vbGVhbnM5', '1:r4nd0mV4lue']);
+    const long = `var cfg = {${'a:1,'.repeat(300)}password:"hunter2xyz"};\n`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/lwc/bundle/bundle.js', long), []);
+    const stripe = `sk_live_${fakeToken('vendor-stripe', 24, ALNUM)}`;
+    const r = engine.lint('/p/force-app/main/default/staticresources/payments.js', `!function(){var k="${stripe}"}();\n`);
+    assert.deepStrictEqual(r.findings.map(f => f.ruleId), ['hardcoded-secret']);
+  });
 });

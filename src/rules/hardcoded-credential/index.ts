@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule';
+import { defineRule, type RuleContext } from '../../core/rule';
 import { apexMessages, checkApex } from './apex';
 import { checkText, textMessages } from './text';
 import { checkXml, xmlMessages } from './xml';
@@ -24,7 +24,24 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.file.kind === 'apex' && ctx.file.apex()) { checkApex(ctx); return; }
-    if (ctx.file.kind === 'xml') { checkXml(ctx); } // metadata values keep their own, more specific message
-    checkText(ctx); // also Apex files too large to parse
+    // Vendor and minified code: names there are a library's, not the project's; only the format-based
+    // patterns of hardcoded-secret look at it (a real token in it is still reported, by that rule).
+    if (isVendorFile(ctx.file.path)) { return; }
+    const lines = ctx.file.lines;
+    const narrowed: RuleContext = ctx.file.text.length > MAX_LINE ? {
+      file: ctx.file, project: ctx.project,
+      report: d => { if (lines.lineText(d.range.start.line).length <= MAX_LINE) { ctx.report(d); } },
+    } : ctx;
+    if (ctx.file.kind === 'xml') { checkXml(narrowed); } // metadata values keep their own, more specific message
+    checkText(narrowed); // also Apex files too large to parse
   },
 });
+
+/** Lines longer than this are minified or generated: no name heuristics on them. */
+const MAX_LINE = 1000;
+
+/** Static resources (zipped or single-file third-party libraries) and minified bundles. */
+export function isVendorFile(path: string): boolean {
+  const p = path.replace(/\\/g, '/').toLowerCase();
+  return /(^|\/)staticresources\//.test(p) || /\.min\.(js|css|mjs)$/.test(p) || /(^|\/)(node_modules|bower_components|vendor)\//.test(p);
+}

@@ -86,13 +86,31 @@ export function extractPairs(kind: string, path: string, text: string, metadataT
     case 'apex': return codePairs(text);
     case 'xml': return metadataType && METADATA_SECRET_TYPES.has(metadataType) ? [] : xmlPairs(text);
     case 'text':
-      if (['.sh', '.bash', '.zsh'].includes(ext)) { return envPairs(text); }
+      if (['.sh', '.bash', '.zsh'].includes(ext)) { return [...envPairs(text), ...flagPairs(text)]; }
+      // Windows batch: set NAME=value, set "NAME=value" (same length, so offsets stay exact).
+      if (ext === '.cmd' || ext === '.bat') {
+        return [...envPairs(text.replace(/^([ \t@]*)(set)([ \t]+)"([^"=\r\n]+=[^"\r\n]*)"/gim, '$1   $3 $4 ').replace(/^([ \t@]*)set(?=[ \t])/gim, '$1   ')), ...flagPairs(text)];
+      }
       if (ext === '.toml') { return propertiesPairs(text, false); }
-      if (ext === '.ps1') { return codePairs(text.replace(/\$(?=[A-Za-z_])/g, ' ')); }
+      if (ext === '.ps1') { return [...codePairs(text.replace(/\$(?:env:)?(?=[A-Za-z_])/gi, m => ' '.repeat(m.length))), ...flagPairs(text)]; }
       if (['.page', '.component', '.cmp', '.app', '.html'].includes(ext)) { return xmlPairs(text); }
       return [];
     default: return [];
   }
+}
+
+/** Command-line options of scripts that take a credential: `--password X`, `--client-secret=X`, `-Password 'X'` (PowerShell). */
+const CREDENTIAL_FLAG = /(?:^|[ \t])(--?(?:password|passwd|client-?secret|secret|api-?key|token|access-?token|auth-?token))(?:=|[ \t]+)(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s"'`|;&]+))/gim;
+
+function flagPairs(text: string): NameValue[] {
+  const out: NameValue[] = [];
+  for (const m of text.matchAll(CREDENTIAL_FLAG)) {
+    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    if (!value || value.startsWith('$') || value.startsWith('%') || value.startsWith('-')) { continue; }
+    const start = m.index + m[0].length - value.length - (m[2] !== undefined || m[3] !== undefined ? 1 : 0);
+    out.push({ name: m[1].replace(/^-+/, ''), value, start, end: start + value.length });
+  }
+  return out;
 }
 
 /**
