@@ -304,6 +304,40 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     ],
   },
   {
+    // A signed URL is a bearer credential: whoever has it can read or write until it expires (found in a Custom Label).
+    id: 'signed-url',
+    description: 'signed URL signature (SAS token, pre-signed URL)',
+    keywords: ['sig=', 'x-amz-signature=', 'x-goog-signature='],
+    regex: /(?:[?&]|&amp;)(?:sig|X-Amz-Signature|X-Goog-Signature)=([A-Za-z0-9%+/_-]{20,600}={0,2})/i,
+    secretGroup: 1,
+    minEntropy: 3.0,
+    validate: (secret, ctx) => {
+      // An Azure SAS has its other fields (sv=, se=, sp=) around sig=; pre-signed URLs carry X-Amz-/X-Goog- fields.
+      const around = ctx.text.slice(Math.max(0, ctx.start - 600), ctx.end + 200).toLowerCase();
+      return /[?&;](sv|se|sp|sr|st|spr)=/.test(around) || /x-(amz|goog)-(credential|date|algorithm)=/.test(around);
+    },
+    truePositives: [
+      `https://acmedocs.blob.core.windows.net/uploads?sv=2021-06-08&ss=b&srt=co&sp=rwdlac&se=2030-01-01T00:00:00Z&spr=https&sig=${fake('sas', 43, ALNUM)}%3D`,
+      `<value>https://acme.blob.core.windows.net/c?sv=2020-08-04&amp;se=2031-01-01&amp;sr=c&amp;sp=rl&amp;sig=${fake('sas2', 44, ALNUM)}</value>`,
+      `https://bucket.s3.amazonaws.com/k.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA/x&X-Amz-Date=20240101T000000Z&X-Amz-Signature=${fake('amzsig', 64, HEX)}`,
+    ],
+    falsePositives: [
+      'https://acme.blob.core.windows.net/c?sv=2020-08-04&sig=<signature>', 'https://api.example.com/verify?sig=' + fake('nosas', 40, ALNUM),
+      'https://acme.blob.core.windows.net/c?sv=2020-08-04&se=2031-01-01&sig=XXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+    ],
+  },
+  {
+    // A captured session cookie logs in as its user (found in a custom metadata record).
+    id: 'session-cookie',
+    description: 'web session cookie',
+    keywords: ['jsessionid=', 'phpsessid=', 'asp.net_sessionid=', 'connect.sid=', 'laravel_session=', '_session_id='],
+    regex: /(?<![A-Za-z0-9_])(?:JSESSIONID|PHPSESSID|ASP\.NET_SessionId|connect\.sid|laravel_session|_session_id)=([A-Za-z0-9%._+/-]{16,600}={0,2})/i,
+    secretGroup: 1,
+    minEntropy: 3.0,
+    truePositives: [`Cookie: JSESSIONID=${fake('jsess', 32, HEX)}; Path=/`, `ASP.NET_SessionId=${fake('aspsess', 24, ALNUM).toLowerCase()}`],
+    falsePositives: ['JSESSIONID=<session>', 'Set-Cookie: JSESSIONID=XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', 'JSESSIONID=${sessionId}'],
+  },
+  {
     id: 'jwt',
     description: 'JSON Web Token',
     keywords: ['eyj'],

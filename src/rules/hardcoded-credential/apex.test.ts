@@ -215,6 +215,22 @@ public class JitterbitAuthResponse {
 }`,
     expect: ["30:'Qw8!rT5zLp'"],
   },
+  {
+    name: 'form-encoded request bodies: a client secret in a grant body and an api_key after a dynamic value',
+    src: `public with sharing class Geo {
+    public static HttpResponse token() {
+        HttpRequest req = new HttpRequest();
+        req.setBody('grant_type=client_credentials&client_id=sf-sync&client_secret=q8Zt3LmW2pRx7Vk');
+        return new Http().send(req);
+    }
+    public static HttpResponse lookup(String addr) {
+        HttpRequest req = new HttpRequest();
+        req.setBody('address=' + EncodingUtil.urlEncode(addr, 'UTF-8') + '&api_key=7f3k9Qz2Lm8Wx4Rt&format=json');
+        return new Http().send(req);
+    }
+}`,
+    expect: ["4:'grant_type=client_credentials&client_id=sf-sync&client_secret=q8Zt3LmW2pRx7Vk'", "9:'&api_key=7f3k9Qz2Lm8Wx4Rt&format=json'"],
+  },
 ];
 
 describe('hardcoded-credential (Apex)', () => {

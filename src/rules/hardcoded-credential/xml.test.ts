@@ -90,4 +90,12 @@ describe('hardcoded-credential (metadata XML)', () => {
       assert.deepStrictEqual(r.findings, []);
     }
   });
+
+  it('custom metadata records scrubbed in an org dump: REMOVED, [REDACTED], masks are placeholders', () => {
+    const t = record([['Client_Secret__c', 'REMOVED'], ['Api_Token__c', '[REDACTED]'], ['Password__c', '********'],
+      ['Secret_Key__c', 'Removed'], ['Access_Token__c', 'SCRUBBED'], ['Refresh_Token__c', 'q7Lm2Zt9WkRx4Vp8']]);
+    const { findings } = lintWith(rule, CMDT, t);
+    assert.deepStrictEqual(findings.map(f => f.text), ['q7Lm2Zt9WkRx4Vp8']);
+  });
 });
+

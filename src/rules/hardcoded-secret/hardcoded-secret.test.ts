@@ -226,4 +226,31 @@ export default class StoreLocator extends LightningElement {
     assert.deepStrictEqual(found('/p/static/bundle.min.js', src), []);
     assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
   });
+
+  it('a signed URL (Azure SAS sig=) in a Custom Label and a session cookie in a custom metadata record', () => {
+    const sig = fakeToken('label-sas', 43, ALNUM);
+    const label = `<?xml version="1.0" encoding="UTF-8"?>
+<CustomLabels xmlns="http://soap.sforce.com/2006/04/metadata">
+    <labels>
+        <fullName>Blob_Upload_URL</fullName>
+        <value>https://acmedocs.blob.core.windows.net/uploads?sv=2021-06-08&amp;ss=b&amp;sp=rwdlac&amp;se=2030-01-01T00:00:00Z&amp;sig=${sig}%3D</value>
+    </labels>
+    <labels>
+        <fullName>Verify_URL</fullName>
+        <value>https://api.example.com/verify?sig=</value>
+    </labels>
+</CustomLabels>`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/labels/CustomLabels.labels-meta.xml', label), [`5:${sig}%3D`]);
+    const cookie = fakeToken('cmdt-cookie', 32, HEX);
+    const cmdt = `<?xml version="1.0" encoding="UTF-8"?>
+<CustomMetadata xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+    <label>Default</label>
+    <values>
+        <field>Portal_Cookie__c</field>
+        <value xsi:type="xsd:string">JSESSIONID=${cookie}</value>
+    </values>
+</CustomMetadata>`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/customMetadata/Portal_Config.Default.md-meta.xml', cmdt), [`6:${cookie}`]);
+  });
 });
+
