@@ -19,6 +19,15 @@ export interface NamedCredentialFact {
 export interface ExternalCredentialFact { name: string; path: string; protocol?: string; principals: string[] }
 export interface RemoteSiteFact { name: string; path: string; url?: string; active: boolean; disableProtocolSecurity: boolean }
 export interface PackageDirectory { path: string; default: boolean }
+/** A custom object, custom setting or custom metadata type: what `secret-field-unprotected` needs to judge its fields. */
+export interface ObjectFact {
+  /** API name from the folder or file name (`Api_Config__c`, `Gateway__mdt`). */
+  name: string; path: string;
+  /** `<visibility>`: Public, Protected or PackageProtected (absent when not set). */
+  visibility?: string;
+  /** `<customSettingsType>`: List or Hierarchy for a custom setting. */
+  customSettingsType?: string;
+}
 
 /**
  * Values other files can read, from one file: the static constants of an Apex class, Custom Labels,
@@ -38,6 +47,8 @@ export interface ProjectIndex {
   symbols?: Map<string, FileSymbols>;
   /** Who may call exposed Apex classes (profiles, permission sets, groups; guest profiles), for the API surface rules. */
   access?: ProjectAccess;
+  /** Object definitions by lower-cased API name (source format `.object-meta.xml` and Metadata API `.object`). */
+  objects?: Map<string, ObjectFact>;
 }
 
 /** Class access granted by the project's profiles, permission sets and groups (see `src/core/surface/access.ts`). */

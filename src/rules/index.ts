@@ -23,6 +23,7 @@ import privilegedApiPermission from './privileged-api-permission';
 import remoteSiteInsecure from './remote-site-insecure';
 import remoteSiteWithoutNamedCredential from './remote-site-without-named-credential';
 import restUncheckedRecordId from './rest-unchecked-record-id';
+import secretFieldUnprotected from './secret-field-unprotected';
 import secretInDebugLog from './secret-in-debug-log';
 import sessionIdInCallout from './session-id-in-callout';
 import soqlInjection from './soql-injection';
@@ -55,6 +56,7 @@ export const allRules: readonly Rule[] = [
   remoteSiteInsecure,
   remoteSiteWithoutNamedCredential,
   restUncheckedRecordId,
+  secretFieldUnprotected,
   secretInDebugLog,
   sessionIdInCallout,
   soqlInjection,

@@ -6,7 +6,7 @@
 import { LineIndex } from '../position';
 import {
   emptyProject, readSfdxProject,
-  type ExternalCredentialFact, type NamedCredentialFact, type ProjectIndex, type RemoteSiteFact,
+  type ExternalCredentialFact, type NamedCredentialFact, type ObjectFact, type ProjectIndex, type RemoteSiteFact,
 } from '../project';
 import { childBoolean, childrenNamed, childValue, type XmlElement } from '../xml/document';
 import { parseXml } from '../xml/parse';
@@ -14,7 +14,7 @@ import { metadataTypeOf, type MetadataType } from './types';
 import { holdsSymbols, setFileSymbols, symbolsOf } from '../symbols';
 
 /** The metadata types whose files `buildProjectIndex` needs (the CLI/workspace reads only these). */
-export const PROJECT_FACT_TYPES: readonly MetadataType[] = ['NamedCredential', 'ExternalCredential', 'RemoteSiteSetting'];
+export const PROJECT_FACT_TYPES: readonly MetadataType[] = ['NamedCredential', 'ExternalCredential', 'RemoteSiteSetting', 'CustomObject'];
 
 const SUFFIX: Partial<Record<MetadataType, string>> = {
   NamedCredential: '.namedCredential', ExternalCredential: '.externalCredential', RemoteSiteSetting: '.remoteSite',
@@ -68,6 +68,24 @@ export function remoteSiteFact(root: XmlElement, name: string, path: string): Re
   };
 }
 
+/** The object's API name: `objects/Foo__c/Foo__c.object-meta.xml` or `objects/Foo__c.object` → `Foo__c`. */
+export function objectNameOf(path: string): string {
+  const base = path.replace(/\\/g, '/').split('/').pop() ?? '';
+  return base.replace(/\.object(-meta\.xml)?$/i, '');
+}
+
+/**
+ * Object facts read with two bounded searches, not a parse: an object file of the Metadata API format
+ * holds every field and can be large, and only the object's own top-level settings are needed.
+ */
+export function objectFact(path: string, text: string): ObjectFact {
+  // Top-level elements come before or after the <fields> blocks; a field never has <visibility> or <customSettingsType>.
+  const own = text.replace(/<fields>[\s\S]*?<\/fields>/g, '');
+  const visibility = /<visibility>\s*([A-Za-z]+)\s*<\/visibility>/.exec(own)?.[1];
+  const customSettingsType = /<customSettingsType>\s*([A-Za-z]+)\s*<\/customSettingsType>/.exec(own)?.[1];
+  return { name: objectNameOf(path), path, ...(visibility ? { visibility } : {}), ...(customSettingsType ? { customSettingsType } : {}) };
+}
+
 /**
  * Facts from one file: a NamedCredential, ExternalCredential or RemoteSiteSetting (by path); `{}` for
  * anything else, for malformed XML without the expected root, and never throws.
@@ -75,6 +93,9 @@ export function remoteSiteFact(root: XmlElement, name: string, path: string): Re
 export function extractProjectFacts(path: string, text: string): Partial<ProjectIndex> {
   const type = metadataTypeOf(path);
   if (!type || !PROJECT_FACT_TYPES.includes(type)) { return {}; }
+  if (type === 'CustomObject') {
+    return /<CustomObject[\s>]/.test(text.slice(0, 4096)) ? { objects: new Map([[objectNameOf(path).toLowerCase(), objectFact(path, text)]]) } : {};
+  }
   const root = parseXml(text, new LineIndex(text)).root;
   if (!root || root.local !== type) { return {}; }
   const name = componentName(path, type);
@@ -104,6 +125,7 @@ export function buildProjectIndex(root: string, files: ReadonlyArray<{ path: str
     if (facts.namedCredentials) { index.namedCredentials.push(...facts.namedCredentials); }
     if (facts.externalCredentials) { index.externalCredentials.push(...facts.externalCredentials); }
     if (facts.remoteSites) { index.remoteSites.push(...facts.remoteSites); }
+    for (const [k, o] of facts.objects ?? []) { (index.objects ??= new Map()).set(k, o); }
   }
   const byName = (a: { name: string; path: string }, b: { name: string; path: string }) =>
     a.name.localeCompare(b.name) || a.path.localeCompare(b.path);
