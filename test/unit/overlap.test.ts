@@ -108,3 +108,34 @@ describe('one problem, one finding: uses of a hardcoded value are related locati
     assert.ok(ids.includes('secret-in-debug-log'), ids.join(', '));
   });
 });
+
+describe('mergeByOrigin (engine, rules as data)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Engine } = require('../../src/core/engine') as typeof import('../../src/core/engine');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { defineRule } = require('../../src/core/rule') as typeof import('../../src/core/rule');
+  // Text: line 1 is where the value is written (columns 4-10); other lines use it.
+  const text = 'K = s3cr3t\nuse1\nheader1\nheader2\nlog\n';
+  const R = (line: number, a: number, b: number) => ({ start: { line, character: a }, end: { line, character: b } });
+  const origin = [{ range: R(0, 4, 10) }];
+  const rule = (id: string, sink: boolean, reports: Array<{ range: ReturnType<typeof R>; origins?: typeof origin }>, severity: 'error' | 'warning' = 'error') =>
+    defineRule({ meta: { id, type: 'problem', defaultSeverity: severity, description: id, kinds: ['text'], sink, relatedAs: `seen by ${id}`, messages: { m: `${id} finding` } },
+      check(ctx) { for (const r of reports) { ctx.report({ messageId: 'm', range: r.range, ...(r.origins ? { origins: r.origins } : {}) }); } } });
+  const value = rule('value', false, [{ range: R(0, 4, 10), origins: origin }, { range: R(1, 0, 4), origins: origin }]);
+  const sink = rule('sink', true, [{ range: R(2, 0, 7), origins: origin }, { range: R(3, 0, 7), origins: origin }]);
+  const log = rule('log', false, [{ range: R(4, 0, 3), origins: origin }], 'warning');
+  const lint = (rules: ReturnType<typeof rule>[], o = {}) => new Engine(rules).lint('/p/notes.txt', text, o).findings;
+
+  it('keeps the finding where the value is written and one sink; the rest become related locations', () => {
+    const f = lint([value, sink, log]);
+    assert.deepStrictEqual(f.map(x => `${x.ruleId}@${x.range.start.line}`), ['value@0', 'sink@2']);
+    assert.deepStrictEqual(f[0].related?.map(r => `${r.range.start.line}:${r.message}`), ['1:seen by value (value).', '4:seen by log (log).']);
+    assert.deepStrictEqual(f[1].related?.map(r => `${r.range.start.line}:${r.message}`), ['0:The credential is written here.', '3:seen by sink (sink).']);
+  });
+  it('without an anchor (the value rule off) uses are left as they are', () => {
+    assert.deepStrictEqual(lint([value, sink, log], { rules: { value: 'off' } }).map(x => `${x.ruleId}@${x.range.start.line}`), ['sink@2', 'sink@3', 'log@4']);
+  });
+  it('does not depend on rule order', () => {
+    assert.deepStrictEqual(lint([log, sink, value]), lint([value, sink, log]));
+  });
+});
