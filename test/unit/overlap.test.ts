@@ -139,3 +139,44 @@ describe('mergeByOrigin (engine, rules as data)', () => {
     assert.deepStrictEqual(lint([log, sink, value]), lint([value, sink, log]));
   });
 });
+
+describe('one problem, one finding: real-code shapes from the whole-repo validation', () => {
+  it('a token set only when tests run is neither a credential nor a hardcoded header', async () => {
+    const engine = await createEngine();
+    const text = `public class Sys_Utilities_Integration {
+    public static HttpRequest build(JitterbitAuthResponse resp) {
+        HttpRequest httpRequest = new HttpRequest();
+        String auth_token;
+        if (!Test.isRunningTest())
+            auth_token = resp.token;
+        else
+            auth_token = '1821929182x';
+        String authorizationHeader = 'Bearer ' + auth_token;
+        httpRequest.setHeader('Authorization', authorizationHeader);
+        return httpRequest;
+    }
+}
+`;
+    const ids = engine.lint(CLS, text).findings.map(f => f.ruleId);
+    assert.deepStrictEqual(ids.filter(i => i.startsWith('hardcoded')), [], ids.join(', '));
+  });
+
+  it('one JWT constant sent from five methods: one error at the constant and one header finding', async () => {
+    const engine = await createEngine();
+    const jwt = ['eyJhbGciOiJIUzUxMiJ9', 'eyJzdWIiOiJBQk1TQVA1Iiwicm9sZSI6ImFkbWluIn0', 'bGNrrMFzvIrCSHztMXr2JDHr9YhtQx81kq'].join('.');
+    const calls = [1, 2, 3, 4, 5].map(i => `    public static HttpResponse call${i}() { HttpRequest r = new HttpRequest(); r.setEndpoint('callout:Dash/${i}'); r.setHeader('Authorization', 'Bearer ' + devToken); return new Http().send(r); }`).join('\n');
+    const text = `public class DashboardController {\n    private static final String devTokenValue = '${jwt}';\n    private static String devToken = devTokenValue;\n${calls}\n}\n`;
+    const f = engine.lint(CLS, text).findings.filter(x => x.severity === 'error');
+    assert.deepStrictEqual(f.map(x => `${x.ruleId}@${x.range.start.line + 1}`), ['hardcoded-secret@2', 'hardcoded-authorization-header@4'], f.map(x => x.message).join('\n'));
+    assert.strictEqual(f[1].related?.filter(r => /header/.test(r.message)).length, 4, JSON.stringify(f[1].related));
+  });
+
+  it('the same token in two commented-out lines is one finding', async () => {
+    const engine = await createEngine();
+    const tok = 'sl.B13MftuX7qZipSxgiH-HpkpstxPbRYo9Kq2LmW8v';
+    const text = `public class DropboxService {\n    void a() {\n        //req.setHeader('Authorization', 'Bearer ${tok}');\n    }\n    void b() {\n        //req.setHeader('Authorization', 'Bearer ${tok}');\n    }\n}\n`;
+    const f = engine.lint(CLS, text).findings;
+    assert.strictEqual(f.length, 1, f.map(x => `${x.ruleId}@${x.range.start.line + 1}`).join(', '));
+    assert.strictEqual(f[0].related?.[0].range.start.line, 5);
+  });
+});

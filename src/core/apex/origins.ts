@@ -1,5 +1,7 @@
 import type { ValueOrigin } from '../rule';
-import type { ResolvedPart } from './model';
+import type { Node } from 'web-tree-sitter';
+import type { Range } from '../types';
+import type { ApexFile, ResolvedPart } from './model';
 
 /** Literals that carry no secret of their own: auth schemes, separators, prefixes ('Basic ', ':', 'Bearer '). */
 const NOT_SECRET_PART = /^\s*(basic|bearer|token|digest|negotiate|ntlm|oauth|apikey|api-key|sharedkey|hmac|sso)?\s*[:=;,&?/\s-]*\s*$/i;
@@ -24,3 +26,19 @@ export function valueOrigins(parts: readonly ResolvedPart[]): ValueOrigin[] {
   walk(parts, 0);
   return out;
 }
+
+/** A value set only when tests run: `if (Test.isRunningTest()) { … }` or the `else` of `!Test.isRunningTest()`. */
+export function inTestOnlyBranch(apex: ApexFile, range: Range): boolean {
+  const start = apex.lines.offsetAt(range.start);
+  let n: Node | null = apex.tree.rootNode.descendantForIndex(start, start + 1);
+  for (let i = 0; n && i < 40; i++, n = n.parent) {
+    const p: Node | null = n.parent;
+    if (p?.type !== 'if_statement') { continue; }
+    const cond = (p.childForFieldName('condition')?.text ?? '').replace(/[\s()]/g, '').toLowerCase().replace(/^system\./, '');
+    const inThen = p.childForFieldName('consequence')?.id === n.id;
+    const inElse = p.childForFieldName('alternative')?.id === n.id;
+    if ((cond === 'test.isrunningtest' && inThen) || ((cond === '!test.isrunningtest' || cond === '!system.test.isrunningtest') && inElse)) { return true; }
+  }
+  return false;
+}
+

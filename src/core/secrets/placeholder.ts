@@ -68,6 +68,9 @@ export function isPlaceholder(value: string): boolean {
     if (isSampleWord(user) && isSampleWord(pass)) { return true; }
   }
   for (const re of REFERENCE_RES) { if (re.test(v)) { return true; } }
+  // 'password123', 'p@ssword1', 'admin1': a lower-case sample word with a counter, what tutorials and test records
+  // use ('Password123' and 'P@ssw0rd2024' are what people really pick, so they stay credentials).
+  if (v === lower && /^(?:password|passw0rd|p@ssw[o0]rd|pass|secret|test|admin|changeme|welcome|letmein|qwerty)\d{1,4}!?$/.test(v)) { return true; }
   if (/^(?:0123456789?|123456789?0?|1234|12345|123456|1234567|12345678|abcdef|abcdefg(?:hijk)?)$/i.test(squashed)) { return true; }
   return false;
 }

@@ -4,7 +4,7 @@ import { redact } from '../../core/redact';
 import { defineRule } from '../../core/rule';
 import type { RelatedInformation } from '../../core/types';
 import type { ResolvedPart } from '../../core/apex/model';
-import { valueOrigins } from '../../core/apex/origins';
+import { inTestOnlyBranch, valueOrigins } from '../../core/apex/origins';
 
 type LiteralPart = Extract<ResolvedPart, { kind: 'literal' }>;
 
@@ -32,6 +32,8 @@ export default defineRule({
     if (!apex) { return; }
     for (const use of authHeaderUses(apex)) {
       if (use.kind !== 'hardcoded') { continue; }
+      // A token mocked for test runs (`if (Test.isRunningTest()) token = '…'`) is not what production sends.
+      if (use.secretParts.length && use.secretParts.every(p => !p.path && inTestOnlyBranch(apex, p.range))) { continue; }
       const callRange = use.sink.call.range;
       const related: RelatedInformation[] = [];
       // Where the credential is written: the literals themselves, or those a base64 value was encoded from.

@@ -231,6 +231,25 @@ public class JitterbitAuthResponse {
 }`,
     expect: ["4:'grant_type=client_credentials&client_id=sf-sync&client_secret=q8Zt3LmW2pRx7Vk'", "9:'&api_key=7f3k9Qz2Lm8Wx4Rt&format=json'"],
   },
+  {
+    name: 'the same password pasted into three methods is one finding (the others related); example classes are fixtures',
+    src: `public with sharing class InstantLifeController {
+    public static Quote quote(Req requestBean) {
+        requestBean.Password = 'FredSmith1';
+        return send(requestBean);
+    }
+    public static Quote requote(Req requestBean) {
+        requestBean.Password = 'FredSmith1';
+        return send(requestBean);
+    }
+}
+public class MetadataServiceExamples {
+    public static void install(Pkg installedPackageA) {
+        installedPackageA.password = 'fred1234';
+    }
+}`,
+    expect: ["3:'FredSmith1'"],
+  },
 ];
 
 describe('hardcoded-credential (Apex)', () => {

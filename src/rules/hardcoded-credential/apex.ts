@@ -7,7 +7,7 @@ import type { RuleContext } from '../../core/rule';
 import { isCredentialName, isPlaceholder, matchSecrets, nameWords } from '../../core/secrets';
 import type { Range, RelatedInformation } from '../../core/types';
 import type { ValueOrigin } from '../../core/rule';
-import { valueOrigins } from '../../core/apex/origins';
+import { inTestOnlyBranch, valueOrigins } from '../../core/apex/origins';
 
 /** Apex side: credential-named variables, fields, map keys, URL-encoded and JSON bodies. */
 export const apexMessages: Record<string, string> = {
@@ -137,12 +137,19 @@ export function checkApex(ctx: RuleContext): void {
   }
 
   const fixtures = hits.size ? fixtureScopes(apex) : [];
+  // One secret, one finding per file: the same value written again (copy-pasted into three methods) is a related location.
+  const byValue = new Map<string, { first: Hit; again: Hit[] }>();
   for (const h of hits.values()) {
     if (fixtures.length && fixtures.some(r => rangeContains(r, h.range))) { continue; }
     if (inTestOnlyBranch(apex, h.range)) { continue; }
-    const related: RelatedInformation[] | undefined = h.via?.length ? h.via.map(range => ({ path: ctx.file.path, range, message: 'The value is set here.' })) : undefined;
+    const g = byValue.get(h.value);
+    if (g) { g.again.push(h); } else { byValue.set(h.value, { first: h, again: [] }); }
+  }
+  for (const { first: h, again } of byValue.values()) {
+    const related: RelatedInformation[] = (h.via ?? []).map(range => ({ path: ctx.file.path, range, message: 'The value is set here.' }));
+    for (const a of again) { related.push({ path: ctx.file.path, range: a.range, message: `The same value is written again here, in '${a.name}'.` }); }
     ctx.report({ messageId: h.body ? 'apexCredentialInBody' : 'apexCredential', data: { name: h.name, secret: redact(h.value) },
-      range: h.range, ...(related ? { related } : {}), origins: h.origins });
+      range: h.range, ...(related.length ? { related } : {}), origins: [...h.origins, ...again.flatMap(a => a.origins)] });
   }
 }
 
@@ -178,7 +185,7 @@ export function notAValueFor(name: string, value: string): boolean {
 }
 
 /** Classes and methods that fabricate data (mocks, stubs, example and dummy factories) outside test classes. */
-const FIXTURE_CLASS = /mock|fake|stub|test_?data|test_?factory|test_?util|test_?helper/i;
+const FIXTURE_CLASS = /mock|fake|stub|test_?data|test_?factory|test_?util|test_?helper|examples?$/i;
 const FIXTURE_INTERFACE = /\b(HttpCalloutMock|WebServiceMock|StubProvider)\b/i;
 const FIXTURE_METHOD = /^(create|get|build|make|generate)?_?(dummy|example|sample|mock|fake|stub)|(dummy|mock|fake|stub|sample)_?(request|response|data|record|body)?$/i;
 
@@ -194,21 +201,6 @@ function fixtureScopes(apex: ApexFile): Range[] {
     if (m.kind === 'method' && FIXTURE_METHOD.test(m.name)) { out.push(apex.nodeRange(m.node)); }
   }
   return out;
-}
-
-/** A value set only when tests run: `if (Test.isRunningTest()) { … }` or the `else` of `!Test.isRunningTest()`. */
-function inTestOnlyBranch(apex: ApexFile, range: Range): boolean {
-  const start = apex.lines.offsetAt(range.start);
-  let n: Node | null = apex.tree.rootNode.descendantForIndex(start, start + 1);
-  for (let i = 0; n && i < 40; i++, n = n.parent) {
-    const p: Node | null = n.parent;
-    if (p?.type !== 'if_statement') { continue; }
-    const cond = (p.childForFieldName('condition')?.text ?? '').replace(/[\s()]/g, '').toLowerCase().replace(/^system\./, '');
-    const inThen = p.childForFieldName('consequence')?.id === n.id;
-    const inElse = p.childForFieldName('alternative')?.id === n.id;
-    if ((cond === 'test.isrunningtest' && inThen) || ((cond === '!test.isrunningtest' || cond === '!system.test.isrunningtest') && inElse)) { return true; }
-  }
-  return false;
 }
 
 /** The name an operand reads: `password`, `this.password`, `cfg.Password__c`, `getPassword()`. */

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ApexFile, StringLit } from '../../core/apex/model';
 import { besidePlus, joinParts, literalEnd } from '../../core/apex/literals';
-import { rangeContains, rangeKey } from '../../core/position';
+import { compareRanges, rangeContains, rangeKey } from '../../core/position';
 import { redact } from '../../core/redact';
 import type { RuleContext } from '../../core/rule';
 import { matchSecrets, SECRET_PATTERNS } from '../../core/secrets';
@@ -133,6 +133,15 @@ function inComments(apex: ApexFile, pending: Map<string, Pending>): void {
 }
 
 function finish(ctx: RuleContext, pending: Map<string, Pending>): void {
+  // One secret, one finding per file: the same secret written again (a second commented-out copy) is a related location.
+  const first = new Map<string, Pending>();
+  for (const p of [...pending.values()].sort((a, b) => compareRanges(a.range, b.range))) {
+    const f = first.get(p.secret);
+    if (!f) { first.set(p.secret, p); continue; }
+    f.related.push({ path: ctx.file.path, range: p.range, message: 'The same secret is written again here.' });
+    f.origins.push(...p.origins);
+    pending.delete(rangeKey(p.range));
+  }
   for (const p of pending.values()) {
     ctx.report({ messageId: p.messageId, data: { description: p.description, secret: redact(p.secret) }, range: p.range,
       ...(p.related.length ? { related: p.related.slice(0, 10) } : {}), origins: p.origins });
