@@ -145,6 +145,17 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     ],
   },
   {
+    // The body of a PKCS#8 RSA private key without its PEM armour (found in a custom field's default value):
+    // base64 of SEQUENCE { INTEGER 0, AlgorithmIdentifier rsaEncryption, OCTET STRING … } always starts like this.
+    id: 'private-key-base64',
+    description: 'base64 PKCS#8 private key',
+    keywords: ['ibadanbgkqhkig9w0baqefaasc'],
+    regex: /(?<![A-Za-z0-9+/])MII[A-Za-z0-9+/]{1,2}[A-Za-z0-9+/]IBADANBgkqhkiG9w0BAQEFAASC[A-Za-z0-9+/]{200,12000}={0,2}/,
+    minEntropy: 4.5,
+    truePositives: [`<defaultValue>&quot;MIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkwggSlAgEAAoIBAQ${fake('pk8', 400, BASE64)}&quot;</defaultValue>`],
+    falsePositives: [`MIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkw<your key>`, `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${fake('pub', 300, BASE64)}`],
+  },
+  {
     id: 'aws-access-key-id',
     description: 'AWS access key id',
     keywords: ['akia', 'asia', 'abia', 'acca'],

@@ -56,6 +56,8 @@ function checkField(ctx: RuleContext, field: XmlElement, object: ObjectFact): vo
   const name = childValue(field, 'fullName') ?? objectNameOf(ctx.file.path).replace(/\.field(-meta\.xml)?$/i, '');
   const fieldName = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : name;
   if (!isCredentialName(fieldName)) { return; }
+  // ns__Field__c: a managed package's field, retrieved with the org; only its vendor can change how it is stored.
+  if (/^[A-Za-z][A-Za-z0-9]{0,14}__[A-Za-z]\w*__c$/.test(fieldName)) { return; }
   const type = childValue(field, 'type') ?? '';
   if (childNamed(field, 'formula')) { return; } // computed, stores nothing
   const range = nameEl ? nameEl.valueRange : startTagRange(ctx.file, field);

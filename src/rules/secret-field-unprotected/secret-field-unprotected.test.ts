@@ -70,6 +70,11 @@ describe('secret-field-unprotected', () => {
     assert.deepStrictEqual(run('Integration_Account__c', field('Password_Reset_Link__c', 'Url', '\n    <formula>&quot;https://x&quot;</formula>')), []);
   });
 
+  it('fields of installed managed packages (ns__Field__c) in an org dump are not the project\'s to change', () => {
+    assert.deepStrictEqual(run('Gateway_Settings__c', field('b3o__API_Key__c', 'Text')), []);
+    assert.deepStrictEqual(run('Contact', field('dsfs__DSProSFPassword__c', 'Text')), []);
+  });
+
   it('a custom object whose definition is not in the project is not judged (setting or object unknown)', () => {
     assert.deepStrictEqual(run('Unknown_Config__c', field('Api_Key__c', 'Text')), []);
   });
