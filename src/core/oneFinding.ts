@@ -32,7 +32,8 @@ function overlapping(a: Range, b: Range): boolean {
 export function mergeByOrigin(findings: Finding[], origins: ReadonlyMap<Finding, readonly ValueOrigin[]>,
   metaOf: (ruleId: string) => RuleMeta | undefined): Finding[] {
   if (origins.size < 2 || findings.length < 2) { return findings; }
-  const local = (f: Finding): Range[] => (origins.get(f) ?? []).filter(o => !o.path || o.path === f.path).map(o => o.range);
+  const localOrigins = (f: Finding) => (origins.get(f) ?? []).filter(o => !o.path || o.path === f.path);
+  const local = (f: Finding): Range[] => localOrigins(f).map(o => o.range);
   // Anchors: where each is written (the origin containing it), grouped when those literals overlap.
   const groups: Array<{ at: Range[]; members: number[] }> = [];
   const uses: number[] = [];
@@ -41,8 +42,10 @@ export function mergeByOrigin(findings: Finding[], origins: ReadonlyMap<Finding,
     if (!own.length) { return; }
     const at = own.find(o => rangeContains(o, f.range));
     if (!at) { uses.push(i); return; }
-    const g = groups.find(x => x.at.some(r => overlapping(r, at)));
-    if (g) { g.members.push(i); g.at.push(at); } else { groups.push({ at: [at], members: [i] }); }
+    // Where it is written: this literal, and copies of the same value the rule folded into this finding.
+    const written = [at, ...localOrigins(f).filter(o => o.sameValue).map(o => o.range)];
+    const g = groups.find(x => x.at.some(r => written.some(w => overlapping(r, w))));
+    if (g) { g.members.push(i); g.at.push(...written); } else { groups.push({ at: written, members: [i] }); }
   });
   if (!groups.length) { return findings; }
   for (const i of uses) {

@@ -53,7 +53,11 @@ export interface ReportDescriptor {
 }
 
 /** A place where a hardcoded value is written: a literal's range (in the linted file unless `path` says otherwise). */
-export interface ValueOrigin { range: Range; path?: string }
+export interface ValueOrigin {
+  range: Range; path?: string;
+  /** The same value written again here (a copy): findings about this copy belong with the finding too. */
+  sameValue?: boolean;
+}
 
 export interface RuleContext {
   readonly file: SourceFile;

@@ -180,3 +180,26 @@ describe('one problem, one finding: real-code shapes from the whole-repo validat
     assert.strictEqual(f[0].related?.[0].range.start.line, 5);
   });
 });
+
+describe('one problem, one finding: a secret written twice in one file', () => {
+  it('the second copy and its header join the first: one error, one header finding', async () => {
+    const engine = await createEngine();
+    const jwt = ['eyJhbGciOiJIUzUxMiJ9', 'eyJzdWIiOiJBQk1TQVA1Iiwicm9sZSI6ImFkbWluIn0', '10vklHu-sOes-xaHLbrYjZnOJlY65eVJd5kA'].join('.');
+    const text = `public class DashboardPost {
+    public static HttpResponse post() {
+        String token = '${jwt}';
+        HttpRequest r = new HttpRequest(); r.setEndpoint('callout:Dash/post');
+        r.setHeader('Authorization', 'Bearer ' + token);
+        return new Http().send(r);
+    }
+    public static HttpResponse get() {
+        HttpRequest r = new HttpRequest(); r.setEndpoint('callout:Dash/get');
+        r.setHeader('Authorization', 'Bearer ' + '${jwt}');
+        return new Http().send(r);
+    }
+}
+`;
+    const f = engine.lint(CLS, text).findings.filter(x => x.severity === 'error');
+    assert.deepStrictEqual(f.map(x => `${x.ruleId}@${x.range.start.line + 1}`), ['hardcoded-secret@3', 'hardcoded-authorization-header@5'], f.map(x => x.message).join('\n'));
+  });
+});

@@ -149,7 +149,7 @@ export function checkApex(ctx: RuleContext): void {
     const related: RelatedInformation[] = (h.via ?? []).map(range => ({ path: ctx.file.path, range, message: 'The value is set here.' }));
     for (const a of again) { related.push({ path: ctx.file.path, range: a.range, message: `The same value is written again here, in '${a.name}'.` }); }
     ctx.report({ messageId: h.body ? 'apexCredentialInBody' : 'apexCredential', data: { name: h.name, secret: redact(h.value) },
-      range: h.range, ...(related.length ? { related } : {}), origins: [...h.origins, ...again.flatMap(a => a.origins)] });
+      range: h.range, ...(related.length ? { related } : {}), origins: [...h.origins, ...again.flatMap(a => a.origins.map(o => ({ ...o, sameValue: true })))] });
   }
 }
 

@@ -139,7 +139,7 @@ function finish(ctx: RuleContext, pending: Map<string, Pending>): void {
     const f = first.get(p.secret);
     if (!f) { first.set(p.secret, p); continue; }
     f.related.push({ path: ctx.file.path, range: p.range, message: 'The same secret is written again here.' });
-    f.origins.push(...p.origins);
+    f.origins.push(...p.origins.map(o => ({ ...o, sameValue: true })));
     pending.delete(rangeKey(p.range));
   }
   for (const p of pending.values()) {
