@@ -57,7 +57,8 @@ function checkField(ctx: RuleContext, field: XmlElement, object: ObjectFact): vo
   const fieldName = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : name;
   if (!isCredentialName(fieldName)) { return; }
   // ns__Field__c: a managed package's field, retrieved with the org; only its vendor can change how it is stored.
-  if (/^[A-Za-z][A-Za-z0-9]{0,14}__[A-Za-z]\w*__c$/.test(fieldName)) { return; }
+  // (API names of the org's own fields never contain '__' before the suffix; namespaces may contain '_', e.g. tc9_et__.)
+  if (/__c$/i.test(fieldName) && fieldName.slice(0, -3).includes('__')) { return; }
   const type = childValue(field, 'type') ?? '';
   if (childNamed(field, 'formula')) { return; } // computed, stores nothing
   const range = nameEl ? nameEl.valueRange : startTagRange(ctx.file, field);

@@ -73,6 +73,7 @@ describe('secret-field-unprotected', () => {
   it('fields of installed managed packages (ns__Field__c) in an org dump are not the project\'s to change', () => {
     assert.deepStrictEqual(run('Gateway_Settings__c', field('b3o__API_Key__c', 'Text')), []);
     assert.deepStrictEqual(run('Contact', field('dsfs__DSProSFPassword__c', 'Text')), []);
+    assert.deepStrictEqual(run('Contact', field('tc9_et__Expense_Claim_Link_Token__c', 'TextArea')), []);
   });
 
   it('a custom object whose definition is not in the project is not judged (setting or object unknown)', () => {
