@@ -57,6 +57,8 @@ export function nameWords(name: string): string[] {
     .filter(w => w.length > 0);
 }
 
+function before2(words: string[]): string { return words.length > 1 ? words[words.length - 2] : ''; }
+
 /** True when `name` names a credential (password, client secret, API key, token…), not something about one. */
 export function isCredentialName(name: string): boolean {
   if (name.length === 0 || name.length > 120) { return false; }
@@ -69,6 +71,10 @@ export function isCredentialName(name: string): boolean {
   }
   if (words.length === 0) { return false; }
   if (words.length > 1 && NON_SECRET_PREFIXES.has(words[0])) { return false; }
+  // Upper-case runs glue words together: Zendesk_APITOKEN, chatGPTAPIKey ('gptapi' + 'key').
+  const glued = /^(.*?)(api|access|auth|secret|client|private)(token|key|secret)$/.exec(words[words.length - 1]);
+  if (glued && words[words.length - 1] !== 'apikey') { words = [...words.slice(0, -1), ...(glued[1] ? [glued[1]] : []), glued[2], glued[3]]; }
+  else if (words[words.length - 1] === 'key' && /api$/.test(before2(words))) { words = [...words.slice(0, -2), 'api', 'key']; }
   const head = words[words.length - 1];
   const before = words.length > 1 ? words[words.length - 2] : '';
   if (head === 'key' || head === 'keys') {

@@ -86,7 +86,9 @@ describe('isCredentialName', () => {
     'Ocp-Apim-Subscription-Key', 'authToken', 'basicAuth', 'db.password', 'spring.datasource.password',
     'aws_secret_access_key', 'AWS_SECRET_ACCESS_KEY', 'secretKey', 'privateKey', 'Authorization', 'password2',
     'acme__Api_Key__c', 'STRIPE_SECRET_KEY', 'SLACK_BOT_TOKEN', 'GITHUB_TOKEN', 'oauth_token_secret', 'smtpPass',
-    'signingKey', 'encryptionKey', 'AccountKey', 'sasToken', 'bearerToken', 'sessionToken', 'Consumer_Secret__c'];
+    'signingKey', 'encryptionKey', 'AccountKey', 'sasToken', 'bearerToken', 'sessionToken', 'Consumer_Secret__c',
+    // upper-case runs (Custom Label names in a public repository): Zendesk_APITOKEN, chatGPTAPIKey
+    'Zendesk_APITOKEN', 'APITOKEN', 'chatGPTAPIKey', 'ACCESSTOKEN'];
   const no = ['tokenType', 'tokenUrl', 'tokenEndpoint', 'passwordField', 'isSecret', 'tokenCount', 'passwordResetId',
     'authUrl', 'authProvider', 'secretName', 'hasToken', 'auth_type', 'consumerKey', 'client_id', 'clientId',
     'publicKey', 'primaryKey', 'cacheKey', 'nextPageToken', 'csrfToken', 'passwordPolicy', 'minimumPasswordLength',
