@@ -71,6 +71,10 @@ function plantAll(): Planted[] {
     { id: 'jwt', text: `${b64url('{"alg":"RS256","typ":"JWT"}')}.${jwtPayload}.${jwtSig}`, secret: `${jwtPayload}.${jwtSig}` },
     { id: 'bearer-token', text: '', secret: rand(ALNUM, 40) },
     { id: 'basic-auth-credentials', text: '', secret: Buffer.from(`api:${basicPw}`).toString('base64') },
+    // The PKCS#8 header (MIIEvwIBADANBgkq…) is the same in every key, and in docs: only what follows is secret.
+    { id: 'private-key-base64', text: '', secret: rand(B64, 600) },
+    { id: 'signed-url', text: '', secret: rand(ALNUM, 43) },
+    { id: 'session-cookie', text: '', secret: rand(HEX, 32) },
     // Not patterns of their own: secrets in URL paths and userinfo, passwords by name.
     { id: 'telegram-bot-token', text: '', secret: `AAH${rand(B64URL, 32)}` },
     { id: 'discord-webhook-token', text: '', secret: rand(B64URL, 68) },
@@ -78,6 +82,8 @@ function plantAll(): Planted[] {
     { id: 'apex-password', text: '', secret: rand(ALNUM, 16) },
     { id: 'metadata-password', text: '', secret: rand(ALNUM, 16) },
   ];
+  const pk8 = p.find(x => x.id === 'private-key-base64')!;
+  pk8.text = `MIIEvwIBADANBgkqhkiG9w0BAQEFAASC${pk8.secret}`;
   const oai = p.find(x => x.id === 'openai-api-key')!;
   oai.text = `sk-proj-${oai.secret}T3BlbkFJ${oai.extra!}`;
   for (const x of p) { if (!x.secret) { x.secret = x.text.replace(/^(?:sk_live_|sk_test_|ghp_|npm_|shpat_|xoxb-|AIza|sk-proj-|sk-ant-api03-|SG\.|pat-na1-|5Aep861)/, ''); } }
@@ -107,6 +113,9 @@ function project(p: Planted[]): Record<string, string> {
     `HUBSPOT_TOKEN=${v('hubspot-private-app-token').text}`,
     `AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=https;AccountName=acmeexports;AccountKey=${v('azure-storage-account-key').secret};EndpointSuffix=core.windows.net"`,
     `ID_TOKEN=${v('jwt').text}`,
+    `DOCS_SIGNING_KEY_PKCS8=${v('private-key-base64').text}`,
+    `UPLOAD_SAS_URL=https://acmedocs.blob.core.windows.net/uploads?sv=2021-06-08&se=2030-01-01T00:00:00Z&sp=rw&sig=${v('signed-url').secret}`,
+    `PORTAL_COOKIE=JSESSIONID=${v('session-cookie').secret}`,
     '',
   ].join('\n');
   const cls = `public with sharing class Integrations {
