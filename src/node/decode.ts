@@ -16,8 +16,23 @@ export function decodeText(buf: Uint8Array, length = buf.length): { text: string
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(b), encoding: 'utf8' };
   } catch {
-    return { text: new TextDecoder('windows-1252').decode(b), encoding: 'windows-1252' };
+    return { text: windows1252(b), encoding: 'windows-1252' };
   }
+}
+
+/** 0x80–0x9F of Windows-1252 (Node's TextDecoder treats the label as Latin-1); undefined bytes stay C1 controls. */
+const CP1252 = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f'
+  + '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function windows1252(b: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < b.length; i += 8192) {
+    const chunk = b.subarray(i, i + 8192);
+    let s = '';
+    for (const c of chunk) { s += c >= 0x80 && c <= 0x9f ? CP1252[c - 0x80] : String.fromCharCode(c); }
+    parts.push(s);
+  }
+  return parts.join('');
 }
 
 function utf8(b: Uint8Array): string { return new TextDecoder('utf-8').decode(b); }
@@ -37,13 +52,15 @@ function utf16(b: Uint8Array, order: 'le' | 'be'): string {
 function utf16Guess(b: Uint8Array): 'le' | 'be' | undefined {
   const n = Math.min(b.length, 4096) & ~1;
   if (n < 16) { return undefined; }
-  let zeroOdd = 0, zeroEven = 0;
+  let zeroOdd = 0, zeroEven = 0, textEven = 0, textOdd = 0;
+  const isText = (c: number) => (c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13;
   for (let i = 0; i < n; i += 2) {
-    if (b[i] === 0) { zeroEven++; }
-    if (b[i + 1] === 0) { zeroOdd++; }
+    if (b[i] === 0) { zeroEven++; } else if (isText(b[i])) { textEven++; }
+    if (b[i + 1] === 0) { zeroOdd++; } else if (isText(b[i + 1])) { textOdd++; }
   }
   const pairs = n / 2;
-  if (zeroOdd >= pairs * 0.4 && zeroEven <= pairs * 0.02) { return 'le'; }
-  if (zeroEven >= pairs * 0.4 && zeroOdd <= pairs * 0.02) { return 'be'; }
+  // The other byte of each pair must be mostly printable ASCII, or binary with a zero pattern would pass.
+  if (zeroOdd >= pairs * 0.4 && zeroEven <= pairs * 0.02 && textEven >= pairs * 0.9) { return 'le'; }
+  if (zeroEven >= pairs * 0.4 && zeroOdd <= pairs * 0.02 && textOdd >= pairs * 0.9) { return 'be'; }
   return undefined;
 }
