@@ -1,10 +1,16 @@
 /**
  * Bytes of a source file to text. UTF-8 (BOM dropped) is the norm; UTF-16 with a BOM, or without
  * one when the zero bytes say so, is decoded as UTF-16 (Windows tools write it); bytes that are not
- * valid UTF-8 are read as Windows-1252 (a superset of Latin-1), so accents stay accents and no run
- * of U+FFFD hides a secret's characters. Never throws.
+ * valid UTF-8 are read as Latin-1 (one byte, one character: the same text and offsets as
+ * applyPlan's decodeFile, so `fix` edits where `scan` found), so accents stay accents and no run of
+ * U+FFFD hides a secret's characters. Never throws.
  */
-export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'windows-1252';
+export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'latin1';
+
+/** Whether `decodeText` reads these bytes as UTF-16 (`apiguard fix` does not rewrite such files). */
+export function isUtf16(buf: Uint8Array): boolean {
+  return (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) || utf16Guess(buf) !== undefined;
+}
 
 export function decodeText(buf: Uint8Array, length = buf.length): { text: string; encoding: TextEncoding } {
   const b = length === buf.length ? buf : buf.subarray(0, length);
@@ -16,23 +22,8 @@ export function decodeText(buf: Uint8Array, length = buf.length): { text: string
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(b), encoding: 'utf8' };
   } catch {
-    return { text: windows1252(b), encoding: 'windows-1252' };
+    return { text: new TextDecoder('latin1').decode(b), encoding: 'latin1' };
   }
-}
-
-/** 0x80–0x9F of Windows-1252 (Node's TextDecoder treats the label as Latin-1); undefined bytes stay C1 controls. */
-const CP1252 = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f'
-  + '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
-
-function windows1252(b: Uint8Array): string {
-  const parts: string[] = [];
-  for (let i = 0; i < b.length; i += 8192) {
-    const chunk = b.subarray(i, i + 8192);
-    let s = '';
-    for (const c of chunk) { s += c >= 0x80 && c <= 0x9f ? CP1252[c - 0x80] : String.fromCharCode(c); }
-    parts.push(s);
-  }
-  return parts.join('');
 }
 
 function utf8(b: Uint8Array): string { return new TextDecoder('utf-8').decode(b); }

@@ -100,7 +100,7 @@ export function readOne(file: string): Promise<ReadResult> {
   });
 }
 
-/** The file's text: UTF-8 (BOM dropped), UTF-16 (BOM or detected), else Windows-1252 (see decode.ts). */
+/** The file's text: UTF-8 (BOM dropped), UTF-16 (BOM or detected), else Latin-1 (see decode.ts). */
 function decode(buf: Buffer, length: number): string {
   return decodeText(buf, length).text;
 }

@@ -12,7 +12,7 @@ import type { Engine } from '../../src/core/engine';
 import { parseConfig, ConfigError } from '../../src/core/config';
 import { ALNUM, fakeToken } from '../../src/core/secrets/entropy';
 import { createEngine } from '../../src/node/createEngine';
-import { decodeText } from '../../src/node/decode';
+import { decodeText, isUtf16 } from '../../src/node/decode';
 import { readOne, scanProject } from '../../src/node/scan';
 import { defaultConfig } from '../../src/core/config';
 import { run as scan } from '../../src/cli/commands/scan';
@@ -117,14 +117,15 @@ describe('hostile inputs (scan)', function () {
       assert.deepStrictEqual(r.notes.map(n => n.code), ['binary']);
     });
 
-    it('decodes UTF-16LE and BE with a BOM, BOM-less UTF-16LE, and invalid UTF-8 as Windows-1252', () => {
+    it('decodes UTF-16LE and BE with a BOM, BOM-less UTF-16LE, and invalid UTF-8 as Latin-1 (as fix writes it back)', () => {
       const s = `GITHUB_TOKEN=${ghToken('u16')}\nname=Zoë\n`;
       const le = Buffer.from(s, 'utf16le');
       assert.deepStrictEqual(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), le])), { text: s, encoding: 'utf16le' });
       const be = Buffer.from(le); be.swap16();
       assert.deepStrictEqual(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), be])), { text: s, encoding: 'utf16be' });
       assert.deepStrictEqual(decodeText(le), { text: s, encoding: 'utf16le' });
-      assert.deepStrictEqual(decodeText(Buffer.from('caf\xe9 \x93ok\x94', 'latin1')), { text: 'café “ok”', encoding: 'windows-1252' });
+      assert.deepStrictEqual(decodeText(Buffer.from('caf\xe9 \x93ok\x94', 'latin1')), { text: 'caf\xe9 \x93ok\x94', encoding: 'latin1' });
+      assert.ok(isUtf16(le) && !isUtf16(Buffer.from(s, 'utf8')));
       assert.deepStrictEqual(decodeText(Buffer.from('\ufeffa=1', 'utf8')), { text: 'a=1', encoding: 'utf8-bom' });
     });
 
