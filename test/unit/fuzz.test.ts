@@ -14,7 +14,7 @@ import { createEngine } from '../../src/node/createEngine';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
 /** Per generated file: a hang or blow-up fails here, not at mocha's timeout. */
-const CASE_MS = 3000;
+const CASE_MS = 10000;
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
