@@ -5,14 +5,21 @@ import type { SeverityOrOff } from './types';
  * {
  *   "rules": { "<rule-id>": "off" | "error" | "warning" | "info" },
  *   "exclude": ["glob", ...],        // relative to the project root, gitignore syntax
- *   "includeTests": false            // report findings inside @IsTest code
+ *   "includeTests": false,           // report findings inside @IsTest code
+ *   "limits": { "fileTimeoutMs": 10000, "maxParseBytes": 2097152, "maxSyntaxNodes": 2000000 }  // per-file budgets
  * }
  */
 export interface ApiGuardConfig {
   rules: Record<string, SeverityOrOff>;
   exclude: string[];
   includeTests: boolean;
+  /** Per-file budgets (see FileLimits in engine.ts); absent keys keep the defaults. */
+  limits?: Partial<Record<LimitKey, number>>;
 }
+
+/** The keys of `"limits"`, with the smallest value each accepts. */
+export const LIMIT_KEYS = { fileTimeoutMs: 100, maxParseBytes: 1024, maxSyntaxNodes: 1000 } as const;
+export type LimitKey = keyof typeof LIMIT_KEYS;
 
 export const CONFIG_FILE = '.apiguard.json';
 
@@ -35,8 +42,8 @@ export function parseConfig(text: string, knownRuleIds: ReadonlySet<string>, sou
   const obj = raw as Record<string, unknown>;
   const cfg = defaultConfig();
   for (const key of Object.keys(obj)) {
-    if (!['rules', 'exclude', 'includeTests', '$schema'].includes(key)) {
-      throw new ConfigError(`${source}: unknown key "${key}" (expected rules, exclude, includeTests)`);
+    if (!['rules', 'exclude', 'includeTests', 'limits', '$schema'].includes(key)) {
+      throw new ConfigError(`${source}: unknown key "${key}" (expected rules, exclude, includeTests, limits)`);
     }
   }
   if (obj.rules !== undefined) {
@@ -61,6 +68,19 @@ export function parseConfig(text: string, knownRuleIds: ReadonlySet<string>, sou
     if (typeof obj.includeTests !== 'boolean') { throw new ConfigError(`${source}: "includeTests" must be true or false`); }
     cfg.includeTests = obj.includeTests;
   }
+  if (obj.limits !== undefined) {
+    if (typeof obj.limits !== 'object' || obj.limits === null || Array.isArray(obj.limits)) {
+      throw new ConfigError(`${source}: "limits" must be an object of ${Object.keys(LIMIT_KEYS).join(', ')}`);
+    }
+    const limits: Partial<Record<LimitKey, number>> = {};
+    for (const [k, v] of Object.entries(obj.limits as Record<string, unknown>)) {
+      if (!(k in LIMIT_KEYS)) { throw new ConfigError(`${source}: unknown key "${k}" in "limits" (expected ${Object.keys(LIMIT_KEYS).join(', ')})`); }
+      const min = LIMIT_KEYS[k as LimitKey];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min) { throw new ConfigError(`${source}: "limits.${k}" must be a whole number of at least ${min} (got ${JSON.stringify(v)})`); }
+      limits[k as LimitKey] = v;
+    }
+    cfg.limits = limits;
+  }
   return cfg;
 }
 
@@ -70,5 +90,6 @@ export function mergeConfig(base: ApiGuardConfig, over: Partial<ApiGuardConfig>)
     rules: { ...base.rules, ...(over.rules ?? {}) },
     exclude: [...base.exclude, ...(over.exclude ?? [])],
     includeTests: over.includeTests ?? base.includeTests,
+    ...(base.limits || over.limits ? { limits: { ...base.limits, ...over.limits } } : {}),
   };
 }

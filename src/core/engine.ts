@@ -14,10 +14,26 @@ export interface LintOptions {
   project?: ProjectIndex;
   /** Force a kind (e.g. an untitled editor buffer with languageId apex). */
   kind?: FileKind;
+  /** Per-file budgets (`.apiguard.json` "limits"); defaults in DEFAULT_LIMITS. */
+  limits?: Partial<FileLimits>;
 }
 
 /** Above this size the parsers are not run (the text rules still are). */
 export const MAX_PARSE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Per-file budgets. A file over one of them gets a `budget` (or `too-large`) note and only the
+ * rules that read text (the secret-format scan among them) instead of a stall of the whole scan.
+ */
+export interface FileLimits {
+  /** Wall time for parsing and all rules of one file, in ms. Checked inside the Apex parse and between rules. */
+  fileTimeoutMs: number;
+  /** Apex/XML files larger than this (characters) are not parsed. */
+  maxParseBytes: number;
+  /** Apex syntax trees with more nodes than this are dropped (tree-sitter memory lives outside the JS heap). */
+  maxSyntaxNodes: number;
+}
+export const DEFAULT_LIMITS: Readonly<FileLimits> = { fileTimeoutMs: 10_000, maxParseBytes: MAX_PARSE_BYTES, maxSyntaxNodes: 2_000_000 };
 
 /**
  * Lints one file: pure and deterministic, never throws. A rule that fails adds an
@@ -60,28 +76,48 @@ export class Engine {
       notes.push({ path, code: 'empty', message: 'Empty file: nothing to check.' });
       return report;
     }
-    if (text.indexOf('\0') >= 0 && text.slice(0, 8192).indexOf('\0') >= 0) {
-      notes.push({ path, code: 'binary', message: 'Binary content (NUL bytes): not checked.' });
-      return report;
+    if (text.indexOf('\0') >= 0) {
+      if (looksBinary(text)) {
+        notes.push({ path, code: 'binary', message: 'Binary content (mostly NUL and control bytes): not checked.' });
+        return report;
+      }
+      // Text with stray NULs (a truncated write, a pasted control character): NUL becomes a space, offsets stay.
+      text = text.replace(/\0/g, ' ');
     }
-    const tooLarge = text.length > MAX_PARSE_BYTES && (kind === 'apex' || kind === 'xml');
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const started = performance.now();
+    const deadline = started + limits.fileTimeoutMs;
+    const tooLarge = text.length > limits.maxParseBytes && (kind === 'apex' || kind === 'xml');
     if (tooLarge) {
       notes.push({ path, code: 'too-large', message:
-        `File is ${(text.length / 1048576).toFixed(1)} MB: larger than ${MAX_PARSE_BYTES / 1048576} MB, so it was not parsed; only the secret scan of its text ran.` });
+        `File is ${(text.length / 1048576).toFixed(1)} MB: larger than ${(limits.maxParseBytes / 1048576).toFixed(1)} MB, so it was not parsed; only the secret scan of its text ran.` });
     }
     const project = options.project ?? emptyProject();
-    const file = new SourceFile(path, text, kind, !tooLarge, project);
+    let file = new SourceFile(path, text, kind, !tooLarge, project);
+    file.deadline = deadline;
+    file.maxNodes = limits.maxSyntaxNodes;
     const overrides = options.rules ?? {};
     const raw: Finding[] = [];
     const origins = new Map<Finding, readonly ValueOrigin[]>();
+    const truncatedBy = new Set<string>();
+    let overBudget: string | undefined;
     try {
       for (const rule of this.byKind.get(kind) ?? []) {
+        if (!overBudget && (file.budgetExceeded || performance.now() > deadline)) {
+          // The rest of the rules read the text only (no parse): the secret-format scan still runs.
+          overBudget = file.budgetExceeded === 'nodes'
+            ? `its syntax tree has more than ${limits.maxSyntaxNodes} nodes`
+            : `it took more than ${limits.fileTimeoutMs} ms`;
+          file.dispose();
+          file = new SourceFile(path, text, kind, false, project);
+        }
         const override = overrides[rule.meta.id];
         const level = override ?? rule.meta.defaultSeverity;
         if (level === 'off') { continue; }
         if (rule.meta.metadataTypes && !(file.metadataType && rule.meta.metadataTypes.includes(file.metadataType))) { continue; }
         const ctx: RuleContext = {
           file, project,
+          note: () => { truncatedBy.add(rule.meta.id); },
           report: d => {
             const template = rule.meta.messages[d.messageId];
             const finding: Finding = {
@@ -100,8 +136,23 @@ export class Engine {
           notes.push({ path, code: 'internal-error', message: `Rule ${rule.meta.id} failed on this file: ${(e as Error).message}. Other rules ran.` });
         }
       }
+      if (!overBudget && file.budgetExceeded) {
+        overBudget = file.budgetExceeded === 'nodes' ? `its syntax tree has more than ${limits.maxSyntaxNodes} nodes` : `parsing took more than ${limits.fileTimeoutMs} ms`;
+      }
+      if (overBudget) {
+        notes.push({ path, code: 'budget', message:
+          `Over the per-file budget (${overBudget}): only the text-level checks ran (secret formats, credential names); raise "limits" in .apiguard.json to analyse it fully.` });
+      }
+      const capped = file.parsedApex()?.capped ?? [];
+      if (capped.length) {
+        notes.push({ path, code: 'truncated', message:
+          `A value near line ${capped[0].start.line + 1} is built from more parts than API Guard follows${capped.length > 1 ? ` (${capped.length} places)` : ''}: later parts were not checked.` });
+      }
+      for (const id of truncatedBy) {
+        notes.push({ path, code: 'truncated', message: `Rule ${id} stopped at its per-file cap: later findings of this rule in the file are not reported.` });
+      }
       let findings = this.dropYielded(raw);
-      if (kind === 'apex' && !tooLarge) {
+      if (kind === 'apex' && file.parse && !file.budgetExceeded) {
         const apex = file.apex();
         if (apex?.syntaxError) {
           notes.push({ path, code: 'parse-error', message:
@@ -113,7 +164,7 @@ export class Engine {
       }
       // One problem, one finding: findings about the same hardcoded value become one (+ at most one sink).
       findings = mergeByOrigin(findings, origins, id => this.metaById.get(id));
-      if (kind === 'xml' && !tooLarge) {
+      if (kind === 'xml' && file.parse) {
         // Only documents some rule parsed: XML of types no rule reads is never parsed just for this note.
         const err = file.parsedXml()?.error;
         if (err) { notes.push({ path, code: 'malformed-xml', message: `Malformed XML at line ${err.range.start.line + 1}: ${err.message}` }); }
@@ -124,6 +175,21 @@ export class Engine {
     }
     return report;
   }
+}
+
+/**
+ * Whether text is binary rather than text with a few stray NULs: in the first 8 KB (and the whole text
+ * when shorter), more than 10% of the characters are NUL, other C0 controls (not tab, line breaks,
+ * form feed, escape) or U+FFFD.
+ */
+export function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, 8192);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27) || c === 0xfffd) { bad++; }
+  }
+  return bad > n * 0.1;
 }
 
 function overlaps(a: Range, b: Range): boolean {

@@ -63,6 +63,8 @@ export interface RuleContext {
   readonly file: SourceFile;
   readonly project: ProjectIndex;
   report(d: ReportDescriptor): void;
+  /** Says a cap stopped the rule early on this file (a `truncated` note); the engine supplies it. */
+  note?(message: string): void;
 }
 
 export interface Rule {

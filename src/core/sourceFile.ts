@@ -2,7 +2,7 @@ import type { FileKind } from './types';
 import { LineIndex } from './position';
 import { metadataTypeOf, type MetadataType } from './metadata/types';
 import { buildApexFile, type ApexFile } from './apex/model';
-import { parseApex } from './apex/parser';
+import { parseApexWithin } from './apex/parser';
 import type { XmlDocument } from './xml/document';
 import { parseXml } from './xml/parse';
 import type { ProjectIndex } from './project';
@@ -13,6 +13,12 @@ export class SourceFile {
   readonly metadataType: MetadataType | undefined;
   private apexCache: ApexFile | undefined;
   private xmlCache: XmlDocument | undefined;
+  /** Why the Apex parse was abandoned (time or node budget), if it was; apex() is undefined then. */
+  budgetExceeded?: string;
+  /** performance.now() value after which the parse gives up; the engine sets it from its time budget. */
+  deadline = Infinity;
+  /** Trees with more syntax nodes than this are dropped (memory budget). */
+  maxNodes = Infinity;
 
   /** `parse` false (file too large): apex() and xml() return undefined and parser-based checks skip it. */
   /** `project`: what resolve() may follow into other files (constants, labels, custom metadata). */
@@ -23,8 +29,13 @@ export class SourceFile {
 
   /** The Apex model, for `apex` files only. */
   apex(): ApexFile | undefined {
-    if (this.kind !== 'apex' || !this.parse) { return undefined; }
-    this.apexCache ??= buildApexFile(parseApex(this.text), this.lines, this.project);
+    if (this.kind !== 'apex' || !this.parse || this.budgetExceeded) { return undefined; }
+    if (!this.apexCache) {
+      const tree = parseApexWithin(this.text, this.deadline);
+      if (!tree) { this.budgetExceeded = 'time'; return undefined; }
+      if (tree.rootNode.descendantCount > this.maxNodes) { tree.delete(); this.budgetExceeded = 'nodes'; return undefined; }
+      this.apexCache = buildApexFile(tree, this.lines, this.project);
+    }
     return this.apexCache;
   }
 
@@ -34,6 +45,9 @@ export class SourceFile {
     this.xmlCache ??= parseXml(this.text, this.lines);
     return this.xmlCache;
   }
+
+  /** The Apex model if a rule already built it (never parses). */
+  parsedApex(): ApexFile | undefined { return this.apexCache; }
 
   /** The XML document if a rule already parsed it (never parses). */
   parsedXml(): XmlDocument | undefined { return this.xmlCache; }

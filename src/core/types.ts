@@ -43,7 +43,18 @@ export interface Finding {
 }
 
 export type NoteCode =
-  | 'parse-error' | 'malformed-xml' | 'binary' | 'too-large' | 'empty' | 'unreadable' | 'internal-error' | 'skipped';
+  | 'parse-error' | 'malformed-xml' | 'binary' | 'too-large' | 'empty' | 'unreadable' | 'internal-error' | 'skipped'
+  /** A per-file budget (time, parse size, syntax nodes) was exceeded: only the text-level secret scan ran. */
+  | 'budget'
+  /** A cap stopped a rule or the resolver early: findings past it may be missing. */
+  | 'truncated';
+
+/**
+ * Notes that mean part of a file was not checked: `apiguard scan` exits 2 (when nothing else gives 1)
+ * because exit 0 promises that everything was checked. Parse errors and malformed XML are not among
+ * them: the tolerant parsers still read the rest of the file.
+ */
+export const INCOMPLETE_NOTES: ReadonlySet<NoteCode> = new Set<NoteCode>(['binary', 'too-large', 'unreadable', 'internal-error', 'budget', 'truncated']);
 
 /** Something about a file that is not a finding: it could not be read fully, or a rule failed on it. */
 export interface FileNote { path: string; code: NoteCode; message: string }

@@ -9,6 +9,10 @@ export const ALWAYS_EXCLUDED = new Set(['node_modules', '.git', '.sfdx', '.sf', 
 export interface DiscoverOptions {
   /** Globs relative to the root, gitignore syntax (the config's `exclude`). */
   exclude?: readonly string[];
+  /** Called for each folder that cannot be listed (EACCES, ENOTDIR, ELOOP, …); the walk goes on without it. */
+  onUnlistable?: (dir: string, error: NodeJS.ErrnoException) => void;
+  /** Tests inject failures here; defaults to fs.promises.readdir. */
+  readdir?: (dir: string) => Promise<import('node:fs').Dirent[]>;
 }
 
 interface Matcher { base: string; ig: Ignore }
@@ -59,7 +63,10 @@ export async function discoverFiles(root: string, options: DiscoverOptions = {},
   const walk = async (dir: string, inherited: Matcher[]): Promise<void> => {
     if (signal?.aborted) { return; }
     let entries;
-    try { entries = await fsp.readdir(dir, { withFileTypes: true }); } catch { return; }
+    try { entries = options.readdir ? await options.readdir(dir) : await fsp.readdir(dir, { withFileTypes: true }); } catch (e) {
+      options.onUnlistable?.(dir, e as NodeJS.ErrnoException);
+      return;
+    }
     let local = inherited;
     if (dir !== absRoot && entries.some(e => e.name === '.gitignore' && e.isFile())) {
       const text = await readIfExists(path.join(dir, '.gitignore'));

@@ -13,7 +13,8 @@ import { fingerprintFindings } from '../core/report/fingerprint';
 import { relativePath, type ReportFile, type ReportInput } from '../core/report/model';
 import type { FileNote } from '../core/types';
 import { createEngine } from './createEngine';
-import { discoverFiles } from './discover';
+import { discoverFiles, type DiscoverOptions } from './discover';
+import { decodeText } from './decode';
 
 /** Files larger than this are not read at all (a note says so). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -40,6 +41,8 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Defaults to `createEngine()` (every rule, Apex parser loaded). */
   engine?: Engine;
+  /** Tests only: discovery overrides (e.g. an injected readdir failure). */
+  discover?: Pick<DiscoverOptions, 'readdir'>;
 }
 
 export interface ScanResult extends ReportInput {
@@ -97,18 +100,20 @@ export function readOne(file: string): Promise<ReadResult> {
   });
 }
 
-/** UTF-8 text without a byte-order mark. */
+/** The file's text: UTF-8 (BOM dropped), UTF-16 (BOM or detected), else Latin-1 (see decode.ts). */
 function decode(buf: Buffer, length: number): string {
-  const bom = length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  return buf.toString('utf8', bom, length);
+  return decodeText(buf, length).text;
 }
 
 /** The files a scan of `paths` (or the whole root) covers, and notes for named paths that do not exist. */
-async function collectFiles(root: string, paths: readonly string[] | undefined, config: ApiGuardConfig, signal?: AbortSignal): Promise<{ files: string[]; notes: FileNote[] }> {
-  if (!paths?.length) { return { files: await discoverFiles(root, { exclude: config.exclude }, signal), notes: [] }; }
+async function collectFiles(root: string, paths: readonly string[] | undefined, config: ApiGuardConfig, signal?: AbortSignal, discover: DiscoverOptions = {}): Promise<{ files: string[]; notes: FileNote[] }> {
+  const notes: FileNote[] = [];
+  const options: DiscoverOptions = { ...discover, exclude: config.exclude, onUnlistable: (dir, e) => {
+    notes.push({ path: dir, code: 'unreadable', message: `Cannot list the folder (${e.code ?? e.message}): the files in it were not checked.` });
+  } };
+  if (!paths?.length) { return { files: await discoverFiles(root, options, signal), notes }; }
   const dirs: string[] = [];
   const files: string[] = [];
-  const notes: FileNote[] = [];
   for (const p of paths) {
     const abs = path.resolve(root, p);
     try {
@@ -120,7 +125,7 @@ async function collectFiles(root: string, paths: readonly string[] | undefined, 
       notes.push({ path: abs, code: 'unreadable', message: 'No such file or folder.' });
     }
   }
-  if (dirs.length) { files.push(...await discoverFiles(root, { exclude: config.exclude }, signal, dirs)); }
+  if (dirs.length) { files.push(...await discoverFiles(root, options, signal, dirs)); }
   return { files: [...new Set(files)].sort(), notes };
 }
 
@@ -189,7 +194,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const { config, signal, onProgress } = options;
   const engine = options.engine ?? await createEngine();
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
-  const { files, notes: pathNotes } = await collectFiles(root, options.paths, config, signal);
+  const { files, notes: pathNotes } = await collectFiles(root, options.paths, config, signal, options.discover);
   const project = await loadProjectIndex(root, { exclude: config.exclude, signal, ...(options.paths?.length ? {} : { files }) });
   const reports: ReportFile[] = pathNotes.map(n => ({ path: n.path, findings: [], notes: [n] }));
   const total = files.length;
@@ -207,7 +212,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
     if (read.text === undefined) {
       report = { path: read.path, findings: [], notes: read.note ? [read.note] : [] };
     } else {
-      report = engine.lint(read.path, read.text, { rules: config.rules, includeTests: config.includeTests, project });
+      report = engine.lint(read.path, read.text, { rules: config.rules, includeTests: config.includeTests, project, ...(config.limits ? { limits: config.limits } : {}) });
       if (report.findings.length) {
         report.fingerprints = fingerprintFindings(report.findings, new LineIndex(read.text), relativePath(root, read.path));
       }

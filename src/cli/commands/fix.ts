@@ -11,6 +11,7 @@ import { findProjectRoot, loadConfig } from '../../node/config';
 import { scanProject, type ScanResult } from '../../node/scan';
 import { createEngine } from '../../node/createEngine';
 import { applyPlan, decodeFile, previewPlan } from '../../node/applyPlan';
+import { isUtf16 } from '../../node/decode';
 import { LineIndex } from '../../core/position';
 import { maskSecrets, redact, safeTerminal } from '../../core/redact';
 import { matchSecrets } from '../../core/secrets/match';
@@ -105,7 +106,8 @@ export async function run(argv: string[], io: CliIO, deps: FixDeps = {}): Promis
   const plan = planMigration(selected, {
     project, findings: all,
     // Decoded as applyPlan will write it back (a Latin-1 class keeps its accents; see node/applyPlan.ts).
-    readFile: p => { if (!cache.has(p)) { try { cache.set(p, decodeFile(readFileSync(p)).text); } catch { cache.set(p, undefined); } } return cache.get(p); },
+    // UTF-16 files are scanned (node/decode.ts) but applyPlan cannot write them back: no edits planned there.
+    readFile: p => { if (!cache.has(p)) { try { const b = readFileSync(p); cache.set(p, isUtf16(b) ? undefined : decodeFile(b).text); } catch { cache.set(p, undefined); } } return cache.get(p); },
     exists: p => existsSync(p),
     nameOverride: typeof o.name === 'string' ? o.name : undefined,
     permissionSet: typeof o['permission-set'] === 'string' ? o['permission-set'] : undefined,

@@ -6,6 +6,7 @@ import { VERSION } from '../version';
 import { ConfigError, mergeConfig } from '../../core/config';
 import type { Engine } from '../../core/engine';
 import { failsOn, type FailOn } from '../../core/report/model';
+import { INCOMPLETE_NOTES } from '../../core/types';
 import { formatText } from '../../core/report/text';
 import { toJsonReport } from '../../core/report/json';
 import { toSarif } from '../../core/report/sarif';
@@ -29,7 +30,9 @@ Options:
   -q, --quiet                    text: only findings that count toward --fail-on, no notes
   -h, --help                     show this help
 
-Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage or configuration error.
+Exit status: 0 everything was checked and nothing is at or above --fail-on; 1 something is;
+2 usage or configuration error, or (when nothing gives 1) a file or folder could not be checked
+fully (unreadable, binary, too large, over a per-file budget, a cap reached, a rule failed).
 The project root is the nearest folder holding sfdx-project.json or .apiguard.json (else the
 current folder); report paths are relative to it.`;
 
@@ -98,7 +101,15 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   } else {
     io.out(text);
   }
-  return failsOn(result, failOn) ? 1 : 0;
+  if (failsOn(result, failOn)) { return 1; }
+  // Exit 0 promises that everything was checked: a file or folder that was not (fully) read gives 2.
+  const incomplete = result.notes.filter(n => INCOMPLETE_NOTES.has(n.code));
+  if (incomplete.length) {
+    const codes = [...new Set(incomplete.map(n => n.code))].join(', ');
+    io.err(`apiguard scan: ${incomplete.length} file${incomplete.length === 1 ? '' : 's'} or folder${incomplete.length === 1 ? '' : 's'} not fully checked (${codes}): exit 2. See the notes in the report.\n`);
+    return 2;
+  }
+  return 0;
 }
 
 /** Relative to the working directory when inside it, else absolute. */

@@ -1,4 +1,5 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
+import { besidePlus, literalEnd } from './literals';
 import type { LineIndex } from '../position';
 import type { ProjectIndex } from '../project';
 import { findRecord, recordsOfType, recordValue, resolveName, type SymbolPart } from '../symbols';
@@ -46,6 +47,10 @@ export interface ApexFile {
   callsNamed(...namesLower: string[]): MethodCall[];
   /** Calls inside one method, constructor, getter or initializer (undefined: outside any, e.g. a trigger body), in document order. */
   callsInMethod(method: Node | undefined): MethodCall[];
+  /** The outermost `+` chains (through parentheses) with a string literal operand, each once, in document order. */
+  concatenations(): Node[];
+  /** Where resolve() stopped early because a value had more than MAX_RESOLVED_PARTS parts (the rest is dynamic). */
+  readonly capped: Range[];
 }
 
 export interface StringLit {
@@ -183,6 +188,14 @@ const QUERY_SOURCE = `
 `;
 
 const queries = new WeakMap<Language, Query>();
+const STRING_TYPES = new Set(['string_literal', 'multi_line_string_literal']);
+/** Nodes a `+` chain runs through: `a + (b + c)` is one value. */
+const CHAIN_TYPES = new Set(['binary_expression', 'parenthesized_expression']);
+
+/** Whether the literal starting at `start` is an operand of `+` (text-level pre-check; the tree decides). */
+function besidePlusText(text: string, start: number): boolean {
+  return besidePlus(text, start, literalEnd(text, start));
+}
 function queryFor(lang: Language): Query {
   let q = queries.get(lang);
   if (!q) { q = new Query(lang, QUERY_SOURCE); queries.set(lang, q); }
@@ -396,6 +409,8 @@ function innermostSpan(spans: Span[], pos: number): number {
 interface Env { bindings: Map<VarDecl, Node>; parent?: Env; hops: number }
 
 const MAX_DEPTH = 48;
+/** A resolved value with more parts than this is cut (a dynamic `…` part ends it) and the place listed in `capped`. */
+export const MAX_RESOLVED_PARTS = 20000;
 const MAX_METHOD_HOPS = 2;
 const MAX_CALL_SITES = 8;
 const DYN_TEXT_MAX = 80;
@@ -433,6 +448,16 @@ class ApexModel implements ApexFile {
   private readonly callsByOuterClass = new Map<string, MethodCall[]>();
   private readonly cache = new Map<number, Resolved>();
   private readonly testSpans: Array<[number, number]> = [];
+  readonly capped: Range[] = [];
+  private concatCache?: Node[];
+  /**
+   * resDecl results that depended on nothing but the declaration, the use's method and the depth: no
+   * parameter binding and no cycle cut (so any other use with the same key gets the same parts).
+   */
+  private readonly declMemo = new Map<string, { parts: ResolvedPart[]; via: Range[] }>();
+  /** Cycle cuts so far, read around a resDecl to know whether its result may be memoised. */
+  private cuts = 0;
+  private partsCut = false;
 
   private readonly projectCache = new Map<number, Resolved>();
   /** Set while a `{ project: true }` resolution runs. */
@@ -725,6 +750,7 @@ class ApexModel implements ApexFile {
     let parts: ResolvedPart[];
     this.followProject = follow;
     this.usedProject = false;
+    this.partsCut = false;
     try {
       parts = this.res(expr, { bindings: new Map(), hops: 0 }, 0, new Set(), via);
     } catch {
@@ -732,11 +758,72 @@ class ApexModel implements ApexFile {
     } finally {
       this.followProject = false;
     }
+    if (parts.length > MAX_RESOLVED_PARTS || this.partsCut) {
+      this.partsCut = false;
+      parts = capParts(parts, expr);
+      const range = rangeOfNode(expr);
+      if (!this.capped.some(c => c.start.line === range.start.line && c.start.character === range.start.character)) { this.capped.push(range); }
+    }
     const r = summarize(parts, via);
     cache.set(expr.id, r);
     // Nothing came from another file: the same answer holds within the file (rules share one resolution).
     if (follow && !this.usedProject && !this.cache.has(expr.id)) { this.cache.set(expr.id, r); }
     return r;
+  }
+
+  concatenations(): Node[] {
+    if (this.concatCache) { return this.concatCache; }
+    const out: Node[] = [];
+    const text = this.lines.text;
+    // One tree cursor moves from literal to literal in document order (right along siblings, up with
+    // gotoParent, down with gotoFirstChild), keeping the path: amortised linear in the nodes passed.
+    // Node.parent walks down from the root on every call, a query over a 5,000-deep `+` chain is
+    // quadratic, and web-tree-sitter's gotoFirstChildForIndex does not move (0.25).
+    const cursor = this.tree.walk();
+    try {
+      type Step = { type: string; start: number; end: number; top: number; node?: Node };
+      /** The path from the root; `top` is the index of the outermost `+` of the chain a node belongs to (-1: none). */
+      const path: Step[] = [{ type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex, top: -1 }];
+      const here = (): Step => {
+        const type = cursor.nodeType;
+        const step: Step = { type, start: cursor.startIndex, end: cursor.endIndex, top: -1 };
+        const parent = path[path.length - 1];
+        const parentTop = CHAIN_TYPES.has(parent.type) ? parent.top : -1;
+        if (type === 'binary_expression') {
+          const node = cursor.currentNode;
+          if (node.childForFieldName('operator')?.type === '+') { step.node = node; step.top = parentTop >= 0 ? parentTop : path.length; }
+        } else if (type === 'parenthesized_expression') { step.top = parentTop; }
+        return step;
+      };
+      const seen = new Set<number>();
+      for (const s of this.strings) {
+        const o = s.node.startIndex;
+        if (!besidePlusText(text, o)) { continue; }
+        // Right along the siblings, or up, until the current node holds the literal.
+        for (;;) {
+          const cur = path[path.length - 1];
+          if (path.length === 1 || (cur.start <= o && o < cur.end)) { break; }
+          if (cur.end <= o && cursor.gotoNextSibling()) { path.pop(); path.push(here()); continue; }
+          cursor.gotoParent();
+          path.pop();
+        }
+        // Down to the literal.
+        let last = path[path.length - 1];
+        while (!(last.start === o && STRING_TYPES.has(last.type)) && cursor.gotoFirstChild()) {
+          path.push(last = here());
+          while (last.end <= o && cursor.gotoNextSibling()) { path.pop(); path.push(last = here()); }
+          if (!(last.start <= o && o < last.end)) { break; }
+        }
+        if (last.start !== o || !STRING_TYPES.has(last.type) || path.length < 2) { continue; }
+        const parent = path[path.length - 2];
+        const top = CHAIN_TYPES.has(parent.type) ? parent.top : -1;
+        const topNode = top >= 0 ? path[top].node : undefined;
+        if (topNode && !seen.has(topNode.id)) { seen.add(topNode.id); out.push(topNode); }
+      }
+    } finally {
+      cursor.delete();
+    }
+    return (this.concatCache = out);
   }
 
   // ----- project-wide values ------------------------------------------------------------------
@@ -893,8 +980,21 @@ class ApexModel implements ApexFile {
       } else { operands.push(x); }
     }
     const out: ResolvedPart[] = [];
-    for (const o of operands) { out.push(...this.res(o, env, depth + 1, visiting, via)); }
+    for (const o of operands) {
+      if (!this.append(out, this.res(o, env, depth + 1, visiting, via))) { break; }
+    }
     return out;
+  }
+
+  /** Appends `parts` to `out` unless `out` would exceed MAX_RESOLVED_PARTS (then marks the value cut and returns false). */
+  private append(out: ResolvedPart[], parts: ResolvedPart[]): boolean {
+    if (out.length + parts.length > MAX_RESOLVED_PARTS) {
+      this.partsCut = true;
+      for (let i = 0; out.length < MAX_RESOLVED_PARTS && i < parts.length; i++) { out.push(parts[i]); }
+      return false;
+    }
+    for (const p of parts) { out.push(p); }
+    return true;
   }
 
   private resName(n: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
@@ -905,15 +1005,30 @@ class ApexModel implements ApexFile {
 
   /** The value `d` holds where `use` reads it; literal parts are tagged with the declaration they came through. */
   private resDecl(d: VarDecl, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    // A value used many times (or built from itself: h2 = h1 + h1) is resolved once per method it is read in.
+    const key = !this.followProject && d.kind !== 'param' && !d.getter && !hasBindings(env) ? this.memoKey(d, use, env, depth) : undefined;
+    const hit = key !== undefined ? this.declMemo.get(key) : undefined;
+    if (hit) { for (const r of hit.via) { via.push(r); } return hit.parts.slice(); }
+    const cuts = this.cuts, viaFrom = via.length;
     const parts = this.resDeclInner(d, use, env, depth, visiting, via);
     if (d.kind !== 'param') {
       for (const p of parts) { if (p.kind === 'literal' && !p.declaredAs) { p.declaredAs = d.name; p.declRange = d.range; } }
     }
+    if (key !== undefined && this.cuts === cuts && !this.partsCut) { this.declMemo.set(key, { parts: parts.slice(), via: uniqueRanges(via.slice(viaFrom)) }); }
     return parts;
   }
 
+  /** Which assignments a use of `d` sees: the declaration, the use's method and how many assignments precede the use. */
+  private memoKey(d: VarDecl, use: Node, env: Env, depth: number): string {
+    const pos = use.startIndex;
+    const useMethod = d.kind === 'local' ? d.enclosingMethod : this.methodAt(pos);
+    let before = 0;
+    for (const a of this.assignsTo(d)) { if (a.end <= pos && sameNode(a.enclosingMethod, useMethod)) { before++; } }
+    return `${d.node.id}:${useMethod?.id ?? -1}:${before}:${env.hops}:${depth}`;
+  }
+
   private resDeclInner(d: VarDecl, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
-    if (visiting.has(d.node.id)) { return [dynamic(use)]; }
+    if (visiting.has(d.node.id)) { this.cuts++; return [dynamic(use)]; }
     visiting.add(d.node.id);
     try {
       via.push(d.range);
@@ -963,7 +1078,7 @@ class ApexModel implements ApexFile {
       const out: ResolvedPart[] = start.value ? this.res(start.value, env, depth + 1, visiting, via) : [dynamic(use)];
       for (let i = start.from + 1; i < before.length; i++) {
         via.push(before[i].range);
-        out.push(...this.res(before[i].value, env, depth + 1, visiting, via));
+        if (!this.append(out, this.res(before[i].value, env, depth + 1, visiting, via))) { break; }
       }
       return out;
     } finally {
@@ -1069,6 +1184,7 @@ class ApexModel implements ApexFile {
         if (c?.length === 1) { cls = c[0]; }
       }
       const m = cls ? this.methodOf(cls, name, args.length) : undefined;
+      if (m && visiting.has(m.node.id)) { this.cuts++; }
       if (m && !visiting.has(m.node.id)) {
         const bindings = new Map<VarDecl, Node>();
         m.params.forEach((p, i) => bindings.set(p, args[i]));
@@ -1079,7 +1195,7 @@ class ApexModel implements ApexFile {
   }
 
   private resReturns(m: MethodDecl, bindings: Map<VarDecl, Node>, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
-    if (m.returns.length === 0 || visiting.has(m.node.id)) { return [dynamic(use)]; }
+    if (m.returns.length === 0 || visiting.has(m.node.id)) { if (m.returns.length) { this.cuts++; } return [dynamic(use)]; }
     visiting.add(m.node.id);
     try {
       const inner: Env = { bindings, parent: env, hops: env.hops + 1 };
@@ -1179,6 +1295,19 @@ function dynamic(n: Node): ResolvedPart {
   return { kind: 'dynamic', text: shortText(n), range: rangeOfNode(n) };
 }
 
+/** Whether any frame of `env` binds a parameter (then a value may depend on the call it came through). */
+function hasBindings(env: Env | undefined): boolean {
+  for (let e = env; e; e = e.parent) { if (e.bindings.size) { return true; } }
+  return false;
+}
+
+/** The first MAX_RESOLVED_PARTS parts of a value, then one dynamic part saying the rest was not followed. */
+function capParts(parts: ResolvedPart[], expr: Node): ResolvedPart[] {
+  const out = parts.slice(0, MAX_RESOLVED_PARTS);
+  out.push({ kind: 'dynamic', text: '…', range: rangeOfNode(expr) });
+  return out;
+}
+
 function joinText(parts: ResolvedPart[]): string {
   return parts.map(p => (p.kind === 'literal' ? p.value : `{${p.text}}`)).join('');
 }
@@ -1194,14 +1323,18 @@ export function summarize(parts: ResolvedPart[], via: Range[]): Resolved {
     if (p.kind === 'dynamic') { seenDynamic = true; break; }
     literalPrefix += p.value;
   }
+  return { parts, isLiteral: !seenDynamic && parts.length > 0, text: joinText(parts), literalPrefix, via: uniqueRanges(via) };
+}
+
+/** Ranges without repeats, first occurrence kept. */
+function uniqueRanges(via: Range[]): Range[] {
   const seen = new Set<string>();
-  const uniqVia = via.filter(r => {
+  return via.filter(r => {
     const k = `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
     if (seen.has(k)) { return false; }
     seen.add(k);
     return true;
   });
-  return { parts, isLiteral: !seenDynamic && parts.length > 0, text: joinText(parts), literalPrefix, via: uniqVia };
 }
 
 function findSyntaxError(tree: Tree): Range | undefined {

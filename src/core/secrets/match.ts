@@ -16,10 +16,6 @@ function compile(p: SecretPattern): Compiled {
   return c;
 }
 
-/** At most this many matches of one pattern per text (a dump of tokens should not flood the report). */
-const MAX_MATCHES_PER_PATTERN = 500;
-/** At most this many keyword windows per keyword. */
-const MAX_WINDOWS = 2000;
 
 const keywordReCache = new Map<string, RegExp>();
 
@@ -49,7 +45,7 @@ function keywordSetsOf(patterns: readonly SecretPattern[]): { windowed: Set<stri
 /**
  * Where each keyword occurs (case-insensitive), in one pass over the text: cheaper than lower-casing
  * a large file and searching it once per keyword. A keyword that only gates a pattern is dropped from
- * the search once seen; keywords that anchor windows keep their positions (up to MAX_WINDOWS).
+ * the search once seen; keywords that anchor windows keep all their positions.
  */
 function keywordHits(text: string, patterns: readonly SecretPattern[]): Map<string, number[]> {
   const { windowed, all, allRe } = keywordSetsOf(patterns);
@@ -63,7 +59,8 @@ function keywordHits(text: string, patterns: readonly SecretPattern[]): Map<stri
     let at = out.get(k);
     if (!at) { out.set(k, at = []); }
     at.push(m.index);
-    if (!windowed.has(k) || at.length >= MAX_WINDOWS) {
+    // Keywords that anchor windows keep every position (a cap here silently hid every secret after it).
+    if (!windowed.has(k)) {
       remaining = remaining.filter(x => x !== k);
       if (remaining.length === 0) { break; }
       const from = re.lastIndex;
@@ -102,12 +99,42 @@ function matchUncached(text: string, patterns: readonly SecretPattern[]): Secret
   });
   if (candidates.length === 0) { return []; }
   candidates.sort((a, b) => a.rank - b.rank || a.start - b.start);
-  const accepted: SecretMatch[] = [];
-  for (const c of candidates) {
-    if (accepted.some(a => c.start < a.end && a.start < c.end)) { continue; }
-    accepted.push({ patternId: c.patternId, description: c.description, start: c.start, end: c.end, confidence: c.confidence });
+  // Accepted matches never overlap, so kept sorted by start their ends are sorted too: one binary search
+  // per candidate instead of a scan of every accepted match (a file of 100,000 tokens stays linear-ish).
+  let accepted: SecretMatch[] = [];
+  for (let i = 0; i < candidates.length;) {
+    const rank = candidates[i].rank;
+    const add: SecretMatch[] = [];
+    for (; i < candidates.length && candidates[i].rank === rank; i++) {
+      const c = candidates[i];
+      if (add.length && c.start < add[add.length - 1].end) { continue; }
+      if (overlapsSorted(accepted, c.start, c.end)) { continue; }
+      add.push({ patternId: c.patternId, description: c.description, start: c.start, end: c.end, confidence: c.confidence });
+    }
+    accepted = mergeByStart(accepted, add);
   }
-  return accepted.sort((a, b) => a.start - b.start);
+  return accepted;
+}
+
+/** Whether [start, end) overlaps one of `sorted` (non-overlapping, by start). */
+function overlapsSorted(sorted: readonly SecretMatch[], start: number, end: number): boolean {
+  let lo = 0, hi = sorted.length - 1, at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].start < end) { at = mid; lo = mid + 1; } else { hi = mid - 1; }
+  }
+  return at >= 0 && sorted[at].end > start;
+}
+
+function mergeByStart(a: SecretMatch[], b: SecretMatch[]): SecretMatch[] {
+  if (!b.length) { return a; }
+  if (!a.length) { return b; }
+  const out: SecretMatch[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i].start <= b[j].start)) { out.push(a[i++]); } else { out.push(b[j++]); }
+  }
+  return out;
 }
 
 /** Runs the pattern over `text.slice(from, to)`; matches touching a cut edge are dropped (they may be partial). */
@@ -126,8 +153,8 @@ function scan(p: SecretPattern, text: string, from: number, to: number): SecretM
     const secret = part.slice(s, e);
     const start = from + s, end = from + e;
     if (!accept(p, secret, text, start, end)) { continue; }
+    // No cap: a secret format is always reported, however many there are (the scan stays linear).
     out.push({ patternId: p.id, description: p.description, start, end, confidence: p.confidence ?? 'high' });
-    if (out.length >= MAX_MATCHES_PER_PATTERN) { break; }
   }
   return out;
 }
@@ -145,12 +172,13 @@ function scanWindows(p: SecretPattern, text: string, keywordAt: Map<string, numb
   const hits = p.keywords.flatMap(k => keywordAt.get(k) ?? []);
   hits.sort((a, b) => a - b);
   const out: SecretMatch[] = [];
+  const starts = new Set<number>();
   let ws = -1, we = -1;
   const flush = () => {
     if (ws < 0) { return; }
     // Extend by a margin so a token crossing the window edge is seen whole (or dropped as cut).
     for (const m of scan(p, text, Math.max(0, ws - 120), Math.min(text.length, we + 120))) {
-      if (!out.some(o => o.start === m.start)) { out.push(m); }
+      if (!starts.has(m.start)) { starts.add(m.start); out.push(m); }
     }
   };
   for (const h of hits) {

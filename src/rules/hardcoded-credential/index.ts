@@ -30,7 +30,7 @@ export default defineRule({
     const lines = ctx.file.lines;
     // Minified code (JS, JSON, CSS-like text); metadata XML keeps long values such as a key in a field default.
     const narrowed: RuleContext = ctx.file.kind !== 'xml' && ctx.file.text.length > MAX_LINE ? {
-      file: ctx.file, project: ctx.project,
+      ...ctx,
       report: d => { if (lines.lineText(d.range.start.line).length <= MAX_LINE) { ctx.report(d); } },
     } : ctx;
     if (ctx.file.kind === 'xml') { checkXml(narrowed); } // metadata values keep their own, more specific message

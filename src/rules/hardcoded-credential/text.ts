@@ -22,8 +22,11 @@ const METADATA_SECRET_TYPES: ReadonlySet<MetadataType> = new Set<MetadataType>([
   'ConnectedApp', 'AuthProvider', 'NamedCredential', 'ExternalCredential', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings',
 ]);
 
-/** Per file, at most this many credential-named values are judged (bounds pathological inputs). */
-const MAX_JUDGED_VALUES = 5000;
+/**
+ * Per file, at most this many findings (a dump of credentials is data; the report stays readable).
+ * Every value is still judged, so placeholders never use up the cap, and reaching it adds a note.
+ */
+export const MAX_CREDENTIAL_FINDINGS = 5000;
 
 export function checkText(ctx: RuleContext): void {
   const { file } = ctx;
@@ -31,7 +34,7 @@ export function checkText(ctx: RuleContext): void {
   const label = (n: string) => (n.length > 60 ? n.slice(0, 57) + '...' : n);
   // Data files repeat the same keys thousands of times: judge each distinct name once.
   const nameVerdict = new Map<string, boolean>();
-  let judged = 0;
+  let reported = 0, capped = false;
   for (const p of pairs) {
     // DATABASE_URL=postgres://app:S3cret@db…: a password in a URL's user info, whatever the key is called.
     const inUrl = p.value.includes('://') ? passwordInUrl(p.value) : undefined;
@@ -43,9 +46,9 @@ export function checkText(ctx: RuleContext): void {
     let named = nameVerdict.get(p.name);
     if (named === undefined) { nameVerdict.set(p.name, named = isCredentialName(p.name)); }
     if (!named) { continue; }
-    // A dump with thousands of credential-named values is data, not configuration; stop judging.
-    if (++judged > MAX_JUDGED_VALUES) { break; }
     if (!isLiteralCredential(p.value) || !fitsName(p.name, p.value)) { continue; }
+    if (reported >= MAX_CREDENTIAL_FINDINGS) { capped = true; continue; }
+    reported++;
     ctx.report({
       messageId: file.kind === 'env' && !isExampleFile(file.path) ? 'credentialInEnvFile' : 'credentialInFile',
       data: { name: label(p.name), redacted: redact(p.value) },
@@ -53,6 +56,7 @@ export function checkText(ctx: RuleContext): void {
       hints: { name: p.name },
     });
   }
+  if (capped) { ctx.note?.(`more than ${MAX_CREDENTIAL_FINDINGS} hardcoded values`); }
 }
 
 /**

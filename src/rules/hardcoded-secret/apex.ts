@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { ApexFile, StringLit } from '../../core/apex/model';
-import { besidePlus, joinParts, literalEnd } from '../../core/apex/literals';
+import { joinParts } from '../../core/apex/literals';
 import { compareRanges, rangeContains, rangeKey } from '../../core/position';
 import { redact } from '../../core/redact';
 import type { RuleContext } from '../../core/rule';
@@ -153,17 +153,8 @@ function builtValues(apex: ApexFile): Node[] {
   const out: Node[] = [];
   const seen = new Set<number>();
   const add = (n: Node) => { if (!seen.has(n.id)) { seen.add(n.id); out.push(n); } };
-  const text = apex.lines.text;
-  for (const s of apex.strings) {
-    if (!besidePlus(text, s.node.startIndex, literalEnd(text, s.node.startIndex))) { continue; }
-    // The outermost concatenation a literal belongs to.
-    let top: Node | undefined;
-    for (let p = s.node.parent, i = 0; p && i < 64; p = p.parent, i++) {
-      if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+') { top = p; }
-      else if (p.type !== 'parenthesized_expression') { break; }
-    }
-    if (top) { add(top); }
-  }
+  // The outermost concatenation each literal belongs to (found top-down: walking up with Node.parent costs O(depth) per step).
+  for (const top of apex.concatenations()) { add(top); }
   for (const c of apex.calls) {
     const q = c.qualifiedLower.replace(/^system\./, '');
     if (q === 'encodingutil.base64encode' || q === 'string.format') { add(c.node); continue; }
