@@ -220,10 +220,15 @@ describe('SARIF and JSON reports', () => {
         assert.strictEqual(after.get(k)?.fp, v.fp, `${k} kept its fingerprint`);
         if (k.includes('S3InvoiceUploader')) { assert.notStrictEqual(after.get(k)?.line, v.line, 'the line did move'); }
       }
-      // Changing the flagged line itself changes the fingerprint.
-      writeFileSync(file, S3_UPLOADER.replace('AKIAIOSFODNN7EXAMPLE', 'AKIAI44QH8DHBEXAMPLE'));
-      const changed = fp(await scanProject({ root, config: defaultConfig(), engine }));
+      // Changing only the secret's value keeps the fingerprint (it holds no trace of the value) ...
       const k = [...before.keys()].find(x => x.startsWith('aws-key|') && x.includes('S3InvoiceUploader'))!;
+      writeFileSync(file, S3_UPLOADER.replace('AKIAIOSFODNN7EXAMPLE', 'AKIAI44QH8DHBEXAMPLE'));
+      const revalued = fp(await scanProject({ root, config: defaultConfig(), engine }));
+      assert.strictEqual(revalued.get(k)?.fp, before.get(k)!.fp);
+      // ... while changing the code around it changes the fingerprint.
+      const line = S3_UPLOADER.split('\n').find(x => x.includes('AKIAIOSFODNN7EXAMPLE'))!;
+      writeFileSync(file, S3_UPLOADER.replace(line, line.replace(/(\w+)(\s*=)/, '$1Renamed$2')));
+      const changed = fp(await scanProject({ root, config: defaultConfig(), engine }));
       assert.notStrictEqual(changed.get(k)?.fp, before.get(k)!.fp);
     } finally { writeFileSync(file, S3_UPLOADER); }
   });
@@ -272,7 +277,7 @@ describe('SARIF and JSON reports', () => {
     const f = j.findings.find(x => x.ruleId === 'aws-key' && x.path.endsWith('S3InvoiceUploader.cls'))!;
     assert.deepStrictEqual({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, severity: f.severity, path: f.path },
       { line: 5, column: 50, endLine: 5, endColumn: 70, severity: 'error', path: 'force-app/main/default/classes/S3InvoiceUploader.cls' });
-    assert.match(f.fingerprint!, /^[0-9a-f]{16}:0$/);
+    assert.match(f.fingerprint!, /^[0-9a-f]{64}:0$/);
     const s = j.findings.find(x => x.suppressed)!;
     assert.deepStrictEqual(s.suppressed, { kind: 'inline', justification: 'read-only key for the public bucket', line: 5 });
     assert.strictEqual(s.path, 'force-app/main/default/classes/Legacy Sync.cls');

@@ -2,8 +2,8 @@ import type { RuleMeta } from '../rule';
 import { ruleDocsUrl } from '../rule';
 import type { Finding, Range, Severity } from '../types';
 import { relativePath, uriReference, fileUri, type ReportInput } from './model';
-import { hash64 } from './fingerprint';
 import { maskedInput } from './mask';
+import { sha256 } from '../sha256';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer). Pure: the caller passes the rule
@@ -20,7 +20,7 @@ export interface SarifOptions {
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/apiguard/apiguard';
 /** The `partialFingerprints` key apiguard writes. */
-export const FINGERPRINT_KEY = 'apiguardFindingHash/v1';
+export const FINGERPRINT_KEY = 'apiguardFindingHash/v2';
 
 export type SarifLevel = 'error' | 'warning' | 'note';
 export function sarifLevel(s: Severity): SarifLevel { return s === 'info' ? 'note' : s; }
@@ -105,10 +105,10 @@ export function toSarif(input: ReportInput, options: SarifOptions): SarifLog {
   const notifications: Array<Record<string, unknown>> = [];
   // Texts masked (maskedInput); fingerprints computed from the findings as they came, as before.
   const masked = maskedInput(input);
-  for (const [ri, report] of masked.reports.entries()) {
+  for (const report of masked.reports) {
     const rel = relativePath(input.root, report.path);
     report.findings.forEach((f, i) => {
-      results.push(result(f, ruleIndex.get(f.ruleId) ?? -1, report.fingerprints?.[i] ?? fallbackFingerprint(input.reports[ri].findings[i], rel), location));
+      results.push(result(f, ruleIndex.get(f.ruleId) ?? -1, report.fingerprints?.[i] ?? fallbackFingerprint(f, rel), location));
     });
     for (const n of report.notes) {
       notifications.push({
@@ -164,5 +164,5 @@ function result(f: Finding, index: number, fingerprint: string,
 
 /** When no text was available to fingerprint (e.g. a report built elsewhere): rule + path + message. */
 function fallbackFingerprint(f: Finding, rel: string): string {
-  return `${hash64(`${f.ruleId}\u0000${rel}\u0000${f.message}`)}:0`;
+  return `${sha256(`${f.ruleId}\u0000${rel}\u0000${f.message}`)}:0`;
 }
