@@ -40,6 +40,22 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Defaults to `createEngine()` (every rule, Apex parser loaded). */
   engine?: Engine;
+  /** Exactly these files (absolute), instead of `paths`: no discovery, no ignore files (`--changed`, `--staged`). The project index still comes from the whole root. */
+  files?: readonly string[];
+  /** Reads a file to lint (default: from disk). `--staged` reads the git index instead. */
+  read?: (file: string) => Promise<ReadResult>;
+  /** Reuses a file's results when its text and everything else they depend on are unchanged (`--cache`). */
+  cache?: LintCache;
+}
+
+/**
+ * A layer around linting one file: `scanProject` asks it first and tells it what it linted.
+ * `useProject` is called once, with the index, before any `get`.
+ */
+export interface LintCache {
+  useProject(project: ProjectIndex): void;
+  get(file: string, text: string): ReportFile | undefined;
+  set(file: string, text: string, report: ReportFile): void;
 }
 
 export interface ScanResult extends ReportInput {
@@ -189,8 +205,11 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const { config, signal, onProgress } = options;
   const engine = options.engine ?? await createEngine();
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
-  const { files, notes: pathNotes } = await collectFiles(root, options.paths, config, signal);
-  const project = await loadProjectIndex(root, { exclude: config.exclude, signal, ...(options.paths?.length ? {} : { files }) });
+  const { files, notes: pathNotes } = options.files ? { files: [...options.files], notes: [] } : await collectFiles(root, options.paths, config, signal);
+  const project = await loadProjectIndex(root, { exclude: config.exclude, signal, ...(options.paths?.length || options.files ? {} : { files }) });
+  const { cache } = options;
+  cache?.useProject(project);
+  const readFile = options.read ?? readOne;
   const reports: ReportFile[] = pathNotes.map(n => ({ path: n.path, findings: [], notes: [n] }));
   const total = files.length;
   onProgress?.({ phase: 'lint', done: 0, total });
@@ -198,7 +217,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   let done = 0;
   const queue: Array<Promise<ReadResult>> = [];
   let next = 0;
-  const fill = () => { while (queue.length < READ_AHEAD && next < files.length) { queue.push(readOne(files[next++])); } };
+  const fill = () => { while (queue.length < READ_AHEAD && next < files.length) { queue.push(readFile(files[next++])); } };
   while (done < total && !signal?.aborted) {
     fill();
     const read = await queue.shift()!;
@@ -207,9 +226,13 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
     if (read.text === undefined) {
       report = { path: read.path, findings: [], notes: read.note ? [read.note] : [] };
     } else {
-      report = engine.lint(read.path, read.text, { rules: config.rules, includeTests: config.includeTests, project });
-      if (report.findings.length) {
-        report.fingerprints = fingerprintFindings(report.findings, new LineIndex(read.text), relativePath(root, read.path));
+      const cached = cache?.get(read.path, read.text);
+      if (cached) { report = cached; } else {
+        report = engine.lint(read.path, read.text, { rules: config.rules, includeTests: config.includeTests, project });
+        if (report.findings.length) {
+          report.fingerprints = fingerprintFindings(report.findings, new LineIndex(read.text), relativePath(root, read.path));
+        }
+        cache?.set(read.path, read.text, report);
       }
     }
     if (report.findings.length || report.notes.length) { reports.push(report); }

@@ -7,6 +7,7 @@ import type { Engine } from '../../src/core/engine';
 import { toSarif, FINGERPRINT_KEY, type SarifLog } from '../../src/core/report/sarif';
 import { toJsonReport } from '../../src/core/report/json';
 import { relativePath } from '../../src/core/report/model';
+import { compareWithBaseline, createBaseline } from '../../src/core/report/baseline';
 import { fingerprintFindings } from '../../src/core/report/fingerprint';
 import { LineIndex } from '../../src/core/position';
 import type { Finding } from '../../src/core/types';
@@ -112,6 +113,9 @@ function validateSarif(log: SarifLog): string[] {
       if (!obj(res, 'result', rw, ['message'])) { return; }
       msg(res.message, `${rw}.message`);
       if (res.level !== undefined && !LEVELS.includes(String(res.level))) { errors.push(`${rw}.level`); }
+      if (res.kind !== undefined && !['notApplicable', 'pass', 'fail', 'review', 'open', 'informational'].includes(String(res.kind))) { errors.push(`${rw}.kind`); }
+      if (res.kind !== undefined && String(res.kind) !== 'fail' && res.level !== undefined && res.level !== 'none') { errors.push(`${rw}.level must be none unless kind is fail`); }
+      if (res.baselineState !== undefined && !['new', 'unchanged', 'updated', 'absent'].includes(String(res.baselineState))) { errors.push(`${rw}.baselineState`); }
       if ('ruleIndex' in res) {
         int(res.ruleIndex, -1, `${rw}.ruleIndex`);
         if (res.ruleIndex >= 0 && (rules[res.ruleIndex] as { id?: string } | undefined)?.id !== res.ruleId) { errors.push(`${rw}.ruleIndex does not point at ${res.ruleId}`); }
@@ -299,6 +303,18 @@ describe('SARIF and JSON reports', () => {
     const fps = run.results.map(x => x.partialFingerprints[FINGERPRINT_KEY]);
     assert.strictEqual(new Set(fps).size, fps.length, 'fingerprints are unique');
     assert.ok(run.results.every(x => !x.locations[0].physicalLocation.artifactLocation.uri.startsWith('/')));
+  });
+
+  it('with a baseline: baselineState on every result, absent entries as pass results, still valid', () => {
+    const baseline = createBaseline(result);
+    const dropped = baseline.entries[0];
+    const cmp = compareWithBaseline({ ...result, reports: result.reports.map(r => ({ ...r, findings: r.findings.filter((_f, i) => r.fingerprints?.[i] !== undefined && !r.fingerprints[i].startsWith(dropped.fingerprint)) , fingerprints: r.fingerprints?.filter(fp => !fp.startsWith(dropped.fingerprint)) })) }, baseline);
+    assert.strictEqual(cmp.fresh, 0);
+    assert.deepStrictEqual(cmp.absent.map(a => [a.path, a.ruleId]), [[dropped.path, dropped.ruleId]]);
+    const log = toSarif({ ...result, reports: cmp.reports }, { rules: fixtureRules.map(x => x.meta), toolVersion: '1', absent: cmp.absent, baselineFile: 'b.json' });
+    assert.deepStrictEqual(validateSarif(log), []);
+    const states = log.runs[0].results.map(r => r.baselineState);
+    assert.ok(states.includes('unchanged') && states.includes('absent') && states.every(Boolean), states.join());
   });
 
   it('relativePath handles separators, outside paths and Windows drives', () => {

@@ -15,6 +15,10 @@ export interface SarifOptions {
   docs?: Readonly<Record<string, string>>;
   toolVersion: string;
   informationUri?: string;
+  /** Baseline entries no longer found (written as `kind: pass` results with `baselineState: absent`). */
+  absent?: ReadonlyArray<{ ruleId: string; path: string; count: number }>;
+  /** The baseline file's name, for the justification of findings it covers. */
+  baselineFile?: string;
 }
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -32,12 +36,14 @@ export interface SarifLocation { id?: number; physicalLocation: SarifPhysicalLoc
 export interface SarifResult {
   ruleId: string;
   ruleIndex: number;
-  level: SarifLevel;
+  kind?: 'pass';
+  level: SarifLevel | 'none';
   message: { text: string };
   locations: SarifLocation[];
+  baselineState?: 'new' | 'unchanged' | 'absent';
   relatedLocations?: SarifLocation[];
   partialFingerprints: Record<string, string>;
-  suppressions?: Array<{ kind: 'inSource'; status: 'accepted'; justification?: string; location?: SarifLocation }>;
+  suppressions?: Array<{ kind: 'inSource' | 'external'; status: 'accepted'; justification?: string; location?: SarifLocation }>;
   properties?: Record<string, unknown>;
 }
 export interface SarifLog {
@@ -108,7 +114,15 @@ export function toSarif(input: ReportInput, options: SarifOptions): SarifLog {
   for (const report of masked.reports) {
     const rel = relativePath(input.root, report.path);
     report.findings.forEach((f, i) => {
-      results.push(result(f, ruleIndex.get(f.ruleId) ?? -1, report.fingerprints?.[i] ?? fallbackFingerprint(f, rel), location));
+      const r = result(f, ruleIndex.get(f.ruleId) ?? -1, report.fingerprints?.[i] ?? fallbackFingerprint(f, rel), location);
+      const state = report.baselineState?.[i];
+      if (state) {
+        r.baselineState = state;
+        if (state === 'unchanged' && !r.suppressions) {
+          r.suppressions = [{ kind: 'external', status: 'accepted', justification: `In the baseline${options.baselineFile ? ` (${options.baselineFile})` : ''}.` }];
+        }
+      }
+      results.push(r);
     });
     for (const n of report.notes) {
       notifications.push({
@@ -118,6 +132,16 @@ export function toSarif(input: ReportInput, options: SarifOptions): SarifLog {
         locations: [location(n.path)],
       });
     }
+  }
+  for (const a of options.absent ?? []) {
+    const r: SarifResult = {
+      ruleId: a.ruleId, ruleIndex: ruleIndex.get(a.ruleId) ?? -1, kind: 'pass', level: 'none',
+      message: { text: `${a.count === 1 ? 'A baseline finding is' : `${a.count} baseline findings are`} no longer found.` },
+      locations: [location(input.root + '/' + a.path)],
+      partialFingerprints: {}, baselineState: 'absent',
+    };
+    if (r.ruleIndex < 0) { delete (r as Partial<SarifResult>).ruleIndex; }
+    results.push(r);
   }
   const version = options.toolVersion;
   return {
