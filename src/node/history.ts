@@ -48,7 +48,7 @@ const CANDIDATE = new RegExp([
 ].join('|'), 'i');
 
 /**
- * Scans the lines each commit added (`git log -p -U0`, streamed, oldest first) with the secret rules
+ * Scans the lines each commit added (`git log -p -U0`, streamed) with the secret rules
  * and reports each secret once, at the commit that introduced it, then checks which are still in
  * HEAD (one `git grep -F -f -`, the secrets passed on stdin, never on a command line). Memory
  * holds one file's added lines at a time plus the distinct secrets found.
@@ -67,7 +67,9 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   }
   try { await git(top, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']); } catch { throw new GitError('the repository has no commits yet'); }
 
-  const args = ['-c', 'core.quotePath=false', 'log', '--reverse', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '-p', '-U0',
+  // Newest first (no --reverse: git would walk every commit before printing the first diff); an
+  // older occurrence of a secret replaces the newer one, so the one kept is the introducing commit.
+  const args = ['-c', 'core.quotePath=false', 'log', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '-p', '-U0',
     '--format=%x00%H %aI'];
   if (options.maxCommits !== undefined) { args.push(`--max-count=${options.maxCommits}`); }
   args.push(range, '--');
@@ -100,7 +102,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
           const fps = fingerprintFindings(live, lines, file);
           live.forEach((f, i) => {
             const value = secretOf(text.slice(...span(f)));
-            if (value.length < 4 || secrets.has(value)) { return; }
+            if (value.length < 4) { return; }
             const shift = (p: { line: number; character: number }) => ({ line: lineNos[p.line] ?? p.line, character: p.character });
             secrets.set(value, { ...f, path: abs, range: { start: shift(f.range.start), end: shift(f.range.end) }, related: undefined, commit, date, inHead: false, fingerprint: fps[i] });
           });

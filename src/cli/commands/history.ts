@@ -59,12 +59,14 @@ export async function run(argv: string[], io: CliIO, deps: { engine?: Engine } =
   const format = (o.format as string | undefined) ?? 'text';
   const failOn = ((o['fail-on'] as string | undefined) ?? 'error') as FailOn;
 
+  // Loading the parser and asking git overlap (start-up is a visible share of a small history).
+  const enginePromise = deps.engine ? Promise.resolve(deps.engine) : createEngine();
   let top: string;
   try { top = await gitTopLevel(io.cwd); } catch (e) {
     if (e instanceof GitError) { return fail(e.message); }
     throw e;
   }
-  const engine = deps.engine ?? await createEngine();
+  const engine = await enginePromise;
   let config;
   try { config = await loadConfig(top, o.config ? path.resolve(io.cwd, o.config as string) : undefined, engine.ruleIds()); } catch (e) {
     if (e instanceof ConfigError) { return fail(`configuration error: ${e.message}`); }
