@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ProjectIndex } from '../core/project';
 import type { ReportFile } from '../core/report/model';
@@ -9,7 +9,8 @@ import type { LintCache } from './scan';
 export const DEFAULT_CACHE_FILE = '.apiguardcache';
 const FORMAT = 'apiguard-cache/v1';
 
-interface Entry { h: string; r: Omit<ReportFile, 'path'> }
+/** `h` content hash; `s`/`m` size and mtime when the file was linted (absent when they cannot vouch for it). */
+interface Entry { h: string; r: Omit<ReportFile, 'path'>; s?: number; m?: number }
 interface CacheFileData { format: string; key: string; files: Record<string, Entry> }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -36,6 +37,8 @@ export class FileLintCache implements LintCache {
   private loadedKey = '';
   hits = 0;
   misses = 0;
+  private dirty = false;
+  private readonly started = Date.now();
 
   private constructor(readonly location: string, private readonly settingsKey: string) {}
 
@@ -54,23 +57,56 @@ export class FileLintCache implements LintCache {
 
   useProject(project: ProjectIndex): void {
     this.key = hash(this.settingsKey + '\0' + stableJson(project));
-    if (this.key !== this.loadedKey) { this.files = {}; }
+    if (this.key !== this.loadedKey) { this.files = {}; this.dirty = true; }
+  }
+
+  /**
+   * Like ESLint's metadata strategy, plus a guard: size and mtime vouch for the content only when
+   * the mtime is older than the run that stored them (a file written in the same second as it was
+   * linted is re-hashed next time, as git does for "racily clean" entries).
+   */
+  lookup(file: string): Promise<ReportFile | undefined> {
+    const e = this.files[file];
+    if (!e || e.s === undefined || e.m === undefined) { return Promise.resolve(undefined); }
+    return new Promise(resolve => {
+      fs.stat(file, (err, st) => {
+        if (err || !st.isFile() || st.size !== e.s || st.mtimeMs !== e.m) { resolve(undefined); return; }
+        this.hits++;
+        resolve({ path: file, ...e.r });
+      });
+    });
   }
 
   get(file: string, text: string): ReportFile | undefined {
     const e = this.files[file];
-    if (e && e.h === hash(text)) { this.hits++; return { path: file, ...e.r }; }
+    if (e && e.h === hash(text)) {
+      this.hits++;
+      if (e.s === undefined) { this.stamp(file, e); }
+      return { path: file, ...e.r };
+    }
     this.misses++;
     return undefined;
   }
 
   set(file: string, text: string, report: ReportFile): void {
     const { path: _p, ...r } = report;
-    this.files[file] = { h: hash(text), r };
+    const e: Entry = { h: hash(text), r };
+    this.stamp(file, e);
+    this.files[file] = e;
+  }
+
+  /** Records size and mtime when they can vouch for the text just hashed (mtime at least 2 s before this run). */
+  private stamp(file: string, e: Entry): void {
+    this.dirty = true;
+    try {
+      const st = fs.statSync(file);
+      if (st.mtimeMs < this.started - 2000) { e.s = st.size; e.m = st.mtimeMs; } else { delete e.s; delete e.m; }
+    } catch { delete e.s; delete e.m; }
   }
 
   /** Writes the cache (temp file + rename, so a crash never leaves half a cache). */
   async save(): Promise<void> {
+    if (!this.dirty) { return; }
     const data: CacheFileData = { format: FORMAT, key: this.key, files: this.files };
     await fsp.mkdir(path.dirname(this.location), { recursive: true });
     const tmp = `${this.location}.${process.pid}.tmp`;

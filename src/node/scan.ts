@@ -54,6 +54,8 @@ export interface ScanOptions {
  */
 export interface LintCache {
   useProject(project: ProjectIndex): void;
+  /** A cached report without reading the file (its size and modification time vouch for it), if the cache can tell. */
+  lookup?(file: string): Promise<ReportFile | undefined>;
   get(file: string, text: string): ReportFile | undefined;
   set(file: string, text: string, report: ReportFile): void;
 }
@@ -72,7 +74,7 @@ export interface ScanResult extends ReportInput {
   project: ProjectIndex;
 }
 
-export type ReadResult = { path: string; text?: string; note?: FileNote };
+export type ReadResult = { path: string; text?: string; note?: FileNote; cached?: ReportFile };
 
 const unreadable = (file: string, e: NodeJS.ErrnoException): ReadResult =>
   ({ path: file, note: { path: file, code: 'unreadable', message: `Cannot read the file (${e.code ?? e.message}): not checked.` } });
@@ -209,7 +211,8 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const project = await loadProjectIndex(root, { exclude: config.exclude, signal, ...(options.paths?.length || options.files ? {} : { files }) });
   const { cache } = options;
   cache?.useProject(project);
-  const readFile = options.read ?? readOne;
+  const lookup = options.read ? undefined : cache?.lookup?.bind(cache);
+  const readFile = lookup ? async (f: string): Promise<ReadResult> => { const c = await lookup(f); return c ? { path: f, cached: c } : readOne(f); } : options.read ?? readOne;
   const reports: ReportFile[] = pathNotes.map(n => ({ path: n.path, findings: [], notes: [n] }));
   const total = files.length;
   onProgress?.({ phase: 'lint', done: 0, total });
@@ -223,7 +226,9 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
     const read = await queue.shift()!;
     fill();
     let report: ReportFile;
-    if (read.text === undefined) {
+    if (read.cached) {
+      report = read.cached;
+    } else if (read.text === undefined) {
       report = { path: read.path, findings: [], notes: read.note ? [read.note] : [] };
     } else {
       const cached = cache?.get(read.path, read.text);

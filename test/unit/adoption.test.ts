@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run as scan } from '../../src/cli/commands/scan';
 import type { Engine } from '../../src/core/engine';
@@ -254,6 +254,22 @@ describe('adoption: baseline, --changed, --staged, --cache', function () {
       writeFiles(root, { [`${NC_DIR}/Stripe.namedCredential-meta.xml`]: nc('https://api.stripe.com') });
       const facts = await json(root, ['--cache']);
       assert.ok(!facts.j.findings.some(f => f.ruleId === 'remote-site-without-named-credential'), JSON.stringify(facts.j.findings.map(f => f.ruleId)));
+    });
+
+    it('files older than the run are vouched for by size and mtime (no read); an edit changes both and is re-linted', async () => {
+      const old = new Date(Date.now() - 3600_000);
+      for (const f of [CLS, '.env', `${RS_DIR}/Stripe.remoteSite-meta.xml`, 'sfdx-project.json']) { utimesSync(path.join(root, f), old, old); }
+      const plain = await json(root, []);
+      await json(root, ['--cache']);
+      const stored = JSON.parse(readFileSync(path.join(root, '.apiguardcache'), 'utf8')) as { files: Record<string, { s?: number; m?: number }> };
+      assert.ok(Object.values(stored.files).every(e => typeof e.s === 'number' && typeof e.m === 'number'), 'stamped');
+      const before = statSync(path.join(root, '.apiguardcache')).mtimeMs;
+      const again = await json(root, ['--cache']);
+      assert.deepStrictEqual(strip(again.j), strip(plain.j));
+      assert.strictEqual(statSync(path.join(root, '.apiguardcache')).mtimeMs, before, 'nothing changed: the cache file is not rewritten');
+      writeFileSync(path.join(root, '.env'), ENV_FILE.replace('DB_PASSWORD', 'DB_HOST'));
+      const edited = await json(root, ['--cache']);
+      assert.ok(!edited.j.findings.some(f => f.path === '.env'), JSON.stringify(edited.j.findings));
     });
 
     it('--cache-location, and an unreadable or corrupt cache is just an empty cache', async () => {
