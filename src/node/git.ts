@@ -58,6 +58,11 @@ export async function changedFiles(top: string, ref: string): Promise<{ ref: str
   return { ref, mergeBase, files };
 }
 
+/** Every file in the index (tracked), absolute: the project's file list without walking the disk. */
+export async function trackedFiles(top: string): Promise<string[]> {
+  return zList(await git(top, ['ls-files', '-z', '--cached'])).map(f => path.join(top, f));
+}
+
 /** Files with staged additions or changes (what `git commit` would record). Absolute paths. */
 export async function stagedFiles(top: string): Promise<string[]> {
   return zList(await git(top, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--']))

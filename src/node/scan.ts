@@ -42,6 +42,8 @@ export interface ScanOptions {
   engine?: Engine;
   /** Exactly these files (absolute), instead of `paths`: no discovery, no ignore files (`--changed`, `--staged`). The project index still comes from the whole root. */
   files?: readonly string[];
+  /** The root's files for the project index, when the caller has them (`git ls-files`) and `files` is given: no walk of the root. */
+  projectFiles?: readonly string[];
   /** Reads a file to lint (default: from disk). `--staged` reads the git index instead. */
   read?: (file: string) => Promise<ReadResult>;
   /** Reuses a file's results when its text and everything else they depend on are unchanged (`--cache`). */
@@ -208,7 +210,8 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const engine = options.engine ?? await createEngine();
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
   const { files, notes: pathNotes } = options.files ? { files: [...options.files], notes: [] } : await collectFiles(root, options.paths, config, signal);
-  const project = await loadProjectIndex(root, { exclude: config.exclude, signal, ...(options.paths?.length || options.files ? {} : { files }) });
+  const project = await loadProjectIndex(root, { exclude: config.exclude, signal,
+    ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files }) });
   const { cache } = options;
   cache?.useProject(project);
   const lookup = options.read ? undefined : cache?.lookup?.bind(cache);

@@ -17,7 +17,9 @@ import { ALWAYS_EXCLUDED, rootIgnore } from '../../node/discover';
 import { fileKindOf } from '../../core/fileKind';
 import { relativePath, type ReportInput } from '../../core/report/model';
 import { BaselineError, compareWithBaseline, createBaseline, DEFAULT_BASELINE_FILE, onlyNew, parseBaseline, serializeBaseline, type BaselineComparison, type BaselineFile } from '../../core/report/baseline';
-import { changedFiles, defaultBaseRef, GitError, gitTopLevel, readStaged, stagedFiles } from '../../node/git';
+import { changedFiles, defaultBaseRef, GitError, gitTopLevel, readStaged, stagedFiles, trackedFiles } from '../../node/git';
+import { metadataTypeOf } from '../../core/metadata/types';
+import { PROJECT_FACT_TYPES } from '../../core/metadata/facts';
 import { DEFAULT_CACHE_FILE, FileLintCache } from '../../node/cache';
 
 export const HELP = `Usage: apiguard scan [paths...] [options]
@@ -125,6 +127,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
 
   // --changed / --staged: the exact file list from git, filtered like discovery would.
   let files: string[] | undefined;
+  let projectFiles: string[] | undefined;
   let read: ((file: string) => Promise<ReadResult>) | undefined;
   let scopeNote = '';
   if (changed || staged) {
@@ -140,6 +143,9 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
         scopeNote = ` changed since ${ref} (merge base ${c.mergeBase.slice(0, 12)})`;
       }
       files = await scanScope(root, list, parsed.positional.length ? absTargets : undefined, config.exclude);
+      // Project facts from every tracked (and changed) file, listed by git rather than by walking the tree.
+      const isFact = (f: string) => { const t = metadataTypeOf(f); return t !== undefined && PROJECT_FACT_TYPES.includes(t); };
+      projectFiles = await scanScope(root, [...new Set([...await trackedFiles(top), ...list])].filter(isFact), undefined, config.exclude);
       if (staged) {
         const blobs = await readStaged(top, files);
         read = async file => {
@@ -165,7 +171,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
 
   const paths = files || (absTargets.length === 1 && absTargets[0] === root) ? undefined : absTargets;
   const progress = progressReporter(io, deps.now ?? Date.now);
-  const result = await scanProject({ root, paths, files, read, cache, config, onProgress: progress.update, engine });
+  const result = await scanProject({ root, paths, files, projectFiles, read, cache, config, onProgress: progress.update, engine });
   progress.done();
   if (cache) {
     try { await cache.save(); } catch (e) {
