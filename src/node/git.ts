@@ -58,9 +58,9 @@ export async function changedFiles(top: string, ref: string): Promise<{ ref: str
   return { ref, mergeBase, files };
 }
 
-/** Every file in the index (tracked), absolute: the project's file list without walking the disk. */
-export async function trackedFiles(top: string): Promise<string[]> {
-  return zList(await git(top, ['ls-files', '-z', '--cached'])).map(f => path.join(top, f));
+/** Tracked files (in the index) matching the globs, absolute: part of the project's file list without walking the disk. */
+export async function trackedFiles(top: string, globs: readonly string[] = []): Promise<string[]> {
+  return zList(await git(top, ['ls-files', '-z', '--cached', '--', ...globs.map(g => `:(glob)${g}`)])).map(f => path.join(top, f));
 }
 
 /** Files with staged additions or changes (what `git commit` would record). Absolute paths. */

@@ -99,7 +99,11 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   if (o['cache-location'] && !o.cache) { return fail('--cache-location needs --cache'); }
 
   const root = findProjectRoot(absTargets[0], io.cwd);
-  const engine = deps.engine ?? await createEngine();
+  // git (for --changed/--staged) and loading the parser overlap.
+  const enginePromise = deps.engine ? Promise.resolve(deps.engine) : createEngine();
+  const topPromise = changed || staged ? gitTopLevel(root) : undefined;
+  topPromise?.catch(() => { /* reported below */ });
+  const engine = await enginePromise;
   let config;
   try {
     config = await loadConfig(root, o.config ? path.resolve(io.cwd, o.config as string) : undefined, engine.ruleIds());
@@ -132,7 +136,10 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   let scopeNote = '';
   if (changed || staged) {
     try {
-      const top = await gitTopLevel(root);
+      const top = await topPromise!;
+      // Only the fact files' names (Named Credentials, External Credentials, Remote Sites), from the index.
+      const facts = trackedFiles(top, ['**/*.namedCredential*', '**/*.externalCredential*', '**/*.remoteSite*']);
+      facts.catch(() => { /* awaited below */ });
       let list: string[];
       if (staged) {
         list = await stagedFiles(top);
@@ -145,7 +152,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
       files = await scanScope(root, list, parsed.positional.length ? absTargets : undefined, config.exclude);
       // Project facts from every tracked (and changed) file, listed by git rather than by walking the tree.
       const isFact = (f: string) => { const t = metadataTypeOf(f); return t !== undefined && PROJECT_FACT_TYPES.includes(t); };
-      projectFiles = await scanScope(root, [...new Set([...await trackedFiles(top), ...list])].filter(isFact), undefined, config.exclude);
+      projectFiles = await scanScope(root, [...new Set([...await facts, ...list])].filter(isFact), undefined, config.exclude);
       if (staged) {
         const blobs = await readStaged(top, files);
         read = async file => {
