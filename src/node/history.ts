@@ -6,7 +6,8 @@ import { LineIndex } from '../core/position';
 import { fingerprintFindings } from '../core/report/fingerprint';
 import { matchSecrets, SECRET_PATTERNS } from '../core/secrets';
 import type { Finding, SeverityOrOff } from '../core/types';
-import { ALWAYS_EXCLUDED, rootIgnore } from './discover';
+import ignore from 'ignore';
+import { ALWAYS_EXCLUDED } from './discover';
 import { git, GitError } from './git';
 
 /** The rules that find secret values (formats, credential names, URLs with passwords, auth headers, metadata). */
@@ -32,7 +33,10 @@ export interface HistoryOptions {
   maxCommits?: number;
   /** Per-rule severities from the configuration (off rules are skipped). */
   rules?: Record<string, SeverityOrOff>;
-  /** Globs (gitignore syntax) of paths not to report, plus the root's .forceignore/.gitignore. */
+  /**
+   * Globs (gitignore syntax) of paths not to report. Not .gitignore or .forceignore: a file ignored
+   * today (a `.env` added to .gitignore after it was committed) is exactly where old secrets hide.
+   */
   exclude?: readonly string[];
   signal?: AbortSignal;
   /** Called after each commit. */
@@ -58,7 +62,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   const { top, engine } = options;
   const rules: Record<string, SeverityOrOff> = {};
   for (const r of engine.rules) { rules[r.meta.id] = SECRET_RULE_IDS.includes(r.meta.id) ? options.rules?.[r.meta.id] ?? r.meta.defaultSeverity : 'off'; }
-  const ig = await rootIgnore(top, options.exclude ?? []);
+  const ig = ignore({ allowRelativePaths: true }).add([...options.exclude ?? []]);
   const wanted = (rel: string) => !!fileKindOf(rel) && !rel.split('/').some(s => ALWAYS_EXCLUDED.has(s)) && !ig.ignores(rel);
 
   const range = options.since ? `${options.since}..HEAD` : 'HEAD';

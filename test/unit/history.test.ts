@@ -29,6 +29,8 @@ describe('apiguard history', function () {
     ids.push(commitAll(root, 'remove token', '2024-03-01T10:00:00+00:00'));
     writeFiles(root, { '.env': `DB_USER=app\nDB_PASSWORD=${PASSWORD}\n`, 'docs/notes.txt': 'nothing here\n' });
     ids.push(commitAll(root, 'env', '2024-04-01T10:00:00+00:00'));
+    // Ignored from now on, but committed: history must still look at it.
+    writeFiles(root, { '.gitignore': '.env\n', '.forceignore': '.env\n' });
     // The same token again, in another file: still one secret, introduced by the second commit.
     writeFiles(root, { 'scripts/old.js': `const headers = { Authorization: 'Bearer ${TOKEN}' };\n` });
     ids.push(commitAll(root, 'again', '2024-05-01T10:00:00+00:00'));
