@@ -25,7 +25,7 @@ import { ruleDocs } from '../rules/docs.generated';
 import { createEngine } from '../node/createEngine';
 import { loadConfig } from '../node/config';
 import { rootIgnore } from '../node/discover';
-import { loadProjectIndex, readOne, scanProject } from '../node/scan';
+import { loadProjectIndex, readOne, scanProject, sha256Hex } from '../node/scan';
 import { holdsSymbols, readsAny, setFileSymbols, symbolsOf } from '../core/symbols';
 import { loadSurface } from '../node/surface';
 import { entryViews } from '../core/surface/inventory';
@@ -164,7 +164,7 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
   const relint = changed.length ? readers(req.root, req.path, changed) : [];
   const bl = baselineFor(req.root, req.settings.baselineFile);
   if (report.findings.length) {
-    report.fingerprints = fingerprintFindings(report.findings, new LineIndex(text), relativePath(req.root || path.dirname(req.path), req.path));
+    report.fingerprints = fingerprintFindings(report.findings, new LineIndex(text), relativePath(req.root || path.dirname(req.path), req.path), sha256Hex);
     [report] = applyBaseline(req.root, [report], bl.baseline);
   }
   return { report, excluded: false, configError: state.configError ?? bl.error, ms, ...(relint.length ? { relint } : {}) };

@@ -9,6 +9,7 @@ import type { Finding, SeverityOrOff } from '../core/types';
 import ignore from 'ignore';
 import { ALWAYS_EXCLUDED } from './discover';
 import { git, GitError } from './git';
+import { sha256Hex } from './scan';
 
 /** The rules that find secret values (formats, credential names, URLs with passwords, auth headers, metadata). */
 export const SECRET_RULE_IDS = ['hardcoded-secret', 'hardcoded-credential', 'metadata-secret', 'credential-in-url', 'hardcoded-authorization-header', 'secrets-at-rest'];
@@ -103,7 +104,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
           if (!live.some(x => { const [xs, xe] = span(x); return s < xe && xs < e; })) { live.push(f); }
         }
         if (live.length) {
-          const fps = fingerprintFindings(live, lines, file);
+          const fps = fingerprintFindings(live, lines, file, sha256Hex);
           live.forEach((f, i) => {
             const value = secretOf(text.slice(...span(f)));
             if (value.length < 4) { return; }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ApiGuardConfig } from '../core/config';
@@ -14,6 +15,9 @@ import { relativePath, type ReportFile, type ReportInput } from '../core/report/
 import type { FileNote } from '../core/types';
 import { createEngine } from './createEngine';
 import { discoverFiles } from './discover';
+
+/** Native SHA-256 (hex) for fingerprints: the same values as core's pure-JS `sha256`, faster. */
+export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** Files larger than this are not read at all (a note says so). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -238,7 +242,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
       if (cached) { report = cached; } else {
         report = engine.lint(read.path, read.text, { rules: config.rules, includeTests: config.includeTests, project });
         if (report.findings.length) {
-          report.fingerprints = fingerprintFindings(report.findings, new LineIndex(read.text), relativePath(root, read.path));
+          report.fingerprints = fingerprintFindings(report.findings, new LineIndex(read.text), relativePath(root, read.path), sha256Hex);
         }
         cache?.set(read.path, read.text, report);
       }

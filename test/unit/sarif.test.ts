@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { scanProject, type ScanResult } from '../../src/node/scan';
+import { scanProject, sha256Hex, type ScanResult } from '../../src/node/scan';
 import { defaultConfig } from '../../src/core/config';
 import type { Engine } from '../../src/core/engine';
 import { toSarif, FINGERPRINT_KEY, type SarifLog } from '../../src/core/report/sarif';
@@ -264,13 +264,13 @@ describe('SARIF and JSON reports', () => {
     const findings = findingsOf(text);
     assert.strictEqual(findings.length, n);
     const t0 = performance.now();
-    const fps = fingerprintFindings(findings, lines, 'data.json');
+    const fps = fingerprintFindings(findings, lines, 'data.json', sha256Hex);
     const ms = performance.now() - t0;
     assert.ok(ms < 10000, `${ms.toFixed(0)} ms`);
     assert.strictEqual(new Set(fps).size, n);
     // Inserting an item at the front shifts every column; the last finding keeps its fingerprint.
     const edited = text.replace('{"items":[', '{"items":[' + item(999999) + ',');
-    const fps2 = fingerprintFindings(findingsOf(edited), new LineIndex(edited), 'data.json');
+    const fps2 = fingerprintFindings(findingsOf(edited), new LineIndex(edited), 'data.json', sha256Hex);
     assert.strictEqual(fps2[fps2.length - 1], fps[fps.length - 1]);
   });
 
