@@ -27,7 +27,8 @@ export interface HistoryFinding extends Finding {
 export interface HistoryOptions {
   /** A folder inside the repository; report paths are relative to the repository's top level. */
   top: string;
-  engine: Engine;
+  /** May still be loading: git starts at once and candidate files wait (in order) for the parser. */
+  engine: Engine | Promise<Engine>;
   /** Only commits after REF (`REF..HEAD`). */
   since?: string;
   /** Only the N most recent commits. */
@@ -60,9 +61,15 @@ const CANDIDATE = new RegExp([
  */
 export async function scanHistory(options: HistoryOptions): Promise<HistoryResult> {
   const started = performance.now();
-  const { top, engine } = options;
+  const { top } = options;
   const rules: Record<string, SeverityOrOff> = {};
-  for (const r of engine.rules) { rules[r.meta.id] = SECRET_RULE_IDS.includes(r.meta.id) ? options.rules?.[r.meta.id] ?? r.meta.defaultSeverity : 'off'; }
+  let engine: Engine | undefined;
+  const waiting: Array<() => void> = [];
+  const engineReady = Promise.resolve(options.engine).then(e => {
+    for (const r of e.rules) { rules[r.meta.id] = SECRET_RULE_IDS.includes(r.meta.id) ? options.rules?.[r.meta.id] ?? r.meta.defaultSeverity : 'off'; }
+    engine = e;
+    for (const w of waiting.splice(0)) { w(); }
+  });
   const ig = ignore({ allowRelativePaths: true }).add([...options.exclude ?? []]);
   const wanted = (rel: string) => !!fileKindOf(rel) && !rel.split('/').some(s => ALWAYS_EXCLUDED.has(s)) && !ig.ignores(rel);
 
@@ -92,30 +99,35 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
     if (file !== undefined && added.length) {
       const text = added.join('\n');
       if (CANDIDATE.test(text)) {
-        filesLinted++;
-        const abs = path.join(top, file);
-        const report = engine.lint(abs, text, { rules, includeTests: true });
-        const lines = new LineIndex(text);
-        const span = (f: Finding) => [lines.offsetAt(f.range.start), lines.offsetAt(f.range.end)] as const;
-        // One secret, one finding: where rules overlap (a header call and the token inside it), the narrowest wins.
-        const live: Finding[] = [];
-        for (const f of report.findings.filter(x => !x.suppressed).sort((a, b) => (span(a)[1] - span(a)[0]) - (span(b)[1] - span(b)[0]))) {
-          const [s, e] = span(f);
-          if (!live.some(x => { const [xs, xe] = span(x); return s < xe && xs < e; })) { live.push(f); }
-        }
-        if (live.length) {
-          const fps = fingerprintFindings(live, lines, file, sha256Hex);
-          live.forEach((f, i) => {
-            const value = secretOf(text.slice(...span(f)));
-            if (value.length < 4) { return; }
-            const shift = (p: { line: number; character: number }) => ({ line: lineNos[p.line] ?? p.line, character: p.character });
-            secrets.set(value, { ...f, path: abs, range: { start: shift(f.range.start), end: shift(f.range.end) }, related: undefined, commit, date, inHead: false, fingerprint: fps[i] });
-          });
-        }
+        const job = [file, text, lineNos, commit, date] as const;
+        if (engine) { lintAdded(engine, ...job); } else { waiting.push(() => lintAdded(engine!, ...job)); }
       }
     }
     added = [];
     lineNos = [];
+  };
+
+  const lintAdded = (engine: Engine, file: string, text: string, lineNos: readonly number[], commit: string, date: string) => {
+    filesLinted++;
+    const abs = path.join(top, file);
+    const report = engine.lint(abs, text, { rules, includeTests: true });
+    const lines = new LineIndex(text);
+    const span = (f: Finding) => [lines.offsetAt(f.range.start), lines.offsetAt(f.range.end)] as const;
+    // One secret, one finding: where rules overlap (a header call and the token inside it), the narrowest wins.
+    const live: Finding[] = [];
+    for (const f of report.findings.filter(x => !x.suppressed).sort((a, b) => (span(a)[1] - span(a)[0]) - (span(b)[1] - span(b)[0]))) {
+      const [s, e] = span(f);
+      if (!live.some(x => { const [xs, xe] = span(x); return s < xe && xs < e; })) { live.push(f); }
+    }
+    if (live.length) {
+      const fps = fingerprintFindings(live, lines, file, sha256Hex);
+      live.forEach((f, i) => {
+        const value = secretOf(text.slice(...span(f)));
+        if (value.length < 4) { return; }
+        const shift = (p: { line: number; character: number }) => ({ line: lineNos[p.line] ?? p.line, character: p.character });
+        secrets.set(value, { ...f, path: abs, range: { start: shift(f.range.start), end: shift(f.range.end) }, related: undefined, commit, date, inHead: false, fingerprint: fps[i] });
+      });
+    }
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -174,6 +186,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
     });
   });
 
+  await engineReady;
   // Still in HEAD? One git grep over HEAD's tree with every secret (its longest line) as a fixed string on stdin.
   if (secrets.size) {
     const probes = new Map<string, string[]>();

@@ -8,6 +8,7 @@ import type { Engine } from '../../core/engine';
 import { atOrAbove, relativePath, type FailOn } from '../../core/report/model';
 import { toSarif } from '../../core/report/sarif';
 import { ruleDocs } from '../../rules/docs.generated';
+import { allRules } from '../../rules';
 import { loadConfig } from '../../node/config';
 import { createEngine } from '../../node/createEngine';
 import { GitError, gitTopLevel } from '../../node/git';
@@ -66,19 +67,20 @@ export async function run(argv: string[], io: CliIO, deps: { engine?: Engine } =
     if (e instanceof GitError) { return fail(e.message); }
     throw e;
   }
-  const engine = await enginePromise;
   let config;
-  try { config = await loadConfig(top, o.config ? path.resolve(io.cwd, o.config as string) : undefined, engine.ruleIds()); } catch (e) {
+  try { config = await loadConfig(top, o.config ? path.resolve(io.cwd, o.config as string) : undefined, deps.engine?.ruleIds() ?? new Set(allRules.map(r => r.meta.id))); } catch (e) {
     if (e instanceof ConfigError) { return fail(`configuration error: ${e.message}`); }
     throw e;
   }
   let result;
   try {
-    result = await scanHistory({ top, engine, since: o.since as string | undefined, maxCommits, rules: config.rules, exclude: config.exclude });
+    // git starts while the parser loads; the engine is awaited inside for the first candidate file.
+    result = await scanHistory({ top, engine: enginePromise, since: o.since as string | undefined, maxCommits, rules: config.rules, exclude: config.exclude });
   } catch (e) {
     if (e instanceof GitError) { return fail(e.message); }
     throw e;
   }
+  const engine = await enginePromise;
   const { findings } = result;
   let text: string;
   switch (format) {
