@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { fileKindOf } from '../core/fileKind';
 import { ruleDocsUrl } from '../core/rule';
 import { maskSecrets } from '../core/redact';
-import type { FileKind, FileReport, Finding } from '../core/types';
+import type { FileKind, Finding } from '../core/types';
 import type { ReportFile } from '../core/report/model';
 import { OUT_OF_SYNC, type LintResult } from './protocol';
 import { readSettings } from './settings';

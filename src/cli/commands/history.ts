@@ -8,6 +8,7 @@ import type { Engine } from '../../core/engine';
 import { atOrAbove, relativePath, type FailOn } from '../../core/report/model';
 import { toSarif } from '../../core/report/sarif';
 import { ruleDocs } from '../../rules/docs.generated';
+import { maskSecrets, safeTerminal } from '../../core/redact';
 import { allRules } from '../../rules';
 import { loadConfig } from '../../node/config';
 import { createEngine } from '../../node/createEngine';
@@ -87,7 +88,7 @@ export async function run(argv: string[], io: CliIO, deps: { engine?: Engine } =
     case 'json': text = JSON.stringify({
       formatVersion: 1, tool: { name: 'apiguard', version: VERSION }, root: top,
       summary: { commits: result.commits, secrets: findings.length, inHead: findings.filter(f => f.inHead).length, durationMs: Math.round(result.durationMs) },
-      findings: findings.map(f => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, path: relativePath(top, f.path),
+      findings: findings.map(f => ({ ruleId: f.ruleId, severity: f.severity, message: maskSecrets(f.message), path: relativePath(top, f.path),
         line: f.range.start.line + 1, column: f.range.start.character + 1, commit: f.commit, date: f.date, inHead: f.inHead, fingerprint: f.fingerprint })),
     }, null, 2) + '\n'; break;
     case 'sarif': {
@@ -113,7 +114,8 @@ export async function run(argv: string[], io: CliIO, deps: { engine?: Engine } =
 function formatHistory(top: string, findings: readonly HistoryFinding[], commits: number, ms: number): string {
   const out: string[] = [];
   for (const f of findings) {
-    out.push(`${f.commit.slice(0, 12)} ${f.date} ${relativePath(top, f.path)}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.ruleId} ${f.message} [${f.inHead ? 'still in HEAD' : 'removed, but still in history'}]`);
+    // Every text through the one masking function; file names and messages cannot drive the terminal.
+    out.push(`${f.commit.slice(0, 12)} ${f.date} ${safeTerminal(relativePath(top, f.path))}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.ruleId} ${safeTerminal(maskSecrets(f.message))} [${f.inHead ? 'still in HEAD' : 'removed, but still in history'}]`);
   }
   const inHead = findings.filter(f => f.inHead).length;
   const time = ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
