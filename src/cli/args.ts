@@ -7,6 +7,11 @@ export interface OptionSpec {
   /** Allowed values. */
   choices?: readonly string[];
   alias?: string;
+  /**
+   * The value is optional (`--changed`, `--changed=REF`, `--changed REF`): the next argument is
+   * taken as the value only when this says so. Absent: the option is `true`.
+   */
+  optionalValue?: (next: string) => boolean;
 }
 
 export interface Parsed { positional: string[]; options: Record<string, string | boolean> }
@@ -32,6 +37,12 @@ export function parseArgs(argv: readonly string[], spec: Record<string, OptionSp
     }
     const s = spec[name];
     if (!s) { throw new UsageError(`unknown option --${name}`); }
+    if (s.optionalValue) {
+      if (inline !== undefined) { if (!inline) { throw new UsageError(`option --${name} needs a value after =`); } options[name] = inline; continue; }
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('-') && s.optionalValue(next)) { options[name] = next; i++; } else { options[name] = true; }
+      continue;
+    }
     if (!s.value) {
       if (inline !== undefined) { throw new UsageError(`option --${name} takes no value`); }
       options[name] = true;

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   fix: { summary: 'move callouts to Named Credentials (generate metadata, rewrite Apex)', load: () => import('./commands/fix') },
   org: { summary: 'inspect the API security of a Salesforce org', load: () => import('./commands/org') },
   surface: { summary: 'list the APIs the project exposes, who may call them and their risks', load: () => import('./commands/surface') },
+  history: { summary: 'find secrets in the git history (each once, with the commit that added it)', load: () => import('./commands/history') },
 };
 
 const USAGE = `Usage: apiguard <command> [options]

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { fileKindOf } from '../core/fileKind';
 import { ruleDocsUrl } from '../core/rule';
 import { maskSecrets } from '../core/redact';
-import type { FileKind, FileReport, Finding } from '../core/types';
+import type { FileKind, Finding } from '../core/types';
+import type { ReportFile } from '../core/report/model';
 import { OUT_OF_SYNC, type LintResult } from './protocol';
 import { readSettings } from './settings';
 import { CancelledError, type EngineWorker } from './workerClient';
@@ -20,9 +21,13 @@ function toRange(r: Finding['range']): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
 
-/** A finding as VS Code shows it. Suppressed findings are not shown (they still count in reports). */
-export function toDiagnostic(f: Finding): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(toRange(f.range), f.message, SEVERITY[f.severity]);
+/**
+ * A finding as VS Code shows it. Suppressed findings are not shown (they still count in reports).
+ * A finding the baseline covers is a hint, so the team sees it without it counting as a problem.
+ */
+export function toDiagnostic(f: Finding, inBaseline = false): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(toRange(f.range), inBaseline ? `${f.message} (in the baseline)` : f.message,
+    inBaseline ? vscode.DiagnosticSeverity.Hint : SEVERITY[f.severity]);
   d.source = SOURCE;
   d.code = { value: f.ruleId, target: vscode.Uri.parse(ruleDocsUrl(f.ruleId)) };
   if (f.related?.length) {
@@ -136,7 +141,7 @@ export class Linter implements vscode.Disposable {
           void vscode.window.showWarningMessage(`API Guard: ${r.configError}. Using the defaults until it is fixed.`);
         }
         for (const n of r.report.notes) { this.log.appendLine(maskSecrets(`${n.path}: ${n.code}: ${n.message}`)); }
-        this.set(doc.uri, r.report.findings);
+        this.set(doc.uri, r.report.findings, r.report.baselineState);
         this.linted.set(key, version);
         if (r.relint?.length) { this.relint(r.relint); }
         this.track(t0);
@@ -190,12 +195,23 @@ export class Linter implements vscode.Disposable {
     this.track(t0);
   }
 
-  /** Shows findings of a file (from a document lint or a workspace scan). */
-  set(uri: vscode.Uri, findings: readonly Finding[]): void {
-    const shown = findings.filter(f => !f.suppressed);
+  /**
+   * Shows findings of a file (from a document lint or a workspace scan). `baselineState[i]` says
+   * whether `findings[i]` is in the baseline: shown as a hint, or not at all with `apiguard.baseline.hide`.
+   */
+  set(uri: vscode.Uri, findings: readonly Finding[], baselineState?: ReadonlyArray<'new' | 'unchanged'>): void {
+    const hide = baselineState?.includes('unchanged') === true && readSettings(uri).hideBaseline;
+    const shown: Finding[] = [];
+    const diagnostics: vscode.Diagnostic[] = [];
+    findings.forEach((f, i) => {
+      const inBaseline = baselineState?.[i] === 'unchanged';
+      if (f.suppressed || (inBaseline && hide)) { return; }
+      shown.push(f);
+      diagnostics.push(toDiagnostic(f, inBaseline));
+    });
     const key = uri.toString();
     if (shown.length) { this.findings.set(key, shown); } else { this.findings.delete(key); }
-    this.collection.set(uri, shown.map(toDiagnostic));
+    this.collection.set(uri, diagnostics);
     this.changed.fire();
   }
 
@@ -204,14 +220,14 @@ export class Linter implements vscode.Disposable {
    * the editor may hold newer text). When the scan of `root` completed, files under it that no longer
    * have findings are cleared.
    */
-  setReports(reports: readonly FileReport[], root?: string, complete = false): void {
+  setReports(reports: readonly ReportFile[], root?: string, complete = false): void {
     // Live results: documents linted since they were shown, or with unsaved changes.
     const open = new Set([...this.linted.keys(), ...vscode.workspace.textDocuments.filter(d => d.isDirty).map(d => d.uri.toString())]);
     const seen = new Set<string>();
     for (const r of reports) {
       const uri = vscode.Uri.file(r.path);
       seen.add(uri.toString());
-      if (!open.has(uri.toString())) { this.set(uri, r.findings); }
+      if (!open.has(uri.toString())) { this.set(uri, r.findings, r.baselineState); }
     }
     if (complete && root) {
       const prefix = vscode.Uri.file(root).toString() + '/';

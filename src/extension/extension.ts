@@ -79,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
 
   // .apiguard.json, sfdx-project.json and the metadata the cross-file rules read: reload and re-lint.
   const watcher = vscode.workspace.createFileSystemWatcher(
-    '{**/.apiguard.json,**/sfdx-project.json,**/.forceignore,**/.gitignore,**/*.namedCredential-meta.xml,**/*.externalCredential-meta.xml,**/*.remoteSite-meta.xml}');
+    '{**/.apiguard.json,**/.apiguard-baseline.json,**/sfdx-project.json,**/.forceignore,**/.gitignore,**/*.namedCredential-meta.xml,**/*.externalCredential-meta.xml,**/*.remoteSite-meta.xml}');
   let reload: NodeJS.Timeout | undefined;
   const onConfigFile = (uri: vscode.Uri) => {
     const folder = vscode.workspace.getWorkspaceFolder(uri);

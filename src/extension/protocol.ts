@@ -3,9 +3,10 @@
  * (`dist/worker.js`, a `worker_threads` Worker). Plain data only: no `vscode` import here, the
  * worker loads this file too.
  */
-import type { FileKind, FileReport, Finding, Range, Severity, SeverityOrOff } from '../core/types';
+import type { FileKind, Finding, Range, Severity, SeverityOrOff } from '../core/types';
 import type { FixPlan } from '../core/fix/types';
 import type { SurfaceEntryView } from '../core/surface/inventory';
+import type { ReportFile } from '../core/report/model';
 
 /** The editor settings that change what the engine reports (merged over `.apiguard.json`). */
 export interface LintSettings {
@@ -13,6 +14,8 @@ export interface LintSettings {
   exclude: string[];
   /** undefined: not set in the editor, `.apiguard.json` decides. */
   includeTests?: boolean;
+  /** `apiguard.baseline.file`: baseline path relative to the workspace folder; empty: `.apiguard-baseline.json` when present. */
+  baselineFile?: string;
 }
 
 export type ReportFormat = 'sarif' | 'markdown' | 'html';
@@ -46,7 +49,8 @@ export type Request =
   | { type: 'reindex'; id: number; root: string; path: string };
 
 export interface LintResult {
-  report: FileReport;
+  /** With `fingerprints`, and `baselineState` when a baseline applies. */
+  report: ReportFile;
   /** The file matches `exclude`, `.forceignore` or `.gitignore`: nothing reported. */
   excluded: boolean;
   /** `.apiguard.json` problem, shown once to the user. */
@@ -55,7 +59,7 @@ export interface LintResult {
   /** Other open documents that read a constant, label or custom metadata value this document changed: lint them again. */
   relint?: string[];
 }
-export interface ScanResult { reports: FileReport[]; filesScanned: number; cancelled: boolean; configError?: string; ms: number }
+export interface ScanResult { reports: ReportFile[]; filesScanned: number; cancelled: boolean; configError?: string; ms: number }
 export interface ExportResult { content: string; findings: number; filesScanned: number; cancelled: boolean }
 export interface RuleInfo { id: string; description: string; defaultSeverity: Severity; fixable: boolean }
 export interface RuleDoc { id: string; markdown?: string; description?: string }

@@ -5,7 +5,7 @@
  * workspace scans await between files, so lint requests and cancellations get through.
  */
 import { parentPort } from 'node:worker_threads';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import pkg from '../../package.json';
@@ -16,12 +16,16 @@ import type { FixContext } from '../core/fix/types';
 import { buildProjectIndex } from '../core/metadata/facts';
 import type { ProjectIndex } from '../core/project';
 import { toSarif } from '../core/report/sarif';
+import { compareWithBaseline, DEFAULT_BASELINE_FILE, parseBaseline, type BaselineFile } from '../core/report/baseline';
+import { fingerprintFindings } from '../core/report/fingerprint';
+import { relativePath, type ReportFile } from '../core/report/model';
+import { LineIndex } from '../core/position';
 import { allRules } from '../rules';
 import { ruleDocs } from '../rules/docs.generated';
 import { createEngine } from '../node/createEngine';
 import { loadConfig } from '../node/config';
 import { rootIgnore } from '../node/discover';
-import { loadProjectIndex, readOne, scanProject } from '../node/scan';
+import { loadProjectIndex, readOne, scanProject, sha256Hex } from '../node/scan';
 import { holdsSymbols, readsAny, setFileSymbols, symbolsOf } from '../core/symbols';
 import { loadSurface } from '../node/surface';
 import { entryViews } from '../core/surface/inventory';
@@ -111,6 +115,31 @@ async function isExcluded(state: RootState, root: string, file: string, cfg: Api
   return ig.ignores(rel);
 }
 
+/** Parsed baseline files by path, re-read when their size or mtime changes. */
+const baselines = new Map<string, { size: number; mtimeMs: number; baseline?: BaselineFile; error?: string }>();
+
+/** The baseline of a workspace folder: the `apiguard.baseline.file` setting (relative to it), else `.apiguard-baseline.json` when present. */
+function baselineFor(root: string, setting: string | undefined): { baseline?: BaselineFile; error?: string } {
+  if (!root) { return {}; }
+  const file = setting ? path.resolve(root, setting) : path.join(root, DEFAULT_BASELINE_FILE);
+  let st;
+  try { st = statSync(file); } catch { return setting ? { error: `baseline file ${setting} (apiguard.baseline.file) not found` } : {}; }
+  const cached = baselines.get(file);
+  if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) { return cached; }
+  let entry: { size: number; mtimeMs: number; baseline?: BaselineFile; error?: string };
+  try { entry = { size: st.size, mtimeMs: st.mtimeMs, baseline: parseBaseline(readFileSync(file, 'utf8')) }; } catch (e) {
+    entry = { size: st.size, mtimeMs: st.mtimeMs, error: `baseline file ${path.relative(root, file)} is not usable: ${(e as Error).message}` };
+  }
+  baselines.set(file, entry);
+  return entry;
+}
+
+/** Marks each finding new or unchanged against the folder's baseline (fingerprints relative to the folder, as the CLI's when it is the project root). */
+function applyBaseline(root: string, reports: ReportFile[], b: BaselineFile | undefined): ReportFile[] {
+  if (!b) { return reports; }
+  return compareWithBaseline({ root, reports, filesScanned: reports.length, durationMs: 0 }, b).reports;
+}
+
 async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Promise<LintResult> {
   let text = req.text;
   if (text !== undefined) {
@@ -130,9 +159,15 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
   // This document's constants / labels / records as typed now: only its own entries change, and the open
   // documents that read a changed one are named so that the extension lints them again.
   const changed = holdsSymbols(req.path) ? setFileSymbols(project, req.path, symbolsOf(req.path, text)) : [];
-  const report = engine.lint(req.path, text, { rules: cfg.rules, includeTests: cfg.includeTests, project, kind: req.kind });
+  let report: ReportFile = engine.lint(req.path, text, { rules: cfg.rules, includeTests: cfg.includeTests, project, kind: req.kind });
+  const ms = performance.now() - t0;
   const relint = changed.length ? readers(req.root, req.path, changed) : [];
-  return { report, excluded: false, configError: state.configError, ms: performance.now() - t0, ...(relint.length ? { relint } : {}) };
+  const bl = baselineFor(req.root, req.settings.baselineFile);
+  if (report.findings.length) {
+    report.fingerprints = fingerprintFindings(report.findings, new LineIndex(text), relativePath(req.root || path.dirname(req.path), req.path), sha256Hex);
+    [report] = applyBaseline(req.root, [report], bl.baseline);
+  }
+  return { report, excluded: false, configError: state.configError ?? bl.error, ms, ...(relint.length ? { relint } : {}) };
 }
 
 /** Open Apex documents under `root` (other than `except`) that read one of `names`. */
@@ -183,7 +218,8 @@ async function scan(req: { id: number; root: string; settings: LintSettings }, s
     root: req.root, config, signal, engine: await createEngine(),
     onProgress: p => { if (p.phase === 'lint') { post({ type: 'progress', id: req.id, done: p.done, total: p.total }); } },
   });
-  return { root: r.root, reports: r.reports, filesScanned: r.filesScanned, cancelled: r.cancelled, configError: state.configError, ms: r.durationMs };
+  const bl = baselineFor(req.root, req.settings.baselineFile);
+  return { root: r.root, reports: applyBaseline(r.root, r.reports, bl.baseline), filesScanned: r.filesScanned, cancelled: r.cancelled, configError: state.configError ?? bl.error, ms: r.durationMs };
 }
 
 async function exportReport(req: Extract<Request, { type: 'export' }>, signal: AbortSignal): Promise<ExportResult> {

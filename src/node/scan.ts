@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ApiGuardConfig } from '../core/config';
@@ -15,6 +16,9 @@ import type { FileNote } from '../core/types';
 import { createEngine } from './createEngine';
 import { discoverFiles, type DiscoverOptions } from './discover';
 import { decodeText } from './decode';
+
+/** Native SHA-256 (hex) for fingerprints: the same values as core's pure-JS `sha256`, faster. */
+export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** Files larger than this are not read at all (a note says so). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -43,6 +47,26 @@ export interface ScanOptions {
   engine?: Engine;
   /** Tests only: discovery overrides (e.g. an injected readdir failure). */
   discover?: Pick<DiscoverOptions, 'readdir'>;
+  /** Exactly these files (absolute), instead of `paths`: no discovery, no ignore files (`--changed`, `--staged`). The project index still comes from the whole root. */
+  files?: readonly string[];
+  /** The root's files for the project index, when the caller has them (`git ls-files`) and `files` is given: no walk of the root. */
+  projectFiles?: readonly string[];
+  /** Reads a file to lint (default: from disk). `--staged` reads the git index instead. */
+  read?: (file: string) => Promise<ReadResult>;
+  /** Reuses a file's results when its text and everything else they depend on are unchanged (`--cache`). */
+  cache?: LintCache;
+}
+
+/**
+ * A layer around linting one file: `scanProject` asks it first and tells it what it linted.
+ * `useProject` is called once, with the index, before any `get`.
+ */
+export interface LintCache {
+  useProject(project: ProjectIndex): void;
+  /** A cached report without reading the file (its size and modification time vouch for it), if the cache can tell. */
+  lookup?(file: string): Promise<ReportFile | undefined>;
+  get(file: string, text: string): ReportFile | undefined;
+  set(file: string, text: string, report: ReportFile): void;
 }
 
 export interface ScanResult extends ReportInput {
@@ -59,7 +83,7 @@ export interface ScanResult extends ReportInput {
   project: ProjectIndex;
 }
 
-export type ReadResult = { path: string; text?: string; note?: FileNote };
+export type ReadResult = { path: string; text?: string; note?: FileNote; cached?: ReportFile };
 
 const unreadable = (file: string, e: NodeJS.ErrnoException): ReadResult =>
   ({ path: file, note: { path: file, code: 'unreadable', message: `Cannot read the file (${e.code ?? e.message}): not checked.` } });
@@ -194,8 +218,13 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const { config, signal, onProgress } = options;
   const engine = options.engine ?? await createEngine();
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
-  const { files, notes: pathNotes } = await collectFiles(root, options.paths, config, signal, options.discover);
-  const project = await loadProjectIndex(root, { exclude: config.exclude, signal, ...(options.paths?.length ? {} : { files }) });
+  const { files, notes: pathNotes } = options.files ? { files: [...options.files], notes: [] } : await collectFiles(root, options.paths, config, signal, options.discover);
+  const project = await loadProjectIndex(root, { exclude: config.exclude, signal,
+    ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files }) });
+  const { cache } = options;
+  cache?.useProject(project);
+  const lookup = options.read ? undefined : cache?.lookup?.bind(cache);
+  const readFile = lookup ? async (f: string): Promise<ReadResult> => { const c = await lookup(f); return c ? { path: f, cached: c } : readOne(f); } : options.read ?? readOne;
   const reports: ReportFile[] = pathNotes.map(n => ({ path: n.path, findings: [], notes: [n] }));
   const total = files.length;
   onProgress?.({ phase: 'lint', done: 0, total });
@@ -203,18 +232,24 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   let done = 0;
   const queue: Array<Promise<ReadResult>> = [];
   let next = 0;
-  const fill = () => { while (queue.length < READ_AHEAD && next < files.length) { queue.push(readOne(files[next++])); } };
+  const fill = () => { while (queue.length < READ_AHEAD && next < files.length) { queue.push(readFile(files[next++])); } };
   while (done < total && !signal?.aborted) {
     fill();
     const read = await queue.shift()!;
     fill();
     let report: ReportFile;
-    if (read.text === undefined) {
+    if (read.cached) {
+      report = read.cached;
+    } else if (read.text === undefined) {
       report = { path: read.path, findings: [], notes: read.note ? [read.note] : [] };
     } else {
-      report = engine.lint(read.path, read.text, { rules: config.rules, includeTests: config.includeTests, project, ...(config.limits ? { limits: config.limits } : {}) });
-      if (report.findings.length) {
-        report.fingerprints = fingerprintFindings(report.findings, new LineIndex(read.text), relativePath(root, read.path));
+      const cached = cache?.get(read.path, read.text);
+      if (cached) { report = cached; } else {
+        report = engine.lint(read.path, read.text, { rules: config.rules, includeTests: config.includeTests, project, ...(config.limits ? { limits: config.limits } : {}) });
+        if (report.findings.length) {
+          report.fingerprints = fingerprintFindings(report.findings, new LineIndex(read.text), relativePath(root, read.path), sha256Hex);
+        }
+        cache?.set(read.path, read.text, report);
       }
     }
     if (report.findings.length || report.notes.length) { reports.push(report); }

@@ -1,12 +1,13 @@
 import * as assert from 'assert';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { scanProject, type ScanResult } from '../../src/node/scan';
+import { scanProject, sha256Hex, type ScanResult } from '../../src/node/scan';
 import { defaultConfig } from '../../src/core/config';
 import type { Engine } from '../../src/core/engine';
 import { toSarif, FINGERPRINT_KEY, type SarifLog } from '../../src/core/report/sarif';
 import { toJsonReport } from '../../src/core/report/json';
 import { relativePath } from '../../src/core/report/model';
+import { compareWithBaseline, createBaseline } from '../../src/core/report/baseline';
 import { fingerprintFindings } from '../../src/core/report/fingerprint';
 import { LineIndex } from '../../src/core/position';
 import type { Finding } from '../../src/core/types';
@@ -112,6 +113,9 @@ function validateSarif(log: SarifLog): string[] {
       if (!obj(res, 'result', rw, ['message'])) { return; }
       msg(res.message, `${rw}.message`);
       if (res.level !== undefined && !LEVELS.includes(String(res.level))) { errors.push(`${rw}.level`); }
+      if (res.kind !== undefined && !['notApplicable', 'pass', 'fail', 'review', 'open', 'informational'].includes(String(res.kind))) { errors.push(`${rw}.kind`); }
+      if (res.kind !== undefined && String(res.kind) !== 'fail' && res.level !== undefined && res.level !== 'none') { errors.push(`${rw}.level must be none unless kind is fail`); }
+      if (res.baselineState !== undefined && !['new', 'unchanged', 'updated', 'absent'].includes(String(res.baselineState))) { errors.push(`${rw}.baselineState`); }
       if ('ruleIndex' in res) {
         int(res.ruleIndex, -1, `${rw}.ruleIndex`);
         if (res.ruleIndex >= 0 && (rules[res.ruleIndex] as { id?: string } | undefined)?.id !== res.ruleId) { errors.push(`${rw}.ruleIndex does not point at ${res.ruleId}`); }
@@ -220,10 +224,15 @@ describe('SARIF and JSON reports', () => {
         assert.strictEqual(after.get(k)?.fp, v.fp, `${k} kept its fingerprint`);
         if (k.includes('S3InvoiceUploader')) { assert.notStrictEqual(after.get(k)?.line, v.line, 'the line did move'); }
       }
-      // Changing the flagged line itself changes the fingerprint.
-      writeFileSync(file, S3_UPLOADER.replace('AKIAIOSFODNN7EXAMPLE', 'AKIAI44QH8DHBEXAMPLE'));
-      const changed = fp(await scanProject({ root, config: defaultConfig(), engine }));
+      // Changing only the secret's value keeps the fingerprint (it holds no trace of the value) ...
       const k = [...before.keys()].find(x => x.startsWith('aws-key|') && x.includes('S3InvoiceUploader'))!;
+      writeFileSync(file, S3_UPLOADER.replace('AKIAIOSFODNN7EXAMPLE', 'AKIAI44QH8DHBEXAMPLE'));
+      const revalued = fp(await scanProject({ root, config: defaultConfig(), engine }));
+      assert.strictEqual(revalued.get(k)?.fp, before.get(k)!.fp);
+      // ... while changing the code around it changes the fingerprint.
+      const line = S3_UPLOADER.split('\n').find(x => x.includes('AKIAIOSFODNN7EXAMPLE'))!;
+      writeFileSync(file, S3_UPLOADER.replace(line, line.replace(/(\w+)(\s*=)/, '$1Renamed$2')));
+      const changed = fp(await scanProject({ root, config: defaultConfig(), engine }));
       assert.notStrictEqual(changed.get(k)?.fp, before.get(k)!.fp);
     } finally { writeFileSync(file, S3_UPLOADER); }
   });
@@ -255,13 +264,13 @@ describe('SARIF and JSON reports', () => {
     const findings = findingsOf(text);
     assert.strictEqual(findings.length, n);
     const t0 = performance.now();
-    const fps = fingerprintFindings(findings, lines, 'data.json');
+    const fps = fingerprintFindings(findings, lines, 'data.json', sha256Hex);
     const ms = performance.now() - t0;
     assert.ok(ms < 10000, `${ms.toFixed(0)} ms`);
     assert.strictEqual(new Set(fps).size, n);
     // Inserting an item at the front shifts every column; the last finding keeps its fingerprint.
     const edited = text.replace('{"items":[', '{"items":[' + item(999999) + ',');
-    const fps2 = fingerprintFindings(findingsOf(edited), new LineIndex(edited), 'data.json');
+    const fps2 = fingerprintFindings(findingsOf(edited), new LineIndex(edited), 'data.json', sha256Hex);
     assert.strictEqual(fps2[fps2.length - 1], fps[fps.length - 1]);
   });
 
@@ -272,7 +281,7 @@ describe('SARIF and JSON reports', () => {
     const f = j.findings.find(x => x.ruleId === 'aws-key' && x.path.endsWith('S3InvoiceUploader.cls'))!;
     assert.deepStrictEqual({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, severity: f.severity, path: f.path },
       { line: 5, column: 50, endLine: 5, endColumn: 70, severity: 'error', path: 'force-app/main/default/classes/S3InvoiceUploader.cls' });
-    assert.match(f.fingerprint!, /^[0-9a-f]{16}:0$/);
+    assert.match(f.fingerprint!, /^[0-9a-f]{64}:0$/);
     const s = j.findings.find(x => x.suppressed)!;
     assert.deepStrictEqual(s.suppressed, { kind: 'inline', justification: 'read-only key for the public bucket', line: 5 });
     assert.strictEqual(s.path, 'force-app/main/default/classes/Legacy Sync.cls');
@@ -294,6 +303,18 @@ describe('SARIF and JSON reports', () => {
     const fps = run.results.map(x => x.partialFingerprints[FINGERPRINT_KEY]);
     assert.strictEqual(new Set(fps).size, fps.length, 'fingerprints are unique');
     assert.ok(run.results.every(x => !x.locations[0].physicalLocation.artifactLocation.uri.startsWith('/')));
+  });
+
+  it('with a baseline: baselineState on every result, absent entries as pass results, still valid', () => {
+    const baseline = createBaseline(result);
+    const dropped = baseline.entries[0];
+    const cmp = compareWithBaseline({ ...result, reports: result.reports.map(r => ({ ...r, findings: r.findings.filter((_f, i) => r.fingerprints?.[i] !== undefined && !r.fingerprints[i].startsWith(dropped.fingerprint)) , fingerprints: r.fingerprints?.filter(fp => !fp.startsWith(dropped.fingerprint)) })) }, baseline);
+    assert.strictEqual(cmp.fresh, 0);
+    assert.deepStrictEqual(cmp.absent.map(a => [a.path, a.ruleId]), [[dropped.path, dropped.ruleId]]);
+    const log = toSarif({ ...result, reports: cmp.reports }, { rules: fixtureRules.map(x => x.meta), toolVersion: '1', absent: cmp.absent, baselineFile: 'b.json' });
+    assert.deepStrictEqual(validateSarif(log), []);
+    const states = log.runs[0].results.map(r => r.baselineState);
+    assert.ok(states.includes('unchanged') && states.includes('absent') && states.every(Boolean), states.join());
   });
 
   it('relativePath handles separators, outside paths and Windows drives', () => {

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliIO } from '../io';
 import { parseArgs, UsageError } from '../args';
@@ -12,8 +12,16 @@ import { toJsonReport } from '../../core/report/json';
 import { toSarif } from '../../core/report/sarif';
 import { ruleDocs } from '../../rules/docs.generated';
 import { findProjectRoot, loadConfig } from '../../node/config';
-import { scanProject, type ScanProgress } from '../../node/scan';
+import { MAX_READ_BYTES, scanProject, type ReadResult, type ScanProgress } from '../../node/scan';
 import { createEngine } from '../../node/createEngine';
+import { ALWAYS_EXCLUDED, rootIgnore } from '../../node/discover';
+import { fileKindOf } from '../../core/fileKind';
+import { relativePath, type ReportInput } from '../../core/report/model';
+import { BaselineError, compareWithBaseline, createBaseline, DEFAULT_BASELINE_FILE, onlyNew, parseBaseline, serializeBaseline, type BaselineComparison, type BaselineFile } from '../../core/report/baseline';
+import { changedFiles, defaultBaseRef, GitError, gitTopLevel, readStaged, stagedFiles, trackedFiles } from '../../node/git';
+import { metadataTypeOf } from '../../core/metadata/types';
+import { PROJECT_FACT_TYPES } from '../../core/metadata/facts';
+import { DEFAULT_CACHE_FILE, FileLintCache } from '../../node/cache';
 
 export const HELP = `Usage: apiguard scan [paths...] [options]
 
@@ -28,11 +36,24 @@ Options:
       --include-tests            also report findings inside @IsTest code
   -c, --config FILE              configuration file (default: .apiguard.json in the project root)
   -q, --quiet                    text: only findings that count toward --fail-on, no notes
+      --baseline FILE            report only findings not in FILE (SARIF marks each result's
+                                 baselineState: new, unchanged, absent)
+      --update-baseline          write the current findings to the baseline (--baseline FILE, else
+                                 .apiguard-baseline.json in the project root) and exit 0
+      --changed [REF]            only files changed since the merge base with REF (default: the
+                                 upstream branch, else origin/HEAD), committed or not
+      --staged                   only staged files, as staged (the git index, not the work tree)
+      --cache                    reuse the results of unchanged files from the last --cache run
+      --cache-location FILE      where --cache keeps them (default: .apiguardcache in the project root)
   -h, --help                     show this help
 
+Project facts (Named Credentials, Remote Sites) always come from the whole project, so a file gets
+the same findings with --changed or --staged as in a full scan.
+
 Exit status: 0 everything was checked and nothing is at or above --fail-on; 1 something is;
-2 usage or configuration error, or (when nothing gives 1) a file or folder could not be checked
-fully (unreadable, binary, too large, over a per-file budget, a cap reached, a rule failed).
+2 usage or configuration error (also: corrupt baseline, not a git repository, unknown ref), or
+(when nothing gives 1) a file or folder could not be checked fully (unreadable, binary, too large,
+over a per-file budget, a cap reached, a rule failed).
 The project root is the nearest folder holding sfdx-project.json or .apiguard.json (else the
 current folder); report paths are relative to it.`;
 
@@ -43,6 +64,12 @@ const SPEC = {
   'include-tests': {},
   config: { value: true, alias: 'c' },
   quiet: { alias: 'q' },
+  baseline: { value: true },
+  'update-baseline': {},
+  changed: { optionalValue: (_next: string) => true },
+  staged: {},
+  cache: {},
+  'cache-location': { value: true },
   help: { alias: 'h' },
 } as const;
 
@@ -51,7 +78,9 @@ export interface ScanDeps { engine?: Engine; /** Clock for the progress delay (t
 
 export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promise<number> {
   let parsed;
-  try { parsed = parseArgs(argv, SPEC); } catch (e) {
+  // `--changed force-app` is a path, not a ref: a next argument that exists on disk is left alone.
+  const spec = { ...SPEC, changed: { optionalValue: (next: string) => !existsSync(path.resolve(io.cwd, next)) } };
+  try { parsed = parseArgs(argv, spec); } catch (e) {
     if (e instanceof UsageError) { io.err(`apiguard scan: ${e.message}\n\n${HELP}\n`); return 2; }
     throw e;
   }
@@ -64,8 +93,20 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   const missing = targets.filter((_t, i) => !existsSync(absTargets[i]));
   if (missing.length) { io.err(`apiguard scan: no such file or folder: ${missing.join(', ')}\n`); return 2; }
 
+  const changed = o.changed, staged = !!o.staged;
+  const fail = (msg: string) => { io.err(`apiguard scan: ${msg}\n`); return 2; };
+  if (changed && staged) { return fail('--changed and --staged cannot be combined'); }
+  if (o['update-baseline'] && (changed || staged || parsed.positional.length)) {
+    return fail('--update-baseline records a whole-project scan: drop --changed, --staged and paths');
+  }
+  if (o['cache-location'] && !o.cache) { return fail('--cache-location needs --cache'); }
+
   const root = findProjectRoot(absTargets[0], io.cwd);
-  const engine = deps.engine ?? await createEngine();
+  // git (for --changed/--staged) and loading the parser overlap.
+  const enginePromise = deps.engine ? Promise.resolve(deps.engine) : createEngine();
+  const topPromise = changed || staged ? gitTopLevel(root) : undefined;
+  topPromise?.catch(() => { /* reported below */ });
+  const engine = await enginePromise;
   let config;
   try {
     config = await loadConfig(root, o.config ? path.resolve(io.cwd, o.config as string) : undefined, engine.ruleIds());
@@ -75,18 +116,126 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   }
   if (o['include-tests']) { config = mergeConfig(config, { includeTests: true }); }
 
-  const paths = absTargets.length === 1 && absTargets[0] === root ? undefined : absTargets;
+  // The baseline is read (and checked) before scanning, so a bad file fails fast.
+  const baselinePath = typeof o.baseline === 'string' ? path.resolve(io.cwd, o.baseline) : o['update-baseline'] ? path.join(root, DEFAULT_BASELINE_FILE) : undefined;
+  let baseline: BaselineFile | undefined;
+  if (baselinePath && !o['update-baseline']) {
+    let text: string;
+    try { text = readFileSync(baselinePath, 'utf8'); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return fail(code === 'ENOENT' ? `baseline file ${displayPath(io.cwd, baselinePath)} does not exist (create it with --update-baseline)`
+        : `cannot read baseline file ${displayPath(io.cwd, baselinePath)}: ${code ?? (e as Error).message}`);
+    }
+    try { baseline = parseBaseline(text); } catch (e) {
+      if (e instanceof BaselineError) { return fail(`baseline file ${displayPath(io.cwd, baselinePath)} is corrupt: ${e.message}`); }
+      throw e;
+    }
+  }
+
+  // --changed / --staged: the exact file list from git, filtered like discovery would.
+  let files: string[] | undefined;
+  let projectFiles: string[] | undefined;
+  let read: ((file: string) => Promise<ReadResult>) | undefined;
+  let scopeNote = '';
+  if (changed || staged) {
+    try {
+      const top = await topPromise!;
+      // Only the fact files' names (Named Credentials, External Credentials, Remote Sites), from the index.
+      const facts = trackedFiles(top, ['**/*.namedCredential*', '**/*.externalCredential*', '**/*.remoteSite*']);
+      facts.catch(() => { /* awaited below */ });
+      let list: string[];
+      if (staged) {
+        list = await stagedFiles(top);
+      } else {
+        const ref = typeof changed === 'string' ? changed : await defaultBaseRef(top);
+        const c = await changedFiles(top, ref);
+        list = c.files;
+        scopeNote = ` changed since ${ref} (merge base ${c.mergeBase.slice(0, 12)})`;
+      }
+      files = await scanScope(root, list, parsed.positional.length ? absTargets : undefined, config.exclude);
+      // Project facts from every tracked (and changed) file, listed by git rather than by walking the tree.
+      const isFact = (f: string) => { const t = metadataTypeOf(f); return t !== undefined && PROJECT_FACT_TYPES.includes(t); };
+      projectFiles = await scanScope(root, [...new Set([...await facts, ...list])].filter(isFact), undefined, config.exclude);
+      if (staged) {
+        const blobs = await readStaged(top, files);
+        read = async file => {
+          const b = blobs.get(file);
+          if (!b) { return { path: file, note: { path: file, code: 'unreadable', message: 'Not in the git index: not checked.' } }; }
+          if (b.length > MAX_READ_BYTES) { return { path: file, note: { path: file, code: 'too-large', message: `Staged file is ${(b.length / 1048576).toFixed(1)} MB: larger than ${MAX_READ_BYTES / 1048576} MB, so it was not read.` } }; }
+          const bom = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+          return { path: file, text: b.toString('utf8', bom) };
+        };
+        scopeNote = ' staged';
+      }
+    } catch (e) {
+      if (e instanceof GitError) { return fail(e.message); }
+      throw e;
+    }
+  }
+
+  let cache: FileLintCache | undefined;
+  if (o.cache) {
+    const location = typeof o['cache-location'] === 'string' ? path.resolve(io.cwd, o['cache-location']) : path.join(root, DEFAULT_CACHE_FILE);
+    cache = await FileLintCache.open(location, { tool: VERSION, build: buildId(), root, rules: engine.rules.map(r => [r.meta.id, r.meta.defaultSeverity]), config });
+  }
+
+  const paths = files || (absTargets.length === 1 && absTargets[0] === root) ? undefined : absTargets;
   const progress = progressReporter(io, deps.now ?? Date.now);
-  const result = await scanProject({ root, paths, config, onProgress: progress.update, engine });
+  const result = await scanProject({ root, paths, files, projectFiles, read, cache, config, onProgress: progress.update, engine });
   progress.done();
+  if (cache) {
+    try { await cache.save(); } catch (e) {
+      io.err(`apiguard scan: warning: cannot write the cache ${displayPath(io.cwd, cache.location)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); results are complete\n`);
+    }
+  }
+
+  if (o['update-baseline']) {
+    const b = createBaseline(result);
+    const n = b.entries.reduce((a, e) => a + e.count, 0);
+    try {
+      const tmp = `${baselinePath!}.${process.pid}.tmp`;
+      writeFileSync(tmp, serializeBaseline(b));
+      renameSync(tmp, baselinePath!);
+    } catch (e) {
+      return fail(`cannot write baseline file ${displayPath(io.cwd, baselinePath!)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    io.out(`apiguard: baseline of ${n} finding${n === 1 ? '' : 's'} in ${result.filesScanned} files written to ${displayPath(io.cwd, baselinePath!)}\n`);
+    if (result.notes.length) { io.out(`apiguard: ${result.notes.length} file note${result.notes.length === 1 ? '' : 's'} (files not fully checked); run a scan to see them\n`); }
+    return result.cancelled ? 2 : 0;
+  }
+
+  let comparison: BaselineComparison | undefined;
+  let shown: ReportInput = result;
+  if (baseline) {
+    const scopes = files ? new Set(files.map(f => relativePath(root, f))) : paths ? paths.map(p => relativePath(root, p)) : undefined;
+    const scanned = scopes === undefined ? undefined : scopes instanceof Set ? (rel: string) => scopes.has(rel)
+      : (rel: string) => scopes.some(s => s === '' || rel === s || rel.startsWith(s + '/'));
+    comparison = compareWithBaseline(result, baseline, scanned);
+    shown = { ...result, reports: onlyNew(comparison.reports) };
+  }
 
   const toFile = typeof o.output === 'string';
   const color = !toFile && format === 'text' && colourWanted(io);
+  const baselineName = baselinePath ? displayPath(root, baselinePath) : undefined;
   let text: string;
   switch (format) {
-    case 'json': text = JSON.stringify(toJsonReport(result, VERSION), null, 2) + '\n'; break;
-    case 'sarif': text = JSON.stringify(toSarif(result, { rules: engine.rules.map(r => r.meta), docs: ruleDocs, toolVersion: VERSION }), null, 2) + '\n'; break;
-    default: text = formatText(result, { color, quiet: !!o.quiet, failOn });
+    case 'json': {
+      const j = toJsonReport(shown, VERSION);
+      if (comparison) { j.baseline = { file: baselineName!, new: comparison.fresh, unchanged: comparison.unchanged, absent: comparison.absent.reduce((a, e) => a + e.count, 0) }; }
+      text = JSON.stringify(j, null, 2) + '\n';
+      break;
+    }
+    case 'sarif': text = JSON.stringify(toSarif(comparison ? { ...result, reports: comparison.reports } : result, {
+      rules: engine.rules.map(r => r.meta), docs: ruleDocs, toolVersion: VERSION, absent: comparison?.absent, baselineFile: baselineName,
+    }), null, 2) + '\n'; break;
+    default:
+      text = formatText(shown, { color, quiet: !!o.quiet, failOn });
+      if (!o.quiet && scopeNote) { text += `Checked ${result.filesScanned} file${result.filesScanned === 1 ? '' : 's'}${scopeNote}.\n`; }
+      if (comparison && !o.quiet) {
+        const gone = comparison.absent.reduce((a, e) => a + e.count, 0);
+        text += `${comparison.unchanged} finding${comparison.unchanged === 1 ? '' : 's'} in the baseline (${baselineName}) not shown` +
+          `${gone ? `; ${gone} baseline finding${gone === 1 ? ' is' : 's are'} no longer found (refresh it with --update-baseline)` : ''}.\n`;
+      }
   }
   if (toFile) {
     const file = path.resolve(io.cwd, o.output as string);
@@ -95,13 +244,13 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
       return 2;
     }
     if (!o.quiet) {
-      const n = result.reports.reduce((a, r) => a + r.findings.filter(f => !f.suppressed).length, 0);
-      io.out(`apiguard: ${n} finding${n === 1 ? '' : 's'} in ${result.filesScanned} files; ${format} report written to ${displayPath(io.cwd, file)}\n`);
+      const n = shown.reports.reduce((a, r) => a + r.findings.filter(f => !f.suppressed).length, 0);
+      io.out(`apiguard: ${n} ${comparison ? 'new ' : ''}finding${n === 1 ? '' : 's'} in ${result.filesScanned} files; ${format} report written to ${displayPath(io.cwd, file)}\n`);
     }
   } else {
     io.out(text);
   }
-  if (failsOn(result, failOn)) { return 1; }
+  if (failsOn(shown, failOn)) { return 1; }
   // Exit 0 promises that everything was checked: a file or folder that was not (fully) read gives 2.
   const incomplete = result.notes.filter(n => INCOMPLETE_NOTES.has(n.code));
   if (incomplete.length) {
@@ -110,6 +259,26 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
     return 2;
   }
   return 0;
+}
+
+/**
+ * The files of a git list that a scan of `root` would read: inside the root, a kind API Guard
+ * checks, not in an always-excluded folder, not ignored by .forceignore/.gitignore/exclude, and
+ * (when paths are given) under one of them.
+ */
+async function scanScope(root: string, list: readonly string[], under: readonly string[] | undefined, exclude: readonly string[]): Promise<string[]> {
+  const ig = await rootIgnore(root, exclude);
+  return list.filter(f => {
+    const rel = relativePath(root, f);
+    if (!rel || rel.startsWith('../') || !fileKindOf(f)) { return false; }
+    if (rel.split('/').some(seg => ALWAYS_EXCLUDED.has(seg)) || ig.ignores(rel)) { return false; }
+    return !under || under.some(u => { const r = relativePath(root, u); return r === '' || rel === r || rel.startsWith(r + '/'); });
+  });
+}
+
+/** Identifies the running build (a rebuilt bundle invalidates the cache even at the same version). */
+function buildId(): string {
+  try { const st = statSync(__filename); return `${st.size}:${st.mtimeMs}`; } catch { return ''; }
 }
 
 /** Relative to the working directory when inside it, else absolute. */

@@ -30,6 +30,8 @@ export interface JsonReport {
   summary: Summary & { cancelled: boolean };
   findings: JsonFinding[];
   notes: Array<Omit<FileNote, 'path'> & { path: string }>;
+  /** With `--baseline`: `findings` lists only the new ones; these are the counts. */
+  baseline?: { file: string; new: number; unchanged: number; absent: number };
 }
 
 export function toJsonReport(input: ReportInput, toolVersion: string): JsonReport {

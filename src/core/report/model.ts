@@ -1,7 +1,11 @@
 import type { FileReport, Severity } from '../types';
 
 /** A file's report as a scan hands it to the formatters: `fingerprints[i]` belongs to `findings[i]`. */
-export interface ReportFile extends FileReport { fingerprints?: string[] }
+export interface ReportFile extends FileReport {
+  fingerprints?: string[];
+  /** Set when the scan was compared with a baseline: `baselineState[i]` belongs to `findings[i]`. */
+  baselineState?: Array<'new' | 'unchanged'>;
+}
 
 /** What the formatters read: the result of a scan (see `scanProject` in src/node/scan.ts). */
 export interface ReportInput {

@@ -2,8 +2,8 @@ import type { RuleMeta } from '../rule';
 import { ruleDocsUrl } from '../rule';
 import type { Finding, Range, Severity } from '../types';
 import { relativePath, uriReference, fileUri, type ReportInput } from './model';
-import { hash64 } from './fingerprint';
 import { maskedInput } from './mask';
+import { sha256 } from '../sha256';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer). Pure: the caller passes the rule
@@ -15,12 +15,16 @@ export interface SarifOptions {
   docs?: Readonly<Record<string, string>>;
   toolVersion: string;
   informationUri?: string;
+  /** Baseline entries no longer found (written as `kind: pass` results with `baselineState: absent`). */
+  absent?: ReadonlyArray<{ ruleId: string; path: string; count: number }>;
+  /** The baseline file's name, for the justification of findings it covers. */
+  baselineFile?: string;
 }
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/apiguard/apiguard';
 /** The `partialFingerprints` key apiguard writes. */
-export const FINGERPRINT_KEY = 'apiguardFindingHash/v1';
+export const FINGERPRINT_KEY = 'apiguardFindingHash/v2';
 
 export type SarifLevel = 'error' | 'warning' | 'note';
 export function sarifLevel(s: Severity): SarifLevel { return s === 'info' ? 'note' : s; }
@@ -32,12 +36,14 @@ export interface SarifLocation { id?: number; physicalLocation: SarifPhysicalLoc
 export interface SarifResult {
   ruleId: string;
   ruleIndex: number;
-  level: SarifLevel;
+  kind?: 'pass';
+  level: SarifLevel | 'none';
   message: { text: string };
   locations: SarifLocation[];
+  baselineState?: 'new' | 'unchanged' | 'absent';
   relatedLocations?: SarifLocation[];
   partialFingerprints: Record<string, string>;
-  suppressions?: Array<{ kind: 'inSource'; status: 'accepted'; justification?: string; location?: SarifLocation }>;
+  suppressions?: Array<{ kind: 'inSource' | 'external'; status: 'accepted'; justification?: string; location?: SarifLocation }>;
   properties?: Record<string, unknown>;
 }
 export interface SarifLog {
@@ -105,10 +111,18 @@ export function toSarif(input: ReportInput, options: SarifOptions): SarifLog {
   const notifications: Array<Record<string, unknown>> = [];
   // Texts masked (maskedInput); fingerprints computed from the findings as they came, as before.
   const masked = maskedInput(input);
-  for (const [ri, report] of masked.reports.entries()) {
+  for (const report of masked.reports) {
     const rel = relativePath(input.root, report.path);
     report.findings.forEach((f, i) => {
-      results.push(result(f, ruleIndex.get(f.ruleId) ?? -1, report.fingerprints?.[i] ?? fallbackFingerprint(input.reports[ri].findings[i], rel), location));
+      const r = result(f, ruleIndex.get(f.ruleId) ?? -1, report.fingerprints?.[i] ?? fallbackFingerprint(f, rel), location);
+      const state = report.baselineState?.[i];
+      if (state) {
+        r.baselineState = state;
+        if (state === 'unchanged' && !r.suppressions) {
+          r.suppressions = [{ kind: 'external', status: 'accepted', justification: `In the baseline${options.baselineFile ? ` (${options.baselineFile})` : ''}.` }];
+        }
+      }
+      results.push(r);
     });
     for (const n of report.notes) {
       notifications.push({
@@ -118,6 +132,16 @@ export function toSarif(input: ReportInput, options: SarifOptions): SarifLog {
         locations: [location(n.path)],
       });
     }
+  }
+  for (const a of options.absent ?? []) {
+    const r: SarifResult = {
+      ruleId: a.ruleId, ruleIndex: ruleIndex.get(a.ruleId) ?? -1, kind: 'pass', level: 'none',
+      message: { text: `${a.count === 1 ? 'A baseline finding is' : `${a.count} baseline findings are`} no longer found.` },
+      locations: [location(input.root + '/' + a.path)],
+      partialFingerprints: {}, baselineState: 'absent',
+    };
+    if (r.ruleIndex < 0) { delete (r as Partial<SarifResult>).ruleIndex; }
+    results.push(r);
   }
   const version = options.toolVersion;
   return {
@@ -164,5 +188,5 @@ function result(f: Finding, index: number, fingerprint: string,
 
 /** When no text was available to fingerprint (e.g. a report built elsewhere): rule + path + message. */
 function fallbackFingerprint(f: Finding, rel: string): string {
-  return `${hash64(`${f.ruleId}\u0000${rel}\u0000${f.message}`)}:0`;
+  return `${sha256(`${f.ruleId}\u0000${rel}\u0000${f.message}`)}:0`;
 }

@@ -1,0 +1,96 @@
+import * as assert from 'assert';
+import { run as history } from '../../src/cli/commands/history';
+import type { Engine } from '../../src/core/engine';
+import { createEngine } from '../../src/node/createEngine';
+import { recordingIO, removeProject, SFDX_PROJECT, tempProject } from './helpers/project';
+import { commitAll, gitIn, initRepo, writeFiles } from './helpers/git';
+
+const CLS = 'force-app/main/default/classes/Payments.cls';
+const body = (extra: string) => `public with sharing class Payments {\n    public static void go() {\n        HttpRequest req = new HttpRequest();\n${extra}        req.setMethod('POST');\n    }\n}\n`;
+const TOKEN = 'sk_live_51HdWEkJtq0xYbZ1mN7pQ3rS';
+const PASSWORD = 'Tr0ub4dor&3x';
+
+interface J { summary: { commits: number; secrets: number; inHead: number }; findings: Array<{ ruleId: string; path: string; line: number; commit: string; date: string; inHead: boolean }> }
+
+describe('apiguard history', function () {
+  this.timeout(60000);
+  let engine: Engine;
+  let root: string;
+  const ids: string[] = [];
+  before(async () => {
+    engine = await createEngine();
+    root = tempProject({});
+    initRepo(root);
+    writeFiles(root, { 'sfdx-project.json': SFDX_PROJECT, [CLS]: body('') });
+    ids.push(commitAll(root, 'start', '2024-01-01T10:00:00+00:00'));
+    writeFiles(root, { [CLS]: body(`        req.setHeader('Authorization', 'Bearer ${TOKEN}');\n`) });
+    ids.push(commitAll(root, 'add token', '2024-02-01T10:00:00+00:00'));
+    writeFiles(root, { [CLS]: body('        req.setHeader(\'Authorization\', \'Bearer \' + Vault.token());\n') });
+    ids.push(commitAll(root, 'remove token', '2024-03-01T10:00:00+00:00'));
+    writeFiles(root, { '.env': `DB_USER=app\nDB_PASSWORD=${PASSWORD}\n`, 'docs/notes.txt': 'nothing here\n' });
+    ids.push(commitAll(root, 'env', '2024-04-01T10:00:00+00:00'));
+    // Ignored from now on, but committed: history must still look at it.
+    writeFiles(root, { '.gitignore': '.env\n', '.forceignore': '.env\n' });
+    // The same token again, in another file: still one secret, introduced by the second commit.
+    writeFiles(root, { 'scripts/old.js': `const headers = { Authorization: 'Bearer ${TOKEN}' };\n` });
+    ids.push(commitAll(root, 'again', '2024-05-01T10:00:00+00:00'));
+    gitIn(root, 'rm', '-q', 'scripts/old.js');
+    ids.push(commitAll(root, 'drop again', '2024-06-01T10:00:00+00:00'));
+  });
+  after(() => removeProject(root));
+  const cli = async (args: string[], cwd = root) => {
+    const io = recordingIO(cwd);
+    const code = await history(args, io, { engine });
+    return { code, out: io.stdout, err: io.stderr };
+  };
+
+  it('reports each secret once, at the commit that added it, with date, line and whether HEAD still has it', async () => {
+    const r = await cli(['--format', 'json']);
+    assert.strictEqual(r.code, 1, r.err);
+    const j = JSON.parse(r.out) as J;
+    assert.strictEqual(j.summary.commits, 6);
+    assert.deepStrictEqual(j.findings.map(f => [f.path, f.line, f.commit, f.date.slice(0, 10), f.inHead]), [
+      [CLS, 4, ids[1], '2024-02-01', false],
+      ['.env', 2, ids[3], '2024-04-01', true],
+    ]);
+    assert.ok(!r.out.includes(TOKEN.slice(4)) && !r.out.includes(PASSWORD), 'no secret in the output');
+  });
+
+  it('text: one line per secret, no secret value; exit 0 when nothing is found; --since and --max-commits', async () => {
+    const r = await cli([]);
+    const lines = r.out.trim().split('\n');
+    assert.strictEqual(lines.length, 3, r.out);
+    assert.match(lines[0], new RegExp(`^${ids[1].slice(0, 12)} 2024-02-01T10:00:00\\+00:00 ${CLS}:4:\\d+ error \\S+ .*\\[removed, but still in history\\]$`));
+    assert.match(lines[1], /^\S+ 2024-04-01\S* \.env:2:\d+ error hardcoded-credential .*\[still in HEAD\]$/);
+    assert.match(lines[2], /^✖ 2 secrets in the history of 6 commits \(1 still in HEAD\), .*Rotate each one/);
+    assert.ok(!r.out.includes(PASSWORD) && !r.out.includes(TOKEN.slice(4)));
+    const since = JSON.parse((await cli(['--since', ids[2], '--format', 'json'])).out) as J;
+    assert.strictEqual(since.summary.commits, 3);
+    // The token's reappearance in commit 5 is its first appearance in this range.
+    assert.deepStrictEqual(since.findings.map(f => [f.path, f.commit]), [['.env', ids[3]], ['scripts/old.js', ids[4]]]);
+    const last = await cli(['--max-commits', '1']);
+    assert.strictEqual(last.code, 0);
+    assert.match(last.out, /^✔ no secrets in the added lines of 1 commit, /);
+  });
+
+  it('SARIF carries commit, date and inHead, and is valid enough for upload', async () => {
+    const r = await cli(['--format', 'sarif']);
+    const log = JSON.parse(r.out) as { runs: Array<{ results: Array<{ ruleId: string; properties: { commit: string; inHead: boolean }; partialFingerprints: Record<string, string> }> }> };
+    assert.deepStrictEqual(log.runs[0].results.map(x => [x.properties.commit, x.properties.inHead]), [[ids[1], false], [ids[3], true]]);
+    assert.ok(log.runs[0].results.every(x => /^[0-9a-f]{64}:0$/.test(Object.values(x.partialFingerprints)[0])));
+  });
+
+  it('not a git repository, an unknown ref, bad options: exit 2 with a clear message', async () => {
+    const plain = tempProject({ 'a.txt': 'x' });
+    try {
+      const r = await cli([], plain);
+      assert.strictEqual(r.code, 2);
+      assert.match(r.err, /^apiguard history: .* is not inside a git repository\n$/);
+    } finally { removeProject(plain); }
+    const ref = await cli(['--since', 'nope']);
+    assert.deepStrictEqual([ref.code, ref.err], [2, 'apiguard history: unknown git ref "nope"\n']);
+    const n = await cli(['--max-commits', '0']);
+    assert.strictEqual(n.code, 2);
+    assert.match(n.err, /--max-commits must be a positive whole number/);
+  });
+});
