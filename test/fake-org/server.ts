@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Socket } from 'node:net';
 import { execute, SoqlError, type Db, type Rec, type Schema } from './soql';
+import { materializeUsage, type UsageSpec } from './usage';
+import { largeFixture } from './large';
 
 export interface Fixture {
   name: string;
@@ -31,6 +33,10 @@ export interface Fixture {
   ownRowsOnly?: string[];
   /** Object → fields this org does not have. */
   removeFields?: Record<string, string[]>;
+  /** Object → aggregate support different from schema.json (e.g. an org whose OauthToken answers GROUP BY). */
+  aggregates?: Record<string, 'full' | 'count' | 'none'>;
+  /** With `extends`: the fixture's rows are added to the base's instead of replacing them. */
+  appendRows?: boolean;
   /** Objects removed from an extended fixture. */
   removeObjects?: string[];
   limits?: Record<string, unknown>;
@@ -39,6 +45,8 @@ export interface Fixture {
   metadataError?: string;
   /** EventLogFile Id → the CSV served at `…/sobjects/EventLogFile/<Id>/LogFile`. */
   logFiles?: Record<string, string>;
+  /** API requests, served as ApiTotalUsageEventLog rows and/or ApiTotalUsage log files (usage.ts). */
+  usage?: UsageSpec;
   apiDisabled?: boolean;
   batchSize?: number;
 }
@@ -104,17 +112,29 @@ const FAKE_DIR = (() => {
   return path.join(d, 'test', 'fake-org');
 })();
 
-export const FIXTURES = ['hardened', 'careless', 'no-shield', 'no-view-setup'] as const;
+export const FIXTURES = ['hardened', 'careless', 'no-shield', 'no-view-setup', 'large'] as const;
 
 /** Loads a fixture by name, applying `extends` and resolving relative dates (`@-3d`, `@date+20d`). */
 export function loadFixture(name: string, now = new Date()): Fixture {
-  const raw = JSON.parse(readFileSync(path.join(FAKE_DIR, 'fixtures', `${name}.json`), 'utf8')) as Fixture;
+  const fx = loadRaw(name, now);
+  if (fx.usage) {
+    const u = materializeUsage(fx.usage, fx.orgId, now);
+    fx.objects = { ...fx.objects, ...(fx.usage.object ? { ApiTotalUsageEventLog: u.events } : {}) };
+    if (fx.usage.files) { fx.objects.EventLogFile = [...(fx.objects.EventLogFile ?? []), ...u.files]; fx.logFiles = { ...(fx.logFiles ?? {}), ...u.logFiles }; }
+  }
+  return fx;
+}
+
+function loadRaw(name: string, now: Date): Fixture {
+  // `large` is generated (tens of thousands of rows), not stored.
+  const raw = name === 'large' ? largeFixture() : JSON.parse(readFileSync(path.join(FAKE_DIR, 'fixtures', `${name}.json`), 'utf8')) as Fixture;
   let fx: Fixture = raw;
   if (raw.extends) {
-    const base = loadFixture(raw.extends, now);
+    const base = loadRaw(raw.extends, now);
     fx = {
       ...base, ...raw,
-      objects: { ...base.objects, ...(raw.objects ?? {}) },
+      objects: raw.appendRows ? Object.fromEntries([...new Set([...Object.keys(base.objects), ...Object.keys(raw.objects ?? {})])]
+        .map(k => [k, [...(base.objects[k] ?? []), ...(raw.objects?.[k] ?? [])]])) : { ...base.objects, ...(raw.objects ?? {}) },
       tooling: { ...base.tooling, ...(raw.tooling ?? {}) },
       metadata: { ...(base.metadata ?? {}), ...(raw.metadata ?? {}) },
       deny: { ...(base.deny ?? {}), ...(raw.deny ?? {}) },
@@ -148,7 +168,7 @@ function schemaFor(fx: Fixture, api: 'data' | 'tooling'): Schema {
     // ones other objects relate to (User, Profile, PermissionSet), which always exist.
     if (!(name in present) && !['User', 'Profile', 'PermissionSet'].includes(name)) { continue; }
     const removed = new Set(fx.removeFields?.[name] ?? []);
-    out[name] = { ...s, fields: s.fields.filter(f => !removed.has(f)) };
+    out[name] = { ...s, fields: s.fields.filter(f => !removed.has(f)), ...(fx.aggregates?.[name] ? { aggregates: fx.aggregates[name] } : {}) };
   }
   return out;
 }
