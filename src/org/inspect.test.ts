@@ -63,6 +63,34 @@ describe('org inspection with jsforce against the fake org', function () {
     assert.strictEqual(r.org.healthScore, 41);
   });
 
+  it('careless org: API usage from daily ApiTotalUsage log files, one download per day, anomalies with evidence', async () => {
+    fake = await startFakeOrg('careless');
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    const u = r.usage!;
+    assert.strictEqual(u.source, 'log-files');
+    assert.strictEqual(fake.requests.filter(q => q.path.endsWith('/LogFile')).length, 7);
+    assert.deepStrictEqual(u.total, [270, 270, 270, 270, 270, 270, 2310]);
+    assert.deepStrictEqual(u.byApp.map(a => `${a.label} ${a.total}`), ['Legacy Sync 1930', 'Zapier 2000'].sort((a, b) => Number(b.split(' ').pop()) - Number(a.split(' ').pop())));
+    assert.deepStrictEqual(check(r, 'api-usage.anomalies').items.map(i => i.label).sort(), [
+      'New client IP: 192.0.2.66', 'New connected app: Zapier', 'Off-hours calls: ERP Sync (erp.sync@careless.example)',
+      'Spike: All API requests', 'Spike: Marketing Bot (marketing.bot@careless.example)', 'Spike: Zapier']);
+    assert.strictEqual(status(r, 'api-usage.anomalies'), 'warn');
+    assert.match(check(r, 'api-usage.anomalies').items.find(i => i.label === 'Spike: All API requests')!.detail!, /^2,310 requests on \d{4}-\d\d-\d\d, 8\.6× the median of the other days \(270\)$/);
+  });
+
+  it('hardened org: API usage from the ApiTotalUsageEventLog aggregate (no download), nothing unusual', async () => {
+    fake = await startFakeOrg('hardened');
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }), { usageDays: 5 });
+    assert.strictEqual(r.usage!.source, 'event-log-object');
+    assert.strictEqual(r.usage!.days.length, 5);
+    assert.deepStrictEqual(r.usage!.total, [185, 185, 185, 185, 185]);
+    assert.deepStrictEqual(r.usage!.byApp.map(a => a.label), ['Payments Integration', 'Dataloader Partner']);
+    assert.strictEqual(fake.requests.filter(q => q.path.endsWith('/LogFile')).length, 0);
+    assert.strictEqual(status(r, 'api-usage.anomalies'), 'pass');
+    const off = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }), { usageDays: 0 });
+    assert.strictEqual(off.usage, undefined);
+  });
+
   it('hardened org: logins older than 7 days and audit entries older than 30 days are outside the window', async () => {
     fake = await startFakeOrg('hardened');
     const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
