@@ -11,4 +11,5 @@ export { toOrgError } from './client';
 export { GROUPS, CHECKS, worstStatus } from './checks';
 export { API_VERSION } from './plan';
 export { calloutOrigins } from './origins';
+export { usageCharts, svgChart, type ChartSpec } from './charts';
 export * from './types';

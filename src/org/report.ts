@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { scrub, scrubDeep } from './scrub';
+import { usageHtml } from './charts';
 import type { CheckStatus, InspectionReport } from './types';
 
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'html';
@@ -102,6 +103,8 @@ export function renderHtml(r: InspectionReport, template = loadTemplate()): stri
       body.push(`<p class="fix"><strong>Fix:</strong> ${esc(c.remediation)} <a href="${esc(setupUrl(r.org.instanceUrl, c.setupPath))}">Open in Setup</a></p></div>`);
     }
     body.push('</section>');
+    // The API usage charts (static SVG) right after their group.
+    if (g.id === 'api-usage') { body.push(usageHtml(r.usage)); }
   }
   if (r.notes.length) { body.push(`<section id="notes"><h2>Notes</h2><ul>${r.notes.map(n => `<li>${esc(n)}</li>`).join('')}</ul></section>`); }
   const title = `Org API security: ${r.org.alias ?? r.org.username ?? r.org.instanceUrl}`;
