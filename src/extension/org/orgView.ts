@@ -96,6 +96,7 @@ export function registerOrgView(context: vscode.ExtensionContext, hooks: { setCo
           net: { requestTimeoutMs: seconds('requestTimeout', 30), totalTimeoutMs: seconds('timeout', 120) } });
         last = r;
         provider.setState({ kind: 'ready', label, report: r });
+        dashboard.update(r);
         hooks.setConnectedOrg?.(label);
         write(`Inspected ${label}: ${r.checks.length} checks, ${r.requests} API requests, ${r.durationMs} ms.`);
         return r;

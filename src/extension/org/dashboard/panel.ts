@@ -49,6 +49,11 @@ export class OrgDashboard implements vscode.Disposable {
     return done;
   }
 
+  /** A new inspection: redraws the dashboard when it is open (never opens it). */
+  update(report: InspectionReport): void {
+    if (this.panel) { void this.show(report); }
+  }
+
   /** The model shown and what the charts hold (for tests and `Copy`). */
   state(): { model?: DashboardModel; rendered?: DashboardRendered } { return { model: this.model, rendered: this.rendered }; }
 
