@@ -105,3 +105,27 @@ describe('fake org SOQL engine: aggregates and per-object limits', () => {
     assert.strictEqual(acode('SELECT Status, COUNT(Id) FROM LoginHistory GROUP BY Status'), 'ok');
   });
 });
+
+describe('fake org SOQL engine: semi-joins', () => {
+  const sj: Schema = {
+    User: { fields: ['Id', 'Username'] },
+    PermissionSet: { fields: ['Id', 'PermissionsApiEnabled'] },
+    PermissionSetAssignment: { fields: ['Id', 'AssigneeId', 'PermissionSetId'], relationships: { PermissionSet: { field: 'PermissionSetId', to: 'PermissionSet' } } },
+    TwoFactorMethodsInfo: { fields: ['Id', 'UserId', 'HasTotp'] },
+  };
+  const rows: Record<string, Rec[]> = {
+    User: [{ Id: 'u1', Username: 'a' }, { Id: 'u2', Username: 'b' }, { Id: 'u3', Username: 'c' }],
+    PermissionSet: [{ Id: 'ps1', PermissionsApiEnabled: true }, { Id: 'ps2', PermissionsApiEnabled: false }],
+    PermissionSetAssignment: [{ Id: 'a1', AssigneeId: 'u1', PermissionSetId: 'ps1' }, { Id: 'a2', AssigneeId: 'u2', PermissionSetId: 'ps2' }],
+    TwoFactorMethodsInfo: [{ Id: 't1', UserId: 'u1', HasTotp: true }, { Id: 't2', UserId: 'u2', HasTotp: true }, { Id: 't3', UserId: 'u3', HasTotp: false }],
+  };
+  const sdb: Db = { schema: sj, records: o => rows[o] ?? [] };
+  const srun = (q: string) => execute(sdb, q, now, () => '');
+
+  it('IN and NOT IN (SELECT reference FROM …) filter on another object', () => {
+    const q = 'SELECT UserId FROM TwoFactorMethodsInfo WHERE UserId IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.PermissionsApiEnabled = true)';
+    assert.deepStrictEqual(srun(q).records.map(r => r.UserId), ['u1']);
+    assert.deepStrictEqual(srun("SELECT Id FROM User WHERE Id NOT IN (SELECT AssigneeId FROM PermissionSetAssignment) AND Username != 'x'").records.map(r => r.Id), ['u3']);
+    assert.throws(() => srun('SELECT Id FROM User WHERE Id IN (SELECT AssigneeId, Id FROM PermissionSetAssignment)'), /exactly one/);
+  });
+});

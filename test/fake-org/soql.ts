@@ -63,7 +63,7 @@ export type Expr =
   | { k: 'and' | 'or'; a: Expr; b: Expr }
   | { k: 'not'; a: Expr }
   | { k: 'cmp'; field: string; op: string; value: Value; pos: number }
-  | { k: 'in'; field: string; not: boolean; values: Value[]; pos: number };
+  | { k: 'in'; field: string; not: boolean; values: Value[]; pos: number; sub?: string };
 type Value = { t: 'str' | 'num' | 'bool' | 'null' | 'date' | 'literal'; v: string };
 
 /** A SELECT item: a field, or an aggregate / date function of one (`COUNT(UserId) n`, `DAY_ONLY(Timestamp)`). */
@@ -147,13 +147,26 @@ export function parse(soql: string): Query {
     const f = peek();
     if (!f || f.t !== 'id') { throw malformed(soql, f?.pos ?? soql.length, `unexpected token: '${f?.v ?? '<EOF>'}'`); }
     i++;
-    if (kw('NOT') && toks[i + 1]?.t === 'id' && toks[i + 1].v.toUpperCase() === 'IN') { i += 2; return { k: 'in', field: f.v, not: true, values: parseList(), pos: f.pos }; }
-    if (kw('IN')) { i++; return { k: 'in', field: f.v, not: false, values: parseList(), pos: f.pos }; }
+    if (kw('NOT') && toks[i + 1]?.t === 'id' && toks[i + 1].v.toUpperCase() === 'IN') { i += 2; return { k: 'in', field: f.v, not: true, pos: f.pos, ...parseListOrSub() }; }
+    if (kw('IN')) { i++; return { k: 'in', field: f.v, not: false, pos: f.pos, ...parseListOrSub() }; }
     if (kw('LIKE')) { i++; return { k: 'cmp', field: f.v, op: 'LIKE', value: parseValue(), pos: f.pos }; }
     const op = peek();
     if (!op || op.t !== 'op') { throw malformed(soql, op?.pos ?? soql.length, `unexpected token: '${op?.v ?? '<EOF>'}'`); }
     i++;
     return { k: 'cmp', field: f.v, op: op.v === '<>' ? '!=' : op.v, value: parseValue(), pos: f.pos };
+  };
+  /** `(v1, v2)` or a semi-join `(SELECT f FROM …)`, kept as its own SOQL text. */
+  const parseListOrSub = (): { values: Value[]; sub?: string } => {
+    if (peek()?.v === '(' && toks[i + 1]?.t === 'id' && toks[i + 1].v.toUpperCase() === 'SELECT') {
+      const start = toks[i + 1].pos;
+      let depth = 0, j = i;
+      for (; j < toks.length; j++) { if (toks[j].v === '(') { depth++; } else if (toks[j].v === ')' && --depth === 0) { break; } }
+      if (j >= toks.length) { throw malformed(soql, soql.length, 'expected )'); }
+      const sub = soql.slice(start, toks[j].pos);
+      i = j + 1;
+      return { values: [], sub };
+    }
+    return { values: parseList() };
   };
   const parseList = (): Value[] => {
     if (peek()?.v !== '(') { throw malformed(soql, peek()?.pos ?? soql.length, 'expected ('); }
@@ -352,7 +365,7 @@ function test(db: Db, soql: string, obj: string, rec: Rec, e: Expr, now: Date): 
     case 'not': return !test(db, soql, obj, rec, e.a, now);
     case 'in': {
       const v = valueAt(db, rec, resolvePath(db, soql, obj, e.field, e.pos));
-      const hit = e.values.some(x => compare(v, literalValue(x)) === 0 && v != null);
+      const hit = e.sub ? v != null && semiJoin(db, e, now).has(scalar(v)) : e.values.some(x => compare(v, literalValue(x)) === 0 && v != null);
       return e.not ? !hit : hit;
     }
     case 'cmp': {
@@ -390,6 +403,22 @@ function test(db: Db, soql: string, obj: string, rec: Rec, e: Expr, now: Date): 
       return false;
     }
   }
+}
+
+/** The values of a semi-join subquery (one field), computed once per parsed expression. */
+const SEMI = new WeakMap<Expr, Set<string>>();
+function semiJoin(db: Db, e: Extract<Expr, { k: 'in' }>, now: Date): Set<string> {
+  let set = SEMI.get(e);
+  if (set) { return set; }
+  const q = parse(e.sub!);
+  if (q.fields.length !== 1 || q.fields[0].fn || q.count || q.groupBy.length) {
+    throw new SoqlError('MALFORMED_QUERY', `\n${e.sub}\n^\nERROR at Row:1:Column:1\nA semi-join subquery selects exactly one Id or reference field`);
+  }
+  const out = execute(db, e.sub!, now, () => '');
+  const name = q.fields[0].path.split('.').pop()!;
+  set = new Set(out.records.map(r => scalar(r[Object.keys(r).find(k => k.toLowerCase() === name.toLowerCase()) ?? name])).filter(x => x && x !== 'null'));
+  SEMI.set(e, set);
+  return set;
 }
 
 function fieldsIn(e: Expr | undefined, out: { field: string; pos: number }[] = []): { field: string; pos: number }[] {
