@@ -181,7 +181,8 @@ export const CHECKS: CheckDef[] = [
     setupPath: '/lightning/setup/ConnectedAppsUsage/home',
     run(ctx) {
       // Counts from the aggregates (every token); the rows (first page) only name the people.
-      const sum = (key: string) => { const ds = ctx.data(key); const n = ctx.records(key).reduce((a, r) => a + Number(val(r, 'n') ?? 0), 0); return ds?.ok && ds.totalSize !== undefined && ds.truncated ? Math.max(ds.totalSize, n) : n; };
+      // Aggregate rows sum to the total; the COUNT() fallback carries it as totalSize (its rows are a sample).
+      const sum = (key: string) => { const ds = ctx.data(key); const n = ctx.records(key).reduce((a, r) => a + Number(val(r, 'n') ?? 0), 0); return ds?.ok && ds.totalSize !== undefined && (ds.truncated || ds.read !== undefined) ? ds.totalSize : n; };
       const total = sum('tokenApps'), stale = sum('tokenStaleApps');
       const open = new Set(ctx.data('apps')?.ok ? ctx.records('apps').filter(a => !bool(a, 'OptionsAllowAdminApprovedUsersOnly')).map(a => str(a, 'Name')) : []);
       const items: CheckItem[] = [];

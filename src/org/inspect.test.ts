@@ -230,21 +230,21 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
   afterEach(async () => { await fake?.close(); fake = undefined; forgetSecrets(); });
   const rows = (r: InspectionReport, id: string) => r.checks.find(c => c.id === id)!;
 
-  it('OauthToken without aggregates: stale tokens beyond the 2,500-row cap are counted (COUNT()), the group fails, within 15 requests', async () => {
+  it('OauthToken without aggregates: tokens beyond the 2,500-row cap are counted (COUNT() per self-authorizable app), the group fails, within 15 requests', async () => {
     fake = await startFakeOrg('large');
     const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
     // The old query (500 most recent tokens) saw none of the 3,000 stale "Shadow Sync" tokens.
     const stale = rows(r, 'oauth.stale-tokens');
     assert.strictEqual(stale.status, 'fail');
     assert.strictEqual(stale.summary, '3,000 tokens of 30,002 unused for 90+ days');
-    assert.deepStrictEqual(stale.items[0], { label: 'Shadow Sync', detail: '500 stale tokens · any user may self-authorize this app', status: 'fail' },
-      'the per-app split comes from the rows read (one 500-row page)');
+    assert.deepStrictEqual(stale.items[0], { label: 'Shadow Sync', detail: '3,000 stale tokens · any user may self-authorize this app', status: 'fail' });
     assert.match(stale.items[1].label, /^Shadow Sync: User \d+ \(user\d+@large\.example\)$/, 'people by full name and username');
     assert.strictEqual(r.groups.find(g => g.id === 'oauth')!.status, 'fail');
-    // Apps in use: only a lower bound without aggregates, and said so.
+    // The self-authorizable app's tokens are counted exactly, not read from a page.
     const approval = rows(r, 'oauth.admin-approval');
     assert.strictEqual(approval.status, 'warn');
-    assert.match(approval.summary, /\(at least: read 1,000 of 30,002 OauthToken rows\)$/);
+    assert.deepStrictEqual(approval.items[0], { label: 'Shadow Sync', detail: '3,000 tokens in use · all users may self-authorize', status: 'warn' });
+    assert.strictEqual(approval.read, undefined);
     assert.ok(r.requests <= 15, `${r.requests} requests`);
     assert.strictEqual(r.requests, fake.apiRequests());
     // Every page the org capped: never a pass.
@@ -257,6 +257,21 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     assert.strictEqual(rows(r, 'encryption.tls').status, 'pass');
     assert.strictEqual(rows(r, 'mfa.api-users').summary, 'All 202 API-enabled users require MFA for API logins');
     console.log(`      large: ${r.requests} requests, ${r.durationMs} ms`);
+  });
+
+  it('more self-authorizable apps than the fallback counts: the uncounted ones come from a page, and the check says "at least"', async () => {
+    const fx = loadFixture('large');
+    const open = (Name: string) => ({ ...fx.objects.ConnectedApplication.find(a => a.Name === 'Shadow Sync')!, Id: `0H4Lg0000000${Name.slice(0, 3)}AAA`, Name });
+    fx.objects.ConnectedApplication.push(open('Aardvark'), open('Badger'), open('Cheetah'));
+    fake = await startFakeOrg(fx);
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    const stale = rows(r, 'oauth.stale-tokens');
+    assert.strictEqual(stale.status, 'fail');
+    assert.strictEqual(stale.summary, '3,000 tokens of 30,002 unused for 90+ days', 'the totals stay exact (COUNT())');
+    const approval = rows(r, 'oauth.admin-approval');
+    assert.strictEqual(approval.status, 'warn');
+    assert.match(approval.summary, /\(at least: read 1,000 of 30,002 OauthToken rows\)$/);
+    assert.ok(r.requests <= 15, `${r.requests} requests`);
   });
 
   it('OauthToken answering GROUP BY: per-app counts are exact, no "at least"', async () => {

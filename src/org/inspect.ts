@@ -6,12 +6,12 @@
  * request got no answer); every other failure ends up in a check as `unavailable` with its cause,
  * and `coverage` says whether the result can be trusted as clean.
  */
-import { OrgClient, type ConnectionLike, type Dataset, type SObjectRecord } from './client';
+import { OrgClient, type ConnectionLike, type Dataset, type QuerySpec, type SObjectRecord } from './client';
 import { NetGuard, type NetOptions } from './transport';
 import { coverageNotes, coverageOf } from './coverage';
 import { OrgError } from './types';
 import { evaluate, person, text, usersFrom } from './checks';
-import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, TOKEN_FALLBACK, profileFullName } from './plan';
+import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, STALE_TOKEN_DAYS, TOKEN_FALLBACK, profileFullName } from './plan';
 import { buildUsage, rowsFromAggregate, rowsFromLogFile, windowDays, type UsageRow } from './monitoring';
 import type { ApiUsage, InspectionReport, OrgInfo } from './types';
 
@@ -69,7 +69,10 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
   // Profiles of API-enabled users and the connected apps, for their metadata (10 names per read).
   const apiProfiles = [...new Set([...usersFrom(records('psa')).values()].filter(u => u.api).map(u => u.profile).filter(Boolean))];
   // Orgs that refuse aggregates on OauthToken: ask COUNT() instead and read the rows for names (partial).
-  const tokenFallback = isAggregateRefusal(data.get('tokenApps')) ? client.queries(TOKEN_FALLBACK) : undefined;
+  // The apps any user may self-authorize are what the OAuth checks judge: their tokens are counted
+  // two COUNT()s each (at most OPEN_APPS_COUNTED apps: the fallback stays within two Composite requests), exact at any volume.
+  const openApps = records('apps').filter(a => a.OptionsAllowAdminApprovedUsersOnly !== true).map(a => text(a.Name)).filter(Boolean).slice(0, OPEN_APPS_COUNTED);
+  const tokenFallback = isAggregateRefusal(data.get('tokenApps')) ? client.queries([...TOKEN_FALLBACK, ...openAppCounts(openApps)]) : undefined;
   const tokenApps = new Set(records('tokenApps').map(t => text(t.AppName)));
   const appNames = records('apps').map(a => text(a.Name)).filter(Boolean)
     .sort((a, b) => Number(tokenApps.has(b)) - Number(tokenApps.has(a)));
@@ -80,7 +83,7 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
     data.get('apps')?.ok ? client.readMetadata('ConnectedApp', appNames.slice(0, 10).map(n => n.replace(/\s+/g, '_'))) : Promise.resolve(data.get('apps')!),
     opts.userId || !data.get('psa')?.ok ? Promise.resolve(undefined) : client.userInfo(),
   ]);
-  if (tokenFallback) { applyTokenFallback(data, await tokenFallback); }
+  if (tokenFallback) { applyTokenFallback(data, await tokenFallback, openApps, records('apps').filter(a => a.OptionsAllowAdminApprovedUsersOnly !== true).length); }
   // Who runs the inspection decides whether LoginHistory / OauthToken show every row or only theirs.
   // PermissionSetAssignment holds every assignment granting one of the permissions that matter, so
   // a runner missing from a complete answer has none of them.
@@ -141,11 +144,22 @@ function isAggregateRefusal(d: Dataset<unknown> | undefined): boolean {
   return !!d && !d.ok && d.code === 'MALFORMED_QUERY';
 }
 
+/** Self-authorizable apps whose tokens the COUNT() fallback counts one by one (2 queries each). */
+export const OPEN_APPS_COUNTED = 3;
+const soqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+function openAppCounts(apps: string[]): QuerySpec[] {
+  return apps.flatMap((name, i): QuerySpec[] => [
+    { key: `tokensOpen${i}`, api: 'data', object: 'OauthToken', fields: [], count: true, where: `AppName = ${soqlString(name)}` },
+    { key: `tokensOpenStale${i}`, api: 'data', object: 'OauthToken', fields: [], count: true, where: `AppName = ${soqlString(name)} AND LastUsedDate < LAST_N_DAYS:${STALE_TOKEN_DAYS}` },
+  ]);
+}
+
 /**
- * Rebuilds the per-app token datasets from COUNT() answers and the rows that one page holds: the
- * totals are exact, the per-app split is marked truncated when the rows do not cover every token.
+ * Rebuilds the per-app token datasets from COUNT() answers: totals and the self-authorizable apps
+ * (the ones the checks judge) are exact; other apps come from the rows one page holds. Truncated
+ * only when more self-authorizable apps exist than were counted.
  */
-function applyTokenFallback(data: Map<string, Dataset<unknown>>, fb: Map<string, Dataset>): void {
+function applyTokenFallback(data: Map<string, Dataset<unknown>>, fb: Map<string, Dataset>, openApps: string[], openTotal: number): void {
   const count = fb.get('tokensCount'), staleCount = fb.get('tokensStaleCount'), recent = fb.get('tokensRecent');
   const stale = data.get('tokensStale');
   for (const d of [count, staleCount, recent]) { if (!d?.ok) { data.set('tokenApps', d!); data.set('tokenStaleApps', d!); return; } }
@@ -164,8 +178,17 @@ function applyTokenFallback(data: Map<string, Dataset<unknown>>, fb: Map<string,
   const staleRows = stale?.ok ? (stale.value as SObjectRecord[]) : [];
   const seen = [...(recent!.ok ? recent!.value : []), ...staleRows];
   const total = count!.ok ? count!.totalSize ?? 0 : 0, staleTotal = staleCount!.ok ? staleCount!.totalSize ?? 0 : 0;
-  data.set('tokenApps', { ok: true, value: group(seen), totalSize: total, read: seen.length, truncated: seen.length < total || undefined });
-  data.set('tokenStaleApps', { ok: true, value: group(staleRows), totalSize: staleTotal, read: staleRows.length, truncated: staleRows.length < staleTotal || undefined });
+  // Exact counts for the self-authorizable apps replace what the rows say about them.
+  const exact = (key: string) => { const d = fb.get(key); return d?.ok ? d.totalSize ?? 0 : undefined; };
+  const counted = new Map<string, { n?: number; stale?: number }>(openApps.map((a, i) => [a, { n: exact(`tokensOpen${i}`), stale: exact(`tokensOpenStale${i}`) }]));
+  const merge = (rows: SObjectRecord[], pick: 'n' | 'stale') => {
+    const out = group(rows).filter(g => counted.get(g.AppName)?.[pick] === undefined);
+    for (const [AppName, c] of counted) { if (c[pick]) { out.push({ AppName, n: c[pick] }); } }
+    return out;
+  };
+  const allCounted = openTotal <= openApps.length && [...counted.values()].every(c => c.n !== undefined && c.stale !== undefined);
+  data.set('tokenApps', { ok: true, value: merge(seen, 'n'), totalSize: total, read: seen.length, truncated: (!allCounted && seen.length < total) || undefined });
+  data.set('tokenStaleApps', { ok: true, value: merge(staleRows, 'stale'), totalSize: staleTotal, read: staleRows.length, truncated: (!allCounted && staleRows.length < staleTotal) || undefined });
 }
 
 /**
