@@ -56,7 +56,7 @@ export function registerOrgView(context: vscode.ExtensionContext, hooks: { setCo
     log ??= vscode.window.createOutputChannel('API Guard: Org');
     log.appendLine(`[${new Date().toISOString()}] ${orgModule ? orgModule.scrub(s) : maskSecrets(s)}`);
   };
-  const dashboard = new OrgDashboard(context.extensionUri, () => loadOrgModule().usageCharts);
+  const dashboard = new OrgDashboard(context.extensionUri, () => loadOrgModule());
   context.subscriptions.push(view, provider, dashboard, { dispose: () => log?.dispose() });
 
   let conn: Parameters<typeof OrgModule.inspectOrg>[0] | undefined;
