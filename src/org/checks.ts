@@ -711,7 +711,7 @@ export function evaluate(ctx: CheckContext): { checks: CheckResult[]; groups: Gr
       const sources = [...new Set(own.map(k => GRANTS[k]?.source ?? k))];
       const perms = [...new Set(own.map(k => OWN_ROWS_ONLY[k].label))];
       const why = `${sources.join(' and ')} ${sources.length > 1 ? 'show' : 'shows'} this user only their own rows; ${perms.join(' / ')} would show every user's.`;
-      return { ...base, status: 'unavailable', items: [], summary: `Only your own rows are visible (needs ${perms.join(' / ')})`, reason: why };
+      return { ...base, status: 'unavailable', items: [], summary: `Only your own rows are visible (needs ${perms.join(' / ')})`, reason: why, cause: 'permission' };
     }
     try {
       const o = def.run(ctx);

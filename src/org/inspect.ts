@@ -211,7 +211,7 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
     const logs = data.get('eventLogs');
     if (!logs?.ok) {
       const why = agg && !agg.ok ? agg : logs && !logs.ok ? logs : undefined;
-      return { ok: false, code: why && !why.ok ? why.code : 'NOT_READ', message: 'Neither ApiTotalUsageEventLog nor EventLogFile is readable', kind: 'permission' };
+      return { ok: false, code: why && !why.ok ? why.code : 'NOT_READ', message: 'Neither ApiTotalUsageEventLog nor EventLogFile is readable', kind: why && !why.ok ? why.kind : 'permission' };
     }
     source = 'log-files';
     const files = records('eventLogs').filter(f => text(f.EventType) === 'ApiTotalUsage');

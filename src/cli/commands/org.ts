@@ -194,7 +194,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.err(`apiguard org: ${report.notes.find(n => n.startsWith('Inspection incomplete')) ?? 'inspection incomplete'}\n`);
     return 2;
   }
-  const bad = report.checks.some(c => c.status === 'fail' || (failOn === 'warn' && c.status === 'warn'));
   // A check that read only part of the rows (`partial`) is never clean: it fails --fail-on warn.
   const bad = report.checks.some(c => c.status === 'fail' || (failOn === 'warn' && (c.status === 'warn' || c.status === 'partial')));
   return failOn !== 'never' && bad ? 1 : 0;
