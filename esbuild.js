@@ -13,6 +13,9 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'src/extension/worker.ts', out: 'worker', optional: true },
   { in: 'src/org/index.ts', out: 'org', optional: true },
+  // The Org Dashboard's webview script (uPlot + its CSS → dist/dashboard.js, dist/dashboard.css):
+  // runs in the webview, loaded only when the dashboard opens.
+  { in: 'src/extension/org/dashboard/webview.ts', out: 'dashboard', optional: true, platform: 'browser', format: 'iife' },
 ].filter(e => !e.optional || fs.existsSync(e.in));
 
 const copyAssets = {
@@ -31,9 +34,9 @@ async function main() {
   const contexts = await Promise.all(entries.map(e => esbuild.context({
     entryPoints: { [e.out]: e.in },
     bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
+    format: e.format ?? 'cjs',
+    platform: e.platform ?? 'node',
+    target: e.platform === 'browser' ? 'es2022' : 'node20',
     outdir: 'dist',
     // vscode is provided by the host; the org bundle is loaded at first use, never bundled twice.
     external: ['vscode', './org', './org.js'],
@@ -43,8 +46,8 @@ async function main() {
     logLevel: 'warning',
     legalComments: 'none',
     // web-tree-sitter's ESM build reads import.meta.url, which is empty in a CommonJS bundle.
-    define: { 'import.meta.url': '__apiguardImportMetaUrl' },
-    banner: { js: (e.banner ? e.banner + '\n' : '') + 'var __apiguardImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
+    define: e.platform === 'browser' ? {} : { 'import.meta.url': '__apiguardImportMetaUrl' },
+    banner: e.platform === 'browser' ? {} : { js: (e.banner ? e.banner + '\n' : '') + 'var __apiguardImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
     plugins: [copyAssets],
   })));
   if (watch) {

@@ -7,7 +7,7 @@
 import type { Dataset, SObjectRecord } from './client';
 import { GRANTS, OWN_ROWS_ONLY } from './plan';
 import { unreadable } from './coverage';
-import type { CheckItem, CheckResult, CheckStatus, GroupId, GroupResult } from './types';
+import type { ApiUsage, CheckItem, CheckResult, CheckStatus, GroupId, GroupResult, UsageSeries } from './types';
 
 export const GROUPS: { id: GroupId; title: string }[] = [
   { id: 'oauth', title: 'OAuth & connected apps' },
@@ -40,6 +40,8 @@ interface CheckDef {
   title: string;
   /** Datasets without which the check cannot say anything. */
   needs: string[];
+  /** Needed datasets that only name examples: a capped page there shortens the list, not the answer. */
+  listsOnly?: string[];
   remediation: string;
   setupPath: string;
   run(ctx: CheckContext): Outcome;
@@ -69,8 +71,16 @@ function daysSince(iso: string, now: Date): number | undefined {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? undefined : Math.floor((now.getTime() - t) / DAY);
 }
-const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = one + 's') => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 const MAX_ITEMS = 50;
+/** A person as people know them: `Full Name (username)`. */
+export function person(name: string, username: string, id = ''): string {
+  return name && username ? `${name} (${username})` : username || name || (id ? `user ${id}` : 'unknown user');
+}
+/** A setup component as Setup shows it: `Label (API name)`. */
+export function component(label: string, apiName: string): string {
+  return label && apiName && label !== apiName ? `${label} (${apiName})` : label || apiName;
+}
 function capped(items: CheckItem[]): CheckItem[] {
   return items.length > MAX_ITEMS ? [...items.slice(0, MAX_ITEMS), { label: `… and ${items.length - MAX_ITEMS} more` }] : items;
 }
@@ -143,13 +153,13 @@ const AUDIT_SECTIONS = /connected app|network access|session settings|password p
 export const CHECKS: CheckDef[] = [
   // 1. OAuth & connected apps
   {
-    id: 'oauth.admin-approval', group: 'oauth', title: 'Connected apps in use without admin pre-approval', needs: ['apps', 'tokens'],
+    id: 'oauth.admin-approval', group: 'oauth', title: 'Connected apps in use without admin pre-approval', needs: ['apps', 'tokenApps'],
     remediation: 'Set "Permitted Users" to "Admin approved users are pre-authorized" on each app in use and grant access through profiles or permission sets.',
     setupPath: '/lightning/setup/ConnectedApplication/home',
     run(ctx) {
-      const tokens = ctx.records('tokens');
+      // Tokens per app come from an aggregate over every token (GROUP BY AppName), not from a page of rows.
       const inUse = new Map<string, number>();
-      for (const t of tokens) { inUse.set(str(t, 'AppName'), (inUse.get(str(t, 'AppName')) ?? 0) + 1); }
+      for (const t of ctx.records('tokenApps')) { inUse.set(str(t, 'AppName'), (inUse.get(str(t, 'AppName')) ?? 0) + Number(val(t, 'n') ?? 0)); }
       const items: CheckItem[] = [];
       for (const app of ctx.records('apps')) {
         const name = str(app, 'Name');
@@ -164,18 +174,30 @@ export const CHECKS: CheckDef[] = [
     },
   },
   {
-    id: 'oauth.stale-tokens', group: 'oauth', title: 'OAuth tokens unused for 90 days or more', needs: ['tokens'],
+    id: 'oauth.stale-tokens', group: 'oauth', title: 'OAuth tokens unused for 90 days or more', needs: ['tokenApps', 'tokenStaleApps', 'tokensStale'],
+    // The totals are exact (aggregate sums, or COUNT() in the fallback); the rows only name apps and people.
+    listsOnly: ['tokenApps', 'tokenStaleApps', 'tokensStale'],
     remediation: 'Revoke tokens nobody uses (Setup → Connected Apps OAuth Usage → Revoke) and set a refresh token expiry on the app.',
     setupPath: '/lightning/setup/ConnectedAppsUsage/home',
     run(ctx) {
+      // Counts from the aggregates (every token); the rows (first page) only name the people.
+      // Aggregate rows sum to the total; the COUNT() fallback carries it as totalSize (its rows are a sample).
+      const sum = (key: string) => { const ds = ctx.data(key); const n = ctx.records(key).reduce((a, r) => a + Number(val(r, 'n') ?? 0), 0); return ds?.ok && ds.totalSize !== undefined && (ds.truncated || ds.read !== undefined) ? ds.totalSize : n; };
+      const total = sum('tokenApps'), stale = sum('tokenStaleApps');
+      const open = new Set(ctx.data('apps')?.ok ? ctx.records('apps').filter(a => !bool(a, 'OptionsAllowAdminApprovedUsersOnly')).map(a => str(a, 'Name')) : []);
       const items: CheckItem[] = [];
-      for (const t of ctx.records('tokens')) {
-        const d = daysSince(str(t, 'LastUsedDate'), ctx.now);
-        if (d !== undefined && d >= 90) { items.push({ label: `${str(t, 'AppName')} (user ${str(t, 'UserId')})`, detail: `last used ${d} days ago`, status: 'warn' }); }
+      for (const a of [...ctx.records('tokenStaleApps')].sort((x, y) => Number(val(y, 'n')) - Number(val(x, 'n')))) {
+        const app = str(a, 'AppName'), n = Number(val(a, 'n') ?? 0);
+        items.push({ label: app, detail: `${plural(n, 'stale token')}${open.has(app) ? ' · any user may self-authorize this app' : ''}`, status: open.has(app) ? 'fail' : 'warn' });
       }
-      const total = ctx.records('tokens').length;
-      return { status: items.length ? 'warn' : 'pass', items: capped(items),
-        summary: items.length ? `${plural(items.length, 'token')} of ${total} unused for 90+ days` : `${plural(total, 'token')}, none unused for 90+ days` };
+      const people = ctx.records('tokensStale');
+      for (const t of people.slice(0, MAX_ITEMS)) {
+        const d = daysSince(str(t, 'LastUsedDate'), ctx.now);
+        items.push({ label: `${str(t, 'AppName')}: ${person(str(t, 'User.Name'), str(t, 'User.Username'), str(t, 'UserId'))}`, detail: d === undefined ? 'never used' : `last used ${d} days ago` });
+      }
+      if (stale > people.length && people.length) { items.push({ label: `… and ${stale - Math.min(people.length, MAX_ITEMS)} more stale tokens (Setup → Connected Apps OAuth Usage lists them all)` }); }
+      return { status: worst(items, 'pass'), items,
+        summary: stale ? `${plural(stale, 'token')} of ${total.toLocaleString('en-US')} unused for 90+ days` : `${plural(total, 'token')}, none unused for 90+ days` };
     },
   },
   {
@@ -206,7 +228,7 @@ export const CHECKS: CheckDef[] = [
     run(ctx) {
       const users = [...usersFrom(ctx.records('psa')).values()].filter(u => u.api || u.modifyAll);
       const items = users.filter(u => !u.twoFactorApi).map((u): CheckItem => ({
-        label: u.username, detail: `${u.profile}${u.modifyAll ? ' · Modify All Data' : ''} · API via ${u.apiSources.join(', ') || 'n/a'}`,
+        label: person(u.name, u.username), detail: `${u.profile}${u.modifyAll ? ' · Modify All Data' : ''} · API via ${u.apiSources.join(', ') || 'n/a'}`,
         status: u.modifyAll ? 'fail' : 'warn' }));
       return { status: worst(items, 'pass'), items: capped(items),
         summary: items.length ? `${plural(items.length, 'privileged or API-enabled user')} of ${users.length} without MFA for API logins` : `All ${plural(users.length, 'API-enabled user')} require MFA for API logins` };
@@ -222,7 +244,7 @@ export const CHECKS: CheckDef[] = [
         return { status: 'info', summary: 'This org has no "Waive MFA" permission field', items: [] };
       }
       const items = [...usersFrom(ctx.records('psa')).values()].filter(u => u.bypassMfa)
-        .map((u): CheckItem => ({ label: u.username, detail: u.profile + (u.modifyAll ? ' · Modify All Data' : ''), status: u.modifyAll ? 'fail' : 'warn' }));
+        .map((u): CheckItem => ({ label: person(u.name, u.username), detail: u.profile + (u.modifyAll ? ' · Modify All Data' : ''), status: u.modifyAll ? 'fail' : 'warn' }));
       return { status: worst(items, 'pass'), items: capped(items), summary: items.length ? `MFA waived for ${plural(items.length, 'user')}` : 'No user has MFA waived' };
     },
   },
@@ -235,7 +257,7 @@ export const CHECKS: CheckDef[] = [
       for (const m of ctx.records('mfaMethods')) { methods.set(str(m, 'UserId'), m); }
       const users = [...usersFrom(ctx.records('psa')).values()].filter(u => u.api || u.modifyAll);
       const verified = (m: SObjectRecord | undefined) => !!m && ['HasTotp', 'HasSalesforceAuthenticator', 'HasSecurityKey', 'HasBuiltInAuthenticator', 'HasU2F'].some(f => bool(m, f));
-      const items = users.filter(u => !verified(methods.get(u.id))).map((u): CheckItem => ({ label: u.username, detail: u.profile, status: 'warn' }));
+      const items = users.filter(u => !verified(methods.get(u.id))).map((u): CheckItem => ({ label: person(u.name, u.username), detail: u.profile, status: 'warn' }));
       return { status: items.length ? 'warn' : 'pass', items: capped(items),
         summary: items.length ? `${plural(items.length, 'API-enabled user')} without a verified MFA method` : 'Every API-enabled user has a verified MFA method' };
     },
@@ -302,19 +324,21 @@ export const CHECKS: CheckDef[] = [
 
   // 4. Encryption in transit and at rest
   {
-    id: 'encryption.tls', group: 'encryption', title: 'Logins over TLS below 1.2 (last 7 days)', needs: ['logins'],
+    id: 'encryption.tls', group: 'encryption', title: 'Logins over TLS below 1.2 (last 7 days)', needs: ['loginsOldTls'],
     remediation: 'Upgrade the clients (Java/.NET runtimes, middleware) that still negotiate TLS 1.0/1.1; Salesforce rejects them.',
     setupPath: '/lightning/setup/OrgLoginHistory/home',
     run(ctx) {
+      // The query asks for TLS 1.0/1.1 logins only (TlsProtocol is filterable): totalSize is exact at any volume.
       const old = new Map<string, number>();
-      const logins = ctx.records('logins');
-      for (const l of logins) {
-        const tls = str(l, 'TlsProtocol');
-        if (/^TLS 1\.[01]$/.test(tls)) { const k = `${str(l, 'Application') || str(l, 'LoginType')} · ${tls}`; old.set(k, (old.get(k) ?? 0) + 1); }
+      const rows = ctx.records('loginsOldTls');
+      for (const l of rows) {
+        const k = `${str(l, 'Application') || str(l, 'LoginType')} · ${str(l, 'TlsProtocol')}`; old.set(k, (old.get(k) ?? 0) + 1);
       }
+      const ds = ctx.data('loginsOldTls');
+      const total = Math.max(ds?.ok ? ds.totalSize ?? rows.length : rows.length, rows.length);
       const items = [...old].map(([k, n]): CheckItem => ({ label: k, detail: plural(n, 'login'), status: 'fail' }));
-      return { status: items.length ? 'fail' : 'pass', items,
-        summary: items.length ? `${plural([...old.values()].reduce((a, b) => a + b, 0), 'login')} over TLS 1.0/1.1` : `${plural(logins.length, 'login')}, all TLS 1.2 or newer` };
+      return { status: total ? 'fail' : 'pass', items,
+        summary: total ? `${plural(total, 'login')} over TLS 1.0/1.1` : 'No login over TLS 1.0/1.1 in the last 7 days' };
     },
   },
   {
@@ -331,7 +355,7 @@ export const CHECKS: CheckDef[] = [
       }
       for (const n of ctx.records('namedCredentials')) {
         const url = str(n, 'Endpoint');
-        if (/^http:\/\//i.test(url)) { items.push({ label: `Named Credential ${str(n, 'DeveloperName')}`, detail: url, status: 'fail' }); }
+        if (/^http:\/\//i.test(url)) { items.push({ label: `Named Credential ${component(str(n, 'MasterLabel'), str(n, 'DeveloperName'))}`, detail: url, status: 'fail' }); }
       }
       return { status: items.length ? 'fail' : 'pass', items, summary: items.length ? `${plural(items.length, 'endpoint')} without TLS` : 'All remote sites and Named Credentials use https' };
     },
@@ -369,7 +393,7 @@ export const CHECKS: CheckDef[] = [
         if (left !== undefined && left < 0) { problems.push(`expired ${exp}`); status = 'fail'; }
         else if (left !== undefined && left <= 30) { problems.push(`expires ${exp} (in ${left} days)`); status = 'warn'; }
         if (bits && bits < 2048) { problems.push(`${bits}-bit key`); status = 'fail'; }
-        if (problems.length) { items.push({ label: str(c, 'MasterLabel') || str(c, 'DeveloperName'), detail: problems.join(' · '), status }); }
+        if (problems.length) { items.push({ label: component(str(c, 'MasterLabel'), str(c, 'DeveloperName')), detail: problems.join(' · '), status }); }
       }
       return { status: worst(items, 'pass'), items, summary: items.length ? `${plural(items.length, 'certificate')} of ${certs.length} need attention` : `${plural(certs.length, 'certificate')}, all valid for 30+ days with 2048+ bits` };
     },
@@ -412,7 +436,7 @@ export const CHECKS: CheckDef[] = [
     setupPath: '/lightning/setup/PermSets/home',
     run(ctx) {
       const items = [...usersFrom(ctx.records('psa')).values()].filter(u => u.neverExpires)
-        .map((u): CheckItem => ({ label: u.username, detail: u.profile + (u.api ? ' · API enabled' : ''), status: 'warn' }));
+        .map((u): CheckItem => ({ label: person(u.name, u.username), detail: u.profile + (u.api ? ' · API enabled' : ''), status: 'warn' }));
       return { status: items.length ? 'warn' : 'pass', items: capped(items), summary: items.length ? `${plural(items.length, 'user')} with passwords that never expire` : 'No user has a password that never expires' };
     },
   },
@@ -427,7 +451,7 @@ export const CHECKS: CheckDef[] = [
       const items: CheckItem[] = [];
       for (const u of users) {
         const d = u.lastPasswordChange ? daysSince(u.lastPasswordChange, ctx.now) : undefined;
-        if (d !== undefined && d > 90) { items.push({ label: u.username, detail: `password ${d} days old`, status: d > 365 ? 'fail' : 'warn' }); }
+        if (d !== undefined && d > 90) { items.push({ label: person(u.name, u.username), detail: `password ${d} days old`, status: d > 365 ? 'fail' : 'warn' }); }
       }
       return { status: worst(items, 'pass'), items: capped(items), summary: items.length ? `${plural(items.length, 'API-enabled user')} with passwords older than 90 days` : `${plural(users.length, 'API-enabled user')}, passwords rotated within 90 days` };
     },
@@ -441,7 +465,7 @@ export const CHECKS: CheckDef[] = [
       for (const c of ctx.records('certificates')) {
         const d = daysSince(str(c, 'CreatedDate'), ctx.now);
         if (d === undefined) { continue; }
-        items.push({ label: str(c, 'MasterLabel') || str(c, 'DeveloperName'), detail: `${d} days old`, status: d > 730 ? 'warn' : 'pass' });
+        items.push({ label: component(str(c, 'MasterLabel'), str(c, 'DeveloperName')), detail: `${d} days old`, status: d > 730 ? 'warn' : 'pass' });
       }
       const old = items.filter(i => i.status === 'warn').length;
       return { status: items.length ? worst(items, 'pass') : 'info', items, summary: !items.length ? 'No certificates' : old ? `${plural(old, 'certificate')} older than two years` : 'All certificates younger than two years' };
@@ -452,7 +476,7 @@ export const CHECKS: CheckDef[] = [
     remediation: 'Set a refresh token policy ("Expire refresh token if not used for" or "after") on connected apps instead of "valid until revoked".',
     setupPath: '/lightning/setup/ConnectedApplication/home',
     run(ctx) {
-      const inUse = new Set(ctx.records('tokens').map(t => str(t, 'AppName')));
+      const inUse = new Set(ctx.records('tokenApps').map(t => str(t, 'AppName')));
       const items = ctx.records('connectedAppMeta').map((a): CheckItem => {
         const policy = str(a, 'oauthPolicy.refreshTokenPolicy') || 'infinite';
         const label = str(a, 'label') || str(a, 'fullName');
@@ -490,6 +514,37 @@ export const CHECKS: CheckDef[] = [
     },
   },
 
+  {
+    id: 'api-usage.callers', group: 'api-usage', title: 'API requests per day by connected app, user and client IP', needs: ['usage'],
+    remediation: 'Give every integration its own connected app and integration user, so each caller can be measured, limited and revoked on its own.',
+    setupPath: '/lightning/setup/EventLogFileBrowser/home',
+    run(ctx) {
+      const u = usageOf(ctx);
+      const all = u.total.reduce((a, b) => a + b, 0);
+      const line = (x: UsageSeries, what: string): CheckItem => ({ label: `${what} ${x.label}`, detail: `${x.total.toLocaleString('en-US')} requests · per day ${x.perDay.map(n => n.toLocaleString('en-US')).join(' / ')}` });
+      const items = [...u.byApp.slice(0, 5).map(x => line(x, 'App')), ...u.byUser.slice(0, 5).map(x => line(x, 'User')), ...u.byIp.slice(0, 5).map(x => line(x, 'IP'))];
+      const from = u.source === 'event-log-object' ? 'ApiTotalUsageEventLog' : 'ApiTotalUsage log files';
+      return { status: 'info', items, summary: `${all.toLocaleString('en-US')} API requests in ${u.days.length} days (${u.days[0]} – ${u.days[u.days.length - 1]}, from ${from}) by ${plural(u.byApp.length, 'app')}, ${plural(u.byUser.length, 'user')}, ${plural(u.byIp.length, 'client IP')}${u.skipped.length ? ` · skipped: ${u.skipped.join('; ')}` : ''}` };
+    },
+  },
+  {
+    id: 'api-usage.anomalies', group: 'api-usage', title: 'API usage anomalies (spikes, new IPs and apps, off-hours calls, failed-login bursts)', needs: ['usage'],
+    remediation: 'Confirm each anomaly with the integration owner; revoke the tokens of an unknown app or IP (Connected Apps OAuth Usage), and add a transaction security policy on ApiEvent for the pattern.',
+    setupPath: '/lightning/setup/EventLogFileBrowser/home',
+    run(ctx) {
+      const u = usageOf(ctx);
+      const kinds: Record<string, string> = { spike: 'Spike', 'new-ip': 'New client IP', 'new-app': 'New connected app', 'off-hours': 'Off-hours calls', 'failed-logins': 'Failed-login burst' };
+      const items = u.anomalies.map((a): CheckItem => ({ label: `${kinds[a.kind]}: ${a.label}`, detail: a.detail, status: 'warn' }));
+      const active = u.total.filter(n => n > 0).length;
+      if (active < 3 && !items.length) {
+        // Spikes, new IPs and usual hours need earlier days to compare with: no data is no all-clear.
+        return { status: 'partial', items, summary: `API requests on only ${plural(active, 'day')} of ${u.days.length}${u.skipped.length ? ` (skipped: ${u.skipped.join('; ')})` : ''}: too little to compare` };
+      }
+      return { status: items.length ? 'warn' : 'pass', items: capped(items),
+        summary: items.length ? `${plural(items.length, 'anomaly', 'anomalies')} in the last ${u.days.length} days` : `No anomaly in the last ${u.days.length} days` };
+    },
+  },
+
   // 8. Event Monitoring
   {
     id: 'event-monitoring.log-files', group: 'event-monitoring', title: 'Event log files (API, REST API, Login)', needs: ['eventLogs'],
@@ -518,7 +573,7 @@ export const CHECKS: CheckDef[] = [
     remediation: 'Enable transaction security policies on ApiEvent and LoginEvent (e.g. block bulk exports, notify on logins from new countries).',
     setupPath: '/lightning/setup/TransactionSecurityNew/home',
     run(ctx) {
-      const items = ctx.records('policies').map((p): CheckItem => ({ label: str(p, 'MasterLabel') || str(p, 'DeveloperName'), detail: `${str(p, 'EventName')} · ${str(p, 'State')}`, status: str(p, 'State') === 'Enabled' ? 'pass' : 'info' }));
+      const items = ctx.records('policies').map((p): CheckItem => ({ label: component(str(p, 'MasterLabel'), str(p, 'DeveloperName')), detail: `${str(p, 'EventName')} · ${str(p, 'State')}`, status: str(p, 'State') === 'Enabled' ? 'pass' : 'info' }));
       const enabled = items.filter(i => i.status === 'pass').length;
       return { status: enabled ? 'pass' : 'warn', items, summary: enabled ? `${plural(enabled, 'transaction security policy', 'transaction security policies')} enabled` : 'No transaction security policy is enabled' };
     },
@@ -548,10 +603,10 @@ export const CHECKS: CheckDef[] = [
       const items = ctx.records('namedCredentials').map((n): CheckItem => {
         const type = str(n, 'NamedCredentialType');
         const legacy = type === 'Legacy' || (!type && !!str(n, 'PrincipalType'));
-        return { label: str(n, 'DeveloperName'), detail: `${legacy ? 'legacy' : type || 'new model'} · ${str(n, 'Endpoint') || 'no endpoint'}`, status: legacy ? 'warn' : 'pass' };
+        return { label: component(str(n, 'MasterLabel'), str(n, 'DeveloperName')), detail: `${legacy ? 'legacy' : type || 'new model'} · ${str(n, 'Endpoint') || 'no endpoint'}`, status: legacy ? 'warn' : 'pass' };
       });
       const ext = ctx.data('externalCredentials');
-      if (ext?.ok) { for (const e of ext.value as SObjectRecord[]) { items.push({ label: `External Credential ${str(e, 'DeveloperName')}`, detail: str(e, 'AuthenticationProtocol'), status: 'pass' }); } }
+      if (ext?.ok) { for (const e of ext.value as SObjectRecord[]) { items.push({ label: `External Credential ${component(str(e, 'MasterLabel'), str(e, 'DeveloperName'))}`, detail: str(e, 'AuthenticationProtocol'), status: 'pass' }); } }
       const legacy = items.filter(i => i.status === 'warn').length;
       return { status: legacy ? 'warn' : 'info', items,
         summary: `${plural(ctx.records('namedCredentials').length, 'Named Credential')}${legacy ? `, ${legacy} legacy` : ''}` };
@@ -613,14 +668,28 @@ export const CHECKS: CheckDef[] = [
   },
 ];
 
+function usageOf(ctx: CheckContext): ApiUsage {
+  const ds = ctx.data('usage');
+  if (!ds?.ok) { throw new Error('API usage was not read'); }
+  return ds.value as ApiUsage;
+}
+
 function profileAlias(display: string): string {
   const m: Record<string, string> = { 'System Administrator': 'Admin', 'Standard User': 'Standard', 'Read Only': 'ReadOnly', 'Standard Platform User': 'StandardAul' };
   return m[display] ?? display;
 }
 
-const ORDER: Record<CheckStatus, number> = { fail: 4, warn: 3, unavailable: 2, info: 1, pass: 0 };
+const ORDER: Record<CheckStatus, number> = { fail: 5, warn: 4, partial: 3, unavailable: 2, info: 1, pass: 0 };
 export function worstStatus(list: CheckStatus[]): CheckStatus {
   return list.reduce<CheckStatus>((w, s) => (ORDER[s] > ORDER[w] ? s : w), 'pass');
+}
+/**
+ * A group's status: its worst check, except that informational lines do not pull a passing group
+ * down (they stay visible inside); a group with nothing but information is `info`.
+ */
+export function groupStatus(list: CheckStatus[]): CheckStatus {
+  const judged = list.filter(s => s !== 'info');
+  return judged.length ? worstStatus(judged) : list.length ? 'info' : 'pass';
 }
 
 /** Runs every check; never throws. */
@@ -636,13 +705,28 @@ export function evaluate(ctx: CheckContext): { checks: CheckResult[]; groups: Gr
       }
       if (!ds) { return { ...base, status: 'unavailable', items: [], summary: `${GRANTS[key]?.source ?? key} was not read`, reason: 'The data was not fetched.', cause: 'other' }; }
     }
+    const own = def.needs.filter(k => ctx.ownRowsOnly?.has(k));
+    if (own.length) {
+      // Salesforce answers this user with their own rows only: whatever those say proves nothing about the org.
+      const sources = [...new Set(own.map(k => GRANTS[k]?.source ?? k))];
+      const perms = [...new Set(own.map(k => OWN_ROWS_ONLY[k].label))];
+      const why = `${sources.join(' and ')} ${sources.length > 1 ? 'show' : 'shows'} this user only their own rows; ${perms.join(' / ')} would show every user's.`;
+      return { ...base, status: 'unavailable', items: [], summary: `Only your own rows are visible (needs ${perms.join(' / ')})`, reason: why, cause: 'permission' };
+    }
     try {
       const o = def.run(ctx);
-      const partial = def.needs.filter(k => ctx.ownRowsOnly?.has(k));
-      if (partial.length) {
-        // Salesforce answered with the running user's rows only: a clean result proves nothing.
-        const why = partial.map(k => `${GRANTS[k]?.source ?? k} shows only your own rows (needs ${OWN_ROWS_ONLY[k].label})`).join('; ');
-        return { ...base, status: o.status === 'pass' ? 'info' : o.status, summary: `${o.summary} — ${why}`, items: o.items ?? [], reason: why };
+      // A capped page or queryMore cap: a clean answer from some of the rows is no answer.
+      const capped = def.needs.filter(k => !def.listsOnly?.includes(k)).map(k => [k, ctx.data(k)] as const)
+        .filter((e): e is readonly [string, Extract<Dataset<unknown>, { ok: true }>] => !!e[1]?.ok && !!e[1].truncated);
+      if (capped.length) {
+        const rowsOf = (d: Extract<Dataset<unknown>, { ok: true }>) => d.read ?? (Array.isArray(d.value) ? d.value.length : 0);
+        const read = capped.map(([k, d]) => `${rowsOf(d).toLocaleString('en-US')} of ${d.totalSize !== undefined ? d.totalSize.toLocaleString('en-US') : 'more'} ${GRANTS[k]?.source ?? k} rows`).join(', ');
+        const read1 = { rows: capped.reduce((a, [, d]) => a + rowsOf(d), 0), total: capped.every(([, d]) => d.totalSize !== undefined) ? capped.reduce((a, [, d]) => a + (d.totalSize ?? 0), 0) : undefined };
+        if (o.status === 'fail' || o.status === 'warn') {
+          return { ...base, status: o.status, summary: `${o.summary} (at least: read ${read})`, items: o.items ?? [], read: read1 };
+        }
+        return { ...base, status: 'partial', summary: `Read ${read}; no conclusion about the rest`, items: o.items ?? [], read: read1,
+          reason: `The org returned more rows than one inspection reads; this check saw ${read}.` };
       }
       return { ...base, status: o.status, summary: o.summary, items: o.items ?? [] };
     } catch (e) {
@@ -653,7 +737,7 @@ export function evaluate(ctx: CheckContext): { checks: CheckResult[]; groups: Gr
   });
   const groups = GROUPS.map((g): GroupResult => {
     const mine = checks.filter(c => c.group === g.id);
-    return { id: g.id, title: g.title, status: worstStatus(mine.map(c => c.status)), checks: mine };
+    return { id: g.id, title: g.title, status: groupStatus(mine.map(c => c.status)), checks: mine };
   });
   return { checks, groups };
 }

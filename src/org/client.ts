@@ -30,12 +30,18 @@ export interface QuerySpec {
   /** Fields dropped (one retry) when the org answers INVALID_FIELD for them. */
   optional?: string[];
   where?: string;
+  /** Boolean fields of which at least one must be true (ANDed with `where`; a dropped optional field drops out). */
+  anyOf?: string[];
+  /** `SELECT COUNT()`: the answer is the dataset's totalSize. */
+  count?: boolean;
+  /** GROUP BY list (the fields then hold the aggregate expressions). */
+  groupBy?: string;
   orderBy?: string;
   limit?: number;
 }
 
 export type Dataset<T = SObjectRecord[]> =
-  | { ok: true; value: T; truncated?: boolean; dropped?: string[] }
+  | { ok: true; value: T; truncated?: boolean; dropped?: string[]; totalSize?: number; /** Rows behind a summarised value. */ read?: number }
   | { ok: false; code: string; message: string; kind: OrgErrorKind };
 
 /** Error codes meaning "this object/field/API is not there for this user or licence". */
@@ -88,8 +94,11 @@ function fatal(err: OrgError, firstContact: boolean): boolean {
 const plainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 export function buildSoql(q: QuerySpec, fields = q.fields): string {
-  let s = `SELECT ${fields.join(', ')} FROM ${q.object}`;
-  if (q.where) { s += ` WHERE ${q.where}`; }
+  let s = `SELECT ${q.count ? 'COUNT()' : fields.join(', ')} FROM ${q.object}`;
+  const any = (q.anyOf ?? []).filter(f => fields.includes(f) || !(q.optional ?? []).includes(f));
+  const where = [q.where, any.length ? `(${any.map(f => `${f} = true`).join(' OR ')})` : undefined].filter(Boolean);
+  if (where.length) { s += ` WHERE ${where.join(' AND ')}`; }
+  if (q.groupBy) { s += ` GROUP BY ${q.groupBy}`; }
   if (q.orderBy) { s += ` ORDER BY ${q.orderBy}`; }
   if (q.limit) { s += ` LIMIT ${q.limit}`; }
   return s;
@@ -200,7 +209,9 @@ export class OrgClient {
         const r = subs[i];
         if (r.ok) {
           const dropped = spec.fields.filter(f => !fields.includes(f));
-          out.set(spec.key, { ...r, dropped: dropped.length ? dropped : undefined });
+          // Fewer rows than totalSize without a LIMIT: a capped page or a queryMore cap (OauthToken).
+          const capped = !spec.limit && !spec.count && !spec.groupBy && (r.totalSize ?? 0) > r.value.length;
+          out.set(spec.key, { ...r, truncated: r.truncated || capped || undefined, dropped: dropped.length ? dropped : undefined });
           return;
         }
         const col = /No such column '([\w.]+)'/.exec(r.message)?.[1];
@@ -327,6 +338,11 @@ export class OrgClient {
     }
   }
 
+  /** A file resource (an event log file's CSV: text, or the records jsforce parsed from it): one request. */
+  async file(url: string): Promise<Dataset<unknown>> {
+    return this.single(() => this.send<unknown>({ method: 'GET', url, headers: { accept: 'text/csv' } }));
+  }
+
   /** `/limits`. */
   async limits(): Promise<Dataset<Record<string, unknown>>> {
     return this.single(async () => {
@@ -377,7 +393,7 @@ function queryResult(body: unknown, what: string): Dataset {
   if (!plainObject(body) || !Array.isArray(body.records)) {
     return { ok: false, code: 'MALFORMED_ANSWER', message: `The ${what} answered without records (${describe(body)}).`, kind: 'malformed' };
   }
-  return { ok: true, value: body.records as SObjectRecord[], truncated: body.done === false };
+  return { ok: true, value: body.records as SObjectRecord[], truncated: body.done === false, totalSize: typeof body.totalSize === 'number' ? body.totalSize : undefined };
 }
 
 function describe(v: unknown): string {

@@ -6,9 +6,10 @@ export { inspectOrg, type InspectOptions } from './inspect';
 export { connectWithToken, connectCliOrg, listCliOrgs, defaultCliOrg, browserLogin, validateInstanceUrl, DEFAULT_LOGIN_URL,
   type TokenAuth, type CliOrg, type BrowserLoginOptions, type BrowserLoginResult } from './connect';
 export { render, renderText, renderMarkdown, renderHtml, renderJson, setupUrl, type ReportFormat } from './report';
-export { scrub, registerSecret, errorText } from './scrub';
+export { scrub, scrubDeep, registerSecret, errorText } from './scrub';
 export { toOrgError } from './client';
 export { GROUPS, CHECKS, worstStatus } from './checks';
 export { API_VERSION } from './plan';
 export { calloutOrigins } from './origins';
+export { usageCharts, svgChart, type ChartSpec } from './charts';
 export * from './types';

@@ -6,13 +6,14 @@
  * request got no answer); every other failure ends up in a check as `unavailable` with its cause,
  * and `coverage` says whether the result can be trusted as clean.
  */
-import { OrgClient, type ConnectionLike, type Dataset, type SObjectRecord } from './client';
+import { OrgClient, type ConnectionLike, type Dataset, type QuerySpec, type SObjectRecord } from './client';
 import { NetGuard, type NetOptions } from './transport';
 import { coverageNotes, coverageOf } from './coverage';
 import { OrgError } from './types';
-import { evaluate, text, usersFrom } from './checks';
-import { OWN_ROWS_ONLY, QUERIES, profileFullName } from './plan';
-import type { InspectionReport, OrgInfo } from './types';
+import { evaluate, person, text, usersFrom } from './checks';
+import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, STALE_TOKEN_DAYS, TOKEN_FALLBACK, profileFullName } from './plan';
+import { buildUsage, rowsFromAggregate, rowsFromLogFile, windowDays, type UsageRow } from './monitoring';
+import type { ApiUsage, InspectionReport, OrgInfo } from './types';
 
 export interface InspectOptions {
   alias?: string;
@@ -27,6 +28,8 @@ export interface InspectOptions {
   net?: NetOptions;
   /** Exit-2 threshold: the share of checks (percent) that must be evaluated (default 50). */
   minPercent?: number;
+  /** API usage monitoring window in days (default 7, at most 14; 0 turns monitoring off). */
+  usageDays?: number;
 }
 
 /** Requests the base inspection keeps for phase 2: `/limits`, three Metadata API reads, userinfo. */
@@ -65,7 +68,12 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
 
   // Profiles of API-enabled users and the connected apps, for their metadata (10 names per read).
   const apiProfiles = [...new Set([...usersFrom(records('psa')).values()].filter(u => u.api).map(u => u.profile).filter(Boolean))];
-  const tokenApps = new Set(records('tokens').map(t => text(t.AppName)));
+  // Orgs that refuse aggregates on OauthToken: ask COUNT() instead and read the rows for names (partial).
+  // The apps any user may self-authorize are what the OAuth checks judge: their tokens are counted
+  // two COUNT()s each (at most OPEN_APPS_COUNTED apps: the fallback stays within two Composite requests), exact at any volume.
+  const openApps = records('apps').filter(a => a.OptionsAllowAdminApprovedUsersOnly !== true).map(a => text(a.Name)).filter(Boolean).slice(0, OPEN_APPS_COUNTED);
+  const tokenFallback = isAggregateRefusal(data.get('tokenApps')) ? client.queries([...TOKEN_FALLBACK, ...openAppCounts(openApps)]) : undefined;
+  const tokenApps = new Set(records('tokenApps').map(t => text(t.AppName)));
   const appNames = records('apps').map(a => text(a.Name)).filter(Boolean)
     .sort((a, b) => Number(tokenApps.has(b)) - Number(tokenApps.has(a)));
   const [limits, security, profiles, apps, me] = await Promise.all([
@@ -75,14 +83,28 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
     data.get('apps')?.ok ? client.readMetadata('ConnectedApp', appNames.slice(0, 10).map(n => n.replace(/\s+/g, '_'))) : Promise.resolve(data.get('apps')!),
     opts.userId || !data.get('psa')?.ok ? Promise.resolve(undefined) : client.userInfo(),
   ]);
+  if (tokenFallback) { applyTokenFallback(data, await tokenFallback, openApps, records('apps').filter(a => a.OptionsAllowAdminApprovedUsersOnly !== true).length); }
   // Who runs the inspection decides whether LoginHistory / OauthToken show every row or only theirs.
+  // PermissionSetAssignment holds every assignment granting one of the permissions that matter, so
+  // a runner missing from a complete answer has none of them.
   const userId = opts.userId ?? (me?.ok ? me.value.user_id : undefined);
+  const psa = data.get('psa');
   const runner = userId ? [...usersFrom(records('psa')).values()].find(u => u.id === userId || u.id.slice(0, 15) === userId.slice(0, 15)) : undefined;
-  const ownRowsOnly = new Set(runner ? Object.entries(OWN_ROWS_ONLY).filter(([, v]) => !runner.perms.has(v.permission)).map(([k]) => k) : []);
+  const perms = runner?.perms ?? (userId && psa?.ok && !psa.truncated ? new Set<string>() : undefined);
+  const ownRowsOnly = new Set(perms ? Object.entries(OWN_ROWS_ONLY).filter(([, v]) => !v.permissions.some(p => perms.has(p))).map(([k]) => k) : []);
+  if (!perms) { client.notes.push('The running user could not be identified: LoginHistory and OauthToken may show only their own rows.'); }
   data.set('limits', limits);
   data.set('security', security);
   data.set('profiles', profiles);
   data.set('connectedAppMeta', apps);
+
+  const usageDays = Math.max(0, Math.min(MAX_USAGE_DAYS, Math.floor(opts.usageDays ?? DEFAULT_USAGE_DAYS)));
+  let usage: ApiUsage | undefined;
+  if (usageDays) {
+    const u = await monitorUsage(client, data, records, usageDays, opts.now ?? new Date(), ownRowsOnly.has('logins'));
+    data.set('usage', u);
+    usage = u.ok ? u.value : undefined;
+  }
 
   const { checks, groups } = evaluate({
     data: key => data.get(key),
@@ -105,13 +127,128 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
     healthScore: Number.isNaN(score) ? undefined : score,
   };
   const notes = [...client.notes];
-  for (const [k, d] of data) { if (d.ok && d.truncated) { notes.push(`${k}: more rows than one page; the first page was evaluated.`); } }
+  for (const [k, d] of data) {
+    if (d.ok && d.truncated) { notes.push(`${k}: ${d.read ?? (Array.isArray(d.value) ? d.value.length : '?')} of ${d.totalSize ?? 'more'} rows read; checks that need every row say so (partial or "at least").`); }
+  }
+  if (usage?.skipped.length) { notes.push(...usage.skipped.map(x => `API usage: ${x}`)); }
   const coverage = coverageOf(checks, groups, opts.minPercent);
   notes.push(...coverageNotes(coverage));
   return {
     tool: 'apiguard', org, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
-    requests: client.requests, groups, checks, notes, coverage,
+    requests: client.requests, groups, checks, notes, coverage, ...(usage ? { usage } : {}),
   };
+}
+
+/** The org answered an aggregate query on this object with "not supported" (not a permission problem). */
+function isAggregateRefusal(d: Dataset<unknown> | undefined): boolean {
+  return !!d && !d.ok && d.code === 'MALFORMED_QUERY';
+}
+
+/** Self-authorizable apps whose tokens the COUNT() fallback counts one by one (2 queries each). */
+export const OPEN_APPS_COUNTED = 3;
+const soqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+function openAppCounts(apps: string[]): QuerySpec[] {
+  return apps.flatMap((name, i): QuerySpec[] => [
+    { key: `tokensOpen${i}`, api: 'data', object: 'OauthToken', fields: [], count: true, where: `AppName = ${soqlString(name)}` },
+    { key: `tokensOpenStale${i}`, api: 'data', object: 'OauthToken', fields: [], count: true, where: `AppName = ${soqlString(name)} AND LastUsedDate < LAST_N_DAYS:${STALE_TOKEN_DAYS}` },
+  ]);
+}
+
+/**
+ * Rebuilds the per-app token datasets from COUNT() answers: totals and the self-authorizable apps
+ * (the ones the checks judge) are exact; other apps come from the rows one page holds. Truncated
+ * only when more self-authorizable apps exist than were counted.
+ */
+function applyTokenFallback(data: Map<string, Dataset<unknown>>, fb: Map<string, Dataset>, openApps: string[], openTotal: number): void {
+  const count = fb.get('tokensCount'), staleCount = fb.get('tokensStaleCount'), recent = fb.get('tokensRecent');
+  const stale = data.get('tokensStale');
+  for (const d of [count, staleCount, recent]) { if (!d?.ok) { data.set('tokenApps', d!); data.set('tokenStaleApps', d!); return; } }
+  const group = (rows: SObjectRecord[]) => {
+    const m = new Map<string, { n: number; oldest?: string; newest?: string }>();
+    for (const r of rows) {
+      const app = text(r.AppName), t = text(r.LastUsedDate);
+      const g = m.get(app) ?? { n: 0 };
+      g.n++;
+      if (t && (!g.oldest || t < g.oldest)) { g.oldest = t; }
+      if (t && (!g.newest || t > g.newest)) { g.newest = t; }
+      m.set(app, g);
+    }
+    return [...m].map(([AppName, g]) => ({ AppName, ...g }));
+  };
+  const staleRows = stale?.ok ? (stale.value as SObjectRecord[]) : [];
+  const seen = [...(recent!.ok ? recent!.value : []), ...staleRows];
+  const total = count!.ok ? count!.totalSize ?? 0 : 0, staleTotal = staleCount!.ok ? staleCount!.totalSize ?? 0 : 0;
+  // Exact counts for the self-authorizable apps replace what the rows say about them.
+  const exact = (key: string) => { const d = fb.get(key); return d?.ok ? d.totalSize ?? 0 : undefined; };
+  const counted = new Map<string, { n?: number; stale?: number }>(openApps.map((a, i) => [a, { n: exact(`tokensOpen${i}`), stale: exact(`tokensOpenStale${i}`) }]));
+  const merge = (rows: SObjectRecord[], pick: 'n' | 'stale') => {
+    const out = group(rows).filter(g => counted.get(g.AppName)?.[pick] === undefined);
+    for (const [AppName, c] of counted) { if (c[pick]) { out.push({ AppName, n: c[pick] }); } }
+    return out;
+  };
+  const allCounted = openTotal <= openApps.length && [...counted.values()].every(c => c.n !== undefined && c.stale !== undefined);
+  data.set('tokenApps', { ok: true, value: merge(seen, 'n'), totalSize: total, read: seen.length, truncated: (!allCounted && seen.length < total) || undefined });
+  data.set('tokenStaleApps', { ok: true, value: merge(staleRows, 'stale'), totalSize: staleTotal, read: staleRows.length, truncated: (!allCounted && staleRows.length < staleTotal) || undefined });
+}
+
+/**
+ * API usage for the last `days` days: the ApiTotalUsageEventLog aggregate when the org has it, else
+ * one download per daily ApiTotalUsage log file. Says what it skipped; never throws for missing data.
+ */
+async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown>>, records: (k: string) => SObjectRecord[], days: number, now: Date, loginsOwnOnly: boolean): Promise<Dataset<ApiUsage>> {
+  const window = windowDays(now, days);
+  const skipped: string[] = [];
+  const before = client.requests;
+  let rows: UsageRow[] = [];
+  let covered = window;
+  let source: ApiUsage['source'];
+  const agg = data.get('apiUsage');
+  if (agg?.ok) {
+    source = 'event-log-object';
+    rows = rowsFromAggregate(agg.value as SObjectRecord[]);
+    if (agg.truncated) { skipped.push(`the ApiTotalUsageEventLog aggregate had more groups than one answer holds (${(agg.value as unknown[]).length} of ${agg.totalSize ?? 'more'} read)`); }
+  } else {
+    const logs = data.get('eventLogs');
+    if (!logs?.ok) {
+      const why = agg && !agg.ok ? agg : logs && !logs.ok ? logs : undefined;
+      return { ok: false, code: why && !why.ok ? why.code : 'NOT_READ', message: 'Neither ApiTotalUsageEventLog nor EventLogFile is readable', kind: why && !why.ok ? why.kind : 'permission' };
+    }
+    source = 'log-files';
+    const files = records('eventLogs').filter(f => text(f.EventType) === 'ApiTotalUsage');
+    const daily = new Map<string, SObjectRecord>();
+    for (const f of files) { if ((text(f.Interval) || 'Daily') === 'Daily') { daily.set(text(f.LogDate).slice(0, 10), f); } }
+    const hourly = files.filter(f => text(f.Interval) === 'Hourly').length;
+    if (hourly) { skipped.push(`${hourly} hourly ApiTotalUsage files not downloaded (the daily files cover the same requests)`); }
+    const wanted = window.filter(d => daily.has(d));
+    const missing = window.filter(d => !daily.has(d));
+    if (missing.length) { skipped.push(`no daily ApiTotalUsage log file for ${missing.length === window.length ? `any of the ${window.length} days` : missing.join(', ')}`); }
+    covered = [];
+    const got = await Promise.all(wanted.map(async d => {
+      const f = daily.get(d)!;
+      const res = await client.file(`${client.base}/sobjects/EventLogFile/${text(f.Id)}/LogFile`);
+      if (!res.ok) { skipped.push(`log file of ${d} not readable (${res.code})`); return []; }
+      covered.push(d);
+      return rowsFromLogFile(res.value);
+    }));
+    rows = got.flat();
+  }
+  // Names: connected apps from ConnectedApplication, users from the assignments, the rest in one query.
+  const apps = new Map<string, string>();
+  for (const a of records('apps')) { const id = text(a.Id); if (id) { apps.set(id, text(a.Name)); apps.set(id.slice(0, 15), text(a.Name)); } }
+  const users = new Map<string, string>();
+  for (const u of usersFrom(records('psa')).values()) { users.set(u.id, person(u.name, u.username)); users.set(u.id.slice(0, 15), person(u.name, u.username)); }
+  const totals = new Map<string, number>();
+  for (const r of rows) { if (r.user) { totals.set(r.user, (totals.get(r.user) ?? 0) + r.n); } }
+  const unknown = [...totals].sort((a, b) => b[1] - a[1]).map(([id]) => id).filter(id => !users.has(id) && /^005\w{12}(\w{3})?$/.test(id)).slice(0, 50);
+  if (unknown.length) {
+    const res = await client.queries([{ key: 'usageUsers', api: 'data', object: 'User', fields: ['Id', 'Name', 'Username'], where: `Id IN (${unknown.map(id => `'${id}'`).join(', ')})` }]);
+    const ds = res.get('usageUsers');
+    if (ds?.ok) { for (const u of ds.value) { const id = text(u.Id); users.set(id, person(text(u.Name), text(u.Username))); users.set(id.slice(0, 15), person(text(u.Name), text(u.Username))); } }
+  }
+  if (loginsOwnOnly) { skipped.push('failed-login bursts: LoginHistory shows only your own rows'); }
+  else if (data.get('logins')?.ok && (data.get('logins') as { truncated?: boolean }).truncated) { skipped.push('failed-login bursts: only the most recent page of LoginHistory was read'); }
+  return { ok: true, value: buildUsage({ source, days: window, rows, appName: id => apps.get(id) ?? apps.get(id.slice(0, 15)), userName: id => users.get(id) ?? users.get(id.slice(0, 15)),
+    logins: loginsOwnOnly ? [] : records('logins'), skipped, covered, requests: client.requests - before }) };
 }
 
 /** Sandboxes have `--<sandbox>` in their My Domain host or a `.sandbox.` domain. */

@@ -6,31 +6,65 @@
 import type { QuerySpec } from './client';
 
 export const API_VERSION = '62.0';
+/** OAuth tokens unused for this many days are stale. */
+export const STALE_TOKEN_DAYS = 90;
+/** API usage monitoring window: default and maximum days. */
+export const DEFAULT_USAGE_DAYS = 7;
+export const MAX_USAGE_DAYS = 14;
+
+/** When OauthToken refuses aggregates: counts in the query (COUNT()), rows only to name apps and people. */
+export const TOKEN_FALLBACK: QuerySpec[] = [
+  { key: 'tokensCount', api: 'data', object: 'OauthToken', fields: [], count: true },
+  { key: 'tokensStaleCount', api: 'data', object: 'OauthToken', fields: [], count: true, where: `LastUsedDate < LAST_N_DAYS:${STALE_TOKEN_DAYS}` },
+  { key: 'tokensRecent', api: 'data', object: 'OauthToken', fields: ['AppName', 'UserId', 'LastUsedDate'], orderBy: 'LastUsedDate DESC' },
+];
 
 export const QUERIES: QuerySpec[] = [
   // ---- REST data
   { key: 'organization', api: 'data', object: 'Organization', fields: ['Id', 'Name', 'IsSandbox', 'OrganizationType', 'InstanceName'] },
   { key: 'apps', api: 'data', object: 'ConnectedApplication', fields: ['Id', 'Name', 'OptionsAllowAdminApprovedUsersOnly', 'OptionsRefreshTokenValidityMetric', 'RefreshTokenValidityPeriod'],
     optional: ['OptionsRefreshTokenValidityMetric', 'RefreshTokenValidityPeriod'], orderBy: 'Name', limit: 500 },
-  { key: 'tokens', api: 'data', object: 'OauthToken', fields: ['AppName', 'UserId', 'LastUsedDate', 'UseCount'], orderBy: 'LastUsedDate DESC', limit: 500 },
+  // OauthToken pages hold 500 rows and queryMore stops at 2,500: never judge "all tokens" from rows.
+  // The per-app answer is asked as an aggregate; orgs that refuse aggregates on OauthToken get the
+  // COUNT() fallback (TOKEN_FALLBACK) and a `partial` per-app view.
+  { key: 'tokenApps', api: 'data', object: 'OauthToken', fields: ['AppName', 'COUNT(UserId) n', 'MIN(LastUsedDate) oldest', 'MAX(LastUsedDate) newest'], groupBy: 'AppName' },
+  { key: 'tokenStaleApps', api: 'data', object: 'OauthToken', fields: ['AppName', 'COUNT(UserId) n'], where: `LastUsedDate < LAST_N_DAYS:${STALE_TOKEN_DAYS}`, groupBy: 'AppName' },
+  // The stale tokens themselves (first page), to name the people; the counts come from the aggregates.
+  { key: 'tokensStale', api: 'data', object: 'OauthToken', fields: ['AppName', 'UserId', 'User.Name', 'User.Username', 'LastUsedDate', 'UseCount'],
+    where: `LastUsedDate < LAST_N_DAYS:${STALE_TOKEN_DAYS}`, orderBy: 'LastUsedDate ASC' },
+  // Only the assignments that grant a permission some check reads (asked in the query, not filtered after).
   { key: 'psa', api: 'data', object: 'PermissionSetAssignment',
     fields: ['AssigneeId', 'Assignee.Username', 'Assignee.Name', 'Assignee.ProfileId', 'Assignee.Profile.Name', 'Assignee.LastPasswordChangeDate',
       'PermissionSet.Name', 'PermissionSet.IsOwnedByProfile', 'PermissionSet.PermissionsApiEnabled', 'PermissionSet.PermissionsModifyAllData',
       'PermissionSet.PermissionsTwoFactorApi', 'PermissionSet.PermissionsBypassMFAForUiLogins', 'PermissionSet.PermissionsPasswordNeverExpires',
-      'PermissionSet.PermissionsManageUsers', 'PermissionSet.PermissionsCustomizeApplication'],
-    optional: ['PermissionSet.PermissionsTwoFactorApi', 'PermissionSet.PermissionsBypassMFAForUiLogins', 'PermissionSet.PermissionsPasswordNeverExpires', 'Assignee.LastPasswordChangeDate'],
-    where: "Assignee.IsActive = true AND Assignee.UserType = 'Standard'", limit: 2000 },
+      'PermissionSet.PermissionsManageUsers', 'PermissionSet.PermissionsCustomizeApplication', 'PermissionSet.PermissionsMonitorLoginHistory'],
+    optional: ['PermissionSet.PermissionsTwoFactorApi', 'PermissionSet.PermissionsBypassMFAForUiLogins', 'PermissionSet.PermissionsPasswordNeverExpires', 'Assignee.LastPasswordChangeDate',
+      'PermissionSet.PermissionsMonitorLoginHistory'],
+    anyOf: ['PermissionSet.PermissionsApiEnabled', 'PermissionSet.PermissionsModifyAllData', 'PermissionSet.PermissionsTwoFactorApi', 'PermissionSet.PermissionsBypassMFAForUiLogins',
+      'PermissionSet.PermissionsPasswordNeverExpires', 'PermissionSet.PermissionsManageUsers', 'PermissionSet.PermissionsCustomizeApplication', 'PermissionSet.PermissionsMonitorLoginHistory'],
+    where: "Assignee.IsActive = true AND Assignee.UserType = 'Standard'" },
+  // MFA methods of the API-enabled and Modify-All-Data users only (a semi-join), not of every user.
   { key: 'mfaMethods', api: 'data', object: 'TwoFactorMethodsInfo',
-    fields: ['UserId', 'HasTotp', 'HasSalesforceAuthenticator', 'HasSecurityKey', 'HasBuiltInAuthenticator', 'HasU2F'], optional: ['HasBuiltInAuthenticator'], limit: 2000 },
+    fields: ['UserId', 'HasTotp', 'HasSalesforceAuthenticator', 'HasSecurityKey', 'HasBuiltInAuthenticator', 'HasU2F'], optional: ['HasBuiltInAuthenticator'],
+    where: 'UserId IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE Assignee.IsActive = true AND (PermissionSet.PermissionsApiEnabled = true OR PermissionSet.PermissionsModifyAllData = true))' },
+  // Every login of the window (first page; totalSize says how many there are). Status and SourceIp are
+  // not filterable on LoginHistory, so failed logins are counted from the rows: `partial` past one page.
   { key: 'logins', api: 'data', object: 'LoginHistory',
     fields: ['UserId', 'LoginTime', 'LoginType', 'LoginSubType', 'Status', 'SourceIp', 'TlsProtocol', 'Application'], optional: ['LoginSubType'],
-    // Status and SourceIp are not filterable on LoginHistory: failed logins are counted client-side.
-    where: 'LoginTime = LAST_N_DAYS:7', orderBy: 'LoginTime DESC', limit: 2000 },
+    where: 'LoginTime = LAST_N_DAYS:7', orderBy: 'LoginTime DESC' },
+  // TlsProtocol is filterable: the old-TLS question is asked in the query (exact at any volume).
+  { key: 'loginsOldTls', api: 'data', object: 'LoginHistory', fields: ['LoginType', 'TlsProtocol', 'Application'],
+    where: "LoginTime = LAST_N_DAYS:7 AND TlsProtocol IN ('TLS 1.0', 'TLS 1.1')" },
   { key: 'auditTrail', api: 'data', object: 'SetupAuditTrail', fields: ['Action', 'Section', 'Display', 'CreatedDate', 'CreatedBy.Name'],
-    where: 'CreatedDate = LAST_N_DAYS:30', orderBy: 'CreatedDate DESC', limit: 500 },
-  { key: 'eventLogs', api: 'data', object: 'EventLogFile', fields: ['EventType', 'LogDate', 'Interval'], optional: ['Interval'],
-    where: "EventType IN ('API', 'RestApi', 'Login', 'ApiTotalUsage')", orderBy: 'LogDate DESC', limit: 200 },
+    where: 'CreatedDate = LAST_N_DAYS:30', orderBy: 'CreatedDate DESC' },
+  { key: 'eventLogs', api: 'data', object: 'EventLogFile', fields: ['Id', 'EventType', 'LogDate', 'Interval', 'LogFileLength'], optional: ['Interval', 'LogFileLength'],
+    where: `EventType IN ('API', 'RestApi', 'Login', 'ApiTotalUsage') AND LogDate = LAST_N_DAYS:${MAX_USAGE_DAYS}`, orderBy: 'LogDate DESC' },
   { key: 'tenantSecrets', api: 'data', object: 'TenantSecret', fields: ['Type', 'Status', 'Source', 'Version', 'CreatedDate'], where: "Status = 'Active'", limit: 200 },
+  // API usage per day, hour, app, user and client IP in one aggregate (event log objects, API 61+);
+  // INVALID_TYPE → the monitoring falls back to ApiTotalUsage log files (monitoring.ts).
+  { key: 'apiUsage', api: 'data', object: 'ApiTotalUsageEventLog',
+    fields: ['DAY_ONLY(Timestamp) day', 'HOUR_IN_DAY(Timestamp) hour', 'ConnectedAppIdentifier app', 'UserIdentifier usr', 'ClientIp ip', 'COUNT(Id) n'],
+    where: `Timestamp = LAST_N_DAYS:${MAX_USAGE_DAYS}`, groupBy: 'DAY_ONLY(Timestamp), HOUR_IN_DAY(Timestamp), ConnectedAppIdentifier, UserIdentifier, ClientIp' },
   // ---- Tooling
   { key: 'health', api: 'tooling', object: 'SecurityHealthCheck', fields: ['Score'] },
   { key: 'risks', api: 'tooling', object: 'SecurityHealthCheckRisks', fields: ['RiskType', 'Setting', 'SettingGroup', 'OrgValue', 'StandardValue'],
@@ -47,7 +81,16 @@ export const QUERIES: QuerySpec[] = [
 export const GRANTS: Record<string, { source: string; grant: string }> = {
   organization: { source: 'Organization', grant: 'API Enabled' },
   apps: { source: 'ConnectedApplication', grant: 'View Setup and Configuration' },
-  tokens: { source: 'OauthToken', grant: 'Customize Application (to see every user\'s tokens)' },
+  tokenApps: { source: 'OauthToken', grant: 'Customize Application (to see every user\'s tokens)' },
+  tokenStaleApps: { source: 'OauthToken', grant: 'Customize Application (to see every user\'s tokens)' },
+  tokensStale: { source: 'OauthToken', grant: 'Customize Application (to see every user\'s tokens)' },
+  tokensCount: { source: 'OauthToken', grant: 'Customize Application (to see every user\'s tokens)' },
+  tokensStaleCount: { source: 'OauthToken', grant: 'Customize Application (to see every user\'s tokens)' },
+  tokensRecent: { source: 'OauthToken', grant: 'Customize Application (to see every user\'s tokens)' },
+  loginsOldTls: { source: 'LoginHistory', grant: 'Manage Users or Monitor Login History' },
+  apiUsage: { source: 'ApiTotalUsageEventLog', grant: 'View Event Log Object Data (Event Monitoring, API 61+)' },
+  usage: { source: 'API usage (ApiTotalUsageEventLog or ApiTotalUsage log files)', grant: 'View Event Log Object Data (API 61+), or View Event Log Files and API Enabled' },
+  usageFiles: { source: 'EventLogFile ApiTotalUsage log files', grant: 'View Event Log Files and API Enabled' },
   psa: { source: 'PermissionSetAssignment', grant: 'View Setup and Configuration' },
   mfaMethods: { source: 'TwoFactorMethodsInfo', grant: 'Manage Multi-Factor Authentication in API' },
   logins: { source: 'LoginHistory', grant: 'Manage Users or Monitor Login History' },
@@ -71,9 +114,14 @@ export const GRANTS: Record<string, { source: string; grant: string }> = {
  * Objects that answer a user without the permission with only that user's own rows (no error):
  * dataset key → the permission (PermissionSet field) that shows every row, and its label.
  */
-export const OWN_ROWS_ONLY: Record<string, { permission: string; label: string }> = {
-  logins: { permission: 'PermissionsManageUsers', label: 'Manage Users (or Monitor Login History)' },
-  tokens: { permission: 'PermissionsCustomizeApplication', label: 'Customize Application' },
+export const OWN_ROWS_ONLY: Record<string, { permissions: string[]; label: string }> = {
+  logins: { permissions: ['PermissionsManageUsers', 'PermissionsMonitorLoginHistory'], label: 'Manage Users or Monitor Login History' },
+  loginsOldTls: { permissions: ['PermissionsManageUsers', 'PermissionsMonitorLoginHistory'], label: 'Manage Users or Monitor Login History' },
+  tokenApps: { permissions: ['PermissionsCustomizeApplication'], label: 'Customize Application' },
+  tokenStaleApps: { permissions: ['PermissionsCustomizeApplication'], label: 'Customize Application' },
+  tokensStale: { permissions: ['PermissionsCustomizeApplication'], label: 'Customize Application' },
+  tokensCount: { permissions: ['PermissionsCustomizeApplication'], label: 'Customize Application' },
+  tokensRecent: { permissions: ['PermissionsCustomizeApplication'], label: 'Customize Application' },
 };
 
 /** Display names of standard profiles → their Metadata API fullName. */

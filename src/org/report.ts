@@ -5,18 +5,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { scrub, scrubDeep } from './scrub';
+import { usageHtml } from './charts';
 import type { CheckStatus, InspectionReport } from './types';
 
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'html';
 
-const ICON: Record<CheckStatus, string> = { pass: '✔', warn: '⚠', fail: '✖', info: 'ℹ', unavailable: '∅' };
+const ICON: Record<CheckStatus, string> = { pass: '✔', warn: '⚠', fail: '✖', info: 'ℹ', unavailable: '∅', partial: '◐' };
+const STATUSES: CheckStatus[] = ['fail', 'warn', 'partial', 'unavailable', 'info', 'pass'];
 
 export function setupUrl(instanceUrl: string, setupPath: string): string {
   return instanceUrl.replace(/\/+$/, '') + setupPath;
 }
 
 function counts(r: InspectionReport): Record<CheckStatus, number> {
-  const c: Record<CheckStatus, number> = { fail: 0, warn: 0, unavailable: 0, info: 0, pass: 0 };
+  const c: Record<CheckStatus, number> = { fail: 0, warn: 0, partial: 0, unavailable: 0, info: 0, pass: 0 };
   for (const k of r.checks) { c[k.status]++; }
   return c;
 }
@@ -31,7 +33,7 @@ export function renderText(r: InspectionReport, opts: { color?: boolean } = {}):
   r = scrubDeep(r, true);   // org data is masked and shows no terminal escape sequence
   const col = (s: CheckStatus, t: string) => {
     if (!opts.color) { return t; }
-    const code = { fail: 31, warn: 33, pass: 32, info: 36, unavailable: 90 }[s];
+    const code = { fail: 31, warn: 33, pass: 32, info: 36, unavailable: 90, partial: 35 }[s];
     return `\x1b[${code}m${t}\x1b[0m`;
   };
   const lines: string[] = [`Org security: ${orgLine(r)}`, ''];
@@ -45,7 +47,7 @@ export function renderText(r: InspectionReport, opts: { color?: boolean } = {}):
     }
   }
   const n = counts(r);
-  lines.push('', `${r.checks.length} checks: ${n.fail} fail, ${n.warn} warn, ${n.unavailable} unavailable, ${n.info} info, ${n.pass} pass · ${r.requests} API requests · ${r.durationMs} ms`);
+  lines.push('', `${r.checks.length} checks: ${n.fail} fail, ${n.warn} warn, ${n.partial} partial, ${n.unavailable} unavailable, ${n.info} info, ${n.pass} pass · ${r.requests} API requests · ${r.durationMs} ms`);
   for (const note of r.notes) { lines.push(`note: ${note}`); }
   return scrub(lines.join('\n') + '\n');
 }
@@ -57,7 +59,7 @@ export function renderMarkdown(r: InspectionReport): string {
   const n = counts(r);
   const out: string[] = [`# Org API security: ${mdEsc(r.org.alias ?? r.org.username ?? r.org.instanceUrl)}`, '',
     `${mdEsc(orgLine(r))}  `, `Inspected ${r.startedAt} · ${r.requests} API requests · ${r.durationMs} ms`, '',
-    `**${n.fail} fail · ${n.warn} warn · ${n.unavailable} unavailable · ${n.info} info · ${n.pass} pass**`, '',
+    `**${n.fail} fail · ${n.warn} warn · ${n.partial} partial · ${n.unavailable} unavailable · ${n.info} info · ${n.pass} pass**`, '',
     '| Group | Status | Checks |', '|---|---|---|',
     ...r.groups.map(g => `| ${g.title} | ${ICON[g.status]} ${g.status} | ${g.checks.length} |`), ''];
   for (const g of r.groups) {
@@ -90,7 +92,7 @@ function loadTemplate(): string {
 export function renderHtml(r: InspectionReport, template = loadTemplate()): string {
   r = scrubDeep(r);   // before escaping
   const n = counts(r);
-  const pills = (['fail', 'warn', 'unavailable', 'info', 'pass'] as CheckStatus[]).map(s => `<span class="pill ${s}">${n[s]} ${s}</span>`).join('');
+  const pills = STATUSES.map(s => `<span class="pill ${s}">${n[s]} ${s}</span>`).join('');
   const body = [`<div class="summary">${pills}</div>`];
   for (const g of r.groups) {
     body.push(`<section id="${esc(g.id)}"><h2><span class="pill ${g.status}">${g.status}</span>${esc(g.title)}</h2>`);
@@ -101,6 +103,8 @@ export function renderHtml(r: InspectionReport, template = loadTemplate()): stri
       body.push(`<p class="fix"><strong>Fix:</strong> ${esc(c.remediation)} <a href="${esc(setupUrl(r.org.instanceUrl, c.setupPath))}">Open in Setup</a></p></div>`);
     }
     body.push('</section>');
+    // The API usage charts (static SVG) right after their group.
+    if (g.id === 'api-usage') { body.push(usageHtml(r.usage)); }
   }
   if (r.notes.length) { body.push(`<section id="notes"><h2>Notes</h2><ul>${r.notes.map(n => `<li>${esc(n)}</li>`).join('')}</ul></section>`); }
   const title = `Org API security: ${r.org.alias ?? r.org.username ?? r.org.instanceUrl}`;
@@ -113,9 +117,10 @@ export function renderJson(r: InspectionReport): string {
   return scrub(JSON.stringify({
     tool: r.tool, org: r.org, startedAt: r.startedAt, durationMs: r.durationMs, requests: r.requests,
     groups: r.groups.map(g => ({ id: g.id, title: g.title, status: g.status })),
-    checks: r.checks.map(c => ({ id: c.id, group: c.group, status: c.status, title: c.title, summary: c.summary, items: c.items, remediation: c.remediation, setupUrl: setupUrl(r.org.instanceUrl, c.setupPath), ...(c.reason ? { reason: c.reason } : {}), ...(c.cause ? { cause: c.cause } : {}) })),
+    checks: r.checks.map(c => ({ id: c.id, group: c.group, status: c.status, title: c.title, summary: c.summary, items: c.items, remediation: c.remediation, setupUrl: setupUrl(r.org.instanceUrl, c.setupPath), ...(c.reason ? { reason: c.reason } : {}), ...(c.cause ? { cause: c.cause } : {}), ...(c.read ? { read: c.read } : {}) })),
     notes: r.notes,
     ...(r.coverage ? { coverage: r.coverage } : {}),
+    ...(r.usage ? { usage: r.usage } : {}),
   }, null, 2) + '\n');
 }
 

@@ -136,6 +136,8 @@ export function checkAnswer(req: HttpReq, res: HttpRes): OrgError | undefined {
   if (res.statusCode === 401) { return undefined; } // jsforce refreshes (bounded by the guard below) or reports the session
   if (res.statusCode >= 400) { return restError(res, where); }
   if (res.statusCode === 204) { return undefined; }
+  // Event log files are CSV (API usage monitoring downloads them).
+  if (/\/sobjects\/EventLogFile\/\w+\/LogFile$/.test(u.pathname) && /csv|text\/plain/i.test(ctype)) { return undefined; }
   if (!/json/i.test(ctype)) {
     return new OrgError(`${where}: the org answered with ${describeBody(res.body, ctype)} instead of JSON data`, 'malformed', 'MALFORMED_ANSWER');
   }

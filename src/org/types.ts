@@ -3,7 +3,11 @@
  * tree shows it, the reports render it. Never holds a token.
  */
 
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'info' | 'unavailable';
+/**
+ * `partial`: the check read only some of the rows (a capped page) and found nothing wrong in them;
+ * it never counts as a pass. `unavailable`: it could not look at all (see `reason`).
+ */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'info' | 'unavailable' | 'partial';
 
 /** The ten practice groups, in display order. */
 export type GroupId =
@@ -30,16 +34,18 @@ export interface CheckResult {
   remediation: string;
   /** Path inside Setup, relative to the instance (e.g. `/lightning/setup/SecurityHealthCheck/home`). */
   setupPath: string;
-  /** For `unavailable`: why, and what grants access. */
+  /** For `unavailable` and `partial`: why, and what grants access. */
   reason?: string;
   /** For `unavailable`: the class of failure (`permission` for licence/permission; anything else is a fault). */
   cause?: OrgErrorKind;
+  /** When the check saw only part of the rows: how many it read, of how many (when the org said). */
+  read?: { rows: number; total?: number };
 }
 
 export interface GroupResult {
   id: GroupId;
   title: string;
-  /** Worst status of its checks (fail > warn > unavailable > info > pass). */
+  /** Worst status of its checks (fail > warn > partial > unavailable > info > pass); informational checks do not lower a passing group. */
   status: CheckStatus;
   checks: CheckResult[];
 }
@@ -69,6 +75,39 @@ export interface InspectionReport {
   notes: string[];
   /** How much could be checked; `complete: false` means the inspection cannot be trusted as clean (exit 2). */
   coverage?: Coverage;
+  /** API usage per day (monitoring), when event logs were readable. */
+  usage?: ApiUsage;
+}
+
+/** Requests per day for one connected app, user or client IP. */
+export interface UsageSeries { key: string; label: string; perDay: number[]; total: number }
+
+export interface UsageAnomaly {
+  kind: 'spike' | 'new-ip' | 'new-app' | 'off-hours' | 'failed-logins';
+  label: string;
+  /** The evidence, one line. */
+  detail: string;
+  /** The day (YYYY-MM-DD) it happened. */
+  day: string;
+  /** The series it belongs to (`app:…`, `user:…`, `ip:…`, `total`). */
+  series?: string;
+}
+
+export interface ApiUsage {
+  /** Where the numbers come from. */
+  source: 'event-log-object' | 'log-files';
+  /** The days of the window, oldest first (YYYY-MM-DD). */
+  days: string[];
+  /** Requests per day for the whole org. */
+  total: number[];
+  byApp: UsageSeries[];
+  byUser: UsageSeries[];
+  byIp: UsageSeries[];
+  anomalies: UsageAnomaly[];
+  /** What could not be read (days without a log file, files that failed…). */
+  skipped: string[];
+  /** Requests the monitoring sent (log file downloads, user names). */
+  requests: number;
 }
 
 /**

@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Socket } from 'node:net';
 import { execute, SoqlError, type Db, type Rec, type Schema } from './soql';
+import { materializeUsage, type UsageSpec } from './usage';
+import { largeFixture } from './large';
 
 export interface Fixture {
   name: string;
@@ -31,12 +33,20 @@ export interface Fixture {
   ownRowsOnly?: string[];
   /** Object → fields this org does not have. */
   removeFields?: Record<string, string[]>;
+  /** Object → aggregate support different from schema.json (e.g. an org whose OauthToken answers GROUP BY). */
+  aggregates?: Record<string, 'full' | 'count' | 'none'>;
+  /** With `extends`: the fixture's rows are added to the base's instead of replacing them. */
+  appendRows?: boolean;
   /** Objects removed from an extended fixture. */
   removeObjects?: string[];
   limits?: Record<string, unknown>;
   limitsError?: string;
   metadata?: Record<string, Record<string, unknown>>;
   metadataError?: string;
+  /** EventLogFile Id → the CSV served at `…/sobjects/EventLogFile/<Id>/LogFile`. */
+  logFiles?: Record<string, string>;
+  /** API requests, served as ApiTotalUsageEventLog rows and/or ApiTotalUsage log files (usage.ts). */
+  usage?: UsageSpec;
   apiDisabled?: boolean;
   batchSize?: number;
 }
@@ -102,17 +112,29 @@ const FAKE_DIR = (() => {
   return path.join(d, 'test', 'fake-org');
 })();
 
-export const FIXTURES = ['hardened', 'careless', 'no-shield', 'no-view-setup'] as const;
+export const FIXTURES = ['hardened', 'careless', 'no-shield', 'no-view-setup', 'large'] as const;
 
 /** Loads a fixture by name, applying `extends` and resolving relative dates (`@-3d`, `@date+20d`). */
 export function loadFixture(name: string, now = new Date()): Fixture {
-  const raw = JSON.parse(readFileSync(path.join(FAKE_DIR, 'fixtures', `${name}.json`), 'utf8')) as Fixture;
+  const fx = loadRaw(name, now);
+  if (fx.usage) {
+    const u = materializeUsage(fx.usage, fx.orgId, now);
+    fx.objects = { ...fx.objects, ...(fx.usage.object ? { ApiTotalUsageEventLog: u.events } : {}) };
+    if (fx.usage.files) { fx.objects.EventLogFile = [...(fx.objects.EventLogFile ?? []), ...u.files]; fx.logFiles = { ...(fx.logFiles ?? {}), ...u.logFiles }; }
+  }
+  return fx;
+}
+
+function loadRaw(name: string, now: Date): Fixture {
+  // `large` is generated (tens of thousands of rows), not stored.
+  const raw = name === 'large' ? largeFixture() : JSON.parse(readFileSync(path.join(FAKE_DIR, 'fixtures', `${name}.json`), 'utf8')) as Fixture;
   let fx: Fixture = raw;
   if (raw.extends) {
-    const base = loadFixture(raw.extends, now);
+    const base = loadRaw(raw.extends, now);
     fx = {
       ...base, ...raw,
-      objects: { ...base.objects, ...(raw.objects ?? {}) },
+      objects: raw.appendRows ? Object.fromEntries([...new Set([...Object.keys(base.objects), ...Object.keys(raw.objects ?? {})])]
+        .map(k => [k, [...(base.objects[k] ?? []), ...(raw.objects?.[k] ?? [])]])) : { ...base.objects, ...(raw.objects ?? {}) },
       tooling: { ...base.tooling, ...(raw.tooling ?? {}) },
       metadata: { ...(base.metadata ?? {}), ...(raw.metadata ?? {}) },
       deny: { ...(base.deny ?? {}), ...(raw.deny ?? {}) },
@@ -146,7 +168,7 @@ function schemaFor(fx: Fixture, api: 'data' | 'tooling'): Schema {
     // ones other objects relate to (User, Profile, PermissionSet), which always exist.
     if (!(name in present) && !['User', 'Profile', 'PermissionSet'].includes(name)) { continue; }
     const removed = new Set(fx.removeFields?.[name] ?? []);
-    out[name] = { ...s, fields: s.fields.filter(f => !removed.has(f)) };
+    out[name] = { ...s, fields: s.fields.filter(f => !removed.has(f)), ...(fx.aggregates?.[name] ? { aggregates: fx.aggregates[name] } : {}) };
   }
   return out;
 }
@@ -174,7 +196,7 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
   let refreshToken = `5Aep861${randomBytes(24).toString('base64url')}`;
   let refreshValid = true;
   const codes = new Map<string, { challenge?: string; redirectUri: string; clientId: string }>();
-  const locators = new Map<string, { rows: Rec[]; total: number; api: 'data' | 'tooling' }>();
+  const locators = new Map<string, { rows: Rec[]; total: number; api: 'data' | 'tooling'; object?: string; served: number }>();
   const requests: RequestLog[] = [];
   const faults: Fault[] = [...(opts.faults ?? [])];
   const open = new Set<Socket>();
@@ -194,12 +216,22 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
   const attributesUrl = (api: 'data' | 'tooling', v: string) => (type: string, id: unknown) =>
     `/services/data/v${v}/${api === 'tooling' ? 'tooling/' : ''}sobjects/${type}/${typeof id === 'string' ? id : ''}`;
 
-  function page(rows: Rec[], total: number, api: 'data' | 'tooling', v: string): Reply {
-    const size = fx.batchSize ?? 2000;
-    if (rows.length <= size) { return { status: 200, body: { totalSize: total, done: true, records: rows } }; }
-    const loc = `01g${randomBytes(6).toString('hex')}-${size}`;
-    locators.set(loc, { rows: rows.slice(size), total, api });
-    return { status: 200, body: { totalSize: total, done: false, nextRecordsUrl: `/services/data/v${v}/${api === 'tooling' ? 'tooling/' : ''}query/${loc}`, records: rows.slice(0, size) } };
+  /**
+   * One page of a query. Objects may have their own page size and a cap on the rows reachable
+   * through queryMore (OauthToken: 500 a page, 2,500 in all): past the cap the answer says
+   * `done: true` while totalSize still counts every match, as the platform does.
+   */
+  function page(rows: Rec[], total: number, api: 'data' | 'tooling', v: string, object?: string, served = 0): Reply {
+    const s = object ? SCHEMA[api][object] : undefined;
+    const size = Math.min(s?.pageSize ?? Infinity, fx.batchSize ?? 2000);
+    const room = s?.maxRows !== undefined ? Math.max(0, s.maxRows - served) : Infinity;
+    const take = Math.min(size, room);
+    if (rows.length <= take || take >= room) {
+      return { status: 200, body: { totalSize: total, done: true, records: rows.slice(0, take) } };
+    }
+    const loc = `01g${randomBytes(6).toString('hex')}-${served + take}`;
+    locators.set(loc, { rows: rows.slice(take), total, api, object, served: served + take });
+    return { status: 200, body: { totalSize: total, done: false, nextRecordsUrl: `/services/data/v${v}/${api === 'tooling' ? 'tooling/' : ''}query/${loc}`, records: rows.slice(0, take) } };
   }
 
   function query(api: 'data' | 'tooling', soql: string, v: string): Reply {
@@ -212,7 +244,7 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
           : err(403, denied, denied === 'INSUFFICIENT_ACCESS' ? 'insufficient access rights on cross-reference id' : `Access to ${objMatch} denied`);
       }
       const out = execute(dbs[api], soql, opts.now ?? new Date(), attributesUrl(api, v));
-      return page(out.records, out.totalSize, api, v);
+      return page(out.records, out.totalSize, api, v, out.aggregate ? undefined : out.object);
     } catch (e) {
       if (e instanceof SoqlError) { return err(400, e.errorCode, e.message); }
       throw e;
@@ -289,6 +321,11 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
     // An older org: API versions above its newest do not exist (REST and SOAP alike).
     const asked = /^\/services\/(?:data\/v|Soap\/m\/)(\d+\.\d)/.exec(p)?.[1];
     if (asked && opts.maxApiVersion && Number(asked) > Number(opts.maxApiVersion)) { return err(404, 'NOT_FOUND', 'The requested resource does not exist'); }
+    const logFile = /^\/services\/data\/v\d+\.\d\/sobjects\/EventLogFile\/(\w+)\/LogFile$/.exec(p);
+    if (logFile && method === 'GET') {
+      const csv = fx.logFiles?.[logFile[1]];
+      return csv === undefined ? err(404, 'NOT_FOUND', 'The requested resource does not exist') : { status: 200, body: csv, contentType: 'text/csv' };
+    }
     const sobject = /^\/services\/data\/v\d+\.\d\/sobjects\/(\w+)\/(\w+)$/.exec(p);
     if (sobject && method === 'GET') {
       const rec = (fx.objects[sobject[1]] ?? []).find(r => r.Id === sobject[2]);
@@ -307,7 +344,7 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
         const l = locators.get(locator);
         if (!l || l.api !== api) { return err(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator'); }
         locators.delete(locator);
-        return page(l.rows, l.total, api, v);
+        return page(l.rows, l.total, api, v, l.object, l.served);
       }
       const soql = q.get('q');
       if (!soql) { return err(400, 'MALFORMED_QUERY', 'A query string has to be specified'); }

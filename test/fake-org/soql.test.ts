@@ -62,3 +62,70 @@ describe('fake org SOQL engine', () => {
     assert.deepStrictEqual(run('SELECT Id FROM User ORDER BY LastLoginDate ASC NULLS LAST').records.map(x => x.Id), ['0052', '0051', '0053']);
   });
 });
+
+describe('fake org SOQL engine: aggregates and per-object limits', () => {
+  const aggSchema: Schema = {
+    ...schema,
+    OauthToken: { fields: ['Id', 'AppName', 'UserId', 'LastUsedDate'], aggregates: 'count', pageSize: 500, maxRows: 2500 },
+    Event: { fields: ['Id', 'Timestamp', 'App', 'UserId'] },
+  };
+  const rows: Record<string, Rec[]> = {
+    ...data,
+    OauthToken: [{ Id: null, AppName: 'A', UserId: '0051', LastUsedDate: '2026-01-01T00:00:00.000+0000' }],
+    Event: [
+      { Id: 'e1', Timestamp: '2026-06-14T08:10:00.000+0000', App: 'A', UserId: '0051' },
+      { Id: 'e2', Timestamp: '2026-06-14T08:50:00.000+0000', App: 'A', UserId: '0052' },
+      { Id: 'e3', Timestamp: '2026-06-14T09:10:00.000+0000', App: 'B', UserId: '0051' },
+      { Id: 'e4', Timestamp: '2026-06-13T23:59:00.000+0000', App: 'A', UserId: null },
+    ],
+  };
+  const adb: Db = { schema: aggSchema, records: o => rows[o] ?? [] };
+  const arun = (q: string) => execute(adb, q, now, (t, id) => `/x/${t}/${String(id)}`);
+  const acode = (q: string) => { try { arun(q); return 'ok'; } catch (e) { return (e as SoqlError).errorCode; } };
+
+  it('GROUP BY with COUNT, MIN, MAX, COUNT_DISTINCT, aliases and exprN names', () => {
+    const r = arun('SELECT App, COUNT(Id) n, MIN(Timestamp) first, MAX(Timestamp), COUNT_DISTINCT(UserId) FROM Event GROUP BY App');
+    assert.strictEqual(r.totalSize, 2);
+    const a = r.records.find(x => x.App === 'A')!;
+    assert.deepStrictEqual([a.n, a.first, a.expr0, a.expr1], [3, '2026-06-13T23:59:00.000+0000', '2026-06-14T08:50:00.000+0000', 2]);
+    assert.deepStrictEqual((a.attributes as Rec).type, 'AggregateResult');
+  });
+
+  it('groups by DAY_ONLY and HOUR_IN_DAY of a datetime', () => {
+    const r = arun('SELECT DAY_ONLY(Timestamp) day, HOUR_IN_DAY(Timestamp) hour, COUNT(Id) n FROM Event GROUP BY DAY_ONLY(Timestamp), HOUR_IN_DAY(Timestamp)');
+    assert.deepStrictEqual(r.records.map(x => `${String(x.day)} ${String(x.hour)} ${String(x.n)}`).sort(), ['2026-06-13 23 1', '2026-06-14 8 2', '2026-06-14 9 1']);
+  });
+
+  it('refuses what the platform refuses: ungrouped fields, aggregates where the object has none, OFFSET over 2000', () => {
+    assert.strictEqual(acode('SELECT App, UserId, COUNT(Id) FROM Event GROUP BY App'), 'MALFORMED_QUERY');
+    assert.strictEqual(acode('SELECT AppName, COUNT(UserId) FROM OauthToken GROUP BY AppName'), 'MALFORMED_QUERY');
+    assert.strictEqual(acode('SELECT COUNT() FROM OauthToken'), 'ok');
+    assert.strictEqual(acode('SELECT Id FROM Event LIMIT 10 OFFSET 2001'), 'NUMBER_OUTSIDE_VALID_RANGE');
+    assert.strictEqual(acode('SELECT App a FROM Event'), 'MALFORMED_QUERY');
+    assert.strictEqual(acode('SELECT Status, COUNT(Id) FROM LoginHistory GROUP BY Status'), 'ok');
+  });
+});
+
+describe('fake org SOQL engine: semi-joins', () => {
+  const sj: Schema = {
+    User: { fields: ['Id', 'Username'] },
+    PermissionSet: { fields: ['Id', 'PermissionsApiEnabled'] },
+    PermissionSetAssignment: { fields: ['Id', 'AssigneeId', 'PermissionSetId'], relationships: { PermissionSet: { field: 'PermissionSetId', to: 'PermissionSet' } } },
+    TwoFactorMethodsInfo: { fields: ['Id', 'UserId', 'HasTotp'] },
+  };
+  const rows: Record<string, Rec[]> = {
+    User: [{ Id: 'u1', Username: 'a' }, { Id: 'u2', Username: 'b' }, { Id: 'u3', Username: 'c' }],
+    PermissionSet: [{ Id: 'ps1', PermissionsApiEnabled: true }, { Id: 'ps2', PermissionsApiEnabled: false }],
+    PermissionSetAssignment: [{ Id: 'a1', AssigneeId: 'u1', PermissionSetId: 'ps1' }, { Id: 'a2', AssigneeId: 'u2', PermissionSetId: 'ps2' }],
+    TwoFactorMethodsInfo: [{ Id: 't1', UserId: 'u1', HasTotp: true }, { Id: 't2', UserId: 'u2', HasTotp: true }, { Id: 't3', UserId: 'u3', HasTotp: false }],
+  };
+  const sdb: Db = { schema: sj, records: o => rows[o] ?? [] };
+  const srun = (q: string) => execute(sdb, q, now, () => '');
+
+  it('IN and NOT IN (SELECT reference FROM …) filter on another object', () => {
+    const q = 'SELECT UserId FROM TwoFactorMethodsInfo WHERE UserId IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.PermissionsApiEnabled = true)';
+    assert.deepStrictEqual(srun(q).records.map(r => r.UserId), ['u1']);
+    assert.deepStrictEqual(srun("SELECT Id FROM User WHERE Id NOT IN (SELECT AssigneeId FROM PermissionSetAssignment) AND Username != 'x'").records.map(r => r.Id), ['u3']);
+    assert.throws(() => srun('SELECT Id FROM User WHERE Id IN (SELECT AssigneeId, Id FROM PermissionSetAssignment)'), /exactly one/);
+  });
+});

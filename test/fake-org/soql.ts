@@ -11,6 +11,14 @@ export interface ObjectSchema {
   relationships?: Record<string, { field: string; to: string }>;
   /** When given, only these fields may appear in WHERE (LoginHistory). */
   filterable?: string[];
+  /** Aggregate support: 'full' (default: GROUP BY, COUNT/MIN/MAX/SUM/COUNT_DISTINCT), 'count' (only COUNT()), 'none'. */
+  aggregates?: 'full' | 'count' | 'none';
+  /** When given, only these fields may appear in GROUP BY. */
+  groupable?: string[];
+  /** Rows per query page (default: the server's batch size, 2000). */
+  pageSize?: number;
+  /** Rows reachable through queryMore in all (OauthToken: 2,500); totalSize still says how many match. */
+  maxRows?: number;
 }
 export type Schema = Record<string, ObjectSchema>;
 export type Rec = Record<string, unknown>;
@@ -55,11 +63,17 @@ export type Expr =
   | { k: 'and' | 'or'; a: Expr; b: Expr }
   | { k: 'not'; a: Expr }
   | { k: 'cmp'; field: string; op: string; value: Value; pos: number }
-  | { k: 'in'; field: string; not: boolean; values: Value[]; pos: number };
+  | { k: 'in'; field: string; not: boolean; values: Value[]; pos: number; sub?: string };
 type Value = { t: 'str' | 'num' | 'bool' | 'null' | 'date' | 'literal'; v: string };
 
+/** A SELECT item: a field, or an aggregate / date function of one (`COUNT(UserId) n`, `DAY_ONLY(Timestamp)`). */
+export interface SelectItem { path: string; pos: number; fn?: string; alias?: string }
+const AGGREGATE_FNS = ['COUNT', 'COUNT_DISTINCT', 'MIN', 'MAX', 'SUM', 'AVG'];
+const DATE_FNS = ['DAY_ONLY', 'HOUR_IN_DAY', 'CALENDAR_YEAR'];
+
 export interface Query {
-  fields: { path: string; pos: number }[];
+  fields: SelectItem[];
+  groupBy: SelectItem[];
   count: boolean;
   object: string;
   objectPos: number;
@@ -78,12 +92,32 @@ export function parse(soql: string): Query {
   expectKw('SELECT');
   const fields: Query['fields'] = [];
   let count = false;
+  /** `field`, or `FN(field)` for an aggregate or date function. */
+  const parseItem = (allowAggregate: boolean): SelectItem => {
+    const t = peek();
+    if (!t || t.t !== 'id') { throw malformed(soql, t?.pos ?? soql.length, `unexpected token: '${t?.v ?? '<EOF>'}'`); }
+    const fn = t.v.toUpperCase();
+    if (toks[i + 1]?.v === '(' && (DATE_FNS.includes(fn) || (allowAggregate && AGGREGATE_FNS.includes(fn)))) {
+      const f = toks[i + 2];
+      if (!f || f.t !== 'id' || toks[i + 3]?.v !== ')') { throw malformed(soql, f?.pos ?? soql.length, `unexpected token: '${f?.v ?? '<EOF>'}'`); }
+      i += 4;
+      return { path: f.v, pos: f.pos, fn };
+    }
+    i++;
+    return { path: t.v, pos: t.pos };
+  };
   for (;;) {
     const t = peek();
     if (!t || t.t !== 'id') { throw malformed(soql, t?.pos ?? soql.length, `unexpected token: '${t?.v ?? '<EOF>'}'`); }
     if (t.v.toUpperCase() === 'COUNT' && toks[i + 1]?.v === '(' && toks[i + 2]?.v === ')') { count = true; i += 3; }
     else if (t.v.toUpperCase() === 'FROM') { throw malformed(soql, t.pos, "unexpected token: 'FROM'"); }
-    else { fields.push({ path: t.v, pos: t.pos }); i++; }
+    else {
+      const item = parseItem(true);
+      // An alias: an identifier that is not a keyword, right after the item.
+      const a = peek();
+      if (a?.t === 'id' && a.v.toUpperCase() !== 'FROM' && !a.v.includes('.')) { item.alias = a.v; i++; }
+      fields.push(item);
+    }
     if (peek()?.v === ',') { i++; continue; }
     break;
   }
@@ -91,7 +125,7 @@ export function parse(soql: string): Query {
   const objTok = peek();
   if (!objTok || objTok.t !== 'id') { throw malformed(soql, objTok?.pos ?? soql.length, 'unexpected token'); }
   i++;
-  const q: Query = { fields, count, object: objTok.v, objectPos: objTok.pos, orderBy: [] };
+  const q: Query = { fields, groupBy: [], count, object: objTok.v, objectPos: objTok.pos, orderBy: [] };
 
   const parseValue = (): Value => {
     const t = peek(); i++;
@@ -113,13 +147,26 @@ export function parse(soql: string): Query {
     const f = peek();
     if (!f || f.t !== 'id') { throw malformed(soql, f?.pos ?? soql.length, `unexpected token: '${f?.v ?? '<EOF>'}'`); }
     i++;
-    if (kw('NOT') && toks[i + 1]?.t === 'id' && toks[i + 1].v.toUpperCase() === 'IN') { i += 2; return { k: 'in', field: f.v, not: true, values: parseList(), pos: f.pos }; }
-    if (kw('IN')) { i++; return { k: 'in', field: f.v, not: false, values: parseList(), pos: f.pos }; }
+    if (kw('NOT') && toks[i + 1]?.t === 'id' && toks[i + 1].v.toUpperCase() === 'IN') { i += 2; return { k: 'in', field: f.v, not: true, pos: f.pos, ...parseListOrSub() }; }
+    if (kw('IN')) { i++; return { k: 'in', field: f.v, not: false, pos: f.pos, ...parseListOrSub() }; }
     if (kw('LIKE')) { i++; return { k: 'cmp', field: f.v, op: 'LIKE', value: parseValue(), pos: f.pos }; }
     const op = peek();
     if (!op || op.t !== 'op') { throw malformed(soql, op?.pos ?? soql.length, `unexpected token: '${op?.v ?? '<EOF>'}'`); }
     i++;
     return { k: 'cmp', field: f.v, op: op.v === '<>' ? '!=' : op.v, value: parseValue(), pos: f.pos };
+  };
+  /** `(v1, v2)` or a semi-join `(SELECT f FROM …)`, kept as its own SOQL text. */
+  const parseListOrSub = (): { values: Value[]; sub?: string } => {
+    if (peek()?.v === '(' && toks[i + 1]?.t === 'id' && toks[i + 1].v.toUpperCase() === 'SELECT') {
+      const start = toks[i + 1].pos;
+      let depth = 0, j = i;
+      for (; j < toks.length; j++) { if (toks[j].v === '(') { depth++; } else if (toks[j].v === ')' && --depth === 0) { break; } }
+      if (j >= toks.length) { throw malformed(soql, soql.length, 'expected )'); }
+      const sub = soql.slice(start, toks[j].pos);
+      i = j + 1;
+      return { values: [], sub };
+    }
+    return { values: parseList() };
   };
   const parseList = (): Value[] => {
     if (peek()?.v !== '(') { throw malformed(soql, peek()?.pos ?? soql.length, 'expected ('); }
@@ -134,6 +181,10 @@ export function parse(soql: string): Query {
   const parseOr = (): Expr => { let e = parseAnd(); while (kw('OR')) { i++; e = { k: 'or', a: e, b: parseAnd() }; } return e; };
 
   if (kw('WHERE')) { i++; q.where = parseOr(); }
+  if (kw('GROUP')) {
+    i++; expectKw('BY');
+    for (;;) { q.groupBy.push(parseItem(false)); if (peek()?.v === ',') { i++; continue; } break; }
+  }
   if (kw('ORDER')) {
     i++; expectKw('BY');
     for (;;) {
@@ -184,14 +235,86 @@ function resolvePath(db: Db, soql: string, object: string, path: string, pos: nu
   return { object: cur, steps, field };
 }
 
+/** Id → record per record array (fixtures at real scale have tens of thousands of rows). */
+const ID_INDEX = new WeakMap<Rec[], Map<unknown, Rec>>();
+function byId(db: Db, object: string, id: unknown): Rec | null {
+  const rows = db.records(object);
+  let idx = ID_INDEX.get(rows);
+  if (!idx) { idx = new Map(rows.map(r => [r.Id, r])); ID_INDEX.set(rows, idx); }
+  return idx.get(id) ?? null;
+}
+
 function follow(db: Db, rec: Rec, steps: Resolved['steps']): Rec | null {
   let cur: Rec | null = rec;
   for (const s of steps) {
     if (!cur) { return null; }
     const id: unknown = cur[s.field];
-    cur = id == null ? null : db.records(s.to).find(r => r.Id === id) ?? null;
+    cur = id == null ? null : byId(db, s.to, id);
   }
   return cur;
+}
+
+function dateFn(fn: string | undefined, v: unknown): unknown {
+  if (!fn || v == null) { return v; }
+  const t = Date.parse(scalar(v));
+  if (Number.isNaN(t)) { return null; }
+  const d = new Date(t);
+  if (fn === 'DAY_ONLY') { return d.toISOString().slice(0, 10); }
+  if (fn === 'HOUR_IN_DAY') { return d.getUTCHours(); }
+  if (fn === 'CALENDAR_YEAR') { return d.getUTCFullYear(); }
+  return v;
+}
+
+/** GROUP BY and aggregate functions, answered like the REST API (AggregateResult rows, `exprN` names). */
+function aggregateRows(db: Db, soql: string, objKey: string, q: Query, selected: (SelectItem & { r: Resolved })[], rows: Rec[]): QueryOutput {
+  const groupable = db.schema[objKey].groupable?.map(norm);
+  const groups = q.groupBy.map(g => {
+    const r = resolvePath(db, soql, objKey, g.path, g.pos);
+    if (groupable && !r.steps.length && !groupable.includes(norm(r.field))) {
+      throw new SoqlError('INVALID_FIELD', `\n${soql}\n${' '.repeat(g.pos)}^\nERROR at Row:1:Column:${g.pos + 1}\nfield '${r.field}' can not be grouped in a query call`);
+    }
+    return { ...g, r };
+  });
+  const key = (g: { fn?: string; r: Resolved }) => `${g.fn ?? ''}(${g.r.object}.${g.r.field})`;
+  for (const f of selected) {
+    if (f.fn && AGGREGATE_FNS.includes(f.fn)) { continue; }
+    if (!groups.some(g => key(g) === key(f))) {
+      throw new SoqlError('MALFORMED_QUERY', `\n${soql}\n${' '.repeat(f.pos)}^\nERROR at Row:1:Column:${f.pos + 1}\nField must be grouped or aggregated: ${f.path}`);
+    }
+  }
+  const buckets = new Map<string, Rec[]>();
+  for (const row of rows) {
+    const k = JSON.stringify(groups.map(g => dateFn(g.fn, valueAt(db, row, g.r))));
+    let b = buckets.get(k);
+    if (!b) { b = []; buckets.set(k, b); }
+    b.push(row);
+  }
+  if (!groups.length && !buckets.size) { buckets.set('[]', []); }
+  let out: Rec[] = [];
+  for (const members of buckets.values()) {
+    const rec: Rec = { attributes: { type: 'AggregateResult' } };
+    let expr = 0;
+    for (const f of selected) {
+      const isAgg = !!f.fn && AGGREGATE_FNS.includes(f.fn);
+      const name = f.alias ?? (isAgg || f.fn ? `expr${expr}` : f.r.field);
+      if ((isAgg || f.fn) && !f.alias) { expr++; }
+      const vals = members.map(m => dateFn(isAgg ? undefined : f.fn, valueAt(db, m, f.r)));
+      if (!isAgg) { rec[name] = vals[0] ?? null; continue; }
+      const present = vals.filter(v => v != null);
+      switch (f.fn) {
+        case 'COUNT': rec[name] = present.length; break;
+        case 'COUNT_DISTINCT': rec[name] = new Set(present.map(scalar)).size; break;
+        case 'MIN': rec[name] = present.length ? present.reduce((a, b) => (compare(a, b) <= 0 ? a : b)) : null; break;
+        case 'MAX': rec[name] = present.length ? present.reduce((a, b) => (compare(a, b) >= 0 ? a : b)) : null; break;
+        case 'SUM': rec[name] = present.reduce((a: number, b) => a + Number(b), 0); break;
+        case 'AVG': rec[name] = present.length ? present.reduce((a: number, b) => a + Number(b), 0) / present.length : null; break;
+      }
+    }
+    out.push(rec);
+  }
+  const total = out.length;
+  out = out.slice(q.offset ?? 0, q.limit !== undefined ? (q.offset ?? 0) + q.limit : undefined);
+  return { totalSize: q.limit !== undefined ? out.length : total, records: out, object: objKey, aggregate: true };
 }
 
 function valueAt(db: Db, rec: Rec, r: Resolved): unknown {
@@ -242,7 +365,7 @@ function test(db: Db, soql: string, obj: string, rec: Rec, e: Expr, now: Date): 
     case 'not': return !test(db, soql, obj, rec, e.a, now);
     case 'in': {
       const v = valueAt(db, rec, resolvePath(db, soql, obj, e.field, e.pos));
-      const hit = e.values.some(x => compare(v, literalValue(x)) === 0 && v != null);
+      const hit = e.sub ? v != null && semiJoin(db, e, now).has(scalar(v)) : e.values.some(x => compare(v, literalValue(x)) === 0 && v != null);
       return e.not ? !hit : hit;
     }
     case 'cmp': {
@@ -282,6 +405,22 @@ function test(db: Db, soql: string, obj: string, rec: Rec, e: Expr, now: Date): 
   }
 }
 
+/** The values of a semi-join subquery (one field), computed once per parsed expression. */
+const SEMI = new WeakMap<Expr, Set<string>>();
+function semiJoin(db: Db, e: Extract<Expr, { k: 'in' }>, now: Date): Set<string> {
+  let set = SEMI.get(e);
+  if (set) { return set; }
+  const q = parse(e.sub!);
+  if (q.fields.length !== 1 || q.fields[0].fn || q.count || q.groupBy.length) {
+    throw new SoqlError('MALFORMED_QUERY', `\n${e.sub}\n^\nERROR at Row:1:Column:1\nA semi-join subquery selects exactly one Id or reference field`);
+  }
+  const out = execute(db, e.sub!, now, () => '');
+  const name = q.fields[0].path.split('.').pop()!;
+  set = new Set(out.records.map(r => scalar(r[Object.keys(r).find(k => k.toLowerCase() === name.toLowerCase()) ?? name])).filter(x => x && x !== 'null'));
+  SEMI.set(e, set);
+  return set;
+}
+
 function fieldsIn(e: Expr | undefined, out: { field: string; pos: number }[] = []): { field: string; pos: number }[] {
   if (!e) { return out; }
   if (e.k === 'and' || e.k === 'or') { fieldsIn(e.a, out); fieldsIn(e.b, out); }
@@ -290,7 +429,7 @@ function fieldsIn(e: Expr | undefined, out: { field: string; pos: number }[] = [
   return out;
 }
 
-export interface QueryOutput { totalSize: number; records: Rec[] }
+export interface QueryOutput { totalSize: number; records: Rec[]; object?: string; aggregate?: boolean }
 
 /** Runs a query; `attributesUrl(type, id)` builds each record's attributes.url. */
 export function execute(db: Db, soql: string, now: Date, attributesUrl: (type: string, id: unknown) => string): QueryOutput {
@@ -299,7 +438,19 @@ export function execute(db: Db, soql: string, now: Date, attributesUrl: (type: s
   if (!objKey) {
     throw new SoqlError('INVALID_TYPE', `\n${soql}\n${' '.repeat(q.objectPos)}^\nERROR at Row:1:Column:${q.objectPos + 1}\nsObject type '${q.object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
   }
+  const aggregate = q.groupBy.length > 0 || q.fields.some(f => f.fn && AGGREGATE_FNS.includes(f.fn));
+  const support = db.schema[objKey].aggregates ?? 'full';
+  if (aggregate && support !== 'full') {
+    throw new SoqlError('MALFORMED_QUERY', `\n${soql}\n^\nERROR at Row:1:Column:1\nentity type ${objKey} does not support aggregate queries${support === 'count' ? ' (only COUNT())' : ''}`);
+  }
+  if (q.count && support === 'none') {
+    throw new SoqlError('MALFORMED_QUERY', `\n${soql}\n^\nERROR at Row:1:Column:1\nentity type ${objKey} does not support COUNT()`);
+  }
+  if (q.offset !== undefined && q.offset > 2000) {
+    throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `\n${soql}\n^\nERROR at Row:1:Column:1\nMaximum SOQL offset allowed is 2000`);
+  }
   const selected = q.fields.map(f => ({ ...f, r: resolvePath(db, soql, objKey, f.path, f.pos) }));
+  if (!aggregate && selected.some(f => f.alias)) { throw malformed(soql, selected.find(f => f.alias)!.pos, 'Aliases are only allowed in aggregate queries'); }
   const filterable = db.schema[objKey].filterable?.map(norm);
   for (const f of fieldsIn(q.where)) {
     const r = resolvePath(db, soql, objKey, f.field, f.pos);
@@ -309,6 +460,7 @@ export function execute(db: Db, soql: string, now: Date, attributesUrl: (type: s
   }
   const order = q.orderBy.map(o => ({ ...o, r: resolvePath(db, soql, objKey, o.path, o.pos) }));
   let rows = db.records(objKey).filter(r => !q.where || test(db, soql, objKey, r, q.where, now));
+  if (aggregate) { return aggregateRows(db, soql, objKey, q, selected, rows); }
   if (order.length) {
     rows = [...rows].sort((a, b) => {
       for (const o of order) {
@@ -325,7 +477,7 @@ export function execute(db: Db, soql: string, now: Date, attributesUrl: (type: s
   }
   const total = rows.length;
   rows = rows.slice(q.offset ?? 0, q.limit !== undefined ? (q.offset ?? 0) + q.limit : undefined);
-  if (q.count && !selected.length) { return { totalSize: total, records: [] }; }
+  if (q.count && !selected.length) { return { totalSize: total, records: [], object: objKey }; }
   const records = rows.map(row => {
     const out: Rec = { attributes: { type: objKey, url: attributesUrl(objKey, row.Id) } };
     for (const f of selected) {
@@ -334,7 +486,7 @@ export function execute(db: Db, soql: string, now: Date, attributesUrl: (type: s
       let cur = out, src: Rec | null = row;
       for (const s of f.r.steps) {
         const from: Rec = src;
-        src = db.records(s.to).find(x => x.Id === from[s.field]) ?? null;
+        src = from[s.field] == null ? null : byId(db, s.to, from[s.field]);
         if (!src) { if (!(s.rel in cur)) { cur[s.rel] = null; } break; }
         let next = cur[s.rel] as Rec | null | undefined;
         if (!next) { next = { attributes: { type: s.to, url: attributesUrl(s.to, src.Id) } }; cur[s.rel] = next; }
@@ -344,5 +496,5 @@ export function execute(db: Db, soql: string, now: Date, attributesUrl: (type: s
     }
     return out;
   });
-  return { totalSize: q.limit !== undefined ? records.length : total, records };
+  return { totalSize: q.limit !== undefined ? records.length : total, records, object: objKey };
 }

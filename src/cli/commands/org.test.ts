@@ -21,9 +21,10 @@ describe('apiguard org (CLI) against the fake org', function () {
     const io = recordingIO(tmpdir(), { SF_ACCESS_TOKEN: fake.accessToken });
     const code = await run(['--instance-url', fake.url, '--format', 'json', '--no-workspace'], io);
     assert.strictEqual(code, 1, io.stderr);
-    const j = JSON.parse(io.stdout) as { requests: number; checks: { id: string; group: string; status: string; summary: string; items: unknown[] }[] };
-    assert.ok(j.requests > 0 && j.requests <= 15);
-    assert.strictEqual(j.checks.length, 28);
+    const j = JSON.parse(io.stdout) as { requests: number; checks: { id: string; group: string; status: string; summary: string; items: unknown[] }[]; usage: { requests: number; days: string[] } };
+    assert.ok(j.requests > 0 && j.requests - j.usage.requests <= 15);
+    assert.strictEqual(j.checks.length, 30);
+    assert.strictEqual(j.usage.days.length, 7);
     for (const c of j.checks) {
       assert.match(c.id, /^[a-z-]+\.[a-z-]+$/);
       assert.ok(c.group && c.status && c.summary && Array.isArray(c.items), c.id);
@@ -40,6 +41,23 @@ describe('apiguard org (CLI) against the fake org', function () {
     fake.resetCounts();
     assert.strictEqual(await run(['--instance-url', fake.url, '--no-workspace', '--fail-on', 'never', '--format', 'markdown'], recordingIO(tmpdir(), env)), 0);
     assert.ok(fake.apiRequests() <= 15);
+  });
+
+  it('--usage-days sets the monitoring window (0 skips it; more than 14 is a usage error)', async () => {
+    fake = await startFakeOrg('careless');
+    const env = { SF_ACCESS_TOKEN: fake.accessToken };
+    const io = recordingIO(tmpdir(), env);
+    await run(['--instance-url', fake.url, '--format', 'json', '--no-workspace', '--usage-days', '3'], io);
+    const j = JSON.parse(io.stdout) as { usage: { days: string[]; requests: number } };
+    assert.deepStrictEqual([j.usage.days.length, j.usage.requests], [3, 3], 'one download per day');
+    fake.resetCounts();
+    const none = recordingIO(tmpdir(), env);
+    await run(['--instance-url', fake.url, '--format', 'json', '--no-workspace', '--usage-days', '0'], none);
+    assert.strictEqual((JSON.parse(none.stdout) as { usage?: unknown }).usage, undefined);
+    assert.strictEqual(fake.requests.filter(q => q.path.endsWith('/LogFile')).length, 0);
+    const bad = recordingIO(tmpdir(), env);
+    assert.strictEqual(await run(['--instance-url', fake.url, '--usage-days', '30'], bad), 2);
+    assert.match(bad.stderr, /--usage-days must be a whole number from 0 to 14/);
   });
 
   it('--output writes an HTML report from the template; the token appears in no output', async () => {

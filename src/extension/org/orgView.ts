@@ -10,6 +10,8 @@ import type * as OrgModule from '../../org/index';
 import type { CheckItem, CheckResult, InspectionReport } from '../../org/types';
 import { OrgTreeProvider, type OrgNode } from './tree';
 import { maskSecrets } from '../../core/redact';
+import { OrgDashboard } from './dashboard/panel';
+import type { DashboardModel, DashboardRendered } from './dashboard/model';
 
 export const VIEW_ID = 'apiguard.orgSecurity';
 const SECRET_PREFIX = 'apiguard.org.refreshToken:';
@@ -31,6 +33,8 @@ export interface OrgViewApi {
   refresh(): Promise<InspectionReport | undefined>;
   /** Resolves when no inspection is running. */
   whenIdle(): Promise<void>;
+  /** The Org Dashboard's model and what its charts hold once drawn (tests). */
+  dashboard(): { model?: DashboardModel; rendered?: DashboardRendered };
 }
 
 let orgModule: typeof OrgModule | undefined;
@@ -52,7 +56,8 @@ export function registerOrgView(context: vscode.ExtensionContext, hooks: { setCo
     log ??= vscode.window.createOutputChannel('API Guard: Org');
     log.appendLine(`[${new Date().toISOString()}] ${orgModule ? orgModule.scrub(s) : maskSecrets(s)}`);
   };
-  context.subscriptions.push(view, provider, { dispose: () => log?.dispose() });
+  const dashboard = new OrgDashboard(context.extensionUri, () => loadOrgModule());
+  context.subscriptions.push(view, provider, dashboard, { dispose: () => log?.dispose() });
 
   let conn: Parameters<typeof OrgModule.inspectOrg>[0] | undefined;
   let source: Source | undefined;
@@ -91,6 +96,7 @@ export function registerOrgView(context: vscode.ExtensionContext, hooks: { setCo
           net: { requestTimeoutMs: seconds('requestTimeout', 30), totalTimeoutMs: seconds('timeout', 120) } });
         last = r;
         provider.setState({ kind: 'ready', label, report: r });
+        dashboard.update(r);
         hooks.setConnectedOrg?.(label);
         write(`Inspected ${label}: ${r.checks.length} checks, ${r.requests} API requests, ${r.durationMs} ms.`);
         return r;
@@ -266,6 +272,15 @@ export function registerOrgView(context: vscode.ExtensionContext, hooks: { setCo
       if (text) { await vscode.env.clipboard.writeText(loadOrgModule().scrub(text)); }
     }),
     vscode.commands.registerCommand('apiguard.org.exportReport', () => exportReport()),
+    vscode.commands.registerCommand('apiguard.org.openDashboard', async (): Promise<DashboardRendered | undefined> => {
+      await running;
+      if (!last) {
+        const pick = await vscode.window.showInformationMessage('The Org Dashboard shows an inspection: connect to an org first.', 'Connect to an Org');
+        if (pick) { await connect(); }
+        if (!last) { return undefined; }
+      }
+      return dashboard.show(last);
+    }),
   );
 
   followSalesforceExtension(context, () => { if (source?.kind === 'cli' && !source.targetOrg) { void useCli(); } }, write);
@@ -276,6 +291,7 @@ export function registerOrgView(context: vscode.ExtensionContext, hooks: { setCo
     connectWithToken: (instanceUrl, accessToken) => useToken(instanceUrl, accessToken),
     refresh: () => inspect(),
     whenIdle: () => running.then(() => undefined),
+    dashboard: () => dashboard.state(),
   };
 }
 

@@ -25,13 +25,14 @@ const ICONS: Record<CheckStatus, [string, string]> = {
   pass: ['pass', 'testing.iconPassed'],
   info: ['info', 'charts.blue'],
   unavailable: ['circle-slash', 'disabledForeground'],
+  partial: ['circle-large-outline', 'list.warningForeground'],
 };
 export function statusIcon(s: CheckStatus): vscode.ThemeIcon {
   return new vscode.ThemeIcon(ICONS[s][0], new vscode.ThemeColor(ICONS[s][1]));
 }
 
 function counts(checks: CheckResult[]): string {
-  const order: CheckStatus[] = ['fail', 'warn', 'unavailable', 'info', 'pass'];
+  const order: CheckStatus[] = ['fail', 'warn', 'partial', 'unavailable', 'info', 'pass'];
   return order.map(s => [s, checks.filter(c => c.status === s).length] as const).filter(([, n]) => n).map(([s, n]) => `${n} ${s}`).join(', ');
 }
 
