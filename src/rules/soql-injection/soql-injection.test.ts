@@ -82,6 +82,38 @@ global with sharing class AccountSearchApi {
     expect: [],
   },
   {
+    name: 'clean: the input only picks a value from an allow-list map of this method (field sets, filters)',
+    src: `@RestResource(urlMapping='/v9/account/*')
+global with sharing class AccountData {
+    @HttpGet
+    global static List<Account> doGet() {
+        String fieldSetType = RestContext.request.params.get('fieldSetType');
+        Map<String, String> fieldSets = new Map<String, String>{ 'agent' => 'Id, Name', 'buyer' => 'Id, Credit_Limit__c' };
+        String fields = fieldSets.get(fieldSetType);
+        if (fields == null) { return null; }
+        return Database.query('SELECT ' + fields + ' FROM Account LIMIT 10');
+    }
+    @HttpPost
+    global static List<Contact> login(String loginType, String email) {
+        Map<String, String> filters = new Map<String, String>{ 'google' => 'Google_Username__c = :email' };
+        return Database.query('SELECT Id FROM Contact WHERE ' + filters.get(loginType));
+    }
+}`,
+    expect: [],
+  },
+  {
+    name: 'a map keyed by the request and holding request values stays tainted',
+    src: `@RestResource(urlMapping='/v9/search')
+global with sharing class SearchApi {
+    @HttpGet
+    global static List<Account> doGet() {
+        Map<String, String> params = RestContext.request.params;
+        return Database.query('SELECT Id FROM Account WHERE Name = \\'' + params.get('name') + '\\'');
+    }
+}`,
+    expect: ["6:Database.query('SELECT Id FROM Account WHERE Name = \\'' + params.get('name') + '\\'')"],
+  },
+  {
     name: 'test classes are not an API surface',
     src: `@IsTest
 private class SearchTest {
