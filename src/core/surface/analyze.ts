@@ -33,6 +33,10 @@ const DATABASE_DML = new Set(['insert', 'update', 'upsert', 'delete', 'undelete'
 /** Parameter and variable types whose values cannot carry a quote into a query string. */
 const SAFE_TYPES = new Set(['id', 'integer', 'long', 'decimal', 'double', 'boolean', 'date', 'datetime', 'time']);
 const MAX_DEPTH = 6;
+const NON_TEXT_OPERATORS = new Set(['==', '!=', '===', '!==', '<', '>', '<=', '>=', '&&', '||', 'instanceof']);
+const NON_TEXT_METHODS = new Set(['isblank', 'isnotblank', 'isempty', 'isnotempty', 'contains', 'containskey', 'containsignorecase',
+  'equals', 'equalsignorecase', 'startswith', 'endswith', 'length', 'size', 'indexof', 'lastindexof', 'matches', 'isnumeric',
+  'isalpha', 'isalphanumeric', 'compareto', 'hashcode', 'getsobjecttype', 'isvalid']);
 /** Method walks per entry point: beyond this the rest of the call graph is not followed (noted). */
 const MAX_WALKS = 300;
 
@@ -233,6 +237,17 @@ function entryOf(cls: ClassInfo, m: Node, table: ClassTable): EntryPoint | undef
   };
 }
 
+/**
+ * Records and lists of records: a value of such a type read from a selector or a query is data from
+ * the database, not the request's text (deserialising the request into one is still followed).
+ */
+const STANDARD_OBJECTS = new Set(['sobject', 'account', 'contact', 'opportunity', 'case', 'lead', 'user', 'task', 'event', 'campaign',
+  'order', 'product2', 'pricebook2', 'pricebookentry', 'quote', 'contract', 'asset', 'opportunitylineitem', 'contentversion', 'contentdocument']);
+function isRecordType(t: string): boolean {
+  const inner = t.replace(/^(list|set|map)<(id,|string,)?/, '').replace(/>$/, '');
+  return /__(c|mdt|x|r)$/.test(inner) || STANDARD_OBJECTS.has(inner);
+}
+
 function baseType(t: string): string { return t.replace(/\s+/g, '').toLowerCase().replace(/^system\./, ''); }
 
 function dedupeOps(ops: DataOp[]): DataOp[] {
@@ -300,6 +315,15 @@ function taintIn(expr: Node, tainted: Map<string, TaintSource>, isLocal?: (lower
       if (hit) { return hit; }
       continue;
     }
+    // Values that cannot carry the input's text: comparisons, conditions, !x, and calls that answer a
+    // Boolean or a number (isBlank, contains, size…). Of a ternary only the two results count.
+    if (n.type === 'binary_expression' && NON_TEXT_OPERATORS.has(n.childForFieldName('operator')?.type ?? '')) { continue; }
+    if (n.type === 'unary_expression' || n.type === 'instanceof_expression') { continue; }
+    if (n.type === 'ternary_expression') {
+      for (const f of ['consequence', 'alternative']) { const c = n.childForFieldName(f); if (c) { stack.push([c, false]); } }
+      continue;
+    }
+    if (n.type === 'method_invocation' && NON_TEXT_METHODS.has(n.childForFieldName('name')?.text.toLowerCase() ?? '')) { continue; }
     if ((n.type === 'field_access' || n.type === 'method_invocation') && isSourceExpr(n.text)) {
       return { name: 'RestContext.request', steps: [] };
     }
@@ -353,7 +377,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
         if (!name) { continue; }
         localTypes.set(name, type);
         const v = d.childForFieldName('value');
-        if (v && !SAFE_TYPES.has(type)) { flows.push({ name, value: v, at: d }); }
+        if (v && !SAFE_TYPES.has(type) && !(isRecordType(type) && !/json\.deserialize/i.test(v.text))) { flows.push({ name, value: v, at: d }); }
       }
     } else if (n.type === 'assignment_expression') {
       const left = n.childForFieldName('left');

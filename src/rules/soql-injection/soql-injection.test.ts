@@ -72,8 +72,20 @@ global with sharing class AccountSearchApi {
         return Database.query(BASE + ' WHERE AccountId = \\'' + accountId + '\\'');
     }
     @AuraEnabled
+    public static List<Contact> sorted(String orderBy) {
+        String sOrder = ' ORDER BY ' + ((orderBy == null || orderBy == '') ? 'Name' : String.escapeSingleQuotes(orderBy));
+        Boolean asc = !String.isBlank(orderBy) && orderBy.endsWith('ASC');
+        Integer n = orderBy.length();
+        return Database.query(BASE + sOrder + ' LIMIT ' + n + (asc ? '' : ''));
+    }
+    @AuraEnabled
     public static List<Contact> withBinds(String name) {
         return Database.queryWithBinds(BASE + ' WHERE LastName = :name', new Map<String, Object>{ 'name' => name }, AccessLevel.USER_MODE);
+    }
+    @AuraEnabled
+    public static List<Contact> byTemplate(String templateName) {
+        Document_Template__c t = new TemplateSelector().byName(templateName);
+        return Database.query(BASE + ' WHERE Template__c = \\'' + t.Id + '\\'');
     }
     public static List<Contact> notExposed(String name) {
         return Database.query(BASE + ' WHERE LastName = \\'' + name + '\\'');
