@@ -33,6 +33,10 @@ const DATABASE_DML = new Set(['insert', 'update', 'upsert', 'delete', 'undelete'
 /** Parameter and variable types whose values cannot carry a quote into a query string. */
 const SAFE_TYPES = new Set(['id', 'integer', 'long', 'decimal', 'double', 'boolean', 'date', 'datetime', 'time']);
 const MAX_DEPTH = 6;
+const NON_TEXT_OPERATORS = new Set(['==', '!=', '===', '!==', '<', '>', '<=', '>=', '&&', '||', 'instanceof']);
+const NON_TEXT_METHODS = new Set(['isblank', 'isnotblank', 'isempty', 'isnotempty', 'contains', 'containskey', 'containsignorecase',
+  'equals', 'equalsignorecase', 'startswith', 'endswith', 'length', 'size', 'indexof', 'lastindexof', 'matches', 'isnumeric',
+  'isalpha', 'isalphanumeric', 'compareto', 'hashcode', 'getsobjecttype', 'isvalid']);
 /** Method walks per entry point: beyond this the rest of the call graph is not followed (noted). */
 const MAX_WALKS = 300;
 
@@ -233,6 +237,17 @@ function entryOf(cls: ClassInfo, m: Node, table: ClassTable): EntryPoint | undef
   };
 }
 
+/**
+ * Records and lists of records: a value of such a type read from a selector or a query is data from
+ * the database, not the request's text (deserialising the request into one is still followed).
+ */
+const STANDARD_OBJECTS = new Set(['sobject', 'account', 'contact', 'opportunity', 'case', 'lead', 'user', 'task', 'event', 'campaign',
+  'order', 'product2', 'pricebook2', 'pricebookentry', 'quote', 'contract', 'asset', 'opportunitylineitem', 'contentversion', 'contentdocument']);
+function isRecordType(t: string): boolean {
+  const inner = t.replace(/^(list|set|map)<(id,|string,)?/, '').replace(/>$/, '');
+  return /__(c|mdt|x|r)$/.test(inner) || STANDARD_OBJECTS.has(inner);
+}
+
 function baseType(t: string): string { return t.replace(/\s+/g, '').toLowerCase().replace(/^system\./, ''); }
 
 function dedupeOps(ops: DataOp[]): DataOp[] {
@@ -270,9 +285,10 @@ function descendants(n: Node): Node[] {
   return out;
 }
 
+/** A read of the request itself: `RestContext.request…`, `ApexPages.currentPage().getParameters()…`. */
 function isSourceExpr(text: string): boolean {
   const t = text.replace(/\s+/g, '').toLowerCase();
-  return t.includes('restcontext.request') || t.includes('apexpages.currentpage().getparameters()');
+  return t.startsWith('restcontext.request') || t.startsWith('system.restcontext.request') || t.startsWith('apexpages.currentpage().getparameters()');
 }
 
 function isEscapeCall(n: Node): boolean {
@@ -283,13 +299,12 @@ function isEscapeCall(n: Node): boolean {
 
 /**
  * The tainted name an expression carries, if any: an identifier of `tainted` used as a value (not
- * bound with `:x`, not inside String.escapeSingleQuotes), or a read of RestContext.request.
+ * bound with `:x`, not inside String.escapeSingleQuotes), or a read of RestContext.request. A call on
+ * an untainted local (`isLocal`: declared in this method) takes its value from the receiver, whatever
+ * its arguments: `allowed.get(input)` is one of the map's values.
  */
-function taintIn(expr: Node, tainted: Map<string, TaintSource>): TaintSource | undefined {
+function taintIn(expr: Node, tainted: Map<string, TaintSource>, isLocal?: (lower: string) => boolean): TaintSource | undefined {
   if (!tainted.size && !/restcontext|apexpages/i.test(expr.text)) { return undefined; }
-  if (isSourceExpr(expr.text)) {
-    return { name: 'RestContext.request', steps: [] };
-  }
   // [node, is it the member name of a.b / a.m()] (parent lookups cross into WASM: carry it instead).
   const stack: Array<[Node, boolean]> = [[expr, false]];
   while (stack.length) {
@@ -299,6 +314,23 @@ function taintIn(expr: Node, tainted: Map<string, TaintSource>): TaintSource | u
       const hit = !isMember ? tainted.get(n.text.toLowerCase()) : undefined;
       if (hit) { return hit; }
       continue;
+    }
+    // Values that cannot carry the input's text: comparisons, conditions, !x, and calls that answer a
+    // Boolean or a number (isBlank, contains, size…). Of a ternary only the two results count.
+    if (n.type === 'binary_expression' && NON_TEXT_OPERATORS.has(n.childForFieldName('operator')?.type ?? '')) { continue; }
+    if (n.type === 'unary_expression' || n.type === 'instanceof_expression') { continue; }
+    if (n.type === 'ternary_expression') {
+      for (const f of ['consequence', 'alternative']) { const c = n.childForFieldName(f); if (c) { stack.push([c, false]); } }
+      continue;
+    }
+    if (n.type === 'method_invocation' && NON_TEXT_METHODS.has(n.childForFieldName('name')?.text.toLowerCase() ?? '')) { continue; }
+    if ((n.type === 'field_access' || n.type === 'method_invocation') && isSourceExpr(n.text)) {
+      return { name: 'RestContext.request', steps: [] };
+    }
+    if (n.type === 'method_invocation' && isLocal) {
+      // m.get(input) on a map or list of this method: the value comes from the receiver, not the key.
+      const obj = n.childForFieldName('object');
+      if (obj?.type === 'identifier' && isLocal(obj.text.toLowerCase()) && !tainted.has(obj.text.toLowerCase())) { continue; }
     }
     const member = n.type === 'field_access' ? n.childForFieldName('field')?.id : n.type === 'method_invocation' ? n.childForFieldName('name')?.id : undefined;
     for (const c of n.namedChildren) { if (c) { stack.push([c, c.id === member]); } }
@@ -332,6 +364,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
   for (const [i, src] of taintedParams) { if (params[i]) { tainted.set(params[i].lower, src); } }
   const localTypes = new Map<string, string>();
   for (const p of params) { localTypes.set(p.lower, baseType(p.type)); }
+  const isLocal = (lower: string) => localTypes.has(lower);
 
   // Propagate taint through locals and assignments, in document order, twice (loops assign later).
   const flows: Array<{ name: string; value: Node; at: Node }> = [];
@@ -344,7 +377,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
         if (!name) { continue; }
         localTypes.set(name, type);
         const v = d.childForFieldName('value');
-        if (v && !SAFE_TYPES.has(type)) { flows.push({ name, value: v, at: d }); }
+        if (v && !SAFE_TYPES.has(type) && !(isRecordType(type) && !/json\.deserialize/i.test(v.text))) { flows.push({ name, value: v, at: d }); }
       }
     } else if (n.type === 'assignment_expression') {
       const left = n.childForFieldName('left');
@@ -369,7 +402,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
   for (let pass = 0; pass < 2; pass++) {
     for (const f of flows) {
       if (tainted.has(f.name)) { continue; }
-      const t = taintIn(f.value, tainted);
+      const t = taintIn(f.value, tainted, isLocal);
       if (t) { tainted.set(f.name, { ...t, steps: [...t.steps, loc(cls, f.at, `'${f.name}' carries ${t.name}.`)] }); }
     }
   }
@@ -401,7 +434,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
         break;
       }
       case 'method_invocation':
-        visitCall(cls, where, n, tainted, localTypes, literalsOf, sharing, depth, w, table);
+        visitCall(cls, where, n, tainted, localTypes, isLocal, literalsOf, sharing, depth, w, table);
         break;
       default:
         break;
@@ -410,7 +443,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
 }
 
 function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, TaintSource>, localTypes: Map<string, string>,
-  literalsOf: (expr: Node) => string, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
+  isLocal: (lower: string) => boolean, literalsOf: (expr: Node) => string, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
   const name = n.childForFieldName('name')?.text ?? '';
   const lower = name.toLowerCase();
   const obj = n.childForFieldName('object');
@@ -427,7 +460,7 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
       const user = hasUserModeArg(args) || /\bwith\s+(user_mode|security_enforced)\b/i.test(text);
       w.ops.push({ kind, mode: user ? 'user' : 'system', sharing, what: from ? [from] : [], where,
         loc: loc(cls, n, `${isSearch ? 'Search' : 'Database'}.${name}${from ? ` on ${from}` : ''} in ${user ? 'user' : 'system'} mode`) });
-      const t = q && !lower.includes('withbinds') ? taintIn(q, tainted) : q && taintIn(q, tainted);
+      const t = q && taintIn(q, tainted, isLocal);
       if (t) {
         w.taint.push({ sink: isSearch ? 'sosl' : 'soql', input: t.name, steps: [...t.steps, loc(cls, n, `${t.name} reaches ${isSearch ? 'Search' : 'Database'}.${name} unbound and unescaped.`)], ...(t.param !== undefined ? { param: t.param } : {}) });
       }
@@ -441,7 +474,7 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   }
   if ((objText === 'security' || objText === 'system.security') && lower === 'stripinaccessible') { w.strips = true; return; }
   if (lower === 'setendpoint' && args[0]) {
-    const t = taintIn(args[0], tainted);
+    const t = taintIn(args[0], tainted, isLocal);
     if (t) { w.taint.push({ sink: 'callout', input: t.name, steps: [...t.steps, loc(cls, n, `${t.name} sets the callout endpoint.`)], ...(t.param !== undefined ? { param: t.param } : {}) }); }
     return;
   }
@@ -464,7 +497,7 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   const next = new Map<number, TaintSource>();
   const params = paramsOf(decl);
   args.forEach((a, i) => {
-    const t = taintIn(a, tainted);
+    const t = taintIn(a, tainted, isLocal);
     if (t && params[i] && !SAFE_TYPES.has(baseType(params[i].type))) {
       next.set(i, { ...t, steps: [...t.steps, loc(cls, a, `passed to ${target.name}.${name}(${params[i].name})`)] });
     }

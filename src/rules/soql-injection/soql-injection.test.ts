@@ -72,14 +72,58 @@ global with sharing class AccountSearchApi {
         return Database.query(BASE + ' WHERE AccountId = \\'' + accountId + '\\'');
     }
     @AuraEnabled
+    public static List<Contact> sorted(String orderBy) {
+        String sOrder = ' ORDER BY ' + ((orderBy == null || orderBy == '') ? 'Name' : String.escapeSingleQuotes(orderBy));
+        Boolean asc = !String.isBlank(orderBy) && orderBy.endsWith('ASC');
+        Integer n = orderBy.length();
+        return Database.query(BASE + sOrder + ' LIMIT ' + n + (asc ? '' : ''));
+    }
+    @AuraEnabled
     public static List<Contact> withBinds(String name) {
         return Database.queryWithBinds(BASE + ' WHERE LastName = :name', new Map<String, Object>{ 'name' => name }, AccessLevel.USER_MODE);
+    }
+    @AuraEnabled
+    public static List<Contact> byTemplate(String templateName) {
+        Document_Template__c t = new TemplateSelector().byName(templateName);
+        return Database.query(BASE + ' WHERE Template__c = \\'' + t.Id + '\\'');
     }
     public static List<Contact> notExposed(String name) {
         return Database.query(BASE + ' WHERE LastName = \\'' + name + '\\'');
     }
 }`,
     expect: [],
+  },
+  {
+    name: 'clean: the input only picks a value from an allow-list map of this method (field sets, filters)',
+    src: `@RestResource(urlMapping='/v9/account/*')
+global with sharing class AccountData {
+    @HttpGet
+    global static List<Account> doGet() {
+        String fieldSetType = RestContext.request.params.get('fieldSetType');
+        Map<String, String> fieldSets = new Map<String, String>{ 'agent' => 'Id, Name', 'buyer' => 'Id, Credit_Limit__c' };
+        String fields = fieldSets.get(fieldSetType);
+        if (fields == null) { return null; }
+        return Database.query('SELECT ' + fields + ' FROM Account LIMIT 10');
+    }
+    @HttpPost
+    global static List<Contact> login(String loginType, String email) {
+        Map<String, String> filters = new Map<String, String>{ 'google' => 'Google_Username__c = :email' };
+        return Database.query('SELECT Id FROM Contact WHERE ' + filters.get(loginType));
+    }
+}`,
+    expect: [],
+  },
+  {
+    name: 'a map keyed by the request and holding request values stays tainted',
+    src: `@RestResource(urlMapping='/v9/search')
+global with sharing class SearchApi {
+    @HttpGet
+    global static List<Account> doGet() {
+        Map<String, String> params = RestContext.request.params;
+        return Database.query('SELECT Id FROM Account WHERE Name = \\'' + params.get('name') + '\\'');
+    }
+}`,
+    expect: ["6:Database.query('SELECT Id FROM Account WHERE Name = \\'' + params.get('name') + '\\'')"],
   },
   {
     name: 'test classes are not an API surface',
