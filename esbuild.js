@@ -12,6 +12,7 @@ const entries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'src/extension/worker.ts', out: 'worker', optional: true },
+  { in: 'src/node/lintWorker.ts', out: 'lintWorker' },
   { in: 'src/org/index.ts', out: 'org', optional: true },
   // The Org Dashboard's webview script (uPlot + its CSS → dist/dashboard.js, dist/dashboard.css):
   // runs in the webview, loaded only when the dashboard opens.

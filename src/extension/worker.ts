@@ -215,7 +215,7 @@ async function scan(req: { id: number; root: string; settings: LintSettings }, s
   const state = await rootState(req.root);
   const config = effective(state, req.settings);
   const r = await scanProject({
-    root: req.root, config, signal, engine: await createEngine(),
+    root: req.root, config, signal,   // no engine given: the lint pool (worker threads of this worker) when the workspace is large enough
     onProgress: p => { if (p.phase === 'lint') { post({ type: 'progress', id: req.id, done: p.done, total: p.total }); } },
   });
   const bl = baselineFor(req.root, req.settings.baselineFile);

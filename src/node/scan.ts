@@ -19,6 +19,7 @@ import { decodeText } from './decode';
 
 /** Native SHA-256 (hex) for fingerprints: the same values as core's pure-JS `sha256`, faster. */
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+import { defaultJobs, lintOnPool, lintWorkerScript } from './pool';
 
 /** Files larger than this are not read at all (a note says so). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -43,7 +44,7 @@ export interface ScanOptions {
   onProgress?: (p: ScanProgress) => void;
   /** Aborting stops the scan between files; the result has `cancelled: true` and what was done so far. */
   signal?: AbortSignal;
-  /** Defaults to `createEngine()` (every rule, Apex parser loaded). */
+  /** Defaults to `createEngine()` (every rule, Apex parser loaded). A given engine lints on this thread (its rules cannot cross threads). */
   engine?: Engine;
   /** Tests only: discovery overrides (e.g. an injected readdir failure). */
   discover?: Pick<DiscoverOptions, 'readdir'>;
@@ -55,6 +56,19 @@ export interface ScanOptions {
   read?: (file: string) => Promise<ReadResult>;
   /** Reuses a file's results when its text and everything else they depend on are unchanged (`--cache`). */
   cache?: LintCache;
+  /**
+   * Threads that lint (default: the cores available). 1 lints on this thread; more use a pool of
+   * worker threads (`pool.ts`). The reports are the same either way. A given engine, `read` or
+   * `cache` keeps linting on this thread.
+   */
+  jobs?: number;
+  /**
+   * Lint only shard `index` (1-based) of `count`: the files whose root-relative path hashes to it
+   * (`shardOf`). The project index still comes from the whole tree.
+   */
+  shard?: { index: number; count: number };
+  /** The pool starts only for at least this many files per worker (starting a worker costs a grammar load). */
+  minFilesPerWorker?: number;
 }
 
 /**
@@ -69,6 +83,9 @@ export interface LintCache {
   set(file: string, text: string, report: ReportFile): void;
 }
 
+/** Below this many files per worker, linting on this thread is faster than starting workers. */
+export const MIN_FILES_PER_WORKER = 24;
+
 export interface ScanResult extends ReportInput {
   root: string;
   /** Files with findings or notes, in path order. `fingerprints[i]` belongs to `findings[i]`. */
@@ -81,6 +98,8 @@ export interface ScanResult extends ReportInput {
   cancelled: boolean;
   /** The project index the files were linted against (fixes plan with it). */
   project: ProjectIndex;
+  /** Threads that linted: 1 is this thread, more is the worker pool. */
+  threads: number;
 }
 
 export type ReadResult = { path: string; text?: string; note?: FileNote; cached?: ReportFile };
@@ -208,6 +227,27 @@ async function loadSymbols(index: ProjectIndex, files: readonly string[], signal
 }
 
 /**
+ * The shard (1..count) a file belongs to: a hash of its root-relative path with forward slashes, so
+ * the split is the same on every runner and OS and does not move when other files come and go.
+ */
+export function shardOf(relPath: string, count: number): number {
+  return createHash('sha1').update(relPath).digest().readUInt32BE(0) % count + 1;
+}
+
+/**
+ * One file's report as a scan gives it: the engine's report plus fingerprints, or the read note.
+ * The same function lints on this thread and in the pool's workers.
+ */
+export function lintRead(engine: Engine, read: ReadResult, o: { root: string; rules: ApiGuardConfig['rules']; includeTests: boolean; project: ProjectIndex; limits?: ApiGuardConfig['limits'] }): ReportFile {
+  if (read.text === undefined) { return { path: read.path, findings: [], notes: read.note ? [read.note] : [] }; }
+  const report: ReportFile = engine.lint(read.path, read.text, { rules: o.rules, includeTests: o.includeTests, project: o.project, ...(o.limits ? { limits: o.limits } : {}) });
+  if (report.findings.length) {
+    report.fingerprints = fingerprintFindings(report.findings, new LineIndex(read.text), relativePath(o.root, read.path), sha256Hex);
+  }
+  return report;
+}
+
+/**
  * Scans a project: discovers the files (ignore files and `exclude` honoured), builds the project
  * index, then reads and lints each file. Never throws for a file: unreadable or too large files
  * get a note and the scan goes on. Holds no file text beyond the few being read ahead.
@@ -216,24 +256,41 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const root = path.resolve(options.root);
   const { config, signal, onProgress } = options;
-  const engine = options.engine ?? await createEngine();
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
-  const { files, notes: pathNotes } = options.files ? { files: [...options.files], notes: [] } : await collectFiles(root, options.paths, config, signal, options.discover);
+  const collected = options.files ? { files: [...options.files], notes: [] as FileNote[] } : await collectFiles(root, options.paths, config, signal, options.discover);
   const project = await loadProjectIndex(root, { exclude: config.exclude, signal,
-    ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files }) });
+    ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files: collected.files }) });
   const { cache } = options;
   cache?.useProject(project);
   const lookup = options.read ? undefined : cache?.lookup?.bind(cache);
   const readFile = lookup ? async (f: string): Promise<ReadResult> => { const c = await lookup(f); return c ? { path: f, cached: c } : readOne(f); } : options.read ?? readOne;
+  const shard = options.shard;
+  const mine = (f: string) => !shard || shardOf(relativePath(root, f), shard.count) === shard.index;
+  const files = shard ? collected.files.filter(mine) : collected.files;
+  const pathNotes = shard ? collected.notes.filter(n => mine(n.path)) : collected.notes;
   const reports: ReportFile[] = pathNotes.map(n => ({ path: n.path, findings: [], notes: [n] }));
   const total = files.length;
   onProgress?.({ phase: 'lint', done: 0, total });
   let lastProgress = performance.now();
   let done = 0;
+  const setup = { root, rules: config.rules, includeTests: config.includeTests, project, ...(config.limits ? { limits: config.limits } : {}) };
+  const jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()));
+  const workers = Math.min(jobs, Math.floor(total / (options.minFilesPerWorker ?? MIN_FILES_PER_WORKER)));
+  const script = !options.engine && !options.read && !cache && workers > 1 ? lintWorkerScript() : undefined;
+  if (script) {
+    const run = await lintOnPool(files, workers, setup, { script, signal, onDone: n => {
+      done = n;
+      const now = performance.now();
+      if (onProgress && now - lastProgress >= 100) { lastProgress = now; onProgress({ phase: 'lint', done, total }); }
+    } });
+    reports.push(...run.reports);
+    done = run.done;
+  }
+  const engine = script ? undefined : options.engine ?? await createEngine();
   const queue: Array<Promise<ReadResult>> = [];
   let next = 0;
   const fill = () => { while (queue.length < READ_AHEAD && next < files.length) { queue.push(readFile(files[next++])); } };
-  while (done < total && !signal?.aborted) {
+  while (engine && done < total && !signal?.aborted) {
     fill();
     const read = await queue.shift()!;
     fill();
@@ -245,10 +302,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
     } else {
       const cached = cache?.get(read.path, read.text);
       if (cached) { report = cached; } else {
-        report = engine.lint(read.path, read.text, { rules: config.rules, includeTests: config.includeTests, project, ...(config.limits ? { limits: config.limits } : {}) });
-        if (report.findings.length) {
-          report.fingerprints = fingerprintFindings(report.findings, new LineIndex(read.text), relativePath(root, read.path), sha256Hex);
-        }
+        report = lintRead(engine, read, setup);
         cache?.set(read.path, read.text, report);
       }
     }
@@ -261,7 +315,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   onProgress?.({ phase: 'lint', done, total });
   reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
-    root, project, reports, notes: reports.flatMap(r => r.notes),
+    root, project, reports, notes: reports.flatMap(r => r.notes), threads: script ? workers : 1,
     filesScanned: done, durationMs: performance.now() - started, cancelled: !!signal?.aborted && done < total,
   };
 }

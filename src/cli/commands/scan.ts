@@ -45,6 +45,9 @@ Options:
       --staged                   only staged files, as staged (the git index, not the work tree)
       --cache                    reuse the results of unchanged files from the last --cache run
       --cache-location FILE      where --cache keeps them (default: .apiguardcache in the project root)
+  -j, --jobs N                   lint on N threads (default: the available cores)
+      --shard I/N                lint only shard I of N (files split by a hash of their path; project
+                                 facts still come from the whole tree); for a CI matrix of N runners
   -h, --help                     show this help
 
 Project facts (Named Credentials, Remote Sites) always come from the whole project, so a file gets
@@ -70,6 +73,8 @@ const SPEC = {
   staged: {},
   cache: {},
   'cache-location': { value: true },
+  jobs: { value: true, alias: 'j' },
+  shard: { value: true },
   help: { alias: 'h' },
 } as const;
 
@@ -92,6 +97,20 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   const absTargets = targets.map(t => path.resolve(io.cwd, t));
   const missing = targets.filter((_t, i) => !existsSync(absTargets[i]));
   if (missing.length) { io.err(`apiguard scan: no such file or folder: ${missing.join(', ')}\n`); return 2; }
+
+  let jobs: number | undefined;
+  if (o.jobs !== undefined) {
+    jobs = Number(o.jobs);
+    if (!/^\d+$/.test(String(o.jobs)) || jobs < 1) { io.err(`apiguard scan: option --jobs must be a whole number of at least 1 (got "${String(o.jobs)}")\n`); return 2; }
+  }
+  let shard: { index: number; count: number } | undefined;
+  if (o.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(String(o.shard));
+    shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+    if (!shard || shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
+      io.err(`apiguard scan: option --shard must be I/N with 1 <= I <= N, e.g. 2/4 (got "${String(o.shard)}")\n`); return 2;
+    }
+  }
 
   const changed = o.changed, staged = !!o.staged;
   const fail = (msg: string) => { io.err(`apiguard scan: ${msg}\n`); return 2; };
@@ -181,7 +200,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
 
   const paths = files || (absTargets.length === 1 && absTargets[0] === root) ? undefined : absTargets;
   const progress = progressReporter(io, deps.now ?? Date.now);
-  const result = await scanProject({ root, paths, files, projectFiles, read, cache, config, onProgress: progress.update, engine });
+  const result = await scanProject({ root, paths, files, projectFiles, read, cache, config, onProgress: progress.update, engine: deps.engine, jobs, shard });
   progress.done();
   if (cache) {
     try { await cache.save(); } catch (e) {
@@ -227,6 +246,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
     }
     case 'sarif': text = JSON.stringify(toSarif(comparison ? { ...result, reports: comparison.reports } : result, {
       rules: engine.rules.map(r => r.meta), docs: ruleDocs, toolVersion: VERSION, absent: comparison?.absent, baselineFile: baselineName,
+      ...(shard ? { automationId: `apiguard/shard-${shard.index}-of-${shard.count}/` } : {}),
     }), null, 2) + '\n'; break;
     default:
       text = formatText(shown, { color, quiet: !!o.quiet, failOn });

@@ -19,6 +19,8 @@ export interface SarifOptions {
   absent?: ReadonlyArray<{ ruleId: string; path: string; count: number }>;
   /** The baseline file's name, for the justification of findings it covers. */
   baselineFile?: string;
+  /** `runAutomationDetails.id` (e.g. one per `--shard`, so code scanning keeps the shards' runs apart). */
+  automationId?: string;
 }
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -56,6 +58,7 @@ export interface SarifLog {
     } };
     originalUriBaseIds: Record<string, { uri: string }>;
     columnKind: 'utf16CodeUnits';
+    automationDetails?: { id: string };
     invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<Record<string, unknown>> }>;
     results: SarifResult[];
   }>;
@@ -151,6 +154,7 @@ export function toSarif(input: ReportInput, options: SarifOptions): SarifLog {
       tool: { driver: { name: 'apiguard', informationUri: options.informationUri ?? INFORMATION_URI, version, semanticVersion: version, rules } },
       originalUriBaseIds: { [SRCROOT]: { uri: fileUri(input.root, true) } },
       columnKind: 'utf16CodeUnits',
+      ...(options.automationId ? { automationDetails: { id: options.automationId } } : {}),
       invocations: [{ executionSuccessful: !input.cancelled, toolExecutionNotifications: notifications }],
       results,
     }],

@@ -1,0 +1,32 @@
+/**
+ * One thread of the lint pool (`pool.ts`), bundled as `dist/lintWorker.js`. Loads the grammar and the
+ * rules once, takes the project index and the effective rule levels from `workerData`, then reads and
+ * lints each chunk of paths it is sent, exactly as a one-thread scan does (`lintRead`).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ReportFile } from '../core/report/model';
+import { createEngine } from './createEngine';
+import type { FromWorker, PoolSetup, ToWorker } from './pool';
+import { lintRead, readOne, type ReadResult } from './scan';
+
+const setup = workerData as PoolSetup;
+const port = parentPort;
+const ready = createEngine();
+ready.catch((e: Error) => port?.postMessage({ type: 'fatal', message: e.message } satisfies FromWorker));
+
+port?.on('message', (m: ToWorker) => {
+  void ready.then(async engine => {
+    // Read the whole chunk at once (a few small files), then lint in order.
+    const reads: Array<Promise<ReadResult>> = m.files.map(readOne);
+    const reports: ReportFile[] = [];
+    for (const p of reads) {
+      const read = await p;
+      let report: ReportFile;
+      try { report = lintRead(engine, read, setup); } catch (e) {
+        report = { path: read.path, findings: [], notes: [{ path: read.path, code: 'internal-error', message: `Linting failed: ${(e as Error).message}. Not checked.` }] };
+      }
+      if (report.findings.length || report.notes.length) { reports.push(report); }
+    }
+    port.postMessage({ type: 'done', chunk: m.chunk, reports, count: m.files.length } satisfies FromWorker);
+  }, () => { /* reported as fatal above */ });
+});

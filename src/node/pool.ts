@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ApiGuardConfig } from '../core/config';
+import type { SeverityOrOff } from '../core/types';
+import type { ProjectIndex } from '../core/project';
+import type { ReportFile } from '../core/report/model';
+
+/**
+ * A pool of worker threads that lint files for one scan. Each worker (`lintWorker.ts`, bundled as
+ * `dist/lintWorker.js`) loads the grammar and the rules once, gets the project index once (structured
+ * clone of plain data), then reads and lints the files it is handed in small chunks and posts back
+ * the reports that have findings or notes. The caller sorts; the output does not depend on which
+ * worker linted which file.
+ */
+
+/** What every worker needs besides the file paths. Plain data: it crosses the thread boundary by structured clone. */
+export interface PoolSetup {
+  root: string;
+  rules: Record<string, SeverityOrOff>;
+  includeTests: boolean;
+  project: ProjectIndex;
+  /** `.apiguard.json` per-file budgets. */
+  limits?: ApiGuardConfig['limits'];
+}
+
+/** Messages between the pool and a worker. */
+export type ToWorker = { type: 'lint'; chunk: number; files: string[] };
+export type FromWorker =
+  | { type: 'done'; chunk: number; reports: ReportFile[]; count: number }
+  | { type: 'fatal'; message: string };
+
+/** Files per message: large enough that messaging costs nothing, small enough that the cores finish together. */
+const CHUNK = 8;
+/** Chunks in flight per worker, so a worker never waits for the next one. */
+const IN_FLIGHT = 2;
+
+/** How many workers `--jobs` defaults to: one per core the process may use. */
+export function defaultJobs(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
+}
+
+/** The worker script next to this module (dist/ when bundled, out/src/node/ when compiled), or undefined if absent. */
+export function lintWorkerScript(from = __dirname): string | undefined {
+  const f = path.join(from, 'lintWorker.js');
+  return existsSync(f) ? f : undefined;
+}
+
+export interface PoolRun {
+  /** Reports with findings or notes, in completion order (the caller sorts). */
+  reports: ReportFile[];
+  /** Files linted (or given a note). */
+  done: number;
+}
+
+/**
+ * Lints `files` on `jobs` workers. `onDone(n)` is called with the running count after each chunk.
+ * Aborting stops dispatching and terminates the workers; what finished is returned. A worker that
+ * dies (out of memory on one file, a crash in WASM) is replaced; the files it held are retried one
+ * per chunk, and a file that kills a worker on its own gets an `internal-error` note, so one bad
+ * file never ends the scan and never silently drops a file.
+ */
+export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSetup,
+  options: { script: string; signal?: AbortSignal; onDone?: (done: number) => void }): Promise<PoolRun> {
+  const { script, signal, onDone } = options;
+  return new Promise<PoolRun>((resolve, reject) => {
+    const reports: ReportFile[] = [];
+    let done = 0;
+    let nextChunkId = 0;
+    /** Chunks not yet handed out; retries go first. */
+    const queue: Array<{ files: string[]; retry: boolean }> = [];
+    for (let i = 0; i < files.length; i += CHUNK) { queue.push({ files: files.slice(i, i + CHUNK), retry: false }); }
+    const held = new Map<Worker, Map<number, { files: string[]; retry: boolean }>>();
+    let finished = false;
+    let spawned = 0;
+
+    const finish = (error?: Error) => {
+      if (finished) { return; }
+      finished = true;
+      signal?.removeEventListener('abort', onAbort);
+      for (const w of held.keys()) { void w.terminate(); }
+      held.clear();
+      if (error) { reject(error); } else { resolve({ reports, done }); }
+    };
+    const onAbort = () => finish();
+    signal?.addEventListener('abort', onAbort);
+
+    const feed = (w: Worker) => {
+      const mine = held.get(w);
+      if (!mine) { return; }
+      // A retried file goes alone to its worker, so that if it kills the worker it is the only file lost.
+      const alone = () => [...mine.values()].some(c => c.retry) || (mine.size > 0 && queue[0]?.retry);
+      while (mine.size < IN_FLIGHT && queue.length && !signal?.aborted && !alone()) {
+        const c = queue.shift()!;
+        const chunk = nextChunkId++;
+        mine.set(chunk, c);
+        w.postMessage({ type: 'lint', chunk, files: c.files } satisfies ToWorker);
+      }
+      if (signal?.aborted || (!queue.length && [...held.values()].every(m => m.size === 0))) { finish(); }
+    };
+
+    const spawn = () => {
+      spawned++;
+      const w = new Worker(script, { workerData: setup });
+      held.set(w, new Map());
+      let failed = false;
+      w.on('message', (m: FromWorker) => {
+        if (finished) { return; }
+        if (m.type === 'fatal') { finish(new Error(`API Guard lint worker could not start: ${m.message}`)); return; }
+        held.get(w)?.delete(m.chunk);
+        for (const r of m.reports) { reports.push(r); }
+        done += m.count;
+        onDone?.(done);
+        feed(w);
+      });
+      const lost = (why: string) => {
+        if (finished || failed) { return; }
+        failed = true;
+        const mine = held.get(w) ?? new Map<number, { files: string[]; retry: boolean }>();
+        held.delete(w);
+        for (const c of mine.values()) {
+          if (c.retry) {
+            // It failed on its own: say so and go on.
+            for (const f of c.files) {
+              reports.push({ path: f, findings: [], notes: [{ path: f, code: 'internal-error', message: `The lint worker stopped while checking this file (${why}): not checked.` }] });
+              done++;
+            }
+            onDone?.(done);
+          } else {
+            queue.unshift(...c.files.map(f => ({ files: [f], retry: true })));
+          }
+        }
+        void w.terminate();
+        if (queue.length && !signal?.aborted) {
+          // A fresh worker for the rest, but never a respawn loop: at most one per file of the scan.
+          if (spawned > jobs + files.length) { finish(new Error(`API Guard lint workers keep failing (${why})`)); return; }
+          feed(spawn());
+        } else if ([...held.values()].every(x => x.size === 0)) {
+          finish();
+        }
+      };
+      w.on('error', e => lost(e.message));
+      w.on('exit', code => { if (code !== 0) { lost(`exit code ${code}`); } else if (!finished && held.has(w)) { lost('exited'); } });
+      return w;
+    };
+
+    if (!queue.length || signal?.aborted) { finish(); return; }
+    const n = Math.max(1, Math.min(jobs, queue.length));
+    const workers: Worker[] = [];
+    for (let i = 0; i < n; i++) { workers.push(spawn()); }
+    for (const w of workers) { feed(w); }
+  });
+}

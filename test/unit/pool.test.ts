@@ -1,0 +1,123 @@
+import * as assert from 'assert';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defaultConfig } from '../../src/core/config';
+import { lintOnPool } from '../../src/node/pool';
+import { loadProjectIndex, scanProject, shardOf, type ScanResult } from '../../src/node/scan';
+import { run as scan } from '../../src/cli/commands/scan';
+import { recordingIO, removeProject, S3_UPLOADER, SFDX_PROJECT, tempProject } from './helpers/project';
+
+const repo = path.resolve(__dirname, '../../..');
+const example = path.join(repo, 'examples/insecure-project');
+/** Everything a report says, without the timing. */
+const content = (r: ScanResult) => JSON.stringify({ reports: r.reports, notes: r.notes, filesScanned: r.filesScanned, cancelled: r.cancelled, project: r.project });
+
+describe('lint pool (worker threads)', function () {
+  this.timeout(120000);
+  let corpus: string;
+  before(() => {
+    corpus = path.join(os.tmpdir(), `apiguard-pool-${process.pid}`);
+    execFileSync(process.execPath, [path.join(repo, 'bench/generate-corpus.mjs'), '--apex', '60', '--out', corpus, '--seed', '7'], { stdio: 'ignore' });
+  });
+  after(() => removeProject(corpus));
+
+  for (const [name, root] of [['the example project', () => example], ['a generated corpus (60 classes, planted secrets)', () => corpus]] as const) {
+    it(`${name}: the pool's reports are identical to a one-thread scan, in the same order`, async () => {
+      const one = await scanProject({ root: root(), config: defaultConfig(), jobs: 1 });
+      const pool = await scanProject({ root: root(), config: defaultConfig(), jobs: 3, minFilesPerWorker: 1 });
+      assert.strictEqual(one.threads, 1);
+      assert.strictEqual(pool.threads, 3, 'the pool ran');
+      assert.ok(one.reports.some(r => r.findings.length), 'the project has findings');
+      assert.strictEqual(content(pool), content(one));
+    });
+  }
+
+  it('small scans lint on this thread (starting workers would cost more than it saves)', async () => {
+    const root = tempProject({ 'sfdx-project.json': SFDX_PROJECT, 'force-app/main/default/classes/S3InvoiceUploader.cls': S3_UPLOADER });
+    try {
+      const r = await scanProject({ root, config: defaultConfig(), jobs: 4 });
+      assert.deepStrictEqual([r.threads, r.filesScanned], [1, 2]);
+    } finally { removeProject(root); }
+  });
+
+  it('a file that kills its worker gets an internal-error note; every other file is still linted', async () => {
+    const root = tempProject({
+      'sfdx-project.json': SFDX_PROJECT,
+      ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`force-app/main/default/classes/S3Uploader${i}.cls`, S3_UPLOADER])),
+      'force-app/main/default/classes/CrashesWorker.cls': S3_UPLOADER,
+    });
+    try {
+      const config = defaultConfig();
+      const files = (await scanProject({ root, config, jobs: 1 })).reports.map(r => r.path).sort();
+      assert.strictEqual(files.length, 31);
+      const project = await loadProjectIndex(root);
+      const run = await lintOnPool(files, 2, { root, rules: config.rules, includeTests: false, project },
+        { script: path.join(__dirname, 'helpers/crashingLintWorker.js') });
+      assert.strictEqual(run.done, 31);
+      const crashed = run.reports.filter(r => r.path.includes('CrashesWorker'));
+      assert.strictEqual(crashed.length, 1);
+      assert.deepStrictEqual(crashed[0].findings, []);
+      assert.match(crashed[0].notes[0].message, /^The lint worker stopped while checking this file \(exit code 7\): not checked\.$/);
+      assert.strictEqual(crashed[0].notes[0].code, 'internal-error');
+      const others = run.reports.filter(r => !r.path.includes('CrashesWorker'));
+      assert.strictEqual(others.length, 30);
+      assert.deepStrictEqual(others.filter(r => !r.findings.some(f => f.ruleId === 'insecure-endpoint')).map(r => [r.path, r.findings.map(f => f.ruleId), r.notes]), [], 'the files chunked with it were retried and linted');
+    } finally { removeProject(root); }
+  });
+
+  it('aborting stops the workers and returns what was done, marked cancelled', async () => {
+    const total = (JSON.parse(readFileSync(path.join(corpus, '.corpus.json'), 'utf8')) as { files: number }).files;
+    const ac = new AbortController();
+    const r = await scanProject({ root: corpus, config: defaultConfig(), jobs: 2, minFilesPerWorker: 1, signal: ac.signal,
+      onProgress: p => { if (p.phase === 'lint' && p.done > 0) { ac.abort(); } } });
+    assert.strictEqual(r.threads, 2);
+    assert.strictEqual(r.cancelled, true);
+    assert.ok(r.filesScanned > 0 && r.filesScanned < total, `${r.filesScanned} of ${total}`);
+    const before = new AbortController();
+    before.abort();
+    const none = await lintOnPool(r.reports.map(x => x.path), 2, { root: corpus, rules: {}, includeTests: false, project: r.project },
+      { script: path.join(repo, 'out/src/node/lintWorker.js'), signal: before.signal });
+    assert.deepStrictEqual(none, { reports: [], done: 0 });
+  });
+});
+
+describe('--shard i/n', function () {
+  this.timeout(60000);
+
+  it('the shards partition the files, their reports add up to the whole scan, and project facts come from the whole tree', async () => {
+    const whole = await scanProject({ root: example, config: defaultConfig(), jobs: 1 });
+    const parts = await Promise.all([1, 2, 3].map(index => scanProject({ root: example, config: defaultConfig(), jobs: 1, shard: { index, count: 3 } })));
+    assert.strictEqual(parts.reduce((n, p) => n + p.filesScanned, 0), whole.filesScanned);
+    assert.ok(parts.every(p => p.filesScanned > 0 && p.filesScanned < whole.filesScanned), 'every shard has some files');
+    for (const p of parts) { assert.deepStrictEqual(p.project, whole.project); }
+    const merged = parts.flatMap(p => p.reports).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    assert.strictEqual(JSON.stringify(merged), JSON.stringify(whole.reports));
+    // A rule that reads project facts: its findings in a shard are the whole scan's findings.
+    assert.ok(whole.reports.some(r => r.findings.some(f => f.ruleId === 'remote-site-without-named-credential' || f.ruleId === 'legacy-named-credential')));
+  });
+
+  it('the split is a stable hash of the root-relative path', () => {
+    assert.strictEqual(shardOf('force-app/main/default/classes/A.cls', 4), shardOf('force-app/main/default/classes/A.cls', 4));
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 4000; i++) { counts[shardOf(`force-app/main/default/classes/C${i}.cls`, 4) - 1]++; }
+    assert.ok(counts.every(c => c > 900 && c < 1100), `balanced: ${counts.join(',')}`);
+    assert.strictEqual(shardOf('x.cls', 1), 1);
+  });
+
+  it('CLI: --shard 2/3 writes SARIF with a per-shard runAutomationDetails id; bad --shard and --jobs are usage errors', async () => {
+    const io = recordingIO(example);
+    const out = path.join(os.tmpdir(), `apiguard-shard-${process.pid}.sarif`);
+    const code = await scan(['--shard', '2/3', '--jobs', '1', '--format', 'sarif', '--output', out, '--fail-on', 'never'], io);
+    assert.strictEqual(code, 0, io.stderr);
+    const sarif = JSON.parse(readFileSync(out, 'utf8')) as { runs: Array<{ automationDetails?: { id: string } }> };
+    assert.deepStrictEqual(sarif.runs[0].automationDetails, { id: 'apiguard/shard-2-of-3/' });
+    writeFileSync(out, '');
+    for (const bad of [['--shard', '4/3'], ['--shard', '0/3'], ['--shard', '2'], ['--jobs', '0'], ['--jobs', 'many']]) {
+      const e = recordingIO(example);
+      assert.strictEqual(await scan(bad, e), 2, bad.join(' '));
+      assert.match(e.stderr, new RegExp(`option ${bad[0]} must`));
+    }
+  });
+});
