@@ -13,3 +13,4 @@ export function buildIndex(root: string, files: string[]) {
   if (b) { return b(root, relevant.map(p => ({ path: p, text: readFileSync(p, 'utf8') })), sfdx); }
   return { ...emptyProject(root), ...(sfdx ? readSfdxProject(sfdx) : {}) };
 }
+export { apexRulesMayReport } from '../src/core/apex/precheck';

@@ -6,6 +6,7 @@ import { emptyProject, type ProjectIndex } from './project';
 import { rangeContains, compareRanges } from './position';
 import { applySuppressions } from './suppressions';
 import { mergeByOrigin } from './oneFinding';
+import { apexRulesMayReport } from './apex/precheck';
 
 export interface LintOptions {
   /** Per-rule overrides; rules not named run at their default severity. */
@@ -16,6 +17,8 @@ export interface LintOptions {
   kind?: FileKind;
   /** Per-file budgets (`.apiguard.json` "limits"); defaults in DEFAULT_LIMITS. */
   limits?: Partial<FileLimits>;
+  /** false: parse every Apex file, even one the text pre-check (`apex/precheck.ts`) clears (for the equivalence check). */
+  precheck?: boolean;
 }
 
 /** Above this size the parsers are not run (the text rules still are). */
@@ -92,11 +95,16 @@ export class Engine {
       notes.push({ path, code: 'too-large', message:
         `File is ${(text.length / 1048576).toFixed(1)} MB: larger than ${(limits.maxParseBytes / 1048576).toFixed(1)} MB, so it was not parsed; only the secret scan of its text ran.` });
     }
+    const overrides = options.rules ?? {};
+    if (kind === 'apex' && !tooLarge && options.precheck !== false) {
+      // No rule can fire in this text: skip the parse and the model (most classes of a real project).
+      const running = (this.byKind.get(kind) ?? []).filter(r => (overrides[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map(r => r.meta.id);
+      if (!apexRulesMayReport(text, running)) { return report; }
+    }
     const project = options.project ?? emptyProject();
     let file = new SourceFile(path, text, kind, !tooLarge, project);
     file.deadline = deadline;
     file.maxNodes = limits.maxSyntaxNodes;
-    const overrides = options.rules ?? {};
     const raw: Finding[] = [];
     const origins = new Map<Finding, readonly ValueOrigin[]>();
     const truncatedBy = new Set<string>();

@@ -45,6 +45,14 @@ const STRIPPABLE_SUFFIXES = new Set([
   'int', 'live', 'old', 'new', 'backup', 'default', 'main', 'primary', 'secondary', 'local', 'remote', 'env',
 ]);
 
+/**
+ * Text that every credential name contains (case-insensitive): a head word, or a key with its
+ * qualifier (`api_key`, `privateKey`). A text without a match holds no name `isCredentialName`
+ * accepts, so the Apex pre-check (`core/apex/precheck.ts`) can skip the parse. Built from the sets
+ * above, so it follows them.
+ */
+export const CREDENTIAL_NAME_HINT = new RegExp(`${[...SECRET_HEADS].join('|')}|(?:${[...SECRET_KEY_QUALIFIERS].join('|')})[^a-z0-9]*keys?`, 'i');
+
 /** Splits camelCase, PascalCase, snake_case, kebab-case, dotted and `__c` names into lower-case words. */
 export function nameWords(name: string): string[] {
   return name
