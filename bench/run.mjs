@@ -65,7 +65,9 @@ const P = c => {
 const S = c => timed(path.join(tools, 'node_modules/.bin/secretlint'), ['--secretlintrc', secretlintrc, '--format', 'json', '--output', path.join(tmp, 'secretlint.json'), '**/*'], { cwd: c.dir });
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const results = { date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, seed, reps, sizes: [] };
+const os = await import('node:os');
+const load = () => os.loadavg().map(x => +x.toFixed(2));
+const results = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, availableParallelism: os.availableParallelism?.() ?? os.cpus().length, node: process.version, loadAtStart: load() }, seed, reps, sizes: [] };
 for (const size of sizes) {
   const c = corpus(size);
   const tools3 = compareSizes.has(size) ? [['apiguard', A], ['pmd', P], ['secretlint', S]] : [['apiguard', A]];
@@ -78,7 +80,7 @@ for (const size of sizes) {
   }
   log(`== ${size}: per-file latency`);
   const lat = JSON.parse(run('node', [path.join(here, 'latency.mjs'), c.dir]).stdout.trim().split('\n').pop());
-  const row = { size, apexFiles: c.apexFiles, files: c.files, mb: c.bytes / 1048576, latency: lat };
+  const row = { size, apexFiles: c.apexFiles, files: c.files, mb: c.bytes / 1048576, latency: lat, load: load() };
   for (const [name] of tools3) {
     const ss = samples[name];
     row[name] = { seconds: median(ss.map(s => s.seconds)), peakMiB: Math.max(...ss.map(s => s.peakMiB).filter(x => !Number.isNaN(x)), 0) || undefined,
@@ -97,6 +99,8 @@ const size = f => existsSync(f) ? statSync(f).size : undefined;
 results.bundle = { extensionJs: size(path.join(repo, 'dist/extension.js')), workerJs: size(path.join(repo, 'dist/worker.js')), orgJs: size(path.join(repo, 'dist/org.js')), grammarWasm: size(path.join(repo, 'dist/tree-sitter-apex.wasm')) };
 const pkg = run('npm', ['run', '--silent', 'package'], { cwd: repo });        // the same vsce flags as a release
 results.bundle.vsix = pkg.status === 0 ? size(path.join(repo, 'apiguard.vsix')) : undefined;
+const st = run('node', [path.join(here, 'startup.mjs')], { cwd: repo });
+try { results.startup = JSON.parse(st.stdout.trim().split('\n').pop()); } catch { results.startup = { error: (st.stderr || st.stdout).slice(-500) }; }
 const act = run('node', [path.join(here, 'activation.mjs')], { cwd: repo });
 try { results.activation = JSON.parse(act.stdout.trim().split('\n').pop()); } catch { results.activation = { error: (act.stderr || act.stdout).slice(-500) }; }
 
@@ -115,4 +119,18 @@ for (const r of results.sizes) {
 lines.push('', `dist/extension.js ${f((results.bundle.extensionJs ?? 0) / 1048576, 3)} MB · dist/worker.js ${f((results.bundle.workerJs ?? 0) / 1048576, 3)} MB · dist/org.js ${f((results.bundle.orgJs ?? 0) / 1048576, 3)} MB · VSIX ${results.bundle.vsix ? f(results.bundle.vsix / 1048576, 2) + ' MB' : 'not built'}`);
 lines.push(`activation: ${results.activation?.ms !== undefined ? `${f(results.activation.ms, 1)} ms (${results.activation.what}); engine worker to first lint (WASM runtime + grammar + rules) ${f(results.activation.workerFirstLintMs, 1)} ms; sum ${f(results.activation.totalWithGrammarMs, 1)} ms` : 'not measured: ' + JSON.stringify(results.activation)}`);
 if (results.growth10000over2000) { lines.push(`scan time 10,000 / 2,000 Apex files: ${f(results.growth10000over2000)}×`); }
+if (results.startup?.cliVersionMs !== undefined) {
+  const su = results.startup;
+  lines.push(`CLI start-up: node alone ${f(su.nodeBareMs, 1)} ms · apiguard --version ${f(su.cliVersionMs, 1)} ms (module load ${f(su.cliModuleLoadMs, 1)} ms) · scan of one class ${f(su.cliScanOneFileMs, 1)} ms · grammar load ${f(su.grammarFirstMs, 1)} ms, again in the same process ${f(su.grammarSecondMs, 2)} ms`);
+}
+// Each target beside its measured value, with the machine's cores and load (the figures depend on both).
+lines.push('', `machine: ${results.machine.availableParallelism} cores; load average ${results.machine.loadAtStart.join(' ')} at start, ${load().join(' ')} at end`);
+const target = (what, value, max, unit = '', d = 2) => lines.push(`- ${what}: ${value === undefined || Number.isNaN(value) ? '—' : f(value, d) + unit} (target ≤ ${max}${unit}) ${value === undefined || Number.isNaN(value) ? '' : value <= max ? 'met' : 'MISSED'}`);
+for (const r of results.sizes) {
+  if (r.pmd && !r.pmd.timedOut) { target(`${r.size} classes: API Guard / PMD (load ${r.load.join(' ')})`, r.apiguard.seconds / r.pmd.seconds, 0.25, '×', 3); }
+  if (r.secretlint && !r.secretlint.timedOut) { target(`${r.size} classes: API Guard / secretlint`, r.apiguard.seconds / r.secretlint.seconds, 0.5, '×', 3); }
+  target(`${r.size} classes: peak RSS with the pool`, r.apiguard.peakMiB, 512, ' MiB', 0);
+  target(`${r.size} classes: per-file p95 (files < 1,000 lines)`, r.latency.p95, 5, ' ms');
+  target(`${r.size} classes: largest file full lint, warm (${(r.latency.largestBytes / 1048576).toFixed(2)} MB)`, r.latency.largestMs, 250, ' ms', 0);
+}
 console.log(lines.join('\n'));
