@@ -65,6 +65,14 @@ describe('Apex text pre-check', () => {
     assert.strictEqual(apexRulesMayReport(text, APEX_RULES.filter(id => id !== 'hardcoded-credential' && id !== 'credential-in-url' && id !== 'secret-in-debug-log')), false);
   });
 
+  it('credential names are read as words, the way isCredentialName splits them', () => {
+    const only = (t: string) => apexRulesMayReport(t, ['hardcoded-credential']);
+    assert.strictEqual(only('/** @author jdoe */ public class AuthorService { Integer bypassCount; }'), false, '@author, bypass are not names');
+    for (const name of ['String apiKey;', 'String API_KEY;', 'String gettoken() { return x; }', "m.put('client_secret', x);", 'String ns__Password__c;', "'grant_type=password'"]) {
+      assert.strictEqual(only(`public class A { ${name} }`), true, name);
+    }
+  });
+
   it('unicode escapes can spell any keyword in a literal, so such a file is always parsed', () => {
     const text = "public class A { String k = '\\u0041KIA'; }";
     assert.strictEqual(apexRulesMayReport(text, APEX_RULES), true);

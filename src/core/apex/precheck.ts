@@ -1,4 +1,4 @@
-import { CREDENTIAL_NAME_HINT, SECRET_PATTERNS } from '../secrets';
+import { mayHoldCredentialName, SECRET_PATTERNS } from '../secrets';
 
 /**
  * The cheap text pre-check that decides whether an Apex file needs the parse and the Apex model.
@@ -22,15 +22,15 @@ const DEBUG_LEAK = /session|\bsid\b|authoriz|api-?key|auth-token|subscription-ke
 
 const GATES: Readonly<Record<string, (text: string) => boolean>> = {
   'hardcoded-secret': t => SECRET_KEYWORD.test(t),
-  'hardcoded-credential': t => CREDENTIAL_NAME_HINT.test(t),
+  'hardcoded-credential': t => mayHoldCredentialName(t),
   'callout-without-named-credential': t => ENDPOINT_SINK.test(t),
   'insecure-endpoint': t => ENDPOINT_SINK.test(t),
   // Endpoints, plus any literal with user info ('…@…') or a credential-named query parameter.
-  'credential-in-url': t => ENDPOINT_SINK.test(t) || /'[^'\n]*@/.test(t) || CREDENTIAL_NAME_HINT.test(t),
+  'credential-in-url': t => ENDPOINT_SINK.test(t) || /'[^'\n]*@/.test(t) || mayHoldCredentialName(t),
   'hardcoded-authorization-header': t => HEADER_SINK.test(t),
   'manual-authorization-header': t => HEADER_SINK.test(t),
   'session-id-in-callout': t => /setheader|setbody|setendpoint|inputhttpheaders_x|sessionid/i.test(t),
-  'secret-in-debug-log': t => /debug/i.test(t) && (CREDENTIAL_NAME_HINT.test(t) || DEBUG_LEAK.test(t)),
+  'secret-in-debug-log': t => /debug/i.test(t) && (mayHoldCredentialName(t) || DEBUG_LEAK.test(t)),
   'weak-crypto': t => /crypto/i.test(t),
 };
 

@@ -6,6 +6,6 @@
 export type { SecretPattern, SecretMatch, SecretConfidence, ValidateContext } from './types';
 export { SECRET_PATTERNS, isDocumentedSample } from './patterns';
 export { matchSecrets } from './match';
-export { CREDENTIAL_NAME_HINT, isCredentialName, nameWords } from './names';
+export { isCredentialName, mayHoldCredentialName, nameWords } from './names';
 export { isPlaceholder, looksLikeSample, isExampleFile } from './placeholder';
 export { shannonEntropy } from './entropy';

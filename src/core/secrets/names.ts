@@ -45,13 +45,25 @@ const STRIPPABLE_SUFFIXES = new Set([
   'int', 'live', 'old', 'new', 'backup', 'default', 'main', 'primary', 'secondary', 'local', 'remote', 'env',
 ]);
 
+/** Any head word or qualified key as a substring: the cheap first test of `mayHoldCredentialName`. */
+const CREDENTIAL_NAME_HINT = new RegExp(`${[...SECRET_HEADS].join('|')}|(?:${[...SECRET_KEY_QUALIFIERS].join('|')})[^a-z0-9]*keys?`, 'i');
+
 /**
- * Text that every credential name contains (case-insensitive): a head word, or a key with its
- * qualifier (`api_key`, `privateKey`). A text without a match holds no name `isCredentialName`
- * accepts, so the Apex pre-check (`core/apex/precheck.ts`) can skip the parse. Built from the sets
- * above, so it follows them.
+ * False when no name in `text` can pass `isCredentialName`: no word of the text (split as `nameWords`
+ * splits a name, so `@author` is not `auth`) is a head word, alone or after `get` (getters), and no
+ * `key` follows a qualifier. The Apex pre-check (`core/apex/precheck.ts`) uses it to skip the parse;
+ * built from the sets above, so it follows them.
  */
-export const CREDENTIAL_NAME_HINT = new RegExp(`${[...SECRET_HEADS].join('|')}|(?:${[...SECRET_KEY_QUALIFIERS].join('|')})[^a-z0-9]*keys?`, 'i');
+export function mayHoldCredentialName(text: string): boolean {
+  if (!CREDENTIAL_NAME_HINT.test(text)) { return false; }
+  const words = nameWords(text);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (SECRET_HEADS.has(w) || (w.startsWith('get') && SECRET_HEADS.has(w.slice(3)))) { return true; }
+    if ((w === 'key' || w === 'keys') && i > 0 && SECRET_KEY_QUALIFIERS.has(words[i - 1].startsWith('get') ? words[i - 1].slice(3) : words[i - 1])) { return true; }
+  }
+  return false;
+}
 
 /** Splits camelCase, PascalCase, snake_case, kebab-case, dotted and `__c` names into lower-case words. */
 export function nameWords(name: string): string[] {
