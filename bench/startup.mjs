@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(path.dirname(here), 'dist', 'cli.js');
-const reps = Number(process.argv[process.argv.indexOf('--reps') + 1] || 7);
+const repsAt = process.argv.indexOf('--reps');
+const reps = repsAt > 0 ? Number(process.argv[repsAt + 1]) : 7;
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const wall = args => { const t0 = performance.now(); const r = spawnSync(process.execPath, args, { encoding: 'utf8' }); if (r.status !== 0 && r.status !== 1) { throw new Error(r.stderr); } return performance.now() - t0; };
 
