@@ -14,3 +14,4 @@ export function buildIndex(root: string, files: string[]) {
   return { ...emptyProject(root), ...(sfdx ? readSfdxProject(sfdx) : {}) };
 }
 export { apexRulesMayReport } from '../src/core/apex/precheck';
+export { loadProjectIndex } from '../src/node/scan';

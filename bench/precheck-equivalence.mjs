@@ -13,18 +13,18 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const bundle = path.join(here, '.tools', 'engine.cjs');
 await build({ entryPoints: [path.join(here, 'latency-entry.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'error',
   define: { 'import.meta.url': '__apiguardImportMetaUrl' }, banner: { js: 'var __apiguardImportMetaUrl = require("url").pathToFileURL(__filename).href;' } });
-const { createEngine, buildIndex, apexRulesMayReport } = createRequire(import.meta.url)(bundle);
+const { createEngine, loadProjectIndex, apexRulesMayReport } = createRequire(import.meta.url)(bundle);
 const engine = await createEngine();
 const apexRules = engine.rules.filter(r => r.meta.kinds.includes('apex')).map(r => r.meta.id);
 
 let files = 0, cleared = 0, bytes = 0, clearedBytes = 0, findings = 0, msWith = 0, msWithout = 0;
 const differences = [], notesDropped = {};
 for (const dir of process.argv.slice(2).map(d => path.resolve(d))) {
-  // Each repository (a folder with sfdx-project.json, else the folder) is one project.
+  // Each folder given is one project.
   const list = [];
   const walk = d => { for (const e of readdirSync(d, { withFileTypes: true })) { const f = path.join(d, e.name); if (e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== '.git') walk(f); } else list.push(f); } };
   walk(dir);
-  const project = buildIndex(dir, list);
+  const project = await loadProjectIndex(dir);   // as a scan builds it (project-wide constants, labels, records)
   for (const f of list.filter(x => /\.(cls|trigger)$/.test(x))) {
     const text = readFileSync(f, 'utf8');
     files++; bytes += text.length;
