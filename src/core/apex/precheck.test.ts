@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { Engine } from '../engine';
 import { initApexParser, setReadyParser } from './parser';
-import { apexRulesMayReport } from './precheck';
+import { apexRulesMayReport, GATED_RULES } from './precheck';
 import { allRules } from '../../rules';
 import { locateApexAssets } from '../../node/assets';
 
@@ -54,6 +54,17 @@ describe('Apex text pre-check', () => {
       assert.deepStrictEqual(a, engine.lint('/p/A.cls', text, { precheck: false }));
     });
   }
+
+  it('every Apex rule of the registry has a text test (one without would make every Apex file parsed)', () => {
+    assert.deepStrictEqual(APEX_RULES.filter(id => !GATED_RULES.has(id)), []);
+  });
+
+  it('the surface rules need an entry point (REST, SOAP, Aura, invocable, remote action) written in the file', () => {
+    const surface = ['soql-injection', 'aura-returns-sobject', 'endpoint-without-sharing'];
+    assert.strictEqual(apexRulesMayReport(CLEAN, surface), false);
+    assert.strictEqual(apexRulesMayReport(CLEAN.replace('public static void', '@AuraEnabled public static void'), surface), true);
+    assert.strictEqual(apexRulesMayReport('@RestResource(urlMapping=\'/x/*\') global class A {}', surface), true);
+  });
 
   it('a rule it has no test for (a new rule) always needs the parse', () => {
     assert.strictEqual(apexRulesMayReport(CLEAN, ['some-new-rule']), true);

@@ -20,7 +20,17 @@ const HEADER_SINK = /setheader|inputhttpheaders_x/i;
 /** What secret-in-debug-log follows besides credential names: session ids, auth headers, token responses, JWTs. */
 const DEBUG_LEAK = /session|\bsid\b|authoriz|api-?key|auth-token|subscription-key|cookie|token|eyj|header/i;
 
+/** The surface rules report only at entry points (core/surface/analyze.ts channelOf): REST, SOAP, Aura, invocable, remote actions. */
+const ENTRY_POINT = /restresource|webservice|auraenabled|invocablemethod|remoteaction/i;
+const entryPoint = (t: string) => ENTRY_POINT.test(t);
+
 const GATES: Readonly<Record<string, (text: string) => boolean>> = {
+  'aura-returns-sobject': entryPoint,
+  'endpoint-not-granted': entryPoint,
+  'endpoint-without-sharing': entryPoint,
+  'guest-accessible-endpoint': entryPoint,
+  'rest-unchecked-record-id': entryPoint,
+  'soql-injection': entryPoint,
   'hardcoded-secret': t => SECRET_KEYWORD.test(t),
   'hardcoded-credential': t => mayHoldCredentialName(t),
   'callout-without-named-credential': t => ENDPOINT_SINK.test(t),
@@ -47,3 +57,6 @@ export function apexRulesMayReport(text: string, ruleIds: Iterable<string>): boo
   }
   return false;
 }
+
+/** Rule ids that have a text test (a rule not listed always gets the parse). */
+export const GATED_RULES: ReadonlySet<string> = new Set(Object.keys(GATES));
