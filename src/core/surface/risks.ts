@@ -103,7 +103,11 @@ export function risksOf(e: EntryPoint, grants: readonly Grant[] | undefined, acc
       summary: `${taintSummary(t)} (entry point ${e.className}.${e.methodName})` });
   }
   if (e.channel === 'aura' && returnsRecords(e) && !e.stripsInaccessible) {
-    const reads = e.ops.filter(o => (o.kind === 'soql' || o.kind === 'sosl' || o.kind === 'dynamic-soql' || o.kind === 'dynamic-sosl') && o.mode === 'system');
+    // The reads that can be what it returns: of a returned type, or a dynamic query whose object is not written.
+    const returned = new Set(typeNames(e.returnType).map(n => n.toLowerCase()));
+    const anyRecord = returned.has('sobject');
+    const reads = e.ops.filter(o => o.kind !== 'dml' && o.mode === 'system'
+      && (anyRecord || o.what.length === 0 || o.what.some(w => returned.has(w.toLowerCase()))));
     if (reads.length) {
       out.push({ id: 'aura-returns-sobject', related: reads.map(o => o.loc),
         summary: `${e.className}.${e.methodName} returns ${e.returnType} read in system mode: fields the user may not see reach the browser` });

@@ -35,6 +35,10 @@ describe('aura-returns-sobject', () => {
     }
     @AuraEnabled public static List<Row> d() { List<Row> out = new List<Row>(); for (Contact x : [SELECT Name FROM Contact]) { out.add(new Row(x.Name)); } return out; }
     @AuraEnabled public static String e() { return [SELECT Name FROM Contact LIMIT 1].Name; }
+    @AuraEnabled public static Address__c g(Id accId) {
+        Account a = [SELECT Id, Name FROM Account WHERE Id = :accId];
+        return [SELECT Id, Street__c FROM Address__c WHERE Account__c = :a.Id WITH USER_MODE];
+    }
     @AuraEnabled public static List<Invoice__c> f(Id acc) { return Database.query('SELECT Id, Amount__c FROM Invoice__c WHERE Account__c = :acc WITH USER_MODE'); }
     public class Row { @AuraEnabled public String name; Row(String n) { name = n; } }
 }`;
