@@ -1,4 +1,5 @@
 import { mayHoldCredentialName, SECRET_PATTERNS } from '../secrets';
+import { mayExpose } from '../surface/risks';
 
 /**
  * The cheap text pre-check that decides whether an Apex file needs the parse and the Apex model.
@@ -20,9 +21,8 @@ const HEADER_SINK = /setheader|inputhttpheaders_x/i;
 /** What secret-in-debug-log follows besides credential names: session ids, auth headers, token responses, JWTs. */
 const DEBUG_LEAK = /session|\bsid\b|authoriz|api-?key|auth-token|subscription-key|cookie|token|eyj|header/i;
 
-/** The surface rules report only at entry points (core/surface/analyze.ts channelOf): REST, SOAP, Aura, invocable, remote actions. */
-const ENTRY_POINT = /restresource|webservice|auraenabled|invocablemethod|remoteaction/i;
-const entryPoint = (t: string) => ENTRY_POINT.test(t);
+/** The surface rules report only at entry points: the same test `fileSurface` makes before it parses. */
+const entryPoint = mayExpose;
 
 const GATES: Readonly<Record<string, (text: string) => boolean>> = {
   'aura-returns-sobject': entryPoint,

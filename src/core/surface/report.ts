@@ -1,3 +1,4 @@
+import { safeTerminal } from '../redact';
 import { grantSummary } from './access';
 import { dataText, entryRows, lensText, runsText, type EntryRow } from './inventory';
 import { CHANNEL_LABEL, channelLabel, type Channel, type SurfaceInventory } from './types';
@@ -7,12 +8,6 @@ import { CHANNEL_LABEL, channelLabel, type Channel, type SurfaceInventory } from
  * security review. Paths are relative to the project root. Pure: no IO.
  */
 export type SurfaceFormat = 'text' | 'json' | 'markdown' | 'html';
-
-/** Removes terminal control sequences and other C0/C1 controls (file names and code are untrusted). */
-function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '');
-}
 
 function rel(root: string, p: string): string {
   const r = root.endsWith('/') ? root : `${root}/`;
@@ -61,20 +56,20 @@ function text(rows: EntryRow[], inv: SurfaceInventory, root: string, head: strin
   for (const [ch, list] of groups(rows)) {
     lines.push('', `${CHANNEL_LABEL[ch]} (${list.length})`);
     for (const r of list) {
-      lines.push(`  ${clean(r.cls.name)}.${clean(r.entry.methodName)}  ${clean(rel(root, r.entry.path))}:${r.entry.range.start.line + 1}`);
-      lines.push(`    ${clean(lensText(r))}`);
-      lines.push(`    callers: ${clean(r.grants.length ? r.grants.map(g => `${g.name}${g.guest ? ' (guest)' : ''}`).join(', ') : grantSummary(r.grants))}`);
-      lines.push(`    runs: ${runsText(r)}; data: ${clean(dataText(r))}${r.entry.truncated ? ' (call graph cut: more methods than are followed per entry point)' : ''}`);
-      for (const k of r.risks) { lines.push(`    ! ${k.id}: ${clean(k.summary)}`); }
+      lines.push(`  ${safeTerminal(r.cls.name)}.${safeTerminal(r.entry.methodName)}  ${safeTerminal(rel(root, r.entry.path))}:${r.entry.range.start.line + 1}`);
+      lines.push(`    ${safeTerminal(lensText(r))}`);
+      lines.push(`    callers: ${safeTerminal(r.grants.length ? r.grants.map(g => `${g.name}${g.guest ? ' (guest)' : ''}`).join(', ') : grantSummary(r.grants))}`);
+      lines.push(`    runs: ${runsText(r)}; data: ${safeTerminal(dataText(r))}${r.entry.truncated ? ' (call graph cut: more methods than are followed per entry point)' : ''}`);
+      for (const k of r.risks) { lines.push(`    ! ${k.id}: ${safeTerminal(k.summary)}`); }
     }
   }
-  if (inv.apiClients.length) { lines.push('', `Connected apps with API scopes: ${inv.apiClients.map(a => `${clean(a.name)} (${a.scopes.join(', ')})`).join('; ')}`); }
+  if (inv.apiClients.length) { lines.push('', `Connected apps with API scopes: ${inv.apiClients.map(a => `${safeTerminal(a.name)} (${a.scopes.join(', ')})`).join('; ')}`); }
   if (!inv.hasAccessMetadata) { lines.push('', 'No profiles or permission sets in the project: who may call each class is decided in the org (connect one in VS Code to see it).'); }
-  for (const n of inv.notes) { lines.push(`note: ${clean(n)}`); }
+  for (const n of inv.notes) { lines.push(`note: ${safeTerminal(n)}`); }
   return lines.join('\n') + '\n';
 }
 
-const mdCell = (s: string) => clean(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const mdCell = (s: string) => safeTerminal(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function markdown(rows: EntryRow[], inv: SurfaceInventory, root: string, head: string): string {
   const out: string[] = ['# API surface', '', head, ''];
@@ -90,7 +85,7 @@ function markdown(rows: EntryRow[], inv: SurfaceInventory, root: string, head: s
   return out.join('\n') + '\n';
 }
 
-const h = (s: string) => clean(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
+const h = (s: string) => safeTerminal(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 
 function html(rows: EntryRow[], inv: SurfaceInventory, root: string, head: string): string {
   const sections = groups(rows).map(([ch, list]) => `<h2>${h(CHANNEL_LABEL[ch])} (${list.length})</h2>
