@@ -8,17 +8,19 @@ import { mayExpose } from '../core/surface/risks';
 import type { SurfaceInventory } from '../core/surface/types';
 import { createEngine } from './createEngine';
 import { discoverFiles } from './discover';
-import { loadProjectIndex, readOne } from './scan';
+import { accessKindOf, buildAccess } from '../core/surface/access';
+import { readAll, readOne } from './scan';
 
 /**
  * The project's inbound API surface. Reads every Apex class once (text), parses the ones that can
  * declare an entry point, and parses any other class only when an entry point calls into it; the
- * access facts (profiles, permission sets, groups, connected apps) come from the project index.
+ * access facts (profiles, permission sets, groups, connected apps) are read as `loadProjectIndex`
+ * reads them, without the rest of the index (its constant scan would read every class once more).
  */
 export async function loadSurface(root: string, options: { exclude?: readonly string[]; signal?: AbortSignal } = {}): Promise<SurfaceInventory> {
   await createEngine(); // loads the grammar once per process
   const files = await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal);
-  const index = await loadProjectIndex(root, { files, signal: options.signal });
+  const access = buildAccess(await readAll(files.filter(f => accessKindOf(f) !== undefined)));
   const notes: string[] = [];
   const trees: Tree[] = [];
   const byClass = new Map<string, string>();
@@ -55,7 +57,7 @@ export async function loadSurface(root: string, options: { exclude?: readonly st
     return cache.get(file);
   };
   try {
-    return buildInventory(units, index.access ?? { grants: {}, hasAccessMetadata: false, apiClients: [] }, notes, load);
+    return buildInventory(units, access, notes, load);
   } finally {
     for (const t of trees) { t.delete(); }
   }
