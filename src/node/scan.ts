@@ -183,12 +183,7 @@ export async function loadProjectIndex(root: string, options: { exclude?: readon
   if (!options.files) {
     try { all = await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal); } catch { all = []; }
   }
-  const factFiles = all.filter(f => { const t = metadataTypeOf(f); return t !== undefined && PROJECT_FACT_TYPES.includes(t); });
-  const texts: Array<{ path: string; text: string }> = [];
-  for (const f of factFiles) {
-    const r = await readOne(f);
-    if (r.text !== undefined) { texts.push({ path: f, text: r.text }); }
-  }
+  const texts = await readAll(all.filter(isFactFile));
   let sfdx: string | undefined;
   try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
   const index = buildProjectIndex(root, texts, sfdx);
@@ -196,6 +191,14 @@ export async function loadProjectIndex(root: string, options: { exclude?: readon
   index.access = buildAccess(await readAll(all.filter(f => accessKindOf(f) !== undefined)));
   return index;
 }
+
+function isFactFile(f: string): boolean { const t = metadataTypeOf(f); return t !== undefined && PROJECT_FACT_TYPES.includes(t); }
+
+/**
+ * Whether `loadProjectIndex` reads this file (metadata facts, values other files read, class
+ * access): callers that list the project's files themselves (`--changed`, `--staged`) pass it these.
+ */
+export function feedsProjectIndex(f: string): boolean { return isFactFile(f) || holdsSymbols(f) || accessKindOf(f) !== undefined; }
 
 /** The texts of `files` that could be read (unreadable ones are left out). */
 export async function readAll(files: readonly string[]): Promise<Array<{ path: string; text: string }>> {

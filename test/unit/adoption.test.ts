@@ -220,6 +220,27 @@ describe('adoption: baseline, --changed, --staged, --cache', function () {
       assert.strictEqual(clean.j.findings.filter(f => f.path === CLS && f.severity === 'error').length, 0, JSON.stringify(clean.j.findings));
       assert.ok(!clean.j.findings.some(f => f.path === '.env'));
     });
+
+    it('--changed and --staged see values kept in other files (constants, labels) as a full scan does', async () => {
+      writeFiles(root, { 'force-app/main/default/classes/Config.cls': "public class Config {\n    public static final String BASE = 'https://api.partner.example.com';\n}\n" });
+      commitAll(root, 'config');
+      const reader = 'force-app/main/default/classes/Sync.cls';
+      writeFiles(root, { [reader]: "public with sharing class Sync {\n    public static HttpResponse go() {\n        HttpRequest req = new HttpRequest();\n        req.setEndpoint(Config.BASE + '/v1/sync');\n        return new Http().send(req);\n    }\n}\n" });
+      const full = await json(root, []);
+      const rules = (j: JsonReport) => j.findings.filter(f => f.path === reader).map(f => `${f.line}:${f.ruleId}`).sort();
+      assert.ok(rules(full.j).includes('4:callout-without-named-credential'), JSON.stringify(full.j.findings));
+      assert.deepStrictEqual(rules((await json(root, ['--changed', 'main'])).j), rules(full.j));
+      gitIn(root, 'add', reader);
+      assert.deepStrictEqual(rules((await json(root, ['--staged'])).j), rules(full.j));
+    });
+
+    it('--staged decodes a staged UTF-16 file as a disk scan does', async () => {
+      const env = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ENV_FILE, 'utf16le')]);
+      writeFileSync(path.join(root, '.env'), env);
+      gitIn(root, 'add', '.env');
+      const staged = await json(root, ['--staged']);
+      assert.ok(staged.j.findings.some(f => f.path === '.env' && f.ruleId === 'hardcoded-credential'), JSON.stringify(staged.j));
+    });
   });
 
   describe('--cache', () => {

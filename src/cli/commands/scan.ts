@@ -12,15 +12,14 @@ import { toJsonReport } from '../../core/report/json';
 import { toSarif } from '../../core/report/sarif';
 import { ruleDocs } from '../../rules/docs.generated';
 import { findProjectRoot, loadConfig } from '../../node/config';
-import { MAX_READ_BYTES, scanProject, type ReadResult, type ScanProgress } from '../../node/scan';
+import { feedsProjectIndex, MAX_READ_BYTES, scanProject, type ReadResult, type ScanProgress } from '../../node/scan';
+import { decodeText } from '../../node/decode';
 import { createEngine } from '../../node/createEngine';
 import { ALWAYS_EXCLUDED, rootIgnore } from '../../node/discover';
 import { fileKindOf } from '../../core/fileKind';
 import { relativePath, type ReportInput } from '../../core/report/model';
 import { BaselineError, compareWithBaseline, createBaseline, DEFAULT_BASELINE_FILE, onlyNew, parseBaseline, serializeBaseline, type BaselineComparison, type BaselineFile } from '../../core/report/baseline';
 import { changedFiles, defaultBaseRef, GitError, gitTopLevel, readStaged, stagedFiles, trackedFiles } from '../../node/git';
-import { metadataTypeOf } from '../../core/metadata/types';
-import { PROJECT_FACT_TYPES } from '../../core/metadata/facts';
 import { DEFAULT_CACHE_FILE, FileLintCache } from '../../node/cache';
 
 export const HELP = `Usage: apiguard scan [paths...] [options]
@@ -160,7 +159,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
     try {
       const top = await topPromise!;
       // Only the fact files' names (Named Credentials, External Credentials, Remote Sites), from the index.
-      const facts = trackedFiles(top, ['**/*.namedCredential*', '**/*.externalCredential*', '**/*.remoteSite*']);
+      const facts = trackedFiles(top);
       facts.catch(() => { /* awaited below */ });
       let list: string[];
       if (staged) {
@@ -172,17 +171,15 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
         scopeNote = ` changed since ${ref} (merge base ${c.mergeBase.slice(0, 12)})`;
       }
       files = await scanScope(root, list, parsed.positional.length ? absTargets : undefined, config.exclude);
-      // Project facts from every tracked (and changed) file, listed by git rather than by walking the tree.
-      const isFact = (f: string) => { const t = metadataTypeOf(f); return t !== undefined && PROJECT_FACT_TYPES.includes(t); };
-      projectFiles = await scanScope(root, [...new Set([...await facts, ...list])].filter(isFact), undefined, config.exclude);
+      // Project facts from every tracked (and changed) file the index reads, listed by git rather than by walking the tree.
+      projectFiles = await scanScope(root, [...new Set([...await facts, ...list])].filter(feedsProjectIndex), undefined, config.exclude);
       if (staged) {
         const blobs = await readStaged(top, files);
         read = async file => {
           const b = blobs.get(file);
           if (!b) { return { path: file, note: { path: file, code: 'unreadable', message: 'Not in the git index: not checked.' } }; }
           if (b.length > MAX_READ_BYTES) { return { path: file, note: { path: file, code: 'too-large', message: `Staged file is ${(b.length / 1048576).toFixed(1)} MB: larger than ${MAX_READ_BYTES / 1048576} MB, so it was not read.` } }; }
-          const bom = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
-          return { path: file, text: b.toString('utf8', bom) };
+          return { path: file, text: decodeText(b).text };
         };
         scopeNote = ' staged';
       }
