@@ -142,6 +142,13 @@ export class OrgClient {
   /** APIs whose Composite resource answered 404 (older orgs and API versions): single queries instead. */
   private readonly noComposite = new Set<'data' | 'tooling'>();
   private readonly fallback = { data: { sent: 0, skipped: 0 }, tooling: { sent: 0, skipped: 0 } };
+  /**
+   * Whether the org has been asked anything yet (by any `queries()` call). Only the client's very
+   * first batch may go past the budget check, end the inspection on a connect failure, and read the
+   * org's API versions after a 404; later calls (the OauthToken COUNT() fallback, the monitoring's
+   * user-name lookup) are ordinary batches.
+   */
+  private contacted = false;
 
   constructor(readonly conn: ConnectionLike, opts: { concurrency?: number } = {}) {
     this.limiter = new Limiter(opts.concurrency ?? 4);
@@ -164,7 +171,7 @@ export class OrgClient {
   }
 
   /** Runs the queries (batched by API, five per Composite request) and returns one dataset per key. */
-  async queries(specs: QuerySpec[]): Promise<Map<string, Dataset>> {
+  async queries(specs: QuerySpec[], opts: { /** Requests of the API usage monitoring: counted, outside the base budget. */ outsideBudget?: boolean } = {}): Promise<Map<string, Dataset>> {
     const out = new Map<string, Dataset>();
     let retry: Item[] = [];
     const chunksOf = (items: Item[]): Chunk[] => {
@@ -176,15 +183,15 @@ export class OrgClient {
       return chunks;
     };
     const chunks = chunksOf(specs.map(spec => ({ spec, fields: spec.fields })));
-    let contacted = false;
     const runChunk = async (chunk: Chunk, retrying: number) => {
       let subs: Dataset[];
-      const first = !contacted;
+      const first = !this.contacted;
+      this.contacted = true;
       try {
-        if (!first && !this.noComposite.has(chunk.api) && this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
+        if (!first && !opts.outsideBudget && !this.noComposite.has(chunk.api) && this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
           this.fallback[chunk.api].skipped += chunk.items.length;
           subs = chunk.items.map(() => budgetSkip());
-        } else subs = this.noComposite.has(chunk.api) ? await this.singles(chunk) : await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) })));
+        } else subs = this.noComposite.has(chunk.api) ? await this.singles(chunk, opts.outsideBudget) : await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) })));
       } catch (e) {
         const err = toOrgError(e);
         if (fatal(err, first)) { throw err; }
@@ -193,18 +200,18 @@ export class OrgClient {
           subs = await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) }))).catch(async (e2: unknown) => {
             const err2 = toOrgError(e2);
             if (fatal(err2, false)) { throw err2; }
-            if (err2.code === 'NOT_FOUND') { this.noComposite.add(chunk.api); return this.singles(chunk); }
+            if (err2.code === 'NOT_FOUND') { this.noComposite.add(chunk.api); return this.singles(chunk, opts.outsideBudget); }
             return chunk.items.map(() => failed(err2));
           });
         } else if (err.code === 'NOT_FOUND' && !this.noComposite.has(chunk.api)) {
           // This org (or API version) has no Composite resource for this API: one request per query.
           this.noComposite.add(chunk.api);
-          subs = await this.singles(chunk);
+          subs = await this.singles(chunk, opts.outsideBudget);
         } else {
           // The whole request failed (API_DISABLED_FOR_ORG, a reset, a 500…): every query of the batch fails alike.
           subs = chunk.items.map(() => failed(err));
         }
-      } finally { contacted = true; }
+      }
       chunk.items.forEach(({ spec, fields }, i) => {
         const r = subs[i];
         if (r.ok) {
@@ -272,12 +279,12 @@ export class OrgClient {
   }
 
   /** One request per query (no Composite), within the request budget. */
-  private async singles(chunk: Chunk): Promise<Dataset[]> {
+  private async singles(chunk: Chunk, outsideBudget = false): Promise<Dataset[]> {
     const prefix = chunk.api === 'tooling' ? `${this.base}/tooling` : this.base;
     const count = this.fallback[chunk.api];
     return Promise.all(chunk.items.map(async ({ spec, fields }): Promise<Dataset> => {
       // Decided synchronously (the limiter may hold the request back before it is counted).
-      if (this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
+      if (!outsideBudget && this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
         count.skipped++;
         return budgetSkip();
       }

@@ -241,7 +241,7 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
   for (const r of rows) { if (r.user) { totals.set(r.user, (totals.get(r.user) ?? 0) + r.n); } }
   const unknown = [...totals].sort((a, b) => b[1] - a[1]).map(([id]) => id).filter(id => !users.has(id) && /^005\w{12}(\w{3})?$/.test(id)).slice(0, 50);
   if (unknown.length) {
-    const res = await client.queries([{ key: 'usageUsers', api: 'data', object: 'User', fields: ['Id', 'Name', 'Username'], where: `Id IN (${unknown.map(id => `'${id}'`).join(', ')})` }]);
+    const res = await client.queries([{ key: 'usageUsers', api: 'data', object: 'User', fields: ['Id', 'Name', 'Username'], where: `Id IN (${unknown.map(id => `'${id}'`).join(', ')})` }], { outsideBudget: true });
     const ds = res.get('usageUsers');
     if (ds?.ok) { for (const u of ds.value) { const id = text(u.Id); users.set(id, person(text(u.Name), text(u.Username))); users.set(id.slice(0, 15), person(text(u.Name), text(u.Username))); } }
   }
