@@ -7,7 +7,7 @@
  */
 import { OrgError, type OrgErrorKind } from './types';
 import { errorText, scrub } from './scrub';
-import { CONNECT_CODES, isTlsCode } from './transport';
+import { classify, classifyHttp, CONNECT_CODES, errorCode } from './errors';
 
 /** The part of a jsforce (or @salesforce/core) Connection this module uses. */
 export interface ConnectionLike {
@@ -44,33 +44,7 @@ export type Dataset<T = SObjectRecord[]> =
   | { ok: true; value: T; truncated?: boolean; dropped?: string[]; totalSize?: number; /** Rows behind a summarised value. */ read?: number }
   | { ok: false; code: string; message: string; kind: OrgErrorKind };
 
-/** Error codes meaning "this object/field/API is not there for this user or licence". */
-const PERMISSION_CODES = new Set([
-  'INVALID_TYPE', 'INVALID_FIELD', 'INSUFFICIENT_ACCESS', 'API_DISABLED_FOR_ORG', 'FUNCTIONALITY_NOT_ENABLED',
-  'INSUFFICIENT_ACCESS_OR_READONLY', 'NOT_FOUND', 'INVALID_TYPE_FOR_OPERATION', 'FORBIDDEN', 'API_CURRENTLY_DISABLED',
-]);
-const SESSION_CODES = new Set(['INVALID_SESSION_ID', 'INVALID_AUTH_HEADER', 'ERROR_HTTP_401', 'invalid_grant', 'REFRESH_REJECTED', 'REFRESH_FAILED']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'EPIPE', 'UND_ERR_SOCKET']);
-const RATE_LIMIT_CODES = new Set(['REQUEST_LIMIT_EXCEEDED', 'TOO_MANY_REQUESTS', 'CONCURRENT_REQUESTS_LIMIT_EXCEEDED', 'ERROR_HTTP_429']);
-const SERVER_CODES = new Set(['UNKNOWN_EXCEPTION', 'SERVER_UNAVAILABLE', 'ERROR_HTTP_500', 'ERROR_HTTP_502', 'ERROR_HTTP_503', 'ERROR_HTTP_504']);
-const TIMEOUT_CODES = new Set(['REQUEST_TIMEOUT', 'TOTAL_TIMEOUT', 'NO_ANSWER', 'QUERY_TIMEOUT']);
-
-export function errorCode(e: unknown): string {
-  const o = (e ?? {}) as { errorCode?: unknown; code?: unknown; name?: unknown; cause?: { code?: unknown } };
-  const raw = [o.errorCode, o.code, o.cause?.code, o.name].find(v => typeof v === 'string' && v && v !== 'Error');
-  return typeof raw === 'string' ? raw.replace(/^sf:/, '') : 'UNKNOWN';
-}
-
-export function classify(code: string, message: string): OrgErrorKind {
-  if (RATE_LIMIT_CODES.has(code)) { return 'rate-limit'; }
-  if (SERVER_CODES.has(code)) { return 'server'; }
-  if (TIMEOUT_CODES.has(code)) { return 'timeout'; }
-  if (isTlsCode(code)) { return 'tls'; }
-  if (PERMISSION_CODES.has(code)) { return 'permission'; }
-  if (SESSION_CODES.has(code) || /Unable to refresh session|Session expired or invalid|No refresh token/i.test(message)) { return 'session'; }
-  if (NETWORK_CODES.has(code) || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|fetch failed|socket hang up|network/i.test(message)) { return 'network'; }
-  return 'other';
-}
+export { classify, errorCode };
 
 /** Turns anything thrown by jsforce into an OrgError with a scrubbed message. */
 export function toOrgError(e: unknown): OrgError {
@@ -323,7 +297,7 @@ export class OrgClient {
         const err = Array.isArray(r.body) ? (r.body[0] as { errorCode?: string; message?: string } | undefined) : undefined;
         const code = typeof err?.errorCode === 'string' ? err.errorCode : `ERROR_HTTP_${status}`;
         const message = scrub((typeof err?.message === 'string' ? err.message : '').trim() || code);
-        const kind = status >= 500 && !RATE_LIMIT_CODES.has(code) ? 'server' : classify(code, message);
+        const kind = classifyHttp(status, code, message);
         if (kind === 'session') { throw new OrgError(message, 'session', code); }
         return { ok: false, code, message, kind };
       }

@@ -59,6 +59,9 @@ describe('apiguard org against a hostile org (fault injection)', function () {
     { name: 'HTTP 500 on /limits', fault: { path: ENDPOINT.limits, kind: 'status-500' }, lost: ['limits'], cause: 'server' },
     { name: 'HTML maintenance page (503) on the Tooling composite', fault: { path: ENDPOINT.tooling, kind: 'html-503' }, lost: ['health', 'certificates'], cause: 'server' },
     { name: 'garbage body on /limits', fault: { path: ENDPOINT.limits, kind: 'garbage' }, lost: ['limits'], cause: 'malformed' },
+    // 4xx answers that are not about permissions are faults too (not "no access"): #15 review item 2.
+    { name: 'QUERY_TIMEOUT (400) on /limits', fault: { path: ENDPOINT.limits, kind: 'query-timeout' }, lost: ['limits'], cause: 'timeout' },
+    { name: 'MALFORMED_QUERY (400) on the Tooling composite', fault: { path: ENDPOINT.tooling, kind: 'malformed-query', times: 1 }, lost: ['health', 'risks', 'namedCredentials', 'remoteSites', 'certificates'], cause: 'other' },
   ];
   for (const c of ONE_ENDPOINT) {
     it(`${c.name}: partial report, the other groups kept, cause "${c.cause}", exit 2`, async () => {
