@@ -192,7 +192,9 @@ export class OrgClient {
           const dropped = spec.fields.filter(f => !fields.includes(f));
           // Fewer rows than totalSize without a LIMIT: a capped page or a queryMore cap (OauthToken).
           const capped = !spec.limit && !spec.count && !spec.groupBy && (r.totalSize ?? 0) > r.value.length;
-          out.set(spec.key, { ...r, truncated: r.truncated || capped || undefined, dropped: dropped.length ? dropped : undefined });
+          // Exactly LIMIT rows: there may be more (with a LIMIT, totalSize counts only the rows returned).
+          const full = !!spec.limit && !spec.count && r.value.length >= spec.limit;
+          out.set(spec.key, { ...r, truncated: r.truncated || capped || full || undefined, ...(full ? { totalSize: undefined } : {}), dropped: dropped.length ? dropped : undefined });
           return;
         }
         const col = /No such column '([\w.]+)'/.exec(r.message)?.[1];

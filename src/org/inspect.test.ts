@@ -274,6 +274,23 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     assert.ok(r.requests <= 15, `${r.requests} requests`);
   });
 
+  it('an answer holding exactly LIMIT rows is a capped page: the checks built on it are partial, never pass', async () => {
+    const fx = loadFixture('hardened');
+    const site = { SiteName: 'x', EndpointUrl: 'https://api.payments.example.com', IsActive: true, ProtocolMismatch: false, Description: null, NamespacePrefix: null, CreatedDate: '@-100d' };
+    const cert = fx.tooling.Certificate[0];
+    // Exactly 500 (the queries' LIMIT), every one of them clean.
+    fx.tooling.RemoteProxy = Array.from({ length: 500 }, (_, i) => ({ ...site, Id: `0rp${String(i).padStart(12, '0')}AAA`, SiteName: `Site${String(i).padStart(3, '0')}` }));
+    fx.tooling.Certificate = Array.from({ length: 500 }, (_, i) => ({ ...cert, Id: `0P1${String(i).padStart(12, '0')}AAA`, DeveloperName: `Cert${i}`, MasterLabel: `Cert ${i}` }));
+    fake = await startFakeOrg(fx);
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    for (const id of ['encryption.endpoints', 'encryption.certificates']) {
+      assert.strictEqual(rows(r, id).status, 'partial', `${id}: ${rows(r, id).summary}`);
+      assert.deepStrictEqual(rows(r, id).read, { rows: 500, total: undefined }, id);
+      assert.match(rows(r, id).summary, /^Read 500 of more /, id);
+    }
+    assert.strictEqual(r.groups.find(g => g.id === 'encryption')!.status, 'partial');
+  });
+
   it('OauthToken answering GROUP BY: per-app counts are exact, no "at least"', async () => {
     fake = await startFakeOrg({ ...loadFixture('large'), aggregates: { OauthToken: 'full' } });
     const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
