@@ -32,7 +32,16 @@ export interface CheckContext {
   ownRowsOnly?: Set<string>;
 }
 
-interface Outcome { status: CheckStatus; summary: string; items?: CheckItem[] }
+interface Outcome { status: CheckStatus; summary: string; items?: CheckItem[]; reason?: string; skipped?: boolean }
+
+/** Code of the `usage` dataset when the user turned monitoring off (`--usage-days 0`). */
+export const MONITORING_OFF = 'MONITORING_OFF';
+/** The usage checks when monitoring is off: skipped at the user's request, not unavailable. */
+function monitoringOff(_key: string, ds: Extract<Dataset<unknown>, { ok: false }>): Outcome | undefined {
+  return ds.code === MONITORING_OFF
+    ? { status: 'info', skipped: true, summary: 'Skipped: API usage monitoring is off (--usage-days 0)', reason: 'Turned off by the user; run with --usage-days 1-14 to look.', items: [] }
+    : undefined;
+}
 
 interface CheckDef {
   id: string;
@@ -515,7 +524,7 @@ export const CHECKS: CheckDef[] = [
   },
 
   {
-    id: 'api-usage.callers', group: 'api-usage', title: 'API requests per day by connected app, user and client IP', needs: ['usage'],
+    id: 'api-usage.callers', group: 'api-usage', title: 'API requests per day by connected app, user and client IP', needs: ['usage'], whenMissing: monitoringOff,
     remediation: 'Give every integration its own connected app and integration user, so each caller can be measured, limited and revoked on its own.',
     setupPath: '/lightning/setup/EventLogFileBrowser/home',
     run(ctx) {
@@ -528,7 +537,7 @@ export const CHECKS: CheckDef[] = [
     },
   },
   {
-    id: 'api-usage.anomalies', group: 'api-usage', title: 'API usage anomalies (spikes, new IPs and apps, off-hours calls, failed-login bursts)', needs: ['usage'],
+    id: 'api-usage.anomalies', group: 'api-usage', title: 'API usage anomalies (spikes, new IPs and apps, off-hours calls, failed-login bursts)', needs: ['usage'], whenMissing: monitoringOff,
     remediation: 'Confirm each anomaly with the integration owner; revoke the tokens of an unknown app or IP (Connected Apps OAuth Usage), and add a transaction security policy on ApiEvent for the pattern.',
     setupPath: '/lightning/setup/EventLogFileBrowser/home',
     run(ctx) {
@@ -539,6 +548,14 @@ export const CHECKS: CheckDef[] = [
       if (active < 3 && !items.length) {
         // Spikes, new IPs and usual hours need earlier days to compare with: no data is no all-clear.
         return { status: 'partial', items, summary: `API requests on only ${plural(active, 'day')} of ${u.days.length}${u.skipped.length ? ` (skipped: ${u.skipped.join('; ')})` : ''}: too little to compare` };
+      }
+      const gaps = u.gaps ?? [];
+      if (gaps.length) {
+        // Days, files or logins it could not read: a finding is a lower bound, no finding is no all-clear.
+        const reason = `Not looked at: ${gaps.join('; ')}.`;
+        return items.length
+          ? { status: 'warn', items: capped(items), reason, summary: `At least ${plural(items.length, 'anomaly', 'anomalies')} in the last ${u.days.length} days (not all data readable)` }
+          : { status: 'partial', items, reason, summary: `No anomaly in the data that could be read; ${plural(gaps.length, 'gap')} (${gaps[0]}${gaps.length > 1 ? '; …' : ''})` };
       }
       return { status: items.length ? 'warn' : 'pass', items: capped(items),
         summary: items.length ? `${plural(items.length, 'anomaly', 'anomalies')} in the last ${u.days.length} days` : `No anomaly in the last ${u.days.length} days` };
@@ -728,7 +745,7 @@ export function evaluate(ctx: CheckContext): { checks: CheckResult[]; groups: Gr
         return { ...base, status: 'partial', summary: `Read ${read}; no conclusion about the rest`, items: o.items ?? [], read: read1,
           reason: `The org returned more rows than one inspection reads; this check saw ${read}.` };
       }
-      return { ...base, status: o.status, summary: o.summary, items: o.items ?? [] };
+      return { ...base, status: o.status, summary: o.summary, items: o.items ?? [], ...(o.reason ? { reason: o.reason } : {}) };
     } catch (e) {
       // Data of a shape the check did not expect: never a pass, and said as such (not a bare TypeError).
       return { ...base, status: 'unavailable', items: [], summary: 'The check could not read the org\'s answer', cause: 'malformed',

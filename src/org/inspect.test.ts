@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { Connection } from 'jsforce';
 import { loadFixture, startFakeOrg, type FakeOrg } from '../../test/fake-org/server';
+import { materializeUsage } from '../../test/fake-org/usage';
+import { windowDays } from './monitoring';
 import { connectWithToken, browserLogin } from './connect';
 import { inspectOrg } from './inspect';
 import { render } from './report';
@@ -89,6 +91,69 @@ describe('org inspection with jsforce against the fake org', function () {
     assert.strictEqual(status(r, 'api-usage.anomalies'), 'pass');
     const off = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }), { usageDays: 0 });
     assert.strictEqual(off.usage, undefined);
+    // Monitoring turned off by the user: skipped and said so, not a fault (the coverage stays complete).
+    for (const id of ['api-usage.callers', 'api-usage.anomalies']) {
+      assert.strictEqual(status(off, id), 'info', id);
+      assert.strictEqual(check(off, id).skipped, true, id);
+      assert.match(check(off, id).summary, /^Skipped: API usage monitoring is off \(--usage-days 0\)/, id);
+      assert.strictEqual(check(off, id).cause, undefined, id);
+    }
+    assert.ok(off.coverage!.complete, off.notes.join('\n'));
+    assert.strictEqual(off.coverage!.total, off.checks.length - 2, 'skipped checks are not counted as evaluated');
+    assert.ok(off.notes.some(n => /API usage monitoring skipped \(--usage-days 0\)/.test(n)), off.notes.join('\n'));
+  });
+
+  describe('API usage anomalies never pass on data with gaps', () => {
+    /** The hardened org's usage served as daily ApiTotalUsage log files (no event log object). */
+    function viaFiles(keepDay: (logDate: string) => boolean = () => true) {
+      const fx = loadFixture('hardened');
+      delete fx.objects.ApiTotalUsageEventLog;
+      const u = materializeUsage({ ...fx.usage!, object: false, files: true }, fx.orgId, new Date());
+      fx.objects.EventLogFile = [...(fx.objects.EventLogFile ?? []), ...u.files.filter(f => keepDay(String(f.LogDate)))];
+      fx.logFiles = u.logFiles;
+      return fx;
+    }
+
+    it('every daily file read, every login read: pass', async () => {
+      fake = await startFakeOrg(viaFiles());
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      assert.strictEqual(r.usage!.source, 'log-files');
+      assert.strictEqual(status(r, 'api-usage.anomalies'), 'pass', check(r, 'api-usage.anomalies').summary);
+    });
+
+    it('a day without a log file: partial, naming the day', async () => {
+      const days = windowDays(new Date(), 7);
+      fake = await startFakeOrg(viaFiles(d => !d.startsWith(days[3])));
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      assert.strictEqual(status(r, 'api-usage.anomalies'), 'partial', check(r, 'api-usage.anomalies').summary);
+      assert.match(check(r, 'api-usage.anomalies').reason!, new RegExp(`no daily ApiTotalUsage log file for ${days[3]}`));
+    });
+
+    it('a log file that cannot be downloaded: partial', async () => {
+      fake = await startFakeOrg(viaFiles(), { faults: [{ path: /\/LogFile$/, kind: 'not-found', times: 1 }] });
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      assert.strictEqual(status(r, 'api-usage.anomalies'), 'partial', check(r, 'api-usage.anomalies').summary);
+      assert.match(check(r, 'api-usage.anomalies').reason!, /log file of \d{4}-\d\d-\d\d not readable \(NOT_FOUND\)/);
+    });
+
+    it('LoginHistory beyond one page (failed-login bursts judged on part of the logins): partial', async () => {
+      const fx = loadFixture('hardened');
+      const login = fx.objects.LoginHistory[0];
+      fx.objects.LoginHistory = [...fx.objects.LoginHistory, ...Array.from({ length: 2100 }, (_, i) => ({ ...login, Id: `0Ya${String(i).padStart(15, '0')}`, LoginTime: new Date(Date.now() - (i + 1) * 60_000).toISOString().replace('Z', '+0000'), Status: 'Success' }))];
+      fake = await startFakeOrg(fx);
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      assert.strictEqual(status(r, 'api-usage.anomalies'), 'partial', check(r, 'api-usage.anomalies').summary);
+      assert.match(check(r, 'api-usage.anomalies').reason!, /failed-login bursts: only the most recent page of LoginHistory was read/);
+    });
+
+    it('the ApiTotalUsageEventLog aggregate beyond one answer: partial', async () => {
+      fake = await startFakeOrg({ ...loadFixture('hardened'), batchSize: 20 });
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      // Twenty of the groups look like new IPs and quiet days: findings, but only a lower bound.
+      assert.strictEqual(status(r, 'api-usage.anomalies'), 'warn');
+      assert.match(check(r, 'api-usage.anomalies').summary, /^At least \d+ anomalies .*\(not all data readable\)$/);
+      assert.match(check(r, 'api-usage.anomalies').reason!, /ApiTotalUsageEventLog aggregate had more groups than one answer holds/);
+    });
   });
 
   it('hardened org: logins older than 7 days and audit entries older than 30 days are outside the window', async () => {

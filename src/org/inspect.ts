@@ -10,8 +10,8 @@ import { OrgClient, type ConnectionLike, type Dataset, type QuerySpec, type SObj
 import { NetGuard, type NetOptions } from './transport';
 import { coverageNotes, coverageOf } from './coverage';
 import { OrgError } from './types';
-import { evaluate, person, text, usersFrom } from './checks';
-import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, STALE_TOKEN_DAYS, TOKEN_FALLBACK, profileFullName } from './plan';
+import { evaluate, MONITORING_OFF, person, text, usersFrom } from './checks';
+import { DEFAULT_USAGE_DAYS, LOGIN_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, STALE_TOKEN_DAYS, TOKEN_FALLBACK, profileFullName } from './plan';
 import { buildUsage, rowsFromAggregate, rowsFromLogFile, windowDays, type UsageRow } from './monitoring';
 import type { ApiUsage, InspectionReport, OrgInfo } from './types';
 
@@ -104,6 +104,10 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
     const u = await monitorUsage(client, data, records, usageDays, opts.now ?? new Date(), ownRowsOnly.has('logins'));
     data.set('usage', u);
     usage = u.ok ? u.value : undefined;
+  } else {
+    // Turned off by the user: the usage checks say so (skipped), which is no fault.
+    data.set('usage', { ok: false, code: MONITORING_OFF, message: 'API usage monitoring is off (--usage-days 0)', kind: 'other' });
+    client.notes.push('API usage monitoring skipped (--usage-days 0): the API usage callers and anomalies were not looked at.');
   }
 
   const { checks, groups } = evaluate({
@@ -198,6 +202,8 @@ function applyTokenFallback(data: Map<string, Dataset<unknown>>, fb: Map<string,
 async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown>>, records: (k: string) => SObjectRecord[], days: number, now: Date, loginsOwnOnly: boolean): Promise<Dataset<ApiUsage>> {
   const window = windowDays(now, days);
   const skipped: string[] = [];
+  /** What the anomalies could not look at: any makes the anomalies check partial (never pass). */
+  const gaps: string[] = [];
   const before = client.requests;
   let rows: UsageRow[] = [];
   let covered = window;
@@ -206,7 +212,7 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
   if (agg?.ok) {
     source = 'event-log-object';
     rows = rowsFromAggregate(agg.value as SObjectRecord[]);
-    if (agg.truncated) { skipped.push(`the ApiTotalUsageEventLog aggregate had more groups than one answer holds (${(agg.value as unknown[]).length} of ${agg.totalSize ?? 'more'} read)`); }
+    if (agg.truncated) { gaps.push(`the ApiTotalUsageEventLog aggregate had more groups than one answer holds (${(agg.value as unknown[]).length} of ${agg.totalSize ?? 'more'} read)`); }
   } else {
     const logs = data.get('eventLogs');
     if (!logs?.ok) {
@@ -221,12 +227,13 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
     if (hourly) { skipped.push(`${hourly} hourly ApiTotalUsage files not downloaded (the daily files cover the same requests)`); }
     const wanted = window.filter(d => daily.has(d));
     const missing = window.filter(d => !daily.has(d));
-    if (missing.length) { skipped.push(`no daily ApiTotalUsage log file for ${missing.length === window.length ? `any of the ${window.length} days` : missing.join(', ')}`); }
+    if (missing.length) { gaps.push(`no daily ApiTotalUsage log file for ${missing.length === window.length ? `any of the ${window.length} days` : missing.join(', ')}`); }
+    if ((logs as { truncated?: boolean }).truncated) { gaps.push('the EventLogFile list had more rows than one answer holds (later log files may be missing)'); }
     covered = [];
     const got = await Promise.all(wanted.map(async d => {
       const f = daily.get(d)!;
       const res = await client.file(`${client.base}/sobjects/EventLogFile/${text(f.Id)}/LogFile`);
-      if (!res.ok) { skipped.push(`log file of ${d} not readable (${res.code})`); return []; }
+      if (!res.ok) { gaps.push(`log file of ${d} not readable (${res.code})`); return []; }
       covered.push(d);
       return rowsFromLogFile(res.value);
     }));
@@ -245,10 +252,13 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
     const ds = res.get('usageUsers');
     if (ds?.ok) { for (const u of ds.value) { const id = text(u.Id); users.set(id, person(text(u.Name), text(u.Username))); users.set(id.slice(0, 15), person(text(u.Name), text(u.Username))); } }
   }
-  if (loginsOwnOnly) { skipped.push('failed-login bursts: LoginHistory shows only your own rows'); }
-  else if (data.get('logins')?.ok && (data.get('logins') as { truncated?: boolean }).truncated) { skipped.push('failed-login bursts: only the most recent page of LoginHistory was read'); }
+  const logins = data.get('logins');
+  if (loginsOwnOnly) { gaps.push('failed-login bursts: LoginHistory shows only your own rows'); }
+  else if (!logins?.ok) { gaps.push(`failed-login bursts: LoginHistory not readable (${logins && !logins.ok ? logins.code : 'not read'})`); }
+  else if (logins.truncated) { gaps.push('failed-login bursts: only the most recent page of LoginHistory was read'); }
+  if (days > LOGIN_DAYS && !loginsOwnOnly && logins?.ok) { gaps.push(`failed-login bursts: LoginHistory is read for the last ${LOGIN_DAYS} days only`); }
   return { ok: true, value: buildUsage({ source, days: window, rows, appName: id => apps.get(id) ?? apps.get(id.slice(0, 15)), userName: id => users.get(id) ?? users.get(id.slice(0, 15)),
-    logins: loginsOwnOnly ? [] : records('logins'), skipped, covered, requests: client.requests - before }) };
+    logins: loginsOwnOnly ? [] : records('logins'), skipped: [...gaps, ...skipped], gaps, covered, requests: client.requests - before }) };
 }
 
 /** Sandboxes have `--<sandbox>` in their My Domain host or a `.sandbox.` domain. */

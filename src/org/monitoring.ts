@@ -147,6 +147,8 @@ export interface UsageInput {
   /** Days whose data was read (log files: the days with a downloaded file); default every day. */
   covered?: string[];
   skipped?: string[];
+  /** What the anomalies could not look at (also in `skipped`). */
+  gaps?: string[];
   requests?: number;
 }
 
@@ -250,6 +252,6 @@ export function buildUsage(input: UsageInput): ApiUsage {
   return {
     source: input.source, days, total,
     byApp: series('app').slice(0, SERIES_SHOWN), byUser: series('user').slice(0, SERIES_SHOWN), byIp: series('ip').slice(0, SERIES_SHOWN),
-    anomalies, skipped: input.skipped ?? [], requests: input.requests ?? 0,
+    anomalies, skipped: input.skipped ?? [], ...(input.gaps?.length ? { gaps: input.gaps } : {}), requests: input.requests ?? 0,
   };
 }

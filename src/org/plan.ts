@@ -11,6 +11,8 @@ export const STALE_TOKEN_DAYS = 90;
 /** API usage monitoring window: default and maximum days. */
 export const DEFAULT_USAGE_DAYS = 7;
 export const MAX_USAGE_DAYS = 14;
+/** LoginHistory is read for this many days (the login checks' window). */
+export const LOGIN_DAYS = 7;
 
 /** When OauthToken refuses aggregates: counts in the query (COUNT()), rows only to name apps and people. */
 export const TOKEN_FALLBACK: QuerySpec[] = [
@@ -51,10 +53,10 @@ export const QUERIES: QuerySpec[] = [
   // not filterable on LoginHistory, so failed logins are counted from the rows: `partial` past one page.
   { key: 'logins', api: 'data', object: 'LoginHistory',
     fields: ['UserId', 'LoginTime', 'LoginType', 'LoginSubType', 'Status', 'SourceIp', 'TlsProtocol', 'Application'], optional: ['LoginSubType'],
-    where: 'LoginTime = LAST_N_DAYS:7', orderBy: 'LoginTime DESC' },
+    where: `LoginTime = LAST_N_DAYS:${LOGIN_DAYS}`, orderBy: 'LoginTime DESC' },
   // TlsProtocol is filterable: the old-TLS question is asked in the query (exact at any volume).
   { key: 'loginsOldTls', api: 'data', object: 'LoginHistory', fields: ['LoginType', 'TlsProtocol', 'Application'],
-    where: "LoginTime = LAST_N_DAYS:7 AND TlsProtocol IN ('TLS 1.0', 'TLS 1.1')" },
+    where: `LoginTime = LAST_N_DAYS:${LOGIN_DAYS} AND TlsProtocol IN ('TLS 1.0', 'TLS 1.1')` },
   { key: 'auditTrail', api: 'data', object: 'SetupAuditTrail', fields: ['Action', 'Section', 'Display', 'CreatedDate', 'CreatedBy.Name'],
     where: 'CreatedDate = LAST_N_DAYS:30', orderBy: 'CreatedDate DESC' },
   { key: 'eventLogs', api: 'data', object: 'EventLogFile', fields: ['Id', 'EventType', 'LogDate', 'Interval', 'LogFileLength'], optional: ['Interval', 'LogFileLength'],
