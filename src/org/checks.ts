@@ -103,8 +103,19 @@ export interface OrgUser {
   perms: Set<string>;
 }
 
-/** Effective permissions per active standard user, from PermissionSetAssignment (profiles included). */
-export function usersFrom(psa: SObjectRecord[]): Map<string, OrgUser> {
+/** usersFrom's answer per PermissionSetAssignment answer: the checks and the inspection ask for it many times. */
+const usersCache = new WeakMap<SObjectRecord[], ReadonlyMap<string, OrgUser>>();
+
+/** Effective permissions per active standard user, from PermissionSetAssignment (profiles included). Computed once per answer. */
+export function usersFrom(psa: SObjectRecord[]): ReadonlyMap<string, OrgUser> {
+  const known = usersCache.get(psa);
+  if (known) { return known; }
+  const users = readUsers(psa);
+  usersCache.set(psa, users);
+  return users;
+}
+
+function readUsers(psa: SObjectRecord[]): Map<string, OrgUser> {
   const users = new Map<string, OrgUser>();
   for (const r of psa) {
     const id = str(r, 'AssigneeId');

@@ -335,14 +335,31 @@ export class OrgClient {
     });
   }
 
-  /** Metadata API readMetadata; always an array of records that exist (missing names dropped). */
+  /**
+   * Metadata API readMetadata of every name, 10 names per request, at most `maxReads` requests.
+   * Names beyond those reads are not read: the dataset is then truncated with `read` (names asked)
+   * of `totalSize` (names wanted). A read that fails fails the dataset (never a silent half).
+   */
+  async readMetadataAll(type: string, fullNames: string[], maxReads: number): Promise<Dataset<Record<string, unknown>[]>> {
+    const asked = fullNames.slice(0, Math.max(0, maxReads) * 10);
+    const batches: string[][] = [];
+    for (let i = 0; i < asked.length; i += 10) { batches.push(asked.slice(i, i + 10)); }
+    const got = await Promise.all(batches.map(b => this.readMetadata(type, b)));
+    const bad = got.find(d => !d.ok);
+    if (bad) { return bad; }
+    const value = got.flatMap(d => (d.ok ? d.value : []));
+    return asked.length < fullNames.length ? { ok: true, value, truncated: true, read: asked.length, totalSize: fullNames.length } : { ok: true, value };
+  }
+
+  /** Metadata API readMetadata (at most 10 names: one request); always an array of records that exist (missing names dropped). */
   async readMetadata(type: string, fullNames: string[]): Promise<Dataset<Record<string, unknown>[]>> {
     if (!fullNames.length) { return { ok: true, value: [] }; }
+    if (fullNames.length > 10) { throw new Error(`readMetadata takes at most 10 names (got ${fullNames.length}); use readMetadataAll`); }
     return this.single(async () => {
       return this.limiter.run(async () => {
         this.requests++;
         let r: unknown;
-        try { r = await this.conn.metadata.read(type, fullNames.slice(0, 10)); } catch (e) {
+        try { r = await this.conn.metadata.read(type, fullNames); } catch (e) {
           const err = toOrgError(e);
           // jsforce throws TypeErrors on envelopes it cannot walk: that is a malformed answer, not a bug of ours.
           throw e instanceof TypeError ? new OrgError(`Metadata API readMetadata(${type}): malformed answer (${err.message})`, 'malformed', 'MALFORMED_SOAP') : err;

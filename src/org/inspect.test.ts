@@ -356,6 +356,52 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     assert.strictEqual(r.groups.find(g => g.id === 'encryption')!.status, 'partial');
   });
 
+  /** The hardened org with `n` more admin-approved connected apps (`App 000`…), their metadata enforcing IP restrictions. */
+  function manyApps(n: number, extra: { name: string; ipRelaxation: string; tokens?: number }[] = []) {
+    const fx = loadFixture('hardened');
+    const base = fx.objects.ConnectedApplication[0];
+    const meta = fx.metadata!.ConnectedApp;
+    const add = (Name: string, ipRelaxation: string, i: number) => {
+      fx.objects.ConnectedApplication.push({ ...base, Id: `0H4Mny${String(i).padStart(9, '0')}AAA`, Name });
+      meta[Name.replace(/\s+/g, '_')] = { label: Name, contactEmail: 'it@hardened.example', oauthPolicy: { ipRelaxation, refreshTokenPolicy: 'specific_lifetime:30:DAYS' } };
+    };
+    for (let i = 0; i < n; i++) { add(`App ${String(i).padStart(3, '0')}`, 'ENFORCE', i); }
+    extra.forEach((x, i) => {
+      add(x.name, x.ipRelaxation, n + i);
+      const token = fx.objects.OauthToken[0];
+      for (let t = 0; t < (x.tokens ?? 0); t++) { fx.objects.OauthToken.push({ ...token, AppName: x.name, LastUsedDate: new Date().toISOString().replace('Z', '+0000') }); }
+    });
+    return fx;
+  }
+
+  it('connected app metadata is read for every app (10 names per Metadata API read), within 15 requests', async () => {
+    // 17 apps: the one relaxing IP restrictions sorts last, beyond the first ten.
+    fake = await startFakeOrg(manyApps(14, [{ name: 'Zz Bypass', ipRelaxation: 'BYPASS' }]));
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    const relax = rows(r, 'ip.app-relaxation');
+    assert.strictEqual(relax.status, 'fail', relax.summary);
+    assert.strictEqual(relax.items.length, 17);
+    assert.deepStrictEqual(relax.items.filter(i => i.status === 'fail').map(i => i.label), ['Zz Bypass']);
+    assert.strictEqual(rows(r, 'rotation.token-lifetime').items.length, 17);
+    assert.strictEqual(fake.requests.filter(q => /\/Soap\/m\//.test(q.path)).length, 4, 'SecuritySettings, Profile and two ConnectedApp reads');
+    assert.ok(r.requests <= 15, `${r.requests} requests`);
+    assert.strictEqual(r.requests, fake.apiRequests());
+  });
+
+  it('more connected apps than the budget reads: the apps in use first, the rest partial with the count read', async () => {
+    // 81 apps: at most 15 requests cannot read them all. The one in use (it has tokens) is read first.
+    fake = await startFakeOrg(manyApps(80, [{ name: 'Zz In Use', ipRelaxation: 'BYPASS', tokens: 3 }]));
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    assert.ok(r.requests <= 15, `${r.requests} requests`);
+    const relax = rows(r, 'ip.app-relaxation');
+    assert.strictEqual(relax.status, 'fail', relax.summary);
+    assert.match(relax.summary, /\(at least: read \d+ of 83 Metadata API ConnectedApp rows\)$/);
+    const lifetime = rows(r, 'rotation.token-lifetime');
+    assert.strictEqual(lifetime.status, 'partial', lifetime.summary);
+    assert.ok(lifetime.read && lifetime.read.rows >= 10 && lifetime.read.rows < 83 && lifetime.read.total === 83, JSON.stringify(lifetime.read));
+    assert.ok(r.notes.some(n => /^connectedAppMeta: \d+ of 83 rows read/.test(n)), r.notes.join('\n'));
+  });
+
   it('OauthToken answering GROUP BY: per-app counts are exact, no "at least"', async () => {
     fake = await startFakeOrg({ ...loadFixture('large'), aggregates: { OauthToken: 'full' } });
     const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));

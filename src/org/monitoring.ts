@@ -5,6 +5,7 @@
  */
 import type { SObjectRecord } from './client';
 import type { ApiUsage, UsageAnomaly, UsageSeries } from './types';
+import { text as s } from './checks';
 
 /** Requests in one hour of one day by one (app, user, client IP). */
 export interface UsageRow { day: string; hour: number; app: string; user: string; ip: string; n: number }
@@ -18,7 +19,6 @@ export const BURST_MIN = 10;
 const SERIES_SHOWN = 10;
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0)) || 0;
-const s = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 
 /** The days of a window of `n` full days ending yesterday (UTC), oldest first. */
 export function windowDays(now: Date, n: number): string[] {
