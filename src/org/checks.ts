@@ -49,6 +49,8 @@ interface CheckDef {
   title: string;
   /** Datasets without which the check cannot say anything. */
   needs: string[];
+  /** Datasets read when available (names, extra lines); the check answers without them. */
+  uses?: string[];
   /** Needed datasets that only name examples: a capped page there shortens the list, not the answer. */
   listsOnly?: string[];
   remediation: string;
@@ -194,7 +196,7 @@ export const CHECKS: CheckDef[] = [
     },
   },
   {
-    id: 'oauth.stale-tokens', group: 'oauth', title: 'OAuth tokens unused for 90 days or more', needs: ['tokenApps', 'tokenStaleApps', 'tokensStale'],
+    id: 'oauth.stale-tokens', group: 'oauth', title: 'OAuth tokens unused for 90 days or more', needs: ['tokenApps', 'tokenStaleApps', 'tokensStale'], uses: ['apps'],
     // The totals are exact (aggregate sums, or COUNT() in the fallback); the rows only name apps and people.
     listsOnly: ['tokenApps', 'tokenStaleApps', 'tokensStale'],
     remediation: 'Revoke tokens nobody uses (Setup → Connected Apps OAuth Usage → Revoke) and set a refresh token expiry on the app.',
@@ -362,7 +364,7 @@ export const CHECKS: CheckDef[] = [
     },
   },
   {
-    id: 'encryption.endpoints', group: 'encryption', title: 'Remote sites and Named Credentials over http:// or without protocol security', needs: ['remoteSites'],
+    id: 'encryption.endpoints', group: 'encryption', title: 'Remote sites and Named Credentials over http:// or without protocol security', needs: ['remoteSites', 'namedCredentials'],
     remediation: 'Use https:// endpoints and clear "Disable Protocol Security" on remote sites.',
     setupPath: '/lightning/setup/SecurityRemoteProxy/home',
     run(ctx) {
@@ -492,7 +494,7 @@ export const CHECKS: CheckDef[] = [
     },
   },
   {
-    id: 'rotation.token-lifetime', group: 'rotation', title: 'Long-lived refresh tokens', needs: ['connectedAppMeta'],
+    id: 'rotation.token-lifetime', group: 'rotation', title: 'Long-lived refresh tokens', needs: ['connectedAppMeta'], uses: ['tokenApps'],
     remediation: 'Set a refresh token policy ("Expire refresh token if not used for" or "after") on connected apps instead of "valid until revoked".',
     setupPath: '/lightning/setup/ConnectedApplication/home',
     run(ctx) {
@@ -624,7 +626,7 @@ export const CHECKS: CheckDef[] = [
 
   // 9. Named Credentials
   {
-    id: 'named-credentials.inventory', group: 'named-credentials', title: 'Named Credential inventory', needs: ['namedCredentials'],
+    id: 'named-credentials.inventory', group: 'named-credentials', title: 'Named Credential inventory', needs: ['namedCredentials'], uses: ['externalCredentials'],
     remediation: 'Migrate legacy Named Credentials to the new model (Named Credential + External Credential with permission-set principal access).',
     setupPath: '/lightning/setup/NamedCredential/home',
     run(ctx) {
@@ -671,7 +673,7 @@ export const CHECKS: CheckDef[] = [
 
   // 10. Audits
   {
-    id: 'audits.health-check', group: 'audits', title: 'Health Check score and high risks', needs: ['health'],
+    id: 'audits.health-check', group: 'audits', title: 'Health Check score and high risks', needs: ['health'], uses: ['risks'],
     remediation: 'Open Health Check, fix the high-risk settings first (or adopt a custom baseline that documents accepted deviations).',
     setupPath: '/lightning/setup/HealthCheck/home',
     run(ctx) {

@@ -191,6 +191,13 @@ describe('org inspection with jsforce against the fake org', function () {
     assert.ok(r.requests <= 12, `${r.requests}`);
   });
 
+  it('Named Credentials unreadable: the endpoint check (remote sites AND Named Credentials over http) does not pass on remote sites alone', async () => {
+    fake = await startFakeOrg({ ...loadFixture('hardened'), deny: { 'tooling:NamedCredential': 'INSUFFICIENT_ACCESS' } });
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    assert.strictEqual(status(r, 'encryption.endpoints'), 'unavailable', check(r, 'encryption.endpoints').summary);
+    assert.match(check(r, 'encryption.endpoints').reason!, /NamedCredential \(Tooling\): INSUFFICIENT_ACCESS/);
+  });
+
   it('no Shield / no Event Monitoring: TransactionSecurityPolicy is unavailable, API logs missing is a warning', async () => {
     fake = await startFakeOrg('no-shield');
     const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
