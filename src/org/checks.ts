@@ -537,7 +537,7 @@ export const CHECKS: CheckDef[] = [
   },
 
   {
-    id: 'api-usage.callers', group: 'api-usage', title: 'API requests per day by connected app, user and client IP', needs: ['usage'], whenMissing: monitoringOff,
+    id: 'api-usage.callers', group: 'api-usage', title: 'API requests per day by connected app, user and client IP', needs: ['usage'], uses: ['apps', 'psa'], whenMissing: monitoringOff,
     remediation: 'Give every integration its own connected app and integration user, so each caller can be measured, limited and revoked on its own.',
     setupPath: '/lightning/setup/EventLogFileBrowser/home',
     run(ctx) {
@@ -550,7 +550,7 @@ export const CHECKS: CheckDef[] = [
     },
   },
   {
-    id: 'api-usage.anomalies', group: 'api-usage', title: 'API usage anomalies (spikes, new IPs and apps, off-hours calls, failed-login bursts)', needs: ['usage'], whenMissing: monitoringOff,
+    id: 'api-usage.anomalies', group: 'api-usage', title: 'API usage anomalies (spikes, new IPs and apps, off-hours calls, failed-login bursts)', needs: ['usage'], uses: ['logins', 'apps', 'psa'], whenMissing: monitoringOff,
     remediation: 'Confirm each anomaly with the integration owner; revoke the tokens of an unknown app or IP (Connected Apps OAuth Usage), and add a transaction security policy on ApiEvent for the pattern.',
     setupPath: '/lightning/setup/EventLogFileBrowser/home',
     run(ctx) {
