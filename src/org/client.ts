@@ -354,7 +354,7 @@ export class OrgClient {
   /** Metadata API readMetadata (at most 10 names: one request); always an array of records that exist (missing names dropped). */
   async readMetadata(type: string, fullNames: string[]): Promise<Dataset<Record<string, unknown>[]>> {
     if (!fullNames.length) { return { ok: true, value: [] }; }
-    if (fullNames.length > 10) { throw new Error(`readMetadata takes at most 10 names (got ${fullNames.length}); use readMetadataAll`); }
+    if (fullNames.length > 10) { return this.readMetadataAll(type, fullNames, Math.ceil(fullNames.length / 10)); }
     return this.single(async () => {
       return this.limiter.run(async () => {
         this.requests++;
