@@ -41,7 +41,8 @@ export interface QuerySpec {
 }
 
 export type Dataset<T = SObjectRecord[]> =
-  | { ok: true; value: T; truncated?: boolean; dropped?: string[]; totalSize?: number; /** Rows behind a summarised value. */ read?: number }
+  | { ok: true; value: T; truncated?: boolean; dropped?: string[]; totalSize?: number; /** Rows behind a summarised value. */ read?: number;
+    /** The next page of a query answer (`nextRecordsUrl`), while there is one. */ next?: string }
   | { ok: false; code: string; message: string; kind: OrgErrorKind };
 
 export { classify, errorCode };
@@ -307,6 +308,26 @@ export class OrgClient {
     });
   }
 
+  /**
+   * Follows a query answer's next pages (queryMore), at most `maxRequests` of them, within the
+   * budget. A page that fails stops there: the rows read so far stay, still truncated, and a note says why.
+   */
+  async more(ds: Dataset, maxRequests: number, what: string): Promise<Dataset> {
+    if (!ds.ok) { return ds; }
+    let cur: Extract<Dataset, { ok: true }> = ds;
+    for (let sent = 0; cur.next && sent < maxRequests && this.requests < REQUEST_BUDGET; sent++) {
+      let page: Dataset;
+      try { page = queryResult(await this.send<unknown>({ method: 'GET', url: cur.next }), `next page of ${what}`); } catch (e) {
+        const err = toOrgError(e);
+        if (err.kind === 'session') { throw err; }
+        page = failed(err);
+      }
+      if (!page.ok) { this.notes.push(`${what}: the next page could not be read (${page.code}); the checks use the ${cur.value.length} rows read.`); break; }
+      cur = { ...cur, value: [...cur.value, ...page.value], truncated: page.truncated || undefined, next: page.next };
+    }
+    return cur;
+  }
+
   /** The running user (OpenID Connect userinfo on the instance). */
   async userInfo(): Promise<Dataset<{ user_id?: string; organization_id?: string; preferred_username?: string }>> {
     // Optional: a token without the scope for it just leaves the running user unknown.
@@ -393,7 +414,8 @@ function queryResult(body: unknown, what: string): Dataset {
   if (!plainObject(body) || !Array.isArray(body.records)) {
     return { ok: false, code: 'MALFORMED_ANSWER', message: `The ${what} answered without records (${describe(body)}).`, kind: 'malformed' };
   }
-  return { ok: true, value: body.records as SObjectRecord[], truncated: body.done === false, totalSize: typeof body.totalSize === 'number' ? body.totalSize : undefined };
+  const next = body.done === false && typeof body.nextRecordsUrl === 'string' && /^\/services\/data\/v\d+\.\d\/(tooling\/)?query\/[\w-]+$/.test(body.nextRecordsUrl) ? body.nextRecordsUrl : undefined;
+  return { ok: true, value: body.records as SObjectRecord[], truncated: body.done === false, totalSize: typeof body.totalSize === 'number' ? body.totalSize : undefined, ...(next ? { next } : {}) };
 }
 
 function describe(v: unknown): string {

@@ -136,14 +136,14 @@ describe('org inspection with jsforce against the fake org', function () {
       assert.match(check(r, 'api-usage.anomalies').reason!, /log file of \d{4}-\d\d-\d\d not readable \(NOT_FOUND\)/);
     });
 
-    it('LoginHistory beyond one page (failed-login bursts judged on part of the logins): partial', async () => {
+    it('LoginHistory beyond what the budget reads (failed-login bursts judged on part of the logins): partial', async () => {
       const fx = loadFixture('hardened');
       const login = fx.objects.LoginHistory[0];
-      fx.objects.LoginHistory = [...fx.objects.LoginHistory, ...Array.from({ length: 2100 }, (_, i) => ({ ...login, Id: `0Ya${String(i).padStart(15, '0')}`, LoginTime: new Date(Date.now() - (i + 1) * 60_000).toISOString().replace('Z', '+0000'), Status: 'Success' }))];
+      fx.objects.LoginHistory = [...fx.objects.LoginHistory, ...Array.from({ length: 12_100 }, (_, i) => ({ ...login, Id: `0Ya${String(i).padStart(15, '0')}`, LoginTime: new Date(Date.now() - (i + 1) * 60_000).toISOString().replace('Z', '+0000'), Status: 'Success' }))];
       fake = await startFakeOrg(fx);
       const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
       assert.strictEqual(status(r, 'api-usage.anomalies'), 'partial', check(r, 'api-usage.anomalies').summary);
-      assert.match(check(r, 'api-usage.anomalies').reason!, /failed-login bursts: only the most recent page of LoginHistory was read/);
+      assert.match(check(r, 'api-usage.anomalies').reason!, /failed-login bursts: only the most recent \d+ of \d+ LoginHistory rows were read/);
     });
 
     it('the ApiTotalUsageEventLog aggregate beyond one answer: partial', async () => {
@@ -322,7 +322,8 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     // Every page the org capped: never a pass.
     for (const c of r.checks.filter(x => x.read)) { assert.notStrictEqual(c.status, 'pass', c.id); }
     assert.strictEqual(rows(r, 'event-monitoring.failed-logins').status, 'partial');
-    assert.deepStrictEqual(rows(r, 'event-monitoring.failed-logins').read, { rows: 2000, total: 40004 });
+    // The first page and as many next pages as the 15 requests leave (4 here): 10,000 of the 40,004 logins.
+    assert.deepStrictEqual(rows(r, 'event-monitoring.failed-logins').read, { rows: 10000, total: 40004 });
     // MFA methods asked for the API-enabled users only (a semi-join): exact.
     assert.strictEqual(rows(r, 'mfa.methods').status, 'pass');
     // Questions asked in the query stay exact at any volume.
@@ -344,6 +345,26 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     assert.strictEqual(approval.status, 'warn');
     assert.match(approval.summary, /\(at least: read 1,000 of 30,002 OauthToken rows\)$/);
     assert.ok(r.requests <= 15, `${r.requests} requests`);
+  });
+
+  it('LoginHistory over one page: further pages are read with the requests the budget leaves, so failed logins are counted exactly', async () => {
+    const fx = loadFixture('hardened');
+    const login = fx.objects.LoginHistory[0];
+    const at = (min: number) => new Date(Date.now() - min * 60_000).toISOString().replace('Z', '+0000');
+    // 2,100 recent successes push 12 failures from one IP (within one hour, two days ago) off the first 2,000-row page.
+    fx.objects.LoginHistory = [...fx.objects.LoginHistory,
+      ...Array.from({ length: 2100 }, (_, i) => ({ ...login, Id: `0Ya${String(i).padStart(15, '0')}`, LoginTime: at(i + 1), Status: 'Success' })),
+      ...Array.from({ length: 12 }, (_, i) => ({ ...login, Id: `0Yb${String(i).padStart(15, '0')}`, LoginTime: at(2 * 1440 + 60 + i), Status: 'Invalid Password', SourceIp: '192.0.2.99' }))];
+    fake = await startFakeOrg(fx);
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    const failed = rows(r, 'event-monitoring.failed-logins');
+    assert.strictEqual(failed.status, 'warn', failed.summary);
+    assert.strictEqual(failed.read, undefined, 'every login read');
+    assert.deepStrictEqual(failed.items[0], { label: '192.0.2.99', detail: '12 failed logins', status: 'warn' });
+    assert.ok(check(r, 'api-usage.anomalies').items.some(i => /Failed-login burst: 192\.0\.2\.99/.test(i.label)), JSON.stringify(check(r, 'api-usage.anomalies')));
+    assert.ok(r.requests <= 15, `${r.requests} requests`);
+    assert.strictEqual(r.requests, fake.apiRequests());
+    assert.strictEqual(fake.requests.filter(q => /\/query\/01g/.test(q.path)).length, 1, 'one queryMore request');
   });
 
   it('an answer holding exactly LIMIT rows is a capped page: the checks built on it are partial, never pass', async () => {

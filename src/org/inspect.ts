@@ -98,6 +98,10 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
     appsOk ? client.readMetadataAll('ConnectedApp', appNames, reads.apps) : Promise.resolve(data.get('apps')!),
     askMe ? client.userInfo() : Promise.resolve(undefined),
   ]);
+  // LoginHistory over one page (Status is not filterable, so failed logins are counted from rows):
+  // the requests the budget still leaves read its next pages.
+  const logins = queried.get('logins');
+  if (logins?.ok && logins.next) { data.set('logins', await client.more(logins, REQUEST_BUDGET - client.requests, 'LoginHistory')); }
   // Who runs the inspection decides whether LoginHistory / OauthToken show every row or only theirs.
   // PermissionSetAssignment holds every assignment granting one of the permissions that matter, so
   // a runner missing from a complete answer has none of them.
@@ -286,7 +290,7 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
   const logins = data.get('logins');
   if (loginsOwnOnly) { gaps.push('failed-login bursts: LoginHistory shows only your own rows'); }
   else if (!logins?.ok) { gaps.push(`failed-login bursts: LoginHistory not readable (${logins && !logins.ok ? logins.code : 'not read'})`); }
-  else if (logins.truncated) { gaps.push('failed-login bursts: only the most recent page of LoginHistory was read'); }
+  else if (logins.truncated) { gaps.push(`failed-login bursts: only the most recent ${(logins.value as unknown[]).length} of ${logins.totalSize ?? 'more'} LoginHistory rows were read`); }
   if (days > LOGIN_DAYS && !loginsOwnOnly && logins?.ok) { gaps.push(`failed-login bursts: LoginHistory is read for the last ${LOGIN_DAYS} days only`); }
   return { ok: true, value: buildUsage({ source, days: window, rows, appName: id => apps.get(id) ?? apps.get(id.slice(0, 15)), userName: id => users.get(id) ?? users.get(id.slice(0, 15)),
     logins: loginsOwnOnly ? [] : records('logins'), skipped: [...gaps, ...skipped], gaps, covered, requests: client.requests - before }) };

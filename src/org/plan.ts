@@ -83,11 +83,12 @@ export const QUERIES: QuerySpec[] = [
  * The datasets that are not SOQL queries of QUERIES: the request each costs (inspect.ts sends
  * them; docs/org-queries.md is generated from this and QUERIES by queryTable.ts).
  */
-export const OTHER_READS: { key: string; request: string; cost: string; budget: 'base' | 'monitoring' }[] = [
+export const OTHER_READS: { key: string; request: string; cost: string; budget: 'base' | 'monitoring'; /** Only with requests to spare. */ spare?: true }[] = [
   { key: 'limits', request: 'GET /services/data/vXX.X/limits', cost: '1', budget: 'base' },
   { key: 'security', request: 'Metadata API readMetadata SecuritySettings `Security` (SOAP)', cost: '1', budget: 'base' },
   { key: 'profiles', request: 'Metadata API readMetadata Profile (SOAP), 10 names a request', cost: '1 per 10 profiles of API-enabled users (most users first): at least 1, more while the budget allows, else partial', budget: 'base' },
   { key: 'connectedAppMeta', request: 'Metadata API readMetadata ConnectedApp (SOAP), 10 names a request', cost: '1 per 10 connected apps (apps in use first): at least 1, more while the budget allows, else partial', budget: 'base' },
+  { key: 'logins', request: 'GET /services/data/vXX.X/query/<locator> (queryMore: the next LoginHistory pages, 2,000 rows each)', cost: 'the requests the budget leaves after the reads above (0 when one page holds the week\'s logins)', budget: 'base', spare: true },
   { key: 'userinfo', request: 'GET /services/oauth2/userinfo (the running user, for own-rows-only access)', cost: '1 (0 when the caller passes the user id)', budget: 'base' },
   { key: 'usage', request: 'GET /services/data/vXX.X/sobjects/EventLogFile/<Id>/LogFile (only where `apiUsage` answers INVALID_TYPE)', cost: '1 per daily ApiTotalUsage log file of the window (--usage-days, default 7, at most 14)', budget: 'monitoring' },
   { key: 'usageUsers', request: 'SOQL `SELECT Id, Name, Username FROM User WHERE Id IN (…)` (callers not among the assigned users, at most 50)', cost: '0 or 1', budget: 'monitoring' },

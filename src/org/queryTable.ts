@@ -25,7 +25,7 @@ export function queryTable(): string {
   const base = batches(QUERIES);
   const fallback = batches(TOKEN_FALLBACK, 'fallback ');
   const composites = new Set(base.values()).size;
-  const fixedBase = OTHER_READS.filter(r => r.budget === 'base').length;
+  const fixedBase = OTHER_READS.filter(r => r.budget === 'base' && !r.spare).length;
   const lines: string[] = [];
   const push = (...l: string[]) => lines.push(...l);
   push('# Org inspection: queries per check and their request cost', '',
@@ -35,7 +35,7 @@ export function queryTable(): string {
     + `The base inspection is at most ${REQUEST_BUDGET} requests (token refreshes included): ${composites} Composite requests `
     + `for ${QUERIES.length} queries, ${fixedBase} other reads (at least one request each), the OauthToken COUNT() fallback `
     + `when the org refuses GROUP BY on OauthToken (${TOKEN_FALLBACK.length} queries plus 2 per self-authorizable app, at most ${OPEN_APPS_COUNTED} apps: `
-    + `at most ${Math.ceil((TOKEN_FALLBACK.length + 2 * OPEN_APPS_COUNTED) / QUERIES_PER_COMPOSITE)} Composite requests), and further Metadata API reads while the budget allows. `
+    + `at most ${Math.ceil((TOKEN_FALLBACK.length + 2 * OPEN_APPS_COUNTED) / QUERIES_PER_COMPOSITE)} Composite requests), and, with requests to spare, further Metadata API reads and LoginHistory pages. `
     + 'What does not fit is not sent and its checks say so. Where an org has no Composite resource (404), each query is one request, '
     + `within the same budget. API usage monitoring adds its own requests, counted apart (\`usage.requests\`). API version v${API_VERSION}.`, '');
 
@@ -55,6 +55,7 @@ export function queryTable(): string {
 
   push('## Checks', '', '| Check | Needs | Also reads | Requests it rides on |', '|---|---|---|---|');
   const where = (key: string): string[] => {
+    if (key === 'logins') { return [`Composite ${base.get(key)}`, 'queryMore pages while the budget allows']; }
     if (base.has(key)) { return [`Composite ${base.get(key)}`]; }
     if (key === 'usage') { return [`Composite ${base.get('apiUsage')} (\`apiUsage\`), else \`eventLogs\` + 1 per log file, + 0 or 1 \`usageUsers\``]; }
     const other = OTHER_READS.find(r => r.key === key);
