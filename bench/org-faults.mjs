@@ -22,6 +22,8 @@ const CASES = [
   ['rate limit (REQUEST_LIMIT_EXCEEDED)', 'careless', [{ path: ENDPOINT.any, kind: 'rate-limit' }]],
   ['API disabled', 'careless', [{ path: ENDPOINT.any, kind: 'api-disabled' }]],
   ['garbage bodies', 'careless', [{ path: ENDPOINT.any, kind: 'garbage' }]],
+  ['QUERY_TIMEOUT (400), /limits', 'no-shield', [{ path: ENDPOINT.limits, kind: 'query-timeout' }]],
+  ['MALFORMED_QUERY (400), Tooling composite', 'no-shield', [{ path: ENDPOINT.tooling, kind: 'malformed-query', times: 1 }]],
   ['HTML login page, status 200', 'careless', [{ path: ENDPOINT.any, kind: 'html-200' }]],
   ['TLS: self-signed certificate', 'careless', [], { tls: true }],
   ['connection refused', 'careless', [], { closed: true }],

@@ -32,7 +32,16 @@ export interface CheckContext {
   ownRowsOnly?: Set<string>;
 }
 
-interface Outcome { status: CheckStatus; summary: string; items?: CheckItem[] }
+interface Outcome { status: CheckStatus; summary: string; items?: CheckItem[]; reason?: string; skipped?: boolean }
+
+/** Code of the `usage` dataset when the user turned monitoring off (`--usage-days 0`). */
+export const MONITORING_OFF = 'MONITORING_OFF';
+/** The usage checks when monitoring is off: skipped at the user's request, not unavailable. */
+function monitoringOff(_key: string, ds: Extract<Dataset<unknown>, { ok: false }>): Outcome | undefined {
+  return ds.code === MONITORING_OFF
+    ? { status: 'info', skipped: true, summary: 'Skipped: API usage monitoring is off (--usage-days 0)', reason: 'Turned off by the user; run with --usage-days 1-14 to look.', items: [] }
+    : undefined;
+}
 
 interface CheckDef {
   id: string;
@@ -40,6 +49,8 @@ interface CheckDef {
   title: string;
   /** Datasets without which the check cannot say anything. */
   needs: string[];
+  /** Datasets read when available (names, extra lines); the check answers without them. */
+  uses?: string[];
   /** Needed datasets that only name examples: a capped page there shortens the list, not the answer. */
   listsOnly?: string[];
   remediation: string;
@@ -94,8 +105,19 @@ export interface OrgUser {
   perms: Set<string>;
 }
 
-/** Effective permissions per active standard user, from PermissionSetAssignment (profiles included). */
-export function usersFrom(psa: SObjectRecord[]): Map<string, OrgUser> {
+/** usersFrom's answer per PermissionSetAssignment answer: the checks and the inspection ask for it many times. */
+const usersCache = new WeakMap<SObjectRecord[], ReadonlyMap<string, OrgUser>>();
+
+/** Effective permissions per active standard user, from PermissionSetAssignment (profiles included). Computed once per answer. */
+export function usersFrom(psa: SObjectRecord[]): ReadonlyMap<string, OrgUser> {
+  const known = usersCache.get(psa);
+  if (known) { return known; }
+  const users = readUsers(psa);
+  usersCache.set(psa, users);
+  return users;
+}
+
+function readUsers(psa: SObjectRecord[]): Map<string, OrgUser> {
   const users = new Map<string, OrgUser>();
   for (const r of psa) {
     const id = str(r, 'AssigneeId');
@@ -174,7 +196,7 @@ export const CHECKS: CheckDef[] = [
     },
   },
   {
-    id: 'oauth.stale-tokens', group: 'oauth', title: 'OAuth tokens unused for 90 days or more', needs: ['tokenApps', 'tokenStaleApps', 'tokensStale'],
+    id: 'oauth.stale-tokens', group: 'oauth', title: 'OAuth tokens unused for 90 days or more', needs: ['tokenApps', 'tokenStaleApps', 'tokensStale'], uses: ['apps'],
     // The totals are exact (aggregate sums, or COUNT() in the fallback); the rows only name apps and people.
     listsOnly: ['tokenApps', 'tokenStaleApps', 'tokensStale'],
     remediation: 'Revoke tokens nobody uses (Setup → Connected Apps OAuth Usage → Revoke) and set a refresh token expiry on the app.',
@@ -342,7 +364,7 @@ export const CHECKS: CheckDef[] = [
     },
   },
   {
-    id: 'encryption.endpoints', group: 'encryption', title: 'Remote sites and Named Credentials over http:// or without protocol security', needs: ['remoteSites'],
+    id: 'encryption.endpoints', group: 'encryption', title: 'Remote sites and Named Credentials over http:// or without protocol security', needs: ['remoteSites', 'namedCredentials'],
     remediation: 'Use https:// endpoints and clear "Disable Protocol Security" on remote sites.',
     setupPath: '/lightning/setup/SecurityRemoteProxy/home',
     run(ctx) {
@@ -472,7 +494,7 @@ export const CHECKS: CheckDef[] = [
     },
   },
   {
-    id: 'rotation.token-lifetime', group: 'rotation', title: 'Long-lived refresh tokens', needs: ['connectedAppMeta'],
+    id: 'rotation.token-lifetime', group: 'rotation', title: 'Long-lived refresh tokens', needs: ['connectedAppMeta'], uses: ['tokenApps'],
     remediation: 'Set a refresh token policy ("Expire refresh token if not used for" or "after") on connected apps instead of "valid until revoked".',
     setupPath: '/lightning/setup/ConnectedApplication/home',
     run(ctx) {
@@ -515,7 +537,7 @@ export const CHECKS: CheckDef[] = [
   },
 
   {
-    id: 'api-usage.callers', group: 'api-usage', title: 'API requests per day by connected app, user and client IP', needs: ['usage'],
+    id: 'api-usage.callers', group: 'api-usage', title: 'API requests per day by connected app, user and client IP', needs: ['usage'], uses: ['apps', 'psa'], whenMissing: monitoringOff,
     remediation: 'Give every integration its own connected app and integration user, so each caller can be measured, limited and revoked on its own.',
     setupPath: '/lightning/setup/EventLogFileBrowser/home',
     run(ctx) {
@@ -528,7 +550,7 @@ export const CHECKS: CheckDef[] = [
     },
   },
   {
-    id: 'api-usage.anomalies', group: 'api-usage', title: 'API usage anomalies (spikes, new IPs and apps, off-hours calls, failed-login bursts)', needs: ['usage'],
+    id: 'api-usage.anomalies', group: 'api-usage', title: 'API usage anomalies (spikes, new IPs and apps, off-hours calls, failed-login bursts)', needs: ['usage'], uses: ['logins', 'apps', 'psa'], whenMissing: monitoringOff,
     remediation: 'Confirm each anomaly with the integration owner; revoke the tokens of an unknown app or IP (Connected Apps OAuth Usage), and add a transaction security policy on ApiEvent for the pattern.',
     setupPath: '/lightning/setup/EventLogFileBrowser/home',
     run(ctx) {
@@ -539,6 +561,14 @@ export const CHECKS: CheckDef[] = [
       if (active < 3 && !items.length) {
         // Spikes, new IPs and usual hours need earlier days to compare with: no data is no all-clear.
         return { status: 'partial', items, summary: `API requests on only ${plural(active, 'day')} of ${u.days.length}${u.skipped.length ? ` (skipped: ${u.skipped.join('; ')})` : ''}: too little to compare` };
+      }
+      const gaps = u.gaps ?? [];
+      if (gaps.length) {
+        // Days, files or logins it could not read: a finding is a lower bound, no finding is no all-clear.
+        const reason = `Not looked at: ${gaps.join('; ')}.`;
+        return items.length
+          ? { status: 'warn', items: capped(items), reason, summary: `At least ${plural(items.length, 'anomaly', 'anomalies')} in the last ${u.days.length} days (not all data readable)` }
+          : { status: 'partial', items, reason, summary: `No anomaly in the data that could be read; ${plural(gaps.length, 'gap')} (${gaps[0]}${gaps.length > 1 ? '; …' : ''})` };
       }
       return { status: items.length ? 'warn' : 'pass', items: capped(items),
         summary: items.length ? `${plural(items.length, 'anomaly', 'anomalies')} in the last ${u.days.length} days` : `No anomaly in the last ${u.days.length} days` };
@@ -596,7 +626,7 @@ export const CHECKS: CheckDef[] = [
 
   // 9. Named Credentials
   {
-    id: 'named-credentials.inventory', group: 'named-credentials', title: 'Named Credential inventory', needs: ['namedCredentials'],
+    id: 'named-credentials.inventory', group: 'named-credentials', title: 'Named Credential inventory', needs: ['namedCredentials'], uses: ['externalCredentials'],
     remediation: 'Migrate legacy Named Credentials to the new model (Named Credential + External Credential with permission-set principal access).',
     setupPath: '/lightning/setup/NamedCredential/home',
     run(ctx) {
@@ -643,7 +673,7 @@ export const CHECKS: CheckDef[] = [
 
   // 10. Audits
   {
-    id: 'audits.health-check', group: 'audits', title: 'Health Check score and high risks', needs: ['health'],
+    id: 'audits.health-check', group: 'audits', title: 'Health Check score and high risks', needs: ['health'], uses: ['risks'],
     remediation: 'Open Health Check, fix the high-risk settings first (or adopt a custom baseline that documents accepted deviations).',
     setupPath: '/lightning/setup/HealthCheck/home',
     run(ctx) {
@@ -728,7 +758,7 @@ export function evaluate(ctx: CheckContext): { checks: CheckResult[]; groups: Gr
         return { ...base, status: 'partial', summary: `Read ${read}; no conclusion about the rest`, items: o.items ?? [], read: read1,
           reason: `The org returned more rows than one inspection reads; this check saw ${read}.` };
       }
-      return { ...base, status: o.status, summary: o.summary, items: o.items ?? [] };
+      return { ...base, status: o.status, summary: o.summary, items: o.items ?? [], ...(o.reason ? { reason: o.reason } : {}) };
     } catch (e) {
       // Data of a shape the check did not expect: never a pass, and said as such (not a bare TypeError).
       return { ...base, status: 'unavailable', items: [], summary: 'The check could not read the org\'s answer', cause: 'malformed',

@@ -7,7 +7,7 @@
  */
 import { OrgError, type OrgErrorKind } from './types';
 import { errorText, scrub } from './scrub';
-import { CONNECT_CODES, isTlsCode } from './transport';
+import { classify, classifyHttp, CONNECT_CODES, errorCode } from './errors';
 
 /** The part of a jsforce (or @salesforce/core) Connection this module uses. */
 export interface ConnectionLike {
@@ -41,36 +41,11 @@ export interface QuerySpec {
 }
 
 export type Dataset<T = SObjectRecord[]> =
-  | { ok: true; value: T; truncated?: boolean; dropped?: string[]; totalSize?: number; /** Rows behind a summarised value. */ read?: number }
+  | { ok: true; value: T; truncated?: boolean; dropped?: string[]; totalSize?: number; /** Rows behind a summarised value. */ read?: number;
+    /** The next page of a query answer (`nextRecordsUrl`), while there is one. */ next?: string }
   | { ok: false; code: string; message: string; kind: OrgErrorKind };
 
-/** Error codes meaning "this object/field/API is not there for this user or licence". */
-const PERMISSION_CODES = new Set([
-  'INVALID_TYPE', 'INVALID_FIELD', 'INSUFFICIENT_ACCESS', 'API_DISABLED_FOR_ORG', 'FUNCTIONALITY_NOT_ENABLED',
-  'INSUFFICIENT_ACCESS_OR_READONLY', 'NOT_FOUND', 'INVALID_TYPE_FOR_OPERATION', 'FORBIDDEN', 'API_CURRENTLY_DISABLED',
-]);
-const SESSION_CODES = new Set(['INVALID_SESSION_ID', 'INVALID_AUTH_HEADER', 'ERROR_HTTP_401', 'invalid_grant', 'REFRESH_REJECTED', 'REFRESH_FAILED']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'EPIPE', 'UND_ERR_SOCKET']);
-const RATE_LIMIT_CODES = new Set(['REQUEST_LIMIT_EXCEEDED', 'TOO_MANY_REQUESTS', 'CONCURRENT_REQUESTS_LIMIT_EXCEEDED', 'ERROR_HTTP_429']);
-const SERVER_CODES = new Set(['UNKNOWN_EXCEPTION', 'SERVER_UNAVAILABLE', 'ERROR_HTTP_500', 'ERROR_HTTP_502', 'ERROR_HTTP_503', 'ERROR_HTTP_504']);
-const TIMEOUT_CODES = new Set(['REQUEST_TIMEOUT', 'TOTAL_TIMEOUT', 'NO_ANSWER', 'QUERY_TIMEOUT']);
-
-export function errorCode(e: unknown): string {
-  const o = (e ?? {}) as { errorCode?: unknown; code?: unknown; name?: unknown; cause?: { code?: unknown } };
-  const raw = [o.errorCode, o.code, o.cause?.code, o.name].find(v => typeof v === 'string' && v && v !== 'Error');
-  return typeof raw === 'string' ? raw.replace(/^sf:/, '') : 'UNKNOWN';
-}
-
-export function classify(code: string, message: string): OrgErrorKind {
-  if (RATE_LIMIT_CODES.has(code)) { return 'rate-limit'; }
-  if (SERVER_CODES.has(code)) { return 'server'; }
-  if (TIMEOUT_CODES.has(code)) { return 'timeout'; }
-  if (isTlsCode(code)) { return 'tls'; }
-  if (PERMISSION_CODES.has(code)) { return 'permission'; }
-  if (SESSION_CODES.has(code) || /Unable to refresh session|Session expired or invalid|No refresh token/i.test(message)) { return 'session'; }
-  if (NETWORK_CODES.has(code) || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|fetch failed|socket hang up|network/i.test(message)) { return 'network'; }
-  return 'other';
-}
+export { classify, errorCode };
 
 /** Turns anything thrown by jsforce into an OrgError with a scrubbed message. */
 export function toOrgError(e: unknown): OrgError {
@@ -142,6 +117,13 @@ export class OrgClient {
   /** APIs whose Composite resource answered 404 (older orgs and API versions): single queries instead. */
   private readonly noComposite = new Set<'data' | 'tooling'>();
   private readonly fallback = { data: { sent: 0, skipped: 0 }, tooling: { sent: 0, skipped: 0 } };
+  /**
+   * Whether the org has been asked anything yet (by any `queries()` call). Only the client's very
+   * first batch may go past the budget check, end the inspection on a connect failure, and read the
+   * org's API versions after a 404; later calls (the OauthToken COUNT() fallback, the monitoring's
+   * user-name lookup) are ordinary batches.
+   */
+  private contacted = false;
 
   constructor(readonly conn: ConnectionLike, opts: { concurrency?: number } = {}) {
     this.limiter = new Limiter(opts.concurrency ?? 4);
@@ -164,7 +146,7 @@ export class OrgClient {
   }
 
   /** Runs the queries (batched by API, five per Composite request) and returns one dataset per key. */
-  async queries(specs: QuerySpec[]): Promise<Map<string, Dataset>> {
+  async queries(specs: QuerySpec[], opts: { /** Requests of the API usage monitoring: counted, outside the base budget. */ outsideBudget?: boolean } = {}): Promise<Map<string, Dataset>> {
     const out = new Map<string, Dataset>();
     let retry: Item[] = [];
     const chunksOf = (items: Item[]): Chunk[] => {
@@ -176,15 +158,15 @@ export class OrgClient {
       return chunks;
     };
     const chunks = chunksOf(specs.map(spec => ({ spec, fields: spec.fields })));
-    let contacted = false;
     const runChunk = async (chunk: Chunk, retrying: number) => {
       let subs: Dataset[];
-      const first = !contacted;
+      const first = !this.contacted;
+      this.contacted = true;
       try {
-        if (!first && !this.noComposite.has(chunk.api) && this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
+        if (!first && !opts.outsideBudget && !this.noComposite.has(chunk.api) && this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
           this.fallback[chunk.api].skipped += chunk.items.length;
           subs = chunk.items.map(() => budgetSkip());
-        } else subs = this.noComposite.has(chunk.api) ? await this.singles(chunk) : await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) })));
+        } else subs = this.noComposite.has(chunk.api) ? await this.singles(chunk, opts.outsideBudget) : await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) })));
       } catch (e) {
         const err = toOrgError(e);
         if (fatal(err, first)) { throw err; }
@@ -193,25 +175,27 @@ export class OrgClient {
           subs = await this.composite(chunk.api, chunk.items.map(({ spec, fields }) => ({ ref: spec.key, soql: buildSoql(spec, fields) }))).catch(async (e2: unknown) => {
             const err2 = toOrgError(e2);
             if (fatal(err2, false)) { throw err2; }
-            if (err2.code === 'NOT_FOUND') { this.noComposite.add(chunk.api); return this.singles(chunk); }
+            if (err2.code === 'NOT_FOUND') { this.noComposite.add(chunk.api); return this.singles(chunk, opts.outsideBudget); }
             return chunk.items.map(() => failed(err2));
           });
         } else if (err.code === 'NOT_FOUND' && !this.noComposite.has(chunk.api)) {
           // This org (or API version) has no Composite resource for this API: one request per query.
           this.noComposite.add(chunk.api);
-          subs = await this.singles(chunk);
+          subs = await this.singles(chunk, opts.outsideBudget);
         } else {
           // The whole request failed (API_DISABLED_FOR_ORG, a reset, a 500…): every query of the batch fails alike.
           subs = chunk.items.map(() => failed(err));
         }
-      } finally { contacted = true; }
+      }
       chunk.items.forEach(({ spec, fields }, i) => {
         const r = subs[i];
         if (r.ok) {
           const dropped = spec.fields.filter(f => !fields.includes(f));
           // Fewer rows than totalSize without a LIMIT: a capped page or a queryMore cap (OauthToken).
           const capped = !spec.limit && !spec.count && !spec.groupBy && (r.totalSize ?? 0) > r.value.length;
-          out.set(spec.key, { ...r, truncated: r.truncated || capped || undefined, dropped: dropped.length ? dropped : undefined });
+          // Exactly LIMIT rows: there may be more (with a LIMIT, totalSize counts only the rows returned).
+          const full = !!spec.limit && !spec.count && r.value.length >= spec.limit;
+          out.set(spec.key, { ...r, truncated: r.truncated || capped || full || undefined, ...(full ? { totalSize: undefined } : {}), dropped: dropped.length ? dropped : undefined });
           return;
         }
         const col = /No such column '([\w.]+)'/.exec(r.message)?.[1];
@@ -272,12 +256,12 @@ export class OrgClient {
   }
 
   /** One request per query (no Composite), within the request budget. */
-  private async singles(chunk: Chunk): Promise<Dataset[]> {
+  private async singles(chunk: Chunk, outsideBudget = false): Promise<Dataset[]> {
     const prefix = chunk.api === 'tooling' ? `${this.base}/tooling` : this.base;
     const count = this.fallback[chunk.api];
     return Promise.all(chunk.items.map(async ({ spec, fields }): Promise<Dataset> => {
       // Decided synchronously (the limiter may hold the request back before it is counted).
-      if (this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
+      if (!outsideBudget && this.requests + this.queued + this.reserve >= REQUEST_BUDGET) {
         count.skipped++;
         return budgetSkip();
       }
@@ -316,12 +300,32 @@ export class OrgClient {
         const err = Array.isArray(r.body) ? (r.body[0] as { errorCode?: string; message?: string } | undefined) : undefined;
         const code = typeof err?.errorCode === 'string' ? err.errorCode : `ERROR_HTTP_${status}`;
         const message = scrub((typeof err?.message === 'string' ? err.message : '').trim() || code);
-        const kind = status >= 500 && !RATE_LIMIT_CODES.has(code) ? 'server' : classify(code, message);
+        const kind = classifyHttp(status, code, message);
         if (kind === 'session') { throw new OrgError(message, 'session', code); }
         return { ok: false, code, message, kind };
       }
       return queryResult(r.body, `${api === 'tooling' ? 'Tooling ' : ''}query ${s.ref}`);
     });
+  }
+
+  /**
+   * Follows a query answer's next pages (queryMore), at most `maxRequests` of them, within the
+   * budget. A page that fails stops there: the rows read so far stay, still truncated, and a note says why.
+   */
+  async more(ds: Dataset, maxRequests: number, what: string): Promise<Dataset> {
+    if (!ds.ok) { return ds; }
+    let cur: Extract<Dataset, { ok: true }> = ds;
+    for (let sent = 0; cur.next && sent < maxRequests && this.requests < REQUEST_BUDGET; sent++) {
+      let page: Dataset;
+      try { page = queryResult(await this.send<unknown>({ method: 'GET', url: cur.next }), `next page of ${what}`); } catch (e) {
+        const err = toOrgError(e);
+        if (err.kind === 'session') { throw err; }
+        page = failed(err);
+      }
+      if (!page.ok) { this.notes.push(`${what}: the next page could not be read (${page.code}); the checks use the ${cur.value.length} rows read.`); break; }
+      cur = { ...cur, value: [...cur.value, ...page.value], truncated: page.truncated || undefined, next: page.next };
+    }
+    return cur;
   }
 
   /** The running user (OpenID Connect userinfo on the instance). */
@@ -352,14 +356,31 @@ export class OrgClient {
     });
   }
 
-  /** Metadata API readMetadata; always an array of records that exist (missing names dropped). */
+  /**
+   * Metadata API readMetadata of every name, 10 names per request, at most `maxReads` requests.
+   * Names beyond those reads are not read: the dataset is then truncated with `read` (names asked)
+   * of `totalSize` (names wanted). A read that fails fails the dataset (never a silent half).
+   */
+  async readMetadataAll(type: string, fullNames: string[], maxReads: number): Promise<Dataset<Record<string, unknown>[]>> {
+    const asked = fullNames.slice(0, Math.max(0, maxReads) * 10);
+    const batches: string[][] = [];
+    for (let i = 0; i < asked.length; i += 10) { batches.push(asked.slice(i, i + 10)); }
+    const got = await Promise.all(batches.map(b => this.readMetadata(type, b)));
+    const bad = got.find(d => !d.ok);
+    if (bad) { return bad; }
+    const value = got.flatMap(d => (d.ok ? d.value : []));
+    return asked.length < fullNames.length ? { ok: true, value, truncated: true, read: asked.length, totalSize: fullNames.length } : { ok: true, value };
+  }
+
+  /** Metadata API readMetadata (at most 10 names: one request); always an array of records that exist (missing names dropped). */
   async readMetadata(type: string, fullNames: string[]): Promise<Dataset<Record<string, unknown>[]>> {
     if (!fullNames.length) { return { ok: true, value: [] }; }
+    if (fullNames.length > 10) { return this.readMetadataAll(type, fullNames, Math.ceil(fullNames.length / 10)); }
     return this.single(async () => {
       return this.limiter.run(async () => {
         this.requests++;
         let r: unknown;
-        try { r = await this.conn.metadata.read(type, fullNames.slice(0, 10)); } catch (e) {
+        try { r = await this.conn.metadata.read(type, fullNames); } catch (e) {
           const err = toOrgError(e);
           // jsforce throws TypeErrors on envelopes it cannot walk: that is a malformed answer, not a bug of ours.
           throw e instanceof TypeError ? new OrgError(`Metadata API readMetadata(${type}): malformed answer (${err.message})`, 'malformed', 'MALFORMED_SOAP') : err;
@@ -393,7 +414,8 @@ function queryResult(body: unknown, what: string): Dataset {
   if (!plainObject(body) || !Array.isArray(body.records)) {
     return { ok: false, code: 'MALFORMED_ANSWER', message: `The ${what} answered without records (${describe(body)}).`, kind: 'malformed' };
   }
-  return { ok: true, value: body.records as SObjectRecord[], truncated: body.done === false, totalSize: typeof body.totalSize === 'number' ? body.totalSize : undefined };
+  const next = body.done === false && typeof body.nextRecordsUrl === 'string' && /^\/services\/data\/v\d+\.\d\/(tooling\/)?query\/[\w-]+$/.test(body.nextRecordsUrl) ? body.nextRecordsUrl : undefined;
+  return { ok: true, value: body.records as SObjectRecord[], truncated: body.done === false, totalSize: typeof body.totalSize === 'number' ? body.totalSize : undefined, ...(next ? { next } : {}) };
 }
 
 function describe(v: unknown): string {

@@ -48,9 +48,11 @@ export function unreadable(key: string, ds: Extract<Dataset<unknown>, { ok: fals
 }
 
 /** Coverage of an evaluated inspection against the threshold (`minPercent` of the checks, half the groups). */
-export function coverageOf(checks: CheckResult[], groups: GroupResult[], minPercent = DEFAULT_MIN_PERCENT): Coverage {
+export function coverageOf(all: CheckResult[], groups: GroupResult[], minPercent = DEFAULT_MIN_PERCENT): Coverage {
+  // Checks the user turned off (--usage-days 0) are neither evaluated nor missing.
+  const checks = all.filter(c => !c.skipped);
   const evaluated = checks.filter(c => c.status !== 'unavailable').length;
-  const groupsEvaluated = groups.filter(g => g.checks.some(c => c.status !== 'unavailable')).length;
+  const groupsEvaluated = groups.filter(g => g.checks.some(c => c.status !== 'unavailable' && !c.skipped)).length;
   const faulty = checks.filter(c => c.status === 'unavailable' && c.cause !== 'permission');
   const faultCauses = [...new Set(faulty.map(c => c.cause ?? 'other'))];
   const minGroups = Math.ceil(groups.length * MIN_GROUPS_SHARE);

@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { Connection } from 'jsforce';
 import { loadFixture, startFakeOrg, type FakeOrg } from '../../test/fake-org/server';
+import { materializeUsage } from '../../test/fake-org/usage';
+import { windowDays } from './monitoring';
 import { connectWithToken, browserLogin } from './connect';
 import { inspectOrg } from './inspect';
 import { render } from './report';
@@ -89,6 +91,69 @@ describe('org inspection with jsforce against the fake org', function () {
     assert.strictEqual(status(r, 'api-usage.anomalies'), 'pass');
     const off = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }), { usageDays: 0 });
     assert.strictEqual(off.usage, undefined);
+    // Monitoring turned off by the user: skipped and said so, not a fault (the coverage stays complete).
+    for (const id of ['api-usage.callers', 'api-usage.anomalies']) {
+      assert.strictEqual(status(off, id), 'info', id);
+      assert.strictEqual(check(off, id).skipped, true, id);
+      assert.match(check(off, id).summary, /^Skipped: API usage monitoring is off \(--usage-days 0\)/, id);
+      assert.strictEqual(check(off, id).cause, undefined, id);
+    }
+    assert.ok(off.coverage!.complete, off.notes.join('\n'));
+    assert.strictEqual(off.coverage!.total, off.checks.length - 2, 'skipped checks are not counted as evaluated');
+    assert.ok(off.notes.some(n => /API usage monitoring skipped \(--usage-days 0\)/.test(n)), off.notes.join('\n'));
+  });
+
+  describe('API usage anomalies never pass on data with gaps', () => {
+    /** The hardened org's usage served as daily ApiTotalUsage log files (no event log object). */
+    function viaFiles(keepDay: (logDate: string) => boolean = () => true) {
+      const fx = loadFixture('hardened');
+      delete fx.objects.ApiTotalUsageEventLog;
+      const u = materializeUsage({ ...fx.usage!, object: false, files: true }, fx.orgId, new Date());
+      fx.objects.EventLogFile = [...(fx.objects.EventLogFile ?? []), ...u.files.filter(f => keepDay(String(f.LogDate)))];
+      fx.logFiles = u.logFiles;
+      return fx;
+    }
+
+    it('every daily file read, every login read: pass', async () => {
+      fake = await startFakeOrg(viaFiles());
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      assert.strictEqual(r.usage!.source, 'log-files');
+      assert.strictEqual(status(r, 'api-usage.anomalies'), 'pass', check(r, 'api-usage.anomalies').summary);
+    });
+
+    it('a day without a log file: partial, naming the day', async () => {
+      const days = windowDays(new Date(), 7);
+      fake = await startFakeOrg(viaFiles(d => !d.startsWith(days[3])));
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      assert.strictEqual(status(r, 'api-usage.anomalies'), 'partial', check(r, 'api-usage.anomalies').summary);
+      assert.match(check(r, 'api-usage.anomalies').reason!, new RegExp(`no daily ApiTotalUsage log file for ${days[3]}`));
+    });
+
+    it('a log file that cannot be downloaded: partial', async () => {
+      fake = await startFakeOrg(viaFiles(), { faults: [{ path: /\/LogFile$/, kind: 'not-found', times: 1 }] });
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      assert.strictEqual(status(r, 'api-usage.anomalies'), 'partial', check(r, 'api-usage.anomalies').summary);
+      assert.match(check(r, 'api-usage.anomalies').reason!, /log file of \d{4}-\d\d-\d\d not readable \(NOT_FOUND\)/);
+    });
+
+    it('LoginHistory beyond what the budget reads (failed-login bursts judged on part of the logins): partial', async () => {
+      const fx = loadFixture('hardened');
+      const login = fx.objects.LoginHistory[0];
+      fx.objects.LoginHistory = [...fx.objects.LoginHistory, ...Array.from({ length: 12_100 }, (_, i) => ({ ...login, Id: `0Ya${String(i).padStart(15, '0')}`, LoginTime: new Date(Date.now() - (i + 1) * 60_000).toISOString().replace('Z', '+0000'), Status: 'Success' }))];
+      fake = await startFakeOrg(fx);
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      assert.strictEqual(status(r, 'api-usage.anomalies'), 'partial', check(r, 'api-usage.anomalies').summary);
+      assert.match(check(r, 'api-usage.anomalies').reason!, /failed-login bursts: only the most recent \d+ of \d+ LoginHistory rows were read/);
+    });
+
+    it('the ApiTotalUsageEventLog aggregate beyond one answer: partial', async () => {
+      fake = await startFakeOrg({ ...loadFixture('hardened'), batchSize: 20 });
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      // Twenty of the groups look like new IPs and quiet days: findings, but only a lower bound.
+      assert.strictEqual(status(r, 'api-usage.anomalies'), 'warn');
+      assert.match(check(r, 'api-usage.anomalies').summary, /^At least \d+ anomalies .*\(not all data readable\)$/);
+      assert.match(check(r, 'api-usage.anomalies').reason!, /ApiTotalUsageEventLog aggregate had more groups than one answer holds/);
+    });
   });
 
   it('hardened org: logins older than 7 days and audit entries older than 30 days are outside the window', async () => {
@@ -124,6 +189,13 @@ describe('org inspection with jsforce against the fake org', function () {
     assert.match(check(r, 'oauth.stale-tokens').reason!, /OauthToken shows this user only their own rows; Customize Application/);
     // …decided from the assignments already read, without an extra query.
     assert.ok(r.requests <= 12, `${r.requests}`);
+  });
+
+  it('Named Credentials unreadable: the endpoint check (remote sites AND Named Credentials over http) does not pass on remote sites alone', async () => {
+    fake = await startFakeOrg({ ...loadFixture('hardened'), deny: { 'tooling:NamedCredential': 'INSUFFICIENT_ACCESS' } });
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    assert.strictEqual(status(r, 'encryption.endpoints'), 'unavailable', check(r, 'encryption.endpoints').summary);
+    assert.match(check(r, 'encryption.endpoints').reason!, /NamedCredential \(Tooling\): INSUFFICIENT_ACCESS/);
   });
 
   it('no Shield / no Event Monitoring: TransactionSecurityPolicy is unavailable, API logs missing is a warning', async () => {
@@ -250,7 +322,8 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     // Every page the org capped: never a pass.
     for (const c of r.checks.filter(x => x.read)) { assert.notStrictEqual(c.status, 'pass', c.id); }
     assert.strictEqual(rows(r, 'event-monitoring.failed-logins').status, 'partial');
-    assert.deepStrictEqual(rows(r, 'event-monitoring.failed-logins').read, { rows: 2000, total: 40004 });
+    // The first page and as many next pages as the 15 requests leave (4 here): 10,000 of the 40,004 logins.
+    assert.deepStrictEqual(rows(r, 'event-monitoring.failed-logins').read, { rows: 10000, total: 40004 });
     // MFA methods asked for the API-enabled users only (a semi-join): exact.
     assert.strictEqual(rows(r, 'mfa.methods').status, 'pass');
     // Questions asked in the query stay exact at any volume.
@@ -272,6 +345,89 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     assert.strictEqual(approval.status, 'warn');
     assert.match(approval.summary, /\(at least: read 1,000 of 30,002 OauthToken rows\)$/);
     assert.ok(r.requests <= 15, `${r.requests} requests`);
+  });
+
+  it('LoginHistory over one page: further pages are read with the requests the budget leaves, so failed logins are counted exactly', async () => {
+    const fx = loadFixture('hardened');
+    const login = fx.objects.LoginHistory[0];
+    const at = (min: number) => new Date(Date.now() - min * 60_000).toISOString().replace('Z', '+0000');
+    // 2,100 recent successes push 12 failures from one IP (within one hour, two days ago) off the first 2,000-row page.
+    fx.objects.LoginHistory = [...fx.objects.LoginHistory,
+      ...Array.from({ length: 2100 }, (_, i) => ({ ...login, Id: `0Ya${String(i).padStart(15, '0')}`, LoginTime: at(i + 1), Status: 'Success' })),
+      ...Array.from({ length: 12 }, (_, i) => ({ ...login, Id: `0Yb${String(i).padStart(15, '0')}`, LoginTime: at(2 * 1440 + 60 + i), Status: 'Invalid Password', SourceIp: '192.0.2.99' }))];
+    fake = await startFakeOrg(fx);
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    const failed = rows(r, 'event-monitoring.failed-logins');
+    assert.strictEqual(failed.status, 'warn', failed.summary);
+    assert.strictEqual(failed.read, undefined, 'every login read');
+    assert.deepStrictEqual(failed.items[0], { label: '192.0.2.99', detail: '12 failed logins', status: 'warn' });
+    assert.ok(check(r, 'api-usage.anomalies').items.some(i => /Failed-login burst: 192\.0\.2\.99/.test(i.label)), JSON.stringify(check(r, 'api-usage.anomalies')));
+    assert.ok(r.requests <= 15, `${r.requests} requests`);
+    assert.strictEqual(r.requests, fake.apiRequests());
+    assert.strictEqual(fake.requests.filter(q => /\/query\/01g/.test(q.path)).length, 1, 'one queryMore request');
+  });
+
+  it('an answer holding exactly LIMIT rows is a capped page: the checks built on it are partial, never pass', async () => {
+    const fx = loadFixture('hardened');
+    const site = { SiteName: 'x', EndpointUrl: 'https://api.payments.example.com', IsActive: true, ProtocolMismatch: false, Description: null, NamespacePrefix: null, CreatedDate: '@-100d' };
+    const cert = fx.tooling.Certificate[0];
+    // Exactly 500 (the queries' LIMIT), every one of them clean.
+    fx.tooling.RemoteProxy = Array.from({ length: 500 }, (_, i) => ({ ...site, Id: `0rp${String(i).padStart(12, '0')}AAA`, SiteName: `Site${String(i).padStart(3, '0')}` }));
+    fx.tooling.Certificate = Array.from({ length: 500 }, (_, i) => ({ ...cert, Id: `0P1${String(i).padStart(12, '0')}AAA`, DeveloperName: `Cert${i}`, MasterLabel: `Cert ${i}` }));
+    fake = await startFakeOrg(fx);
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    for (const id of ['encryption.endpoints', 'encryption.certificates']) {
+      assert.strictEqual(rows(r, id).status, 'partial', `${id}: ${rows(r, id).summary}`);
+      assert.deepStrictEqual(rows(r, id).read, { rows: 500, total: undefined }, id);
+      assert.match(rows(r, id).summary, /^Read 500 of more /, id);
+    }
+    assert.strictEqual(r.groups.find(g => g.id === 'encryption')!.status, 'partial');
+  });
+
+  /** The hardened org with `n` more admin-approved connected apps (`App 000`…), their metadata enforcing IP restrictions. */
+  function manyApps(n: number, extra: { name: string; ipRelaxation: string; tokens?: number }[] = []) {
+    const fx = loadFixture('hardened');
+    const base = fx.objects.ConnectedApplication[0];
+    const meta = fx.metadata!.ConnectedApp;
+    const add = (Name: string, ipRelaxation: string, i: number) => {
+      fx.objects.ConnectedApplication.push({ ...base, Id: `0H4Mny${String(i).padStart(9, '0')}AAA`, Name });
+      meta[Name.replace(/\s+/g, '_')] = { label: Name, contactEmail: 'it@hardened.example', oauthPolicy: { ipRelaxation, refreshTokenPolicy: 'specific_lifetime:30:DAYS' } };
+    };
+    for (let i = 0; i < n; i++) { add(`App ${String(i).padStart(3, '0')}`, 'ENFORCE', i); }
+    extra.forEach((x, i) => {
+      add(x.name, x.ipRelaxation, n + i);
+      const token = fx.objects.OauthToken[0];
+      for (let t = 0; t < (x.tokens ?? 0); t++) { fx.objects.OauthToken.push({ ...token, AppName: x.name, LastUsedDate: new Date().toISOString().replace('Z', '+0000') }); }
+    });
+    return fx;
+  }
+
+  it('connected app metadata is read for every app (10 names per Metadata API read), within 15 requests', async () => {
+    // 17 apps: the one relaxing IP restrictions sorts last, beyond the first ten.
+    fake = await startFakeOrg(manyApps(14, [{ name: 'Zz Bypass', ipRelaxation: 'BYPASS' }]));
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    const relax = rows(r, 'ip.app-relaxation');
+    assert.strictEqual(relax.status, 'fail', relax.summary);
+    assert.strictEqual(relax.items.length, 17);
+    assert.deepStrictEqual(relax.items.filter(i => i.status === 'fail').map(i => i.label), ['Zz Bypass']);
+    assert.strictEqual(rows(r, 'rotation.token-lifetime').items.length, 17);
+    assert.strictEqual(fake.requests.filter(q => /\/Soap\/m\//.test(q.path)).length, 4, 'SecuritySettings, Profile and two ConnectedApp reads');
+    assert.ok(r.requests <= 15, `${r.requests} requests`);
+    assert.strictEqual(r.requests, fake.apiRequests());
+  });
+
+  it('more connected apps than the budget reads: the apps in use first, the rest partial with the count read', async () => {
+    // 81 apps: at most 15 requests cannot read them all. The one in use (it has tokens) is read first.
+    fake = await startFakeOrg(manyApps(80, [{ name: 'Zz In Use', ipRelaxation: 'BYPASS', tokens: 3 }]));
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    assert.ok(r.requests <= 15, `${r.requests} requests`);
+    const relax = rows(r, 'ip.app-relaxation');
+    assert.strictEqual(relax.status, 'fail', relax.summary);
+    assert.match(relax.summary, /\(at least: read \d+ of 83 Metadata API ConnectedApp rows\)$/);
+    const lifetime = rows(r, 'rotation.token-lifetime');
+    assert.strictEqual(lifetime.status, 'partial', lifetime.summary);
+    assert.ok(lifetime.read && lifetime.read.rows >= 10 && lifetime.read.rows < 83 && lifetime.read.total === 83, JSON.stringify(lifetime.read));
+    assert.ok(r.notes.some(n => /^connectedAppMeta: \d+ of 83 rows read/.test(n)), r.notes.join('\n'));
   });
 
   it('OauthToken answering GROUP BY: per-app counts are exact, no "at least"', async () => {

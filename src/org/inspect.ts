@@ -6,12 +6,12 @@
  * request got no answer); every other failure ends up in a check as `unavailable` with its cause,
  * and `coverage` says whether the result can be trusted as clean.
  */
-import { OrgClient, type ConnectionLike, type Dataset, type QuerySpec, type SObjectRecord } from './client';
+import { OrgClient, REQUEST_BUDGET, type ConnectionLike, type Dataset, type QuerySpec, type SObjectRecord } from './client';
 import { NetGuard, type NetOptions } from './transport';
 import { coverageNotes, coverageOf } from './coverage';
 import { OrgError } from './types';
-import { evaluate, person, text, usersFrom } from './checks';
-import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, STALE_TOKEN_DAYS, TOKEN_FALLBACK, profileFullName } from './plan';
+import { evaluate, MONITORING_OFF, person, text, usersFrom, type OrgUser } from './checks';
+import { DEFAULT_USAGE_DAYS, LOGIN_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, STALE_TOKEN_DAYS, TOKEN_FALLBACK, profileFullName } from './plan';
 import { buildUsage, rowsFromAggregate, rowsFromLogFile, windowDays, type UsageRow } from './monitoring';
 import type { ApiUsage, InspectionReport, OrgInfo } from './types';
 
@@ -66,30 +66,48 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
 
   const records = (key: string): SObjectRecord[] => { const d = data.get(key); return d?.ok && Array.isArray(d.value) ? (d.value as SObjectRecord[]) : []; };
 
-  // Profiles of API-enabled users and the connected apps, for their metadata (10 names per read).
-  const apiProfiles = [...new Set([...usersFrom(records('psa')).values()].filter(u => u.api).map(u => u.profile).filter(Boolean))];
+  const users = usersFrom(records('psa'));
   // Orgs that refuse aggregates on OauthToken: ask COUNT() instead and read the rows for names (partial).
   // The apps any user may self-authorize are what the OAuth checks judge: their tokens are counted
   // two COUNT()s each (at most OPEN_APPS_COUNTED apps: the fallback stays within two Composite requests), exact at any volume.
-  const openApps = records('apps').filter(a => a.OptionsAllowAdminApprovedUsersOnly !== true).map(a => text(a.Name)).filter(Boolean).slice(0, OPEN_APPS_COUNTED);
-  const tokenFallback = isAggregateRefusal(data.get('tokenApps')) ? client.queries([...TOKEN_FALLBACK, ...openAppCounts(openApps)]) : undefined;
+  const openAppRecords = records('apps').filter(a => a.OptionsAllowAdminApprovedUsersOnly !== true);
+  const openApps = openAppRecords.map(a => text(a.Name)).filter(Boolean).slice(0, OPEN_APPS_COUNTED);
+  if (isAggregateRefusal(data.get('tokenApps'))) {
+    // Before the metadata reads: they read the apps in use first, and the fallback says which those are.
+    applyTokenFallback(data, await client.queries([...TOKEN_FALLBACK, ...openAppCounts(openApps)]), openApps, openAppRecords.length);
+  }
+  // Phase 2 counts its own requests: every Metadata API read that fits the budget is sent.
+  client.reserve = 0;
+
+  // Metadata of the profiles of API-enabled users (most users first) and of the connected apps (the
+  // ones with tokens in use first), 10 names per read, as many reads as the budget leaves.
+  const perProfile = new Map<string, number>();
+  for (const u of users.values()) { if (u.api && u.profile) { perProfile.set(u.profile, (perProfile.get(u.profile) ?? 0) + 1); } }
+  const apiProfiles = [...perProfile].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([p]) => profileFullName(p));
   const tokenApps = new Set(records('tokenApps').map(t => text(t.AppName)));
   const appNames = records('apps').map(a => text(a.Name)).filter(Boolean)
-    .sort((a, b) => Number(tokenApps.has(b)) - Number(tokenApps.has(a)));
+    .sort((a, b) => Number(tokenApps.has(b)) - Number(tokenApps.has(a))).map(n => n.replace(/\s+/g, '_'));
+  const psaOk = !!data.get('psa')?.ok, appsOk = !!data.get('apps')?.ok;
+  const askMe = !opts.userId && psaOk;
+  const fixed = 2 + (askMe ? 1 : 0) + (psaOk && apiProfiles.length ? 1 : 0) + (appsOk && appNames.length ? 1 : 0); // limits, SecuritySettings, userinfo, one read each
+  const reads = metadataReads(Math.max(0, REQUEST_BUDGET - client.requests - fixed), psaOk ? batchesOf(apiProfiles) : 0, appsOk ? batchesOf(appNames) : 0);
   const [limits, security, profiles, apps, me] = await Promise.all([
     client.limits(),
     client.readMetadata('SecuritySettings', ['Security']),
-    data.get('psa')?.ok ? client.readMetadata('Profile', apiProfiles.slice(0, 10).map(profileFullName)) : Promise.resolve(data.get('psa')!),
-    data.get('apps')?.ok ? client.readMetadata('ConnectedApp', appNames.slice(0, 10).map(n => n.replace(/\s+/g, '_'))) : Promise.resolve(data.get('apps')!),
-    opts.userId || !data.get('psa')?.ok ? Promise.resolve(undefined) : client.userInfo(),
+    psaOk ? client.readMetadataAll('Profile', apiProfiles, reads.profiles) : Promise.resolve(data.get('psa')!),
+    appsOk ? client.readMetadataAll('ConnectedApp', appNames, reads.apps) : Promise.resolve(data.get('apps')!),
+    askMe ? client.userInfo() : Promise.resolve(undefined),
   ]);
-  if (tokenFallback) { applyTokenFallback(data, await tokenFallback, openApps, records('apps').filter(a => a.OptionsAllowAdminApprovedUsersOnly !== true).length); }
+  // LoginHistory over one page (Status is not filterable, so failed logins are counted from rows):
+  // the requests the budget still leaves read its next pages.
+  const logins = queried.get('logins');
+  if (logins?.ok && logins.next) { data.set('logins', await client.more(logins, REQUEST_BUDGET - client.requests, 'LoginHistory')); }
   // Who runs the inspection decides whether LoginHistory / OauthToken show every row or only theirs.
   // PermissionSetAssignment holds every assignment granting one of the permissions that matter, so
   // a runner missing from a complete answer has none of them.
   const userId = opts.userId ?? (me?.ok ? me.value.user_id : undefined);
   const psa = data.get('psa');
-  const runner = userId ? [...usersFrom(records('psa')).values()].find(u => u.id === userId || u.id.slice(0, 15) === userId.slice(0, 15)) : undefined;
+  const runner = userId ? [...users.values()].find(u => u.id === userId || u.id.slice(0, 15) === userId.slice(0, 15)) : undefined;
   const perms = runner?.perms ?? (userId && psa?.ok && !psa.truncated ? new Set<string>() : undefined);
   const ownRowsOnly = new Set(perms ? Object.entries(OWN_ROWS_ONLY).filter(([, v]) => !v.permissions.some(p => perms.has(p))).map(([k]) => k) : []);
   if (!perms) { client.notes.push('The running user could not be identified: LoginHistory and OauthToken may show only their own rows.'); }
@@ -101,9 +119,13 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
   const usageDays = Math.max(0, Math.min(MAX_USAGE_DAYS, Math.floor(opts.usageDays ?? DEFAULT_USAGE_DAYS)));
   let usage: ApiUsage | undefined;
   if (usageDays) {
-    const u = await monitorUsage(client, data, records, usageDays, opts.now ?? new Date(), ownRowsOnly.has('logins'));
+    const u = await monitorUsage(client, data, records, users, usageDays, opts.now ?? new Date(), ownRowsOnly.has('logins'));
     data.set('usage', u);
     usage = u.ok ? u.value : undefined;
+  } else {
+    // Turned off by the user: the usage checks say so (skipped), which is no fault.
+    data.set('usage', { ok: false, code: MONITORING_OFF, message: 'API usage monitoring is off (--usage-days 0)', kind: 'other' });
+    client.notes.push('API usage monitoring skipped (--usage-days 0): the API usage callers and anomalies were not looked at.');
   }
 
   const { checks, groups } = evaluate({
@@ -137,6 +159,22 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
     tool: 'apiguard', org, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
     requests: client.requests, groups, checks, notes, coverage, ...(usage ? { usage } : {}),
   };
+}
+
+const METADATA_NAMES_PER_READ = 10;
+const batchesOf = (names: string[]) => Math.ceil(names.length / METADATA_NAMES_PER_READ);
+
+/**
+ * Metadata API reads per type: one each at least (counted in the fixed part of the budget), then
+ * the `spare` requests shared out one by one between the types that have more names to read.
+ */
+export function metadataReads(spare: number, profileBatches: number, appBatches: number): { profiles: number; apps: number } {
+  const out = { profiles: Math.min(1, profileBatches), apps: Math.min(1, appBatches) };
+  while (spare > 0 && (out.profiles < profileBatches || out.apps < appBatches)) {
+    if (out.apps < appBatches && (out.apps <= out.profiles || out.profiles >= profileBatches)) { out.apps++; } else { out.profiles++; }
+    spare--;
+  }
+  return out;
 }
 
 /** The org answered an aggregate query on this object with "not supported" (not a permission problem). */
@@ -195,9 +233,12 @@ function applyTokenFallback(data: Map<string, Dataset<unknown>>, fb: Map<string,
  * API usage for the last `days` days: the ApiTotalUsageEventLog aggregate when the org has it, else
  * one download per daily ApiTotalUsage log file. Says what it skipped; never throws for missing data.
  */
-async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown>>, records: (k: string) => SObjectRecord[], days: number, now: Date, loginsOwnOnly: boolean): Promise<Dataset<ApiUsage>> {
+async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown>>, records: (k: string) => SObjectRecord[], people: ReadonlyMap<string, OrgUser>,
+  days: number, now: Date, loginsOwnOnly: boolean): Promise<Dataset<ApiUsage>> {
   const window = windowDays(now, days);
   const skipped: string[] = [];
+  /** What the anomalies could not look at: any makes the anomalies check partial (never pass). */
+  const gaps: string[] = [];
   const before = client.requests;
   let rows: UsageRow[] = [];
   let covered = window;
@@ -206,7 +247,7 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
   if (agg?.ok) {
     source = 'event-log-object';
     rows = rowsFromAggregate(agg.value as SObjectRecord[]);
-    if (agg.truncated) { skipped.push(`the ApiTotalUsageEventLog aggregate had more groups than one answer holds (${(agg.value as unknown[]).length} of ${agg.totalSize ?? 'more'} read)`); }
+    if (agg.truncated) { gaps.push(`the ApiTotalUsageEventLog aggregate had more groups than one answer holds (${(agg.value as unknown[]).length} of ${agg.totalSize ?? 'more'} read)`); }
   } else {
     const logs = data.get('eventLogs');
     if (!logs?.ok) {
@@ -221,12 +262,13 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
     if (hourly) { skipped.push(`${hourly} hourly ApiTotalUsage files not downloaded (the daily files cover the same requests)`); }
     const wanted = window.filter(d => daily.has(d));
     const missing = window.filter(d => !daily.has(d));
-    if (missing.length) { skipped.push(`no daily ApiTotalUsage log file for ${missing.length === window.length ? `any of the ${window.length} days` : missing.join(', ')}`); }
+    if (missing.length) { gaps.push(`no daily ApiTotalUsage log file for ${missing.length === window.length ? `any of the ${window.length} days` : missing.join(', ')}`); }
+    if ((logs as { truncated?: boolean }).truncated) { gaps.push('the EventLogFile list had more rows than one answer holds (later log files may be missing)'); }
     covered = [];
     const got = await Promise.all(wanted.map(async d => {
       const f = daily.get(d)!;
       const res = await client.file(`${client.base}/sobjects/EventLogFile/${text(f.Id)}/LogFile`);
-      if (!res.ok) { skipped.push(`log file of ${d} not readable (${res.code})`); return []; }
+      if (!res.ok) { gaps.push(`log file of ${d} not readable (${res.code})`); return []; }
       covered.push(d);
       return rowsFromLogFile(res.value);
     }));
@@ -236,19 +278,22 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
   const apps = new Map<string, string>();
   for (const a of records('apps')) { const id = text(a.Id); if (id) { apps.set(id, text(a.Name)); apps.set(id.slice(0, 15), text(a.Name)); } }
   const users = new Map<string, string>();
-  for (const u of usersFrom(records('psa')).values()) { users.set(u.id, person(u.name, u.username)); users.set(u.id.slice(0, 15), person(u.name, u.username)); }
+  for (const u of people.values()) { users.set(u.id, person(u.name, u.username)); users.set(u.id.slice(0, 15), person(u.name, u.username)); }
   const totals = new Map<string, number>();
   for (const r of rows) { if (r.user) { totals.set(r.user, (totals.get(r.user) ?? 0) + r.n); } }
   const unknown = [...totals].sort((a, b) => b[1] - a[1]).map(([id]) => id).filter(id => !users.has(id) && /^005\w{12}(\w{3})?$/.test(id)).slice(0, 50);
   if (unknown.length) {
-    const res = await client.queries([{ key: 'usageUsers', api: 'data', object: 'User', fields: ['Id', 'Name', 'Username'], where: `Id IN (${unknown.map(id => `'${id}'`).join(', ')})` }]);
+    const res = await client.queries([{ key: 'usageUsers', api: 'data', object: 'User', fields: ['Id', 'Name', 'Username'], where: `Id IN (${unknown.map(id => `'${id}'`).join(', ')})` }], { outsideBudget: true });
     const ds = res.get('usageUsers');
     if (ds?.ok) { for (const u of ds.value) { const id = text(u.Id); users.set(id, person(text(u.Name), text(u.Username))); users.set(id.slice(0, 15), person(text(u.Name), text(u.Username))); } }
   }
-  if (loginsOwnOnly) { skipped.push('failed-login bursts: LoginHistory shows only your own rows'); }
-  else if (data.get('logins')?.ok && (data.get('logins') as { truncated?: boolean }).truncated) { skipped.push('failed-login bursts: only the most recent page of LoginHistory was read'); }
+  const logins = data.get('logins');
+  if (loginsOwnOnly) { gaps.push('failed-login bursts: LoginHistory shows only your own rows'); }
+  else if (!logins?.ok) { gaps.push(`failed-login bursts: LoginHistory not readable (${logins && !logins.ok ? logins.code : 'not read'})`); }
+  else if (logins.truncated) { gaps.push(`failed-login bursts: only the most recent ${(logins.value as unknown[]).length} of ${logins.totalSize ?? 'more'} LoginHistory rows were read`); }
+  if (days > LOGIN_DAYS && !loginsOwnOnly && logins?.ok) { gaps.push(`failed-login bursts: LoginHistory is read for the last ${LOGIN_DAYS} days only`); }
   return { ok: true, value: buildUsage({ source, days: window, rows, appName: id => apps.get(id) ?? apps.get(id.slice(0, 15)), userName: id => users.get(id) ?? users.get(id.slice(0, 15)),
-    logins: loginsOwnOnly ? [] : records('logins'), skipped, covered, requests: client.requests - before }) };
+    logins: loginsOwnOnly ? [] : records('logins'), skipped: [...gaps, ...skipped], gaps, covered, requests: client.requests - before }) };
 }
 
 /** Sandboxes have `--<sandbox>` in their My Domain host or a `.sandbox.` domain. */

@@ -5,6 +5,7 @@
  */
 import type { SObjectRecord } from './client';
 import type { ApiUsage, UsageAnomaly, UsageSeries } from './types';
+import { text as s } from './checks';
 
 /** Requests in one hour of one day by one (app, user, client IP). */
 export interface UsageRow { day: string; hour: number; app: string; user: string; ip: string; n: number }
@@ -18,7 +19,6 @@ export const BURST_MIN = 10;
 const SERIES_SHOWN = 10;
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0)) || 0;
-const s = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 
 /** The days of a window of `n` full days ending yesterday (UTC), oldest first. */
 export function windowDays(now: Date, n: number): string[] {
@@ -147,6 +147,8 @@ export interface UsageInput {
   /** Days whose data was read (log files: the days with a downloaded file); default every day. */
   covered?: string[];
   skipped?: string[];
+  /** What the anomalies could not look at (also in `skipped`). */
+  gaps?: string[];
   requests?: number;
 }
 
@@ -250,6 +252,6 @@ export function buildUsage(input: UsageInput): ApiUsage {
   return {
     source: input.source, days, total,
     byApp: series('app').slice(0, SERIES_SHOWN), byUser: series('user').slice(0, SERIES_SHOWN), byIp: series('ip').slice(0, SERIES_SHOWN),
-    anomalies, skipped: input.skipped ?? [], requests: input.requests ?? 0,
+    anomalies, skipped: input.skipped ?? [], ...(input.gaps?.length ? { gaps: input.gaps } : {}), requests: input.requests ?? 0,
   };
 }

@@ -11,6 +11,8 @@ export const STALE_TOKEN_DAYS = 90;
 /** API usage monitoring window: default and maximum days. */
 export const DEFAULT_USAGE_DAYS = 7;
 export const MAX_USAGE_DAYS = 14;
+/** LoginHistory is read for this many days (the login checks' window). */
+export const LOGIN_DAYS = 7;
 
 /** When OauthToken refuses aggregates: counts in the query (COUNT()), rows only to name apps and people. */
 export const TOKEN_FALLBACK: QuerySpec[] = [
@@ -51,10 +53,10 @@ export const QUERIES: QuerySpec[] = [
   // not filterable on LoginHistory, so failed logins are counted from the rows: `partial` past one page.
   { key: 'logins', api: 'data', object: 'LoginHistory',
     fields: ['UserId', 'LoginTime', 'LoginType', 'LoginSubType', 'Status', 'SourceIp', 'TlsProtocol', 'Application'], optional: ['LoginSubType'],
-    where: 'LoginTime = LAST_N_DAYS:7', orderBy: 'LoginTime DESC' },
+    where: `LoginTime = LAST_N_DAYS:${LOGIN_DAYS}`, orderBy: 'LoginTime DESC' },
   // TlsProtocol is filterable: the old-TLS question is asked in the query (exact at any volume).
   { key: 'loginsOldTls', api: 'data', object: 'LoginHistory', fields: ['LoginType', 'TlsProtocol', 'Application'],
-    where: "LoginTime = LAST_N_DAYS:7 AND TlsProtocol IN ('TLS 1.0', 'TLS 1.1')" },
+    where: `LoginTime = LAST_N_DAYS:${LOGIN_DAYS} AND TlsProtocol IN ('TLS 1.0', 'TLS 1.1')` },
   { key: 'auditTrail', api: 'data', object: 'SetupAuditTrail', fields: ['Action', 'Section', 'Display', 'CreatedDate', 'CreatedBy.Name'],
     where: 'CreatedDate = LAST_N_DAYS:30', orderBy: 'CreatedDate DESC' },
   { key: 'eventLogs', api: 'data', object: 'EventLogFile', fields: ['Id', 'EventType', 'LogDate', 'Interval', 'LogFileLength'], optional: ['Interval', 'LogFileLength'],
@@ -75,6 +77,21 @@ export const QUERIES: QuerySpec[] = [
   { key: 'certificates', api: 'tooling', object: 'Certificate', fields: ['DeveloperName', 'MasterLabel', 'ExpirationDate', 'KeySize', 'CreatedDate'], orderBy: 'ExpirationDate', limit: 500 },
   { key: 'policies', api: 'tooling', object: 'TransactionSecurityPolicy', fields: ['DeveloperName', 'MasterLabel', 'State', 'EventName'], limit: 200 },
   { key: 'externalCredentials', api: 'tooling', object: 'ExternalCredential', fields: ['DeveloperName', 'MasterLabel', 'AuthenticationProtocol'], limit: 200 },
+];
+
+/**
+ * The datasets that are not SOQL queries of QUERIES: the request each costs (inspect.ts sends
+ * them; docs/org-queries.md is generated from this and QUERIES by queryTable.ts).
+ */
+export const OTHER_READS: { key: string; request: string; cost: string; budget: 'base' | 'monitoring'; /** Only with requests to spare. */ spare?: true }[] = [
+  { key: 'limits', request: 'GET /services/data/vXX.X/limits', cost: '1', budget: 'base' },
+  { key: 'security', request: 'Metadata API readMetadata SecuritySettings `Security` (SOAP)', cost: '1', budget: 'base' },
+  { key: 'profiles', request: 'Metadata API readMetadata Profile (SOAP), 10 names a request', cost: '1 per 10 profiles of API-enabled users (most users first): at least 1, more while the budget allows, else partial', budget: 'base' },
+  { key: 'connectedAppMeta', request: 'Metadata API readMetadata ConnectedApp (SOAP), 10 names a request', cost: '1 per 10 connected apps (apps in use first): at least 1, more while the budget allows, else partial', budget: 'base' },
+  { key: 'logins', request: 'GET /services/data/vXX.X/query/<locator> (queryMore: the next LoginHistory pages, 2,000 rows each)', cost: 'the requests the budget leaves after the reads above (0 when one page holds the week\'s logins)', budget: 'base', spare: true },
+  { key: 'userinfo', request: 'GET /services/oauth2/userinfo (the running user, for own-rows-only access)', cost: '1 (0 when the caller passes the user id)', budget: 'base' },
+  { key: 'usage', request: 'GET /services/data/vXX.X/sobjects/EventLogFile/<Id>/LogFile (only where `apiUsage` answers INVALID_TYPE)', cost: '1 per daily ApiTotalUsage log file of the window (--usage-days, default 7, at most 14)', budget: 'monitoring' },
+  { key: 'usageUsers', request: 'SOQL `SELECT Id, Name, Username FROM User WHERE Id IN (…)` (callers not among the assigned users, at most 50)', cost: '0 or 1', budget: 'monitoring' },
 ];
 
 /** Dataset key → the object it reads and what grants it (shown on `unavailable`). */

@@ -117,7 +117,7 @@ export function renderJson(r: InspectionReport): string {
   return scrub(JSON.stringify({
     tool: r.tool, org: r.org, startedAt: r.startedAt, durationMs: r.durationMs, requests: r.requests,
     groups: r.groups.map(g => ({ id: g.id, title: g.title, status: g.status })),
-    checks: r.checks.map(c => ({ id: c.id, group: c.group, status: c.status, title: c.title, summary: c.summary, items: c.items, remediation: c.remediation, setupUrl: setupUrl(r.org.instanceUrl, c.setupPath), ...(c.reason ? { reason: c.reason } : {}), ...(c.cause ? { cause: c.cause } : {}), ...(c.read ? { read: c.read } : {}) })),
+    checks: r.checks.map(c => ({ id: c.id, group: c.group, status: c.status, title: c.title, summary: c.summary, items: c.items, remediation: c.remediation, setupUrl: setupUrl(r.org.instanceUrl, c.setupPath), ...(c.reason ? { reason: c.reason } : {}), ...(c.cause ? { cause: c.cause } : {}), ...(c.read ? { read: c.read } : {}), ...(c.skipped ? { skipped: true } : {}) })),
     notes: r.notes,
     ...(r.coverage ? { coverage: r.coverage } : {}),
     ...(r.usage ? { usage: r.usage } : {}),

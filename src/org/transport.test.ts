@@ -32,6 +32,18 @@ describe('org transport: answers are checked before jsforce parses them', () => 
     }
   });
 
+  it('4xx answers: only real permission and licence codes are `permission`; every other code is a fault', () => {
+    const e = (status: number, code: string) => checkAnswer(GET('/services/data/v62.0/query'), res(status, JSON.stringify([{ errorCode: code, message: `${code} happened` }])))!;
+    const expected: [number, string, string][] = [
+      [403, 'INSUFFICIENT_ACCESS', 'permission'], [403, 'INSUFFICIENT_ACCESS_OR_READONLY', 'permission'], [400, 'INVALID_TYPE', 'permission'],
+      [403, 'API_DISABLED_FOR_ORG', 'permission'], [403, 'FUNCTIONALITY_NOT_ENABLED', 'permission'],
+      [400, 'QUERY_TIMEOUT', 'timeout'], [400, 'MALFORMED_QUERY', 'other'], [400, 'INVALID_FIELD', 'other'], [404, 'NOT_FOUND', 'other'],
+      [400, 'INVALID_QUERY_LOCATOR', 'other'], [400, 'SOMETHING_NEW', 'other'], [405, 'METHOD_NOT_ALLOWED', 'other'],
+    ];
+    for (const [status, code, kind] of expected) { assert.strictEqual(e(status, code).kind, kind, `${status} ${code}`); }
+    assert.strictEqual(checkAnswer(GET('/services/data/v62.0/limits'), res(403, ''))!.kind, 'other', 'a 403 without an error code (a proxy?) is not a permission answer');
+  });
+
   it('SOAP: a fault passes to jsforce, an envelope that does not close is malformed', () => {
     const post = { method: 'POST', url: 'https://x.my.salesforce.com/services/Soap/m/62.0' };
     const env = '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="x"><soapenv:Body><readMetadataResponse><result><records><fullName>Security</fullName></records></result></readMetadataResponse></soapenv:Body></soapenv:Envelope>';

@@ -8,7 +8,8 @@
  * - nothing is retried behind our back (jsforce retries 5xx and resets five times with back-off);
  * - truncated or malformed answers (cut JSON, cut SOAP envelopes, HTML pages, redirects) become an
  *   OrgError of kind `malformed` instead of a string the checks misread as "no records";
- * - HTTP errors carry their true class: `rate-limit`, `server`, `permission`, `tls`, `timeout`, `network`;
+ * - HTTP errors carry their true class (errors.ts, the classifier client.ts uses too): `permission`
+ *   only for answers a permission or licence would change, every other 4xx is a fault;
  * - token endpoint failures say what the endpoint answered (never an empty reason);
  * - at most one token refresh per burst of 401s: a 401 with a token that was just refreshed and has
  *   never worked is a session error, not another refresh (jsforce would loop forever).
@@ -20,6 +21,7 @@ import * as https from 'node:https';
 import { PassThrough } from 'node:stream';
 import { OrgError, type OrgErrorKind } from './types';
 import { errorText, scrub } from './scrub';
+import { classifyHttp, CONNECT_CODES, isTlsCode } from './errors';
 import { DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S } from './defaults';
 
 export { DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S };
@@ -36,10 +38,7 @@ export interface NetOptions {
 export interface HttpReq { method: string; url: string; body?: string | Buffer; headers?: Record<string, string> }
 export interface HttpRes { statusCode: number; headers: Record<string, string>; body: string }
 
-/** TLS failures: the server could not be trusted (or spoke no TLS). */
-const TLS_CODES = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_REVOKED|ERR_TLS_CERT_ALTNAME_INVALID|EPROTO|ERR_SSL_[A-Z_]+|ERR_TLS_[A-Z_]+|CERT_[A-Z_]+)$/;
-/** Failures before any byte of an answer: the org cannot be reached at all. */
-export const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'NO_ANSWER']);
+export { CONNECT_CODES, isTlsCode };
 
 const TLS_WORDS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the server presented a self-signed certificate',
@@ -49,8 +48,6 @@ const TLS_WORDS: Record<string, string> = {
   CERT_HAS_EXPIRED: 'the server\'s certificate has expired',
   ERR_TLS_CERT_ALTNAME_INVALID: 'the server\'s certificate is for another host name',
 };
-
-export function isTlsCode(code: string): boolean { return TLS_CODES.test(code); }
 
 /** One-line description of an answer body for messages: never the whole body, no control characters. */
 export function describeBody(body: string, contentType: string): string {
@@ -68,13 +65,6 @@ const isTokenUrl = (u: URL) => /\/services\/oauth2\/token$/.test(u.pathname);
 const isSoapUrl = (u: URL) => /\/services\/Soap\//.test(u.pathname);
 const isApiUrl = (u: URL) => /^\/services\/(data|oauth2\/userinfo)/.test(u.pathname);
 
-function httpErrorKind(status: number, code: string): OrgErrorKind {
-  if (status === 429 || /^(REQUEST_LIMIT_EXCEEDED|TOO_MANY_REQUESTS|EXCEEDED_ID_LIMIT|CONCURRENT_REQUESTS_LIMIT_EXCEEDED)$/.test(code)) { return 'rate-limit'; }
-  if (status >= 500) { return 'server'; }
-  if (status === 401) { return 'session'; }
-  return 'permission';
-}
-
 /** The error a REST answer with status >= 400 carries (errorCode + first message), or a description of the body. */
 function restError(res: HttpRes, where: string): OrgError {
   let code = `ERROR_HTTP_${res.statusCode}`;
@@ -85,7 +75,7 @@ function restError(res: HttpRes, where: string): OrgError {
     if (e && typeof e.errorCode === 'string') { code = e.errorCode; }
     if (e && typeof e.message === 'string') { msg = e.message; }
   } catch { /* not JSON */ }
-  const kind = httpErrorKind(res.statusCode, code);
+  const kind = classifyHttp(res.statusCode, code, msg);
   const what = msg ? clean(msg.split('\n')[0]) : describeBody(res.body, res.headers['content-type'] ?? '');
   const label = kind === 'server' ? `server error (HTTP ${res.statusCode})` : `HTTP ${res.statusCode}`;
   return new OrgError(`${where}: ${label} ${code !== `ERROR_HTTP_${res.statusCode}` ? code + ': ' : ''}${what}`, kind, code);

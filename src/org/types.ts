@@ -40,6 +40,8 @@ export interface CheckResult {
   cause?: OrgErrorKind;
   /** When the check saw only part of the rows: how many it read, of how many (when the org said). */
   read?: { rows: number; total?: number };
+  /** Turned off by the user (`--usage-days 0`): not evaluated, not a fault, left out of the coverage. */
+  skipped?: boolean;
 }
 
 export interface GroupResult {
@@ -106,6 +108,11 @@ export interface ApiUsage {
   anomalies: UsageAnomaly[];
   /** What could not be read (days without a log file, files that failed…). */
   skipped: string[];
+  /**
+   * The part of `skipped` the anomalies could not look at (days without data, unreadable files,
+   * capped answers, logins not all readable): when present the anomalies check is `partial` or a lower bound.
+   */
+  gaps?: string[];
   /** Requests the monitoring sent (log file downloads, user names). */
   requests: number;
 }

@@ -61,10 +61,11 @@ export interface RequestLog { method: string; path: string; status: number }
  * - `status-500` (UNKNOWN_EXCEPTION), `html-503` (a maintenance page), `html-200` (a login page with
  *   status 200), `garbage` (200, JSON content type, not JSON), `empty-500` (500 with no body),
  *   `rate-limit` (403 REQUEST_LIMIT_EXCEEDED), `api-disabled` (403 API_DISABLED_FOR_ORG),
- *   `always-401` (401 INVALID_SESSION_ID whatever the token, including freshly refreshed ones).
+ *   `always-401` (401 INVALID_SESSION_ID whatever the token, including freshly refreshed ones),
+ *   `query-timeout` (400 QUERY_TIMEOUT), `malformed-query` (400 MALFORMED_QUERY).
  */
 export type FaultKind = 'reset' | 'reset-mid-body' | 'truncate' | 'hang' | 'status-500' | 'html-503' | 'html-200' | 'garbage'
-  | 'empty-500' | 'rate-limit' | 'api-disabled' | 'always-401' | 'not-found';
+  | 'empty-500' | 'rate-limit' | 'api-disabled' | 'always-401' | 'not-found' | 'query-timeout' | 'malformed-query';
 
 /** Paths of the endpoints a fault can target. */
 export const ENDPOINT = {
@@ -466,6 +467,8 @@ const FAULT_REPLIES: Partial<Record<FaultKind, Reply>> = {
   'rate-limit': err(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
   'api-disabled': err(403, 'API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.'),
   'not-found': err(404, 'NOT_FOUND', 'The requested resource does not exist'),
+  'query-timeout': err(400, 'QUERY_TIMEOUT', 'Your query request was running for too long.'),
+  'malformed-query': err(400, 'MALFORMED_QUERY', 'unexpected token: \'FROM\''),
 };
 
 function esc(s: string): string { return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }

@@ -54,6 +54,10 @@ describe('apiguard org (CLI) against the fake org', function () {
     const none = recordingIO(tmpdir(), env);
     await run(['--instance-url', fake.url, '--format', 'json', '--no-workspace', '--usage-days', '0'], none);
     assert.strictEqual((JSON.parse(none.stdout) as { usage?: unknown }).usage, undefined);
+    // Turned off by the user: skipped, not a fault, so it does not make the run incomplete (exit 2).
+    assert.doesNotMatch(none.stderr, /incomplete/);
+    const skipped = (JSON.parse(none.stdout) as { checks: { id: string; status: string; skipped?: boolean }[] }).checks.filter(c => c.skipped).map(c => `${c.id} ${c.status}`);
+    assert.deepStrictEqual(skipped, ['api-usage.callers info', 'api-usage.anomalies info']);
     assert.strictEqual(fake.requests.filter(q => q.path.endsWith('/LogFile')).length, 0);
     const bad = recordingIO(tmpdir(), env);
     assert.strictEqual(await run(['--instance-url', fake.url, '--usage-days', '30'], bad), 2);

@@ -35,7 +35,8 @@ Options:
   --timeout S     give up on the whole inspection after S seconds (default 120)
   --min-checked PERCENT  exit 2 unless at least PERCENT of the checks (default 50) and half
                   the groups could be evaluated
-  --usage-days N  API usage monitoring window: 1-14 days (default 7), 0 to skip. Reads the
+  --usage-days N  API usage monitoring window: 1-14 days (default 7); 0 turns monitoring off
+                  (its two checks are reported as skipped, not as a fault). Reads the
                   ApiTotalUsageEventLog object in the base requests, or downloads one
                   ApiTotalUsage log file per day (one request each).
 
