@@ -131,6 +131,8 @@ describe('suppressions', () => {
     assert.strictEqual(run(text, 'apex', findings), findings);
   });
 
+  // Guards against quadratic matching (20,000 lines x 2,000 findings would take seconds), not a speed
+  // target: the bounds leave room for a loaded CI machine.
   it('is fast on a large file without directives and with many', () => {
     const line = `        req.setHeader('X-Trace', 'abc' + String.valueOf(i)); // ordinary comment\n`;
     const big = line.repeat(20000);
@@ -138,7 +140,7 @@ describe('suppressions', () => {
       range: { start: { line: i * 10, character: 8 }, end: { line: i * 10, character: 20 } } }));
     let t = performance.now();
     run(big, 'apex', findings);
-    assert.ok(performance.now() - t < 50, 'no-directive path');
+    assert.ok(performance.now() - t < 500, `no-directive path: ${performance.now() - t} ms`);
     const withDirectives = (`// apiguard-disable-next-line r -- ok\n` + line).repeat(5000);
     t = performance.now();
     const out = run(withDirectives, 'apex', findings.map(f => ({ ...f, range: { start: { line: 1, character: 8 }, end: { line: 1, character: 9 } } })));
