@@ -42,7 +42,7 @@ const SPEC = {
   help: { alias: 'h' },
 } as const;
 
-export async function run(argv: string[], io: CliIO, deps: { engine?: Engine } = {}): Promise<number> {
+export async function run(argv: string[], io: CliIO, deps: { engine?: Engine; timeoutMs?: number } = {}): Promise<number> {
   let parsed;
   try { parsed = parseArgs(argv, SPEC); } catch (e) {
     if (e instanceof UsageError) { io.err(`apiguard history: ${e.message}\n\n${HELP}\n`); return 2; }
@@ -76,7 +76,7 @@ export async function run(argv: string[], io: CliIO, deps: { engine?: Engine } =
   let result;
   try {
     // git starts while the parser loads; the engine is awaited inside for the first candidate file.
-    result = await scanHistory({ top, engine: enginePromise, since: o.since as string | undefined, maxCommits, rules: config.rules, exclude: config.exclude });
+    result = await scanHistory({ top, engine: enginePromise, since: o.since as string | undefined, maxCommits, rules: config.rules, exclude: config.exclude, timeoutMs: deps.timeoutMs });
   } catch (e) {
     if (e instanceof GitError) { return fail(e.message); }
     throw e;
