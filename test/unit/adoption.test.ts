@@ -330,13 +330,29 @@ describe('adoption: baseline, --changed, --staged, --cache', function () {
       assert.ok(!edited.j.findings.some(f => f.path === '.env'), JSON.stringify(edited.j.findings));
     });
 
-    it('--cache-location, and an unreadable or corrupt cache is just an empty cache', async () => {
-      writeFiles(root, { 'tmp/c.json': '{not json' });
-      const r = await json(root, ['--cache', '--cache-location', 'tmp/c.json']);
+    it('--cache-location; a corrupt or unreadable cache is an empty cache, said on stderr, with complete results', async () => {
+      const plain = await json(root, []);
+      writeFiles(root, { 'tmp/c.cache': '{not json' });
+      const r = await json(root, ['--cache', '--cache-location', 'tmp/c.cache']);
       assert.strictEqual(r.code, 1);
-      assert.match(readFileSync(path.join(root, 'tmp/c.json'), 'utf8'), /^\{"format":"apiguard-cache\/v1"/);
+      assert.deepStrictEqual(strip(r.j), strip(plain.j));
+      assert.match(r.err, /^apiguard scan: warning: the cache tmp\/c\.cache is not a cache file API Guard can read \(not JSON\): every file is linted again and the cache rewritten\n$/);
+      assert.match(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8'), /^\{"format":"apiguard-cache\/v1"/);
+      // The right key, but entries that are not results (a hand edit, another tool): dropped, never a crash.
+      const good = JSON.parse(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8')) as { files: Record<string, unknown> };
+      for (const k of Object.keys(good.files)) { good.files[k] = { h: 'x', r: 5, s: 1, m: 2 }; }
+      writeFileSync(path.join(root, 'tmp/c.cache'), JSON.stringify(good));
+      const mangled = await json(root, ['--cache', '--cache-location', 'tmp/c.cache']);
+      assert.deepStrictEqual([mangled.code, strip(mangled.j)], [1, strip(plain.j)]);
+      assert.match(mangled.err, /warning: the cache tmp\/c\.cache .*entries that are not results/);
+      // A folder where the cache file should be: it can be neither read nor written.
+      writeFiles(root, { 'tmp/dir/keep': '' });
+      const d = await json(root, ['--cache', '--cache-location', 'tmp/dir']);
+      assert.deepStrictEqual([d.code, strip(d.j)], [1, strip(plain.j)]);
+      assert.match(d.err, /^apiguard scan: warning: cannot read the cache tmp\/dir \(EISDIR\): every file is linted again\n/m);
+      assert.match(d.err, /^apiguard scan: warning: cannot write the cache tmp\/dir \(EISDIR\); results are complete\n/m);
       const u = await cli(root, ['--cache-location', 'x']);
-      assert.strictEqual(u.code, 2);
+      assert.deepStrictEqual([u.code, u.err], [2, 'apiguard scan: --cache-location needs --cache\n']);
     });
   });
 });

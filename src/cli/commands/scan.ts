@@ -203,7 +203,8 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   let cache: FileLintCache | undefined;
   if (o.cache) {
     const location = typeof o['cache-location'] === 'string' ? path.resolve(io.cwd, o['cache-location']) : path.join(root, DEFAULT_CACHE_FILE);
-    cache = await FileLintCache.open(location, { tool: VERSION, build: buildId(), root, rules: engine.rules.map(r => [r.meta.id, r.meta.defaultSeverity]), config });
+    cache = await FileLintCache.open(location, { tool: VERSION, build: buildId(), root, rules: engine.rules.map(r => [r.meta.id, r.meta.defaultSeverity]), config }, displayPath(io.cwd, location));
+    if (cache.problem) { io.err(`apiguard scan: warning: ${cache.problem}\n`); }
   }
 
   const paths = files || (absTargets.length === 1 && absTargets[0] === root) ? undefined : absTargets;
