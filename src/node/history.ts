@@ -50,10 +50,55 @@ export interface HistoryOptions {
 export interface HistoryResult { findings: HistoryFinding[]; commits: number; filesLinted: number; durationMs: number }
 
 /** A cheap superset test: can a rule above find anything in this text? (keywords of every format, credential words, user:pass@ URLs). */
-const CANDIDATE = new RegExp([
-  'pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'bearer', ':\\/\\/[^\\s/@]+@',
+const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'bearer'];
+/** The keywords of every secret format, and user:pass@ URLs: specific enough to look at a line with no literal on it (a comment). */
+const FORMAT = new RegExp([
+  ':\\/\\/[^\\s/@]+@',
   ...[...new Set(SECRET_PATTERNS.flatMap(p => p.keywords))].map(k => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
 ].join('|'), 'i');
+const CANDIDATE = new RegExp([...CREDENTIAL_WORDS, FORMAT.source].join('|'), 'i');
+
+/** Lines kept on each side of an Apex line that can hold a secret (see apexAround). */
+export const APEX_WINDOW = Number(process.env.APIGUARD_HISTORY_WINDOW ?? 12);
+
+/**
+ * The added lines of an Apex file as the rules see them: only the lines near one that CANDIDATE
+ * matches (APEX_WINDOW on each side: the statement, its neighbours, a local variable and its use),
+ * the others blank, so that line numbers stay and a 2,000-line class added for one key costs a few
+ * dozen lines of parsing. Lines with a block comment's start or end are always kept, so that code
+ * is never read as comment or the reverse. Undefined when no line matches.
+ */
+export function apexAround(lines: readonly string[]): string | undefined {
+  const text = lines.join('\n');
+  // One scan of the whole text (most files have no match at all), then only the matching lines are looked at.
+  const re = new RegExp(CANDIDATE.source, 'gi');
+  let m = re.exec(text);
+  if (!m) { return undefined; }
+  const n = lines.length;
+  const starts = new Array<number>(n);
+  for (let i = 0, off = 0; i < n; i++) { starts[i] = off; off += lines[i].length + 1; }
+  const lineAt = (off: number) => { let lo = 0, hi = n - 1; while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= off) { lo = mid; } else { hi = mid - 1; } } return lo; };
+  const keep = new Uint8Array(n);
+  let any = false;
+  for (; m; m = re.exec(text)) {
+    const i = lineAt(m.index);
+    const l = lines[i];
+    // A line with a secret format's keyword counts; one with only a credential word (key, token, auth: common in
+    // code) counts when it, or a line next to it (a statement split in two), has a literal to hold the value.
+    if (FORMAT.test(l) || l.includes("'") || lines[i - 1]?.includes("'") || lines[i + 1]?.includes("'")) {
+      any = true;
+      for (let k = Math.max(0, i - APEX_WINDOW), e = Math.min(n - 1, i + APEX_WINDOW); k <= e; k++) { keep[k] = 1; }
+    }
+    re.lastIndex = starts[i] + l.length + 1; // next line
+  }
+  if (!any) { return undefined; }
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const l = lines[i];
+    out += (i ? '\n' : '') + (keep[i] || l.includes('/*') || l.includes('*/') ? l : '');
+  }
+  return out;
+}
 
 /**
  * Scans the lines each commit added (`git log -p -U0`, streamed) with the secret rules
@@ -104,8 +149,8 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
 
   const flush = () => {
     if (file !== undefined && added.length) {
-      const text = added.join('\n');
-      if (CANDIDATE.test(text)) {
+      const text = fileKindOf(file) === 'apex' ? apexAround(added) : added.join('\n');
+      if (text !== undefined && CANDIDATE.test(text)) {
         const job = [file, text, lineNos, commit, date] as const;
         if (engine) { lintAdded(engine, ...job); } else { waiting.push(() => lintAdded(engine!, ...job)); }
       }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { run as history } from '../../src/cli/commands/history';
 import { GitError } from '../../src/node/git';
-import { headerPath, scanHistory } from '../../src/node/history';
+import { apexAround, APEX_WINDOW, headerPath, scanHistory } from '../../src/node/history';
 import type { Engine } from '../../src/core/engine';
 import { createEngine } from '../../src/node/createEngine';
 import { recordingIO, removeProject, SFDX_PROJECT, tempProject } from './helpers/project';
@@ -135,6 +135,35 @@ describe('apiguard history', function () {
         const j = JSON.parse((await cli(['--format', 'json'], repo)).out) as J;
         assert.deepStrictEqual(j.findings.map(f => [f.path, f.line]).sort(), names.map(n => [n, 2]).sort(), `core.quotePath=${quotePath}`);
       }
+    } finally { removeProject(repo); }
+  });
+
+  it('a large added class is linted around its candidate lines only, with the same findings at the same lines', async () => {
+    const repo = tempProject({});
+    try {
+      initRepo(repo);
+      const filler = (from: number, n: number) => Array.from({ length: n }, (_v, i) => `        Map<Id, Account> byKey${from + i} = new Map<Id, Account>(rows); for (Id key : byKey${from + i}.keySet()) { total += 1; }\n`).join('');
+      const cls = 'force-app/main/default/classes/Big.cls';
+      const text = 'public with sharing class Big {\n    public static void run(List<Account> rows) {\n        Integer total = 0;\n' + filler(0, 300) +
+        `        String apiKey = '${TOKEN}';\n` + filler(300, 300) +
+        '        /* old settings:\n' + filler(600, 40) + `        token = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'\n        */\n` + filler(640, 300) +
+        `        // backup key AKIAIOSFODNN7EXAMPLQ\n` + filler(940, 300) + '    }\n}\n';
+      writeFiles(repo, { [cls]: text });
+      commitAll(repo, 'big', '2024-01-01T10:00:00+00:00');
+      const lines = text.split('\n');
+      const at = (needle: string) => lines.findIndex(l => l.includes(needle)) + 1;
+      const j = JSON.parse((await cli(['--format', 'json'], repo)).out) as J;
+      const got = j.findings.map(f => f.line).sort((a, b) => a - b);
+      // Linting the whole text gives the same lines: the window changes the cost, not the answer.
+      const whole = engine.lint(path.join(repo, cls), text, { includeTests: true }).findings.filter(f => ['hardcoded-secret', 'hardcoded-credential'].includes(f.ruleId));
+      assert.deepStrictEqual(got, [...new Set(whole.map(f => f.range.start.line + 1))].sort((a, b) => a - b));
+      assert.ok(got.includes(at('String apiKey')), JSON.stringify(j.findings));
+      // The filler lines say "key" but hold no literal: blank, except near a line that counts, and the comment's ends.
+      const kept = apexAround(lines)!.split('\n');
+      assert.strictEqual(kept.length, lines.length, 'line numbers stay');
+      assert.strictEqual(kept.filter(Boolean).length <= 4 * (2 * APEX_WINDOW + 1) + 2, true, `${kept.filter(Boolean).length} lines kept`);
+      assert.ok(kept[at('/* old settings') - 1] && kept[at('        */') - 1], 'block comment ends kept');
+      assert.strictEqual(apexAround(filler(0, 50).split('\n')), undefined, 'no literal near a credential word: nothing to lint');
     } finally { removeProject(repo); }
   });
 
