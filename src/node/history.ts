@@ -57,9 +57,10 @@ const FORMAT = new RegExp([
   ...[...new Set(SECRET_PATTERNS.flatMap(p => p.keywords))].map(k => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
 ].join('|'), 'i');
 const CANDIDATE = new RegExp([...CREDENTIAL_WORDS, FORMAT.source].join('|'), 'i');
+const CANDIDATE_G = new RegExp(CANDIDATE.source, 'gi');
 
 /** Lines kept on each side of an Apex line that can hold a secret (see apexAround). */
-export const APEX_WINDOW = Number(process.env.APIGUARD_HISTORY_WINDOW ?? 12);
+export const APEX_WINDOW = 12;
 
 /**
  * The added lines of an Apex file as the rules see them: only the lines near one that CANDIDATE
@@ -71,7 +72,8 @@ export const APEX_WINDOW = Number(process.env.APIGUARD_HISTORY_WINDOW ?? 12);
 export function apexAround(lines: readonly string[]): string | undefined {
   const text = lines.join('\n');
   // One scan of the whole text (most files have no match at all), then only the matching lines are looked at.
-  const re = new RegExp(CANDIDATE.source, 'gi');
+  const re = CANDIDATE_G;
+  re.lastIndex = 0;
   let m = re.exec(text);
   if (!m) { return undefined; }
   const n = lines.length;
