@@ -30,7 +30,8 @@ Options:
   -c, --config FILE              configuration file (rule severities, exclude)
   -h, --help                     show this help
 
-Exit status: 0 no secret at or above --fail-on, 1 some, 2 usage error, not a git repository, unknown ref.`;
+Exit status: 0 no secret at or above --fail-on, 1 some, 2 usage error, not a git repository, unknown ref,
+git could not read the history or stayed silent for 60 s.`;
 
 const SPEC = {
   since: { value: true },
