@@ -99,12 +99,13 @@ if (!opt('repo')) {
 }
 const commits = spawnSync('git', ['rev-list', '--count', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout.trim();
 // Alternated A B C A B C; git's output goes through a pipe (as it does into apiguard), not to /dev/null.
-const rows = { 'git log -p': [], 'git log -p -U0': [], 'apiguard history': [] };
-const cpu = { 'git log -p': [], 'git log -p -U0': [], 'apiguard history': [] };
+const rows = { 'git log -p': [], 'git log -p -U0 --cc': [], 'apiguard history': [] };
+const cpu = { 'git log -p': [], 'git log -p -U0 --cc': [], 'apiguard history': [] };
 let mem = 0;
 for (let i = 0; i < reps; i++) {
   for (const [k, cmd, args] of [['git log -p', 'sh', ['-c', 'git log -p --no-color HEAD | cat >/dev/null']],
-    ['git log -p -U0', 'sh', ['-c', 'git log -p -U0 --no-renames --no-color HEAD | cat >/dev/null']],
+    // What history asks git for: merges as dense combined diffs (git log -p shows no diff for a merge).
+    ['git log -p -U0 --cc', 'sh', ['-c', 'git log -p -U0 --cc --no-renames --no-color HEAD | cat >/dev/null']],
     ['apiguard history', 'node', [cli, 'history', '--format', 'json', '--output', '/dev/null']]]) {
     const r = timed(cmd, args, repo);
     rows[k].push(r.seconds); cpu[k].push(r.cpu);
@@ -115,5 +116,8 @@ const g = median(rows['git log -p']), a = median(rows['apiguard history']);
 console.log(`repository: ${repo} (${commits} commits), ${reps} runs each, alternated; median wall and CPU (user+sys, all processes)`);
 for (const [k, v] of Object.entries(rows)) { console.log(`  ${k.padEnd(18)} wall ${median(v).toFixed(2)} s (${v.map(x => x.toFixed(2)).join(', ')})   cpu ${median(cpu[k]).toFixed(2)} s`); }
 console.log(`  ratio history / git log -p: wall ${(a / g).toFixed(2)}x, cpu ${(median(cpu['apiguard history']) / median(cpu['git log -p'])).toFixed(2)}x (target <= 1.5x); history peak RSS ${mem.toFixed(0)} MiB`);
+const cc = median(rows['git log -p -U0 --cc']);
+console.log(`  ratio history / git log -p -U0 --cc: wall ${(a / cc).toFixed(2)}x, cpu ${(median(cpu['apiguard history']) / median(cpu['git log -p -U0 --cc'])).toFixed(2)}x`);
+console.log(`  load average at the end: ${(await import('node:os')).loadavg().map(x => x.toFixed(2)).join(' ')}`);
 const found = spawnSync('node', [cli, 'history', '--format', 'json'], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 });
 try { const j = JSON.parse(found.stdout); console.log(`  secrets reported: ${j.summary.secrets} (${j.summary.inHead} still in HEAD)`); } catch { console.log('  (could not read the history report)', found.stderr); }

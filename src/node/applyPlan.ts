@@ -2,42 +2,39 @@ import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { FixPlan } from '../core/fix/types';
 import { applyEdits, editsByFile } from '../core/fix/text';
+import { decodeText, type TextEncoding } from './decode';
 
 /**
- * How a file's bytes became text, so the same bytes come back: UTF-8 (with or without a BOM), or
- * Latin-1 for anything that is not valid UTF-8 (a windows-1252 / ISO-8859-1 Apex class: every byte is
- * one character and back, so accents and 0x80–0x9F survive untouched).
+ * How a file's bytes became text (`decodeText`, the scan's own decoder), so that the same bytes come
+ * back: UTF-8 with or without a BOM, or Latin-1 (with or without a BOM before it) for anything that is
+ * not valid UTF-8 (a windows-1252 / ISO-8859-1 Apex class: every byte is one character and back, so
+ * accents and 0x80–0x9F survive untouched). UTF-16 files are not rewritten.
  */
-export type FileEncoding = 'utf8' | 'utf8-bom' | 'latin1';
+export type FileEncoding = TextEncoding;
 
 export interface DecodedFile { text: string; encoding: FileEncoding }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-export function decodeFile(buf: Uint8Array): DecodedFile {
-  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-  const body = bom ? buf.subarray(3) : buf;
-  try {
-    return { text: strictUtf8.decode(body), encoding: bom ? 'utf8-bom' : 'utf8' };
-  } catch {
-    return { text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'), encoding: 'latin1' };
-  }
-}
-
-/** The bytes of `text` in `encoding`; throws when a Latin-1 file would get a character it cannot hold. */
+/** The bytes of `text` in `encoding`; throws when a Latin-1 file would get a character it cannot hold, or for UTF-16. */
 export function encodeFile(text: string, encoding: FileEncoding): Buffer {
-  if (encoding === 'latin1') {
-    const bad = /[\u0100-\uffff]/.exec(text);
-    if (bad) { throw new Error(`the file is Latin-1 and cannot hold the character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} the fix would write`); }
-    return Buffer.from(text, 'latin1');
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+  switch (encoding) {
+    case 'latin1': case 'latin1-bom': {
+      const bad = /[\u0100-\uffff]/.exec(text);
+      if (bad) { throw new Error(`the file is Latin-1 and cannot hold the character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} the fix would write`); }
+      const b = Buffer.from(text, 'latin1');
+      return encoding === 'latin1-bom' ? Buffer.concat([BOM, b]) : b;
+    }
+    case 'utf16le': case 'utf16be': throw new Error('the file is UTF-16: apiguard fix does not rewrite it (convert it to UTF-8)');
+    default: {
+      const b = Buffer.from(text, 'utf8');
+      return encoding === 'utf8-bom' ? Buffer.concat([BOM, b]) : b;
+    }
   }
-  const b = Buffer.from(text, 'utf8');
-  return encoding === 'utf8-bom' ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), b]) : b;
 }
 
-/** A file's text as `decodeFile` reads it; undefined when it cannot be read. */
+/** A file's text as `decodeText` reads it; undefined when it cannot be read. */
 export async function readDecoded(p: string): Promise<DecodedFile | undefined> {
-  try { return decodeFile(await fsp.readFile(p)); } catch { return undefined; }
+  try { return decodeText(await fsp.readFile(p)); } catch { return undefined; }
 }
 
 export interface AppliedPlan {
@@ -112,7 +109,7 @@ export async function applyPlan(plan: FixPlan, hooks: ApplyHooks = {}): Promise<
       await fsp.access(p, constants.W_OK);
       await fsp.access(path.dirname(p), constants.W_OK);   // the temp file and the rename need the folder
     } catch (e) { res.problems.push({ path: p, reason: `cannot write (${errCode(e)})` }); continue; }
-    const d = decodeFile(original);
+    const d = decodeText(original);
     try { writes.push({ path: p, bytes: encodeFile(applyEdits(d.text, edits), d.encoding), create: false, original, mode }); } catch (e) {
       res.problems.push({ path: p, reason: (e as Error).message });
     }

@@ -24,12 +24,22 @@ function stableJson(v: unknown): string {
   });
 }
 
+/** An entry as `set` writes it: anything else (a hand edit, another tool) is not trusted as a result. */
+function isEntry(e: unknown): e is Entry {
+  const x = e as Partial<Entry> | null;
+  if (!x || typeof x !== 'object' || typeof x.h !== 'string' || !x.r || typeof x.r !== 'object') { return false; }
+  const r = x.r as Partial<Entry['r']>;
+  return Array.isArray(r.findings) && Array.isArray(r.notes) && (r.fingerprints === undefined || Array.isArray(r.fingerprints))
+    && (x.s === undefined || typeof x.s === 'number') && (x.m === undefined || typeof x.m === 'number');
+}
+
 /**
  * ESLint-style result cache, one JSON file: a file's report is reused when its text (SHA-256), the
  * tool (version and build), the rule set, the configuration and the project index it was linted
  * with are all unchanged. Any of the last four changing empties the cache. Reports hold no secret
- * value (messages are redacted), so the cache file holds none either. A missing or unreadable
- * cache file is an empty cache, never an error; failing to write it is reported by `save`.
+ * value (messages are redacted), so the cache file holds none either. A missing, unreadable or
+ * corrupt cache file is an empty cache, never an error (`problem` says why, for a warning); failing
+ * to write it is reported by `save`.
  */
 export class FileLintCache implements LintCache {
   private files: Record<string, Entry> = {};
@@ -43,17 +53,34 @@ export class FileLintCache implements LintCache {
   private constructor(readonly location: string, private readonly settingsKey: string) {}
 
   /** `settings` is everything besides the project index the results depend on (tool, rules, config). */
-  static async open(location: string, settings: unknown): Promise<FileLintCache> {
+  static async open(location: string, settings: unknown, name = location): Promise<FileLintCache> {
     const c = new FileLintCache(location, hash(stableJson(settings)));
-    try {
-      const data = JSON.parse(await fsp.readFile(location, 'utf8')) as Partial<CacheFileData>;
-      if (data.format === FORMAT && typeof data.key === 'string' && data.files && typeof data.files === 'object') {
-        c.files = data.files;
-        c.loadedKey = data.key;
-      }
-    } catch { /* no cache yet, or not one we can read: start empty */ }
+    let text: string;
+    try { text = await fsp.readFile(location, 'utf8'); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // No cache yet is the normal first run; anything else is said (the scan is complete either way).
+      if (code !== 'ENOENT') { c.problem = `cannot read the cache ${name} (${code ?? (e as Error).message}): every file is linted again`; }
+      return c;
+    }
+    const unreadable = (why: string) => { c.problem = `the cache ${name} is not a cache file API Guard can read (${why}): every file is linted again and the cache rewritten`; return c; };
+    let data: Partial<CacheFileData>;
+    try { data = JSON.parse(text) as Partial<CacheFileData>; } catch { return unreadable('not JSON'); }
+    if (!data || typeof data !== 'object') { return unreadable('not JSON'); }
+    // Another version's cache is simply replaced; something that is not one at all is said.
+    if (typeof data.format !== 'string' || !data.format.startsWith('apiguard-cache/')) { return unreadable('no apiguard-cache format'); }
+    if (data.format !== FORMAT) { return c; }
+    if (typeof data.key !== 'string' || !data.files || typeof data.files !== 'object') { return unreadable('no key or no files'); }
+    let dropped = 0;
+    for (const [file, e] of Object.entries(data.files)) {
+      if (isEntry(e)) { c.files[file] = e; } else { dropped++; }
+    }
+    c.loadedKey = data.key;
+    if (dropped) { c.problem = `the cache ${name} had ${dropped} entr${dropped === 1 ? 'y' : 'ies'} that are not results: those files are linted again`; }
     return c;
   }
+
+  /** Set by `open` when the cache file existed but could not be used (fully or in part); the scan is complete regardless. */
+  problem?: string;
 
   useProject(project: ProjectIndex): void {
     this.key = hash(this.settingsKey + '\0' + stableJson(project));

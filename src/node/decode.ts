@@ -1,11 +1,12 @@
 /**
  * Bytes of a source file to text. UTF-8 (BOM dropped) is the norm; UTF-16 with a BOM, or without
  * one when the zero bytes say so, is decoded as UTF-16 (Windows tools write it); bytes that are not
- * valid UTF-8 are read as Latin-1 (one byte, one character: the same text and offsets as
- * applyPlan's decodeFile, so `fix` edits where `scan` found), so accents stay accents and no run of
- * U+FFFD hides a secret's characters. Never throws.
+ * valid UTF-8 are read as Latin-1 (one byte, one character), with or without a BOM before them, so
+ * accents stay accents and no run of U+FFFD hides a secret's characters. The one decoder of files
+ * (scan, --staged, fix): `fix` edits the text `scan` found in and
+ * writes it back with `encodeFile` in the same encoding. Never throws.
  */
-export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'latin1';
+export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'latin1' | 'latin1-bom';
 
 /** Whether `decodeText` reads these bytes as UTF-16 (`apiguard fix` does not rewrite such files). */
 export function isUtf16(buf: Uint8Array): boolean {
@@ -14,19 +15,23 @@ export function isUtf16(buf: Uint8Array): boolean {
 
 export function decodeText(buf: Uint8Array, length = buf.length): { text: string; encoding: TextEncoding } {
   const b = length === buf.length ? buf : buf.subarray(0, length);
-  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) { return { text: utf8(b.subarray(3)), encoding: 'utf8-bom' }; }
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+    // A BOM does not make invalid bytes UTF-8: after it, the same rule as without one.
+    const body = b.subarray(3);
+    try { return { text: strictUtf8.decode(body), encoding: 'utf8-bom' }; } catch { return { text: latin1(body), encoding: 'latin1-bom' }; }
+  }
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) { return { text: utf16(b.subarray(2), 'le'), encoding: 'utf16le' }; }
   if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) { return { text: utf16(b.subarray(2), 'be'), encoding: 'utf16be' }; }
   const guess = utf16Guess(b);
   if (guess) { return { text: utf16(b, guess), encoding: guess === 'le' ? 'utf16le' : 'utf16be' }; }
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(b), encoding: 'utf8' };
-  } catch {
-    return { text: new TextDecoder('latin1').decode(b), encoding: 'latin1' };
-  }
+  try { return { text: strictUtf8.decode(b), encoding: 'utf8' }; } catch { return { text: latin1(b), encoding: 'latin1' }; }
 }
 
-function utf8(b: Uint8Array): string { return new TextDecoder('utf-8').decode(b); }
+/** Fatal on invalid bytes; a BOM is text here (decodeText drops a leading one itself). */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** One byte, one character (U+0000-U+00FF), so that the bytes come back unchanged: not windows-1252's mapping. */
+function latin1(b: Uint8Array): string { return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1'); }
 
 function utf16(b: Uint8Array, order: 'le' | 'be'): string {
   const even = b.length - (b.length % 2);

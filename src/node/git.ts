@@ -59,8 +59,11 @@ export async function changedFiles(top: string, ref: string): Promise<{ ref: str
 }
 
 /** Tracked files (in the index) matching the globs, absolute: part of the project's file list without walking the disk. */
-export async function trackedFiles(top: string, globs: readonly string[] = []): Promise<string[]> {
-  return zList(await git(top, ['ls-files', '-z', '--cached', '--', ...globs.map(g => `:(glob)${g}`)])).map(f => path.join(top, f));
+export async function trackedFiles(top: string, globs: readonly string[] = [], keep?: (absolute: string) => boolean): Promise<string[]> {
+  // `keep` sees `top/rel` joined by string (no normalising of tens of thousands of paths), then kept ones are joined properly.
+  const prefix = top.endsWith('/') ? top : `${top}/`;
+  const rels = zList(await git(top, ['ls-files', '-z', '--cached', '--', ...globs.map(g => `:(glob)${g}`)]));
+  return (keep ? rels.filter(f => keep(prefix + f)) : rels).map(f => path.join(top, f));
 }
 
 /** Files with staged additions or changes (what `git commit` would record). Absolute paths. */

@@ -10,6 +10,7 @@ import { buildProjectIndex, PROJECT_FACT_TYPES } from '../core/metadata/facts';
 import { holdsSymbols, setFileSymbols, symbolsOf } from '../core/symbols';
 import { accessKindOf, buildAccess } from '../core/surface/access';
 import { metadataTypeOf } from '../core/metadata/types';
+import { objectNameOf } from '../core/metadata/facts';
 import { fingerprintFindings } from '../core/report/fingerprint';
 import { relativePath, type ReportFile, type ReportInput } from '../core/report/model';
 import type { FileNote } from '../core/types';
@@ -52,6 +53,10 @@ export interface ScanOptions {
   files?: readonly string[];
   /** The root's files for the project index, when the caller has them (`git ls-files`) and `files` is given: no walk of the root. */
   projectFiles?: readonly string[];
+  /** With `files`: their paths and texts, so that the project index reads only what they can use (see `ProjectReaders`). */
+  readers?: ProjectReaders;
+  /** With `projectFiles`: which of them the index may read (ignore rules), asked only for the files it would read. */
+  projectFilter?: (file: string) => boolean;
   /** Reads a file to lint (default: from disk). `--staged` reads the git index instead. */
   read?: (file: string) => Promise<ReadResult>;
   /** Reuses a file's results when its text and everything else they depend on are unchanged (`--cache`). */
@@ -178,18 +183,76 @@ async function collectFiles(root: string, paths: readonly string[] | undefined, 
  * has it already (a whole-root scan); otherwise the root is walked. An unreadable root gives an index
  * with no facts. Used by scanProject, `apiguard fix` and the extension's worker.
  */
-export async function loadProjectIndex(root: string, options: { exclude?: readonly string[]; files?: readonly string[]; signal?: AbortSignal } = {}): Promise<ProjectIndex> {
+export async function loadProjectIndex(root: string, options: { exclude?: readonly string[]; files?: readonly string[]; signal?: AbortSignal; readers?: ProjectReaders; filter?: (file: string) => boolean } = {}): Promise<ProjectIndex> {
   let all: readonly string[] = options.files ?? [];
   if (!options.files) {
     try { all = await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal); } catch { all = []; }
   }
-  const texts = await readAll(all.filter(isFactFile));
+  const { readers } = options;
+  const names = readers ? dottedNames([...readers.texts, ...readers.paths]) : undefined;
+  const pathsLower = readers?.paths.map(p => p.toLowerCase());
+  // With readers, an object definition only when a reader names the object (a field's folder, an Apex reference).
+  const objectWanted = (f: string) => {
+    if (!names || metadataTypeOf(f) !== 'CustomObject') { return true; }
+    const name = objectNameOf(f).toLowerCase();
+    return names.has(name) || pathsLower!.some(p => p.includes(`/${name}/`) || p.includes(`/${name}.`));
+  };
+  const keep = options.filter ?? (() => true);
+  const texts = await readAll(all.filter(f => isFactFile(f) && objectWanted(f) && keep(f)));
   let sfdx: string | undefined;
   try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
   const index = buildProjectIndex(root, texts, sfdx);
-  await loadSymbols(index, all.filter(holdsSymbols), options.signal);
-  index.access = buildAccess(await readAll(all.filter(f => accessKindOf(f) !== undefined)));
+  const symbolFiles = all.filter(holdsSymbols);
+  if (names) {
+    await loadSymbols(index, symbolFiles.filter(f => !isApexPath(f) && keep(f)), options.signal);
+    await loadReferencedClasses(index, symbolFiles.filter(isApexPath), names, keep, options.signal);
+  } else {
+    await loadSymbols(index, symbolFiles.filter(keep), options.signal);
+  }
+  index.access = buildAccess(await readAll(all.filter(f => accessKindOf(f) !== undefined && keep(f))));
   return index;
+}
+
+/**
+ * The files a scan of only some files lints (`--changed`, `--staged`): their paths and texts. The
+ * project index then reads only what these can use: the Apex classes they name (`Config.` in the
+ * text), and the classes those classes' constants name, transitively; object definitions they name.
+ * Labels, records, credentials, remote sites and class access are read in full.
+ */
+export interface ProjectReaders { paths: readonly string[]; texts: readonly string[] }
+
+const isApexPath = (f: string) => /\.(cls|trigger)$/i.test(f);
+
+/** Every identifier written before a dot (`Config.BASE`, `ns.Outer.Inner.X`), lower-cased: the class names a text can read a constant of. */
+export function dottedNames(texts: readonly string[], into = new Set<string>()): Set<string> {
+  const re = /([A-Za-z_][A-Za-z0-9_]*)\s*\./g;
+  for (const t of texts) { for (let m = re.exec(t); m; m = re.exec(t)) { into.add(m[1].toLowerCase()); } }
+  return into;
+}
+
+/**
+ * Constants of the Apex files whose class (file name: Salesforce names the file after its top-level
+ * class) is in `names`, then of the classes their constants name, until nothing new is named.
+ */
+async function loadReferencedClasses(index: ProjectIndex, apex: readonly string[], names: Set<string>, keep: (file: string) => boolean, signal?: AbortSignal): Promise<void> {
+  const byName = new Map<string, string[]>();
+  for (const f of apex) {
+    const base = f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1).replace(/\.(cls|trigger)$/i, '').toLowerCase();
+    const list = byName.get(base);
+    if (list) { list.push(f); } else { byName.set(base, [f]); }
+  }
+  const done = new Set<string>();
+  let wave = [...names];
+  while (wave.length && !signal?.aborted) {
+    const files = wave.filter(n => !done.has(n)).flatMap(n => { done.add(n); return (byName.get(n) ?? []).filter(keep); });
+    if (!files.length) { break; }
+    await loadSymbols(index, files, signal);
+    const next = new Set<string>();
+    for (const f of files) {
+      for (const c of index.symbols?.get(f)?.constants ?? []) { dottedNames(c.parts.map(p => ('text' in p ? p.text + '.' : '')), next); }
+    }
+    wave = [...next];
+  }
 }
 
 function isFactFile(f: string): boolean { const t = metadataTypeOf(f); return t !== undefined && PROJECT_FACT_TYPES.includes(t); }
@@ -261,7 +324,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const { config, signal, onProgress } = options;
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
   const collected = options.files ? { files: [...options.files], notes: [] as FileNote[] } : await collectFiles(root, options.paths, config, signal, options.discover);
-  const project = await loadProjectIndex(root, { exclude: config.exclude, signal,
+  const project = await loadProjectIndex(root, { exclude: config.exclude, signal, ...(options.files && options.readers ? { readers: options.readers } : {}), ...(options.projectFiles && options.projectFilter ? { filter: options.projectFilter } : {}),
     ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files: collected.files }) });
   const { cache } = options;
   cache?.useProject(project);

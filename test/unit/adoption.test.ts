@@ -6,6 +6,7 @@ import type { Engine } from '../../src/core/engine';
 import type { JsonReport } from '../../src/core/report/json';
 import type { SarifLog } from '../../src/core/report/sarif';
 import { createEngine } from '../../src/node/createEngine';
+import { loadProjectIndex } from '../../src/node/scan';
 import { recordingIO, removeProject, SFDX_PROJECT, tempProject } from './helpers/project';
 import { commitAll, gitIn, initRepo, writeFiles } from './helpers/git';
 
@@ -234,6 +235,42 @@ describe('adoption: baseline, --changed, --staged, --cache', function () {
       assert.deepStrictEqual(rules((await json(root, ['--staged'])).j), rules(full.j));
     });
 
+    it('the index of --changed/--staged reads only the classes the files name (transitively) and the objects they name, with a full scan\'s findings', async () => {
+      const C = 'force-app/main/default/classes';
+      const O = 'force-app/main/default/objects/Gateway_Settings__c';
+      const xml = (type: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">${body}\n</${type}>\n`;
+      writeFiles(root, {
+        [`${C}/Hosts.cls`]: "public class Hosts {\n    public static final String PARTNER = 'https://api.partner.example.com';\n}\n",
+        // Config names Hosts only in a constant's initializer: the index must follow it.
+        [`${C}/Config.cls`]: "public class Config {\n    public static final String BASE = Hosts.PARTNER + '/api';\n}\n",
+        [`${C}/Unrelated.cls`]: "public class Unrelated {\n    public static final String OTHER = 'https://unrelated.example.com';\n}\n",
+        [`${O}/Gateway_Settings__c.object-meta.xml`]: xml('CustomObject', '\n    <customSettingsType>Hierarchy</customSettingsType>\n    <label>Gateway Settings</label>\n    <visibility>Public</visibility>'),
+      });
+      commitAll(root, 'values');
+      const reader = `${C}/Sync.cls`;
+      const field = `${O}/fields/Api_Password__c.field-meta.xml`;
+      writeFiles(root, {
+        [reader]: "public with sharing class Sync {\n    public static HttpResponse go() {\n        HttpRequest req = new HttpRequest();\n        req.setEndpoint(Config.BASE + '/v1/sync');\n        return new Http().send(req);\n    }\n}\n",
+        [field]: xml('CustomField', '\n    <fullName>Api_Password__c</fullName>\n    <label>Api Password</label>\n    <length>255</length>\n    <type>Text</type>'),
+      });
+      const full = await json(root, []);
+      const mine = (j: JsonReport) => j.findings.filter(f => f.path === reader || f.path === field).map(f => `${f.path}:${f.line}:${f.ruleId}:${f.message}:${f.fingerprint}`).sort();
+      const rules = full.j.findings.filter(f => f.path === reader || f.path === field).map(f => `${f.path === reader ? 'reader' : 'field'}:${f.ruleId}`);
+      // Both need the index: the endpoint's host comes through two classes, the field's object decides the message.
+      assert.ok(rules.includes('reader:callout-without-named-credential') && rules.includes('field:secret-field-unprotected'), JSON.stringify(full.j.findings));
+      assert.deepStrictEqual(mine((await json(root, ['--changed', 'main'])).j), mine(full.j));
+      gitIn(root, 'add', reader, field);
+      assert.deepStrictEqual(mine((await json(root, ['--staged'])).j), mine(full.j));
+      // What the index held: Sync's own constants aside, Config and Hosts, not Unrelated.
+      const files = [reader, field, `${C}/Hosts.cls`, `${C}/Config.cls`, `${C}/Unrelated.cls`, `${O}/Gateway_Settings__c.object-meta.xml`].map(f => path.join(root, f));
+      const texts = [readFileSync(files[0], 'utf8'), readFileSync(files[1], 'utf8')];
+      const index = await loadProjectIndex(root, { files, readers: { paths: files.slice(0, 2), texts } });
+      assert.deepStrictEqual([...index.symbols?.keys() ?? []].map(f => path.basename(f)).sort(), ['Config.cls', 'Hosts.cls']);
+      assert.deepStrictEqual([...index.objects?.keys() ?? []], ['gateway_settings__c']);
+      const unrelated = await loadProjectIndex(root, { files, readers: { paths: [files[2]], texts: ['public class Hosts {}'] } });
+      assert.strictEqual(unrelated.objects, undefined, 'an object no file names is not read');
+    });
+
     it('--staged decodes a staged UTF-16 file as a disk scan does', async () => {
       const env = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ENV_FILE, 'utf16le')]);
       writeFileSync(path.join(root, '.env'), env);
@@ -293,13 +330,29 @@ describe('adoption: baseline, --changed, --staged, --cache', function () {
       assert.ok(!edited.j.findings.some(f => f.path === '.env'), JSON.stringify(edited.j.findings));
     });
 
-    it('--cache-location, and an unreadable or corrupt cache is just an empty cache', async () => {
-      writeFiles(root, { 'tmp/c.json': '{not json' });
-      const r = await json(root, ['--cache', '--cache-location', 'tmp/c.json']);
+    it('--cache-location; a corrupt or unreadable cache is an empty cache, said on stderr, with complete results', async () => {
+      const plain = await json(root, []);
+      writeFiles(root, { 'tmp/c.cache': '{not json' });
+      const r = await json(root, ['--cache', '--cache-location', 'tmp/c.cache']);
       assert.strictEqual(r.code, 1);
-      assert.match(readFileSync(path.join(root, 'tmp/c.json'), 'utf8'), /^\{"format":"apiguard-cache\/v1"/);
+      assert.deepStrictEqual(strip(r.j), strip(plain.j));
+      assert.match(r.err, /^apiguard scan: warning: the cache tmp\/c\.cache is not a cache file API Guard can read \(not JSON\): every file is linted again and the cache rewritten\n$/);
+      assert.match(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8'), /^\{"format":"apiguard-cache\/v1"/);
+      // The right key, but entries that are not results (a hand edit, another tool): dropped, never a crash.
+      const good = JSON.parse(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8')) as { files: Record<string, unknown> };
+      for (const k of Object.keys(good.files)) { good.files[k] = { h: 'x', r: 5, s: 1, m: 2 }; }
+      writeFileSync(path.join(root, 'tmp/c.cache'), JSON.stringify(good));
+      const mangled = await json(root, ['--cache', '--cache-location', 'tmp/c.cache']);
+      assert.deepStrictEqual([mangled.code, strip(mangled.j)], [1, strip(plain.j)]);
+      assert.match(mangled.err, /warning: the cache tmp\/c\.cache .*entries that are not results/);
+      // A folder where the cache file should be: it can be neither read nor written.
+      writeFiles(root, { 'tmp/dir/keep': '' });
+      const d = await json(root, ['--cache', '--cache-location', 'tmp/dir']);
+      assert.deepStrictEqual([d.code, strip(d.j)], [1, strip(plain.j)]);
+      assert.match(d.err, /^apiguard scan: warning: cannot read the cache tmp\/dir \(EISDIR\): every file is linted again\n/m);
+      assert.match(d.err, /^apiguard scan: warning: cannot write the cache tmp\/dir \(EISDIR\); results are complete\n/m);
       const u = await cli(root, ['--cache-location', 'x']);
-      assert.strictEqual(u.code, 2);
+      assert.deepStrictEqual([u.code, u.err], [2, 'apiguard scan: --cache-location needs --cache\n']);
     });
   });
 });

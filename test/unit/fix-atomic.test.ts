@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { run as fix } from '../../src/cli/commands/fix';
-import { applyPlan, decodeFile, encodeFile } from '../../src/node/applyPlan';
+import { applyPlan, encodeFile } from '../../src/node/applyPlan';
+import { decodeText } from '../../src/node/decode';
 import type { FixPlan } from '../../src/core/fix/types';
 import { recordingIO, removeProject, tempProject } from './helpers/project';
 
@@ -48,7 +49,25 @@ describe('apiguard fix: all-or-nothing, encoding and line endings kept', () => {
     assert.ok(!after.includes(Buffer.from([0xef, 0xbf, 0xbd])), 'no U+FFFD written');
     assert.ok(after.includes(Buffer.from('// Créé par l\'équipe Ü ', 'latin1')), after.toString('latin1'));
     assert.ok(after.includes(Buffer.from("req.setEndpoint('callout:", 'latin1')));
-    assert.strictEqual(decodeFile(after).encoding, 'latin1');
+    assert.strictEqual(decodeText(after).encoding, 'latin1');
+  });
+
+  it('scan and fix read bytes with one decoder: a UTF-8 BOM before invalid UTF-8 is Latin-1 after the BOM, so the fix lands where the scan found and every byte survives', async () => {
+    // "é" as UTF-8 (2 bytes) before the endpoint on its line, and a lone windows-1252 byte (0xE9) elsewhere:
+    // the file is not valid UTF-8. The scan read it as UTF-8 with U+FFFD (é one character), fix as Latin-1
+    // (é two characters): the edit landed one column early and cut the quote.
+    const text = klass('Mixed', 'caf\u00e9 (windows-1252)').replace("        req.setEndpoint(", "        /* \u00c3\u00a9 */ req.setEndpoint(");
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'latin1')]);
+    assert.deepStrictEqual(decodeText(bytes), { text, encoding: 'latin1-bom' });
+    assert.deepStrictEqual(encodeFile(text, 'latin1-bom'), bytes);
+    const root = project({ [`${CLASSES}/Mixed.cls`]: bytes });
+    const io = recordingIO(root);
+    assert.strictEqual(await fix([], io), 0, io.stdout + io.stderr);
+    const after = readFileSync(path.join(root, CLASSES, 'Mixed.cls'));
+    assert.deepStrictEqual(after.subarray(0, 3), Buffer.from([0xef, 0xbb, 0xbf]), 'BOM kept');
+    assert.ok(after.includes(Buffer.from("        /* \u00c3\u00a9 */ req.setEndpoint('callout:", 'latin1')), after.toString('latin1'));
+    assert.ok(after.includes(Buffer.from('// caf\u00e9 (windows-1252)', 'latin1')), 'the Latin-1 byte is untouched');
+    assert.strictEqual(decodeText(after).encoding, 'latin1-bom');
   });
 
   it('a UTF-8 file with a BOM keeps its BOM; a CRLF file stays CRLF', async () => {
@@ -115,9 +134,9 @@ describe('apiguard fix: all-or-nothing, encoding and line endings kept', () => {
     assert.deepStrictEqual(readdirSync(at('x')).filter(f => f.endsWith('.tmp')), [], 'no temp file left');
   });
 
-  it('decodeFile/encodeFile round-trip every byte of a non-UTF-8 file; a Latin-1 file refuses a character it cannot hold', () => {
+  it('decodeText/encodeFile round-trip every byte of a non-UTF-8 file; a Latin-1 file refuses a character it cannot hold', () => {
     const all = Buffer.from(Array.from({ length: 256 }, (_v, i) => i));
-    const d = decodeFile(all);
+    const d = decodeText(all);
     assert.strictEqual(d.encoding, 'latin1');
     assert.deepStrictEqual(encodeFile(d.text, d.encoding), all);
     assert.throws(() => encodeFile('✓', 'latin1'), /U\+2713/);

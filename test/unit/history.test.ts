@@ -1,5 +1,10 @@
 import * as assert from 'assert';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { run as history } from '../../src/cli/commands/history';
+import { GitError } from '../../src/node/git';
+import { apexAround, APEX_WINDOW, headerPath, scanHistory } from '../../src/node/history';
 import type { Engine } from '../../src/core/engine';
 import { createEngine } from '../../src/node/createEngine';
 import { recordingIO, removeProject, SFDX_PROJECT, tempProject } from './helpers/project';
@@ -92,5 +97,104 @@ describe('apiguard history', function () {
     const n = await cli(['--max-commits', '0']);
     assert.strictEqual(n.code, 2);
     assert.match(n.err, /--max-commits must be a positive whole number/);
+  });
+
+  it('sees a secret written in a merge resolution (in neither parent), at the merge commit and the right line', async () => {
+    const repo = tempProject({});
+    try {
+      initRepo(repo);
+      writeFiles(repo, { 'config/app.env': 'A=1\nMODE=plain\nC=3\n' });
+      commitAll(repo, 'start', '2024-01-01T10:00:00+00:00');
+      gitIn(repo, 'checkout', '-q', '-b', 'topic');
+      writeFiles(repo, { 'config/app.env': 'A=1\nMODE=topic\nC=3\n' });
+      commitAll(repo, 'topic', '2024-01-02T10:00:00+00:00');
+      gitIn(repo, 'checkout', '-q', 'main');
+      writeFiles(repo, { 'config/app.env': 'A=1\nMODE=main\nC=3\nD=4\n' });
+      commitAll(repo, 'main', '2024-01-03T10:00:00+00:00');
+      try { gitIn(repo, 'merge', '-q', 'topic'); } catch { /* the conflict is the point */ }
+      // The resolution keeps neither side's line and adds a password: only the merge commit holds it.
+      writeFiles(repo, { 'config/app.env': `A=1\nMODE=both\nC=3\nD=4\nDB_PASSWORD=${PASSWORD}\n` });
+      const merge = commitAll(repo, 'merge topic', '2024-01-04T10:00:00+00:00');
+      assert.strictEqual(gitIn(repo, 'rev-list', '--parents', '-n', '1', 'HEAD').trim().split(' ').length, 3, 'a real merge commit');
+      const r = await cli(['--format', 'json'], repo);
+      assert.strictEqual(r.code, 1, r.err + r.out);
+      const j = JSON.parse(r.out) as J;
+      assert.deepStrictEqual(j.findings.map(f => [f.path, f.line, f.commit, f.inHead]), [['config/app.env', 5, merge, true]]);
+    } finally { removeProject(repo); }
+  });
+
+  it('reads C-quoted and space-padded file names (spaces, tabs, quotes, non-ASCII) instead of skipping them', async () => {
+    const repo = tempProject({});
+    try {
+      initRepo(repo);
+      const names = ['with space.env', 'tab\there.env', 'quote"d.env', 'été/naïve.env'];
+      writeFiles(repo, Object.fromEntries(names.map((n, i) => [n, `USER=app\nDB_PASSWORD=${PASSWORD}${i}\n`])));
+      commitAll(repo, 'odd names', '2024-01-01T10:00:00+00:00');
+      for (const quotePath of ['true', 'false']) {
+        gitIn(repo, 'config', 'core.quotePath', quotePath);
+        const j = JSON.parse((await cli(['--format', 'json'], repo)).out) as J;
+        assert.deepStrictEqual(j.findings.map(f => [f.path, f.line]).sort(), names.map(n => [n, 2]).sort(), `core.quotePath=${quotePath}`);
+      }
+    } finally { removeProject(repo); }
+  });
+
+  it('a large added class is linted around its candidate lines only, with the same findings at the same lines', async () => {
+    const repo = tempProject({});
+    try {
+      initRepo(repo);
+      const filler = (from: number, n: number) => Array.from({ length: n }, (_v, i) => `        Map<Id, Account> byKey${from + i} = new Map<Id, Account>(rows); for (Id key : byKey${from + i}.keySet()) { total += 1; }\n`).join('');
+      const cls = 'force-app/main/default/classes/Big.cls';
+      const text = 'public with sharing class Big {\n    public static void run(List<Account> rows) {\n        Integer total = 0;\n' + filler(0, 300) +
+        `        String apiKey = '${TOKEN}';\n` + filler(300, 300) +
+        '        /* old settings:\n' + filler(600, 40) + `        token = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'\n        */\n` + filler(640, 300) +
+        `        // backup key AKIAIOSFODNN7EXAMPLQ\n` + filler(940, 300) + '    }\n}\n';
+      writeFiles(repo, { [cls]: text });
+      commitAll(repo, 'big', '2024-01-01T10:00:00+00:00');
+      const lines = text.split('\n');
+      const at = (needle: string) => lines.findIndex(l => l.includes(needle)) + 1;
+      const j = JSON.parse((await cli(['--format', 'json'], repo)).out) as J;
+      const got = j.findings.map(f => f.line).sort((a, b) => a - b);
+      // Linting the whole text gives the same lines: the window changes the cost, not the answer.
+      const whole = engine.lint(path.join(repo, cls), text, { includeTests: true }).findings.filter(f => ['hardcoded-secret', 'hardcoded-credential'].includes(f.ruleId));
+      assert.deepStrictEqual(got, [...new Set(whole.map(f => f.range.start.line + 1))].sort((a, b) => a - b));
+      assert.ok(got.includes(at('String apiKey')), JSON.stringify(j.findings));
+      // The filler lines say "key" but hold no literal: blank, except near a line that counts, and the comment's ends.
+      const kept = apexAround(lines)!.split('\n');
+      assert.strictEqual(kept.length, lines.length, 'line numbers stay');
+      assert.strictEqual(kept.filter(Boolean).length <= 4 * (2 * APEX_WINDOW + 1) + 2, true, `${kept.filter(Boolean).length} lines kept`);
+      assert.ok(kept[at('/* old settings') - 1] && kept[at('        */') - 1], 'block comment ends kept');
+      assert.strictEqual(apexAround(filler(0, 50).split('\n')), undefined, 'no literal near a credential word: nothing to lint');
+    } finally { removeProject(repo); }
+  });
+
+  it('headerPath decodes every quoting git writes (octal bytes of core.quotePath, escapes, the TAB after a spaced name)', () => {
+    assert.strictEqual(headerPath('"b/\\303\\251t\\303\\251.env"'), 'b/été.env');
+    assert.strictEqual(headerPath('"b/a\\\\b\\"c\\td\\n.env"'), 'b/a\\b"c\td\n.env');
+    assert.strictEqual(headerPath('b/with space.env\t'), 'b/with space.env');
+    assert.strictEqual(headerPath('"b/😀 x.env"'), 'b/😀 x.env');
+    assert.strictEqual(headerPath('/dev/null'), '/dev/null');
+  });
+
+  it('a git that hangs is killed after the timeout: a GitError saying so, exit 2', async () => {
+    // A git on the PATH whose "log" never answers; every other command is the real git.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'apiguard-git-'));
+    const real = gitIn(root, '--exec-path').trim() + '/git';
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nfor a in "$@"; do [ "$a" = "$APIGUARD_TEST_HANG" ] && exec sleep 30; done\nexec "${real}" "$@"\n`);
+    chmodSync(path.join(bin, 'git'), 0o755);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${savedPath}`;
+    process.env.APIGUARD_TEST_HANG = 'log';
+    try {
+      const t0 = Date.now();
+      await assert.rejects(scanHistory({ top: root, engine, timeoutMs: 500 }), (e: unknown) => e instanceof GitError && /git log produced no output for 0\.5 s/.test(e.message));
+      assert.ok(Date.now() - t0 < 5000, 'killed, not waited for');
+      const io = recordingIO(root);
+      const code = await history([], io, { engine, timeoutMs: 500 });
+      assert.strictEqual(code, 2);
+      assert.match(io.stderr, /^apiguard history: git log produced no output for 0\.5 s .*\n$/);
+      // The HEAD check after the log (the repository has secrets, so it runs) has its limit too.
+      process.env.APIGUARD_TEST_HANG = 'grep';
+      await assert.rejects(scanHistory({ top: root, engine, timeoutMs: 500 }), (e: unknown) => e instanceof GitError && /git grep timed out after 1 s/.test(e.message));
+    } finally { process.env.PATH = savedPath; delete process.env.APIGUARD_TEST_HANG; removeProject(bin); }
   });
 });

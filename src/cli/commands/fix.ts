@@ -10,8 +10,8 @@ import { FIXABLE_RULES, planMigration, unifiedDiff, isEmptyPlan, type FixPlan } 
 import { findProjectRoot, loadConfig } from '../../node/config';
 import { scanProject, type ScanResult } from '../../node/scan';
 import { createEngine } from '../../node/createEngine';
-import { applyPlan, decodeFile, previewPlan } from '../../node/applyPlan';
-import { isUtf16 } from '../../node/decode';
+import { applyPlan, previewPlan } from '../../node/applyPlan';
+import { decodeText, isUtf16 } from '../../node/decode';
 import { LineIndex } from '../../core/position';
 import { maskSecrets, redact, safeTerminal } from '../../core/redact';
 import { matchSecrets } from '../../core/secrets/match';
@@ -107,7 +107,7 @@ export async function run(argv: string[], io: CliIO, deps: FixDeps = {}): Promis
     project, findings: all,
     // Decoded as applyPlan will write it back (a Latin-1 class keeps its accents; see node/applyPlan.ts).
     // UTF-16 files are scanned (node/decode.ts) but applyPlan cannot write them back: no edits planned there.
-    readFile: p => { if (!cache.has(p)) { try { const b = readFileSync(p); cache.set(p, isUtf16(b) ? undefined : decodeFile(b).text); } catch { cache.set(p, undefined); } } return cache.get(p); },
+    readFile: p => { if (!cache.has(p)) { try { const b = readFileSync(p); cache.set(p, isUtf16(b) ? undefined : decodeText(b).text); } catch { cache.set(p, undefined); } } return cache.get(p); },
     exists: p => existsSync(p),
     nameOverride: typeof o.name === 'string' ? o.name : undefined,
     permissionSet: typeof o['permission-set'] === 'string' ? o['permission-set'] : undefined,
@@ -115,7 +115,7 @@ export async function run(argv: string[], io: CliIO, deps: FixDeps = {}): Promis
 
   if (!selected.length) { io.out('apiguard fix: nothing to fix.\n'); return 0; }
   // Everything printed below is masked (known secret values and every secret shape) and terminal-safe.
-  const secrets = secretTexts(all, p => cache.get(p) ?? (() => { try { return decodeFile(readFileSync(p)).text; } catch { return undefined; } })());
+  const secrets = secretTexts(all, p => cache.get(p) ?? (() => { try { return decodeText(readFileSync(p)).text; } catch { return undefined; } })());
   const say = (s: string) => io.out(safeTerminal(maskSecrets(s, { known: secrets })));
   const sayErr = (s: string) => io.err(safeTerminal(maskSecrets(s, { known: secrets })));
   if (o['dry-run']) {

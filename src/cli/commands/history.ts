@@ -30,7 +30,8 @@ Options:
   -c, --config FILE              configuration file (rule severities, exclude)
   -h, --help                     show this help
 
-Exit status: 0 no secret at or above --fail-on, 1 some, 2 usage error, not a git repository, unknown ref.`;
+Exit status: 0 no secret at or above --fail-on, 1 some, 2 usage error, not a git repository, unknown ref,
+git could not read the history or stayed silent for 60 s.`;
 
 const SPEC = {
   since: { value: true },
@@ -42,7 +43,7 @@ const SPEC = {
   help: { alias: 'h' },
 } as const;
 
-export async function run(argv: string[], io: CliIO, deps: { engine?: Engine } = {}): Promise<number> {
+export async function run(argv: string[], io: CliIO, deps: { engine?: Engine; timeoutMs?: number } = {}): Promise<number> {
   let parsed;
   try { parsed = parseArgs(argv, SPEC); } catch (e) {
     if (e instanceof UsageError) { io.err(`apiguard history: ${e.message}\n\n${HELP}\n`); return 2; }
@@ -76,7 +77,7 @@ export async function run(argv: string[], io: CliIO, deps: { engine?: Engine } =
   let result;
   try {
     // git starts while the parser loads; the engine is awaited inside for the first candidate file.
-    result = await scanHistory({ top, engine: enginePromise, since: o.since as string | undefined, maxCommits, rules: config.rules, exclude: config.exclude });
+    result = await scanHistory({ top, engine: enginePromise, since: o.since as string | undefined, maxCommits, rules: config.rules, exclude: config.exclude, timeoutMs: deps.timeoutMs });
   } catch (e) {
     if (e instanceof GitError) { return fail(e.message); }
     throw e;

@@ -12,7 +12,7 @@ import { toJsonReport } from '../../core/report/json';
 import { toSarif } from '../../core/report/sarif';
 import { ruleDocs } from '../../rules/docs.generated';
 import { findProjectRoot, loadConfig } from '../../node/config';
-import { feedsProjectIndex, MAX_READ_BYTES, scanProject, type ReadResult, type ScanProgress } from '../../node/scan';
+import { feedsProjectIndex, MAX_READ_BYTES, readAll, scanProject, type ProjectReaders, type ReadResult, type ScanProgress } from '../../node/scan';
 import { decodeText } from '../../node/decode';
 import { createEngine } from '../../node/createEngine';
 import { ALWAYS_EXCLUDED, rootIgnore } from '../../node/discover';
@@ -154,12 +154,14 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   let files: string[] | undefined;
   let projectFiles: string[] | undefined;
   let read: ((file: string) => Promise<ReadResult>) | undefined;
+  let readers: ProjectReaders | undefined;
+  let projectFilter: ((file: string) => boolean) | undefined;
   let scopeNote = '';
   if (changed || staged) {
     try {
       const top = await topPromise!;
       // Only the fact files' names (Named Credentials, External Credentials, Remote Sites), from the index.
-      const facts = trackedFiles(top);
+      const facts = trackedFiles(top, [], feedsProjectIndex);
       facts.catch(() => { /* awaited below */ });
       let list: string[];
       if (staged) {
@@ -170,18 +172,27 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
         list = c.files;
         scopeNote = ` changed since ${ref} (merge base ${c.mergeBase.slice(0, 12)})`;
       }
-      files = await scanScope(root, list, parsed.positional.length ? absTargets : undefined, config.exclude);
-      // Project facts from every tracked (and changed) file the index reads, listed by git rather than by walking the tree.
-      projectFiles = await scanScope(root, [...new Set([...await facts, ...list])].filter(feedsProjectIndex), undefined, config.exclude);
+      const inScope = await scopeFilter(root, config.exclude);
+      const under = parsed.positional.length ? absTargets.map(u => relativePath(root, u)) : undefined;
+      files = list.filter(f => inScope(f) && (!under || under.some(r => { const rel = relativePath(root, f); return r === '' || rel === r || rel.startsWith(r + '/'); })));
+      // Project facts from every tracked (and changed) file the index reads, listed by git rather than by
+      // walking the tree; the ignore rules are applied to the ones it reads (few, when it reads only what `files` use).
+      projectFiles = [...new Set([...await facts, ...list])].filter(feedsProjectIndex);
+      projectFilter = inScope;
       if (staged) {
         const blobs = await readStaged(top, files);
-        read = async file => {
+        const texts = new Map<string, ReadResult>();
+        for (const file of files) {
           const b = blobs.get(file);
-          if (!b) { return { path: file, note: { path: file, code: 'unreadable', message: 'Not in the git index: not checked.' } }; }
-          if (b.length > MAX_READ_BYTES) { return { path: file, note: { path: file, code: 'too-large', message: `Staged file is ${(b.length / 1048576).toFixed(1)} MB: larger than ${MAX_READ_BYTES / 1048576} MB, so it was not read.` } }; }
-          return { path: file, text: decodeText(b).text };
-        };
+          texts.set(file, !b ? { path: file, note: { path: file, code: 'unreadable', message: 'Not in the git index: not checked.' } }
+            : b.length > MAX_READ_BYTES ? { path: file, note: { path: file, code: 'too-large', message: `Staged file is ${(b.length / 1048576).toFixed(1)} MB: larger than ${MAX_READ_BYTES / 1048576} MB, so it was not read.` } }
+              : { path: file, text: decodeText(b).text });
+        }
+        read = async file => texts.get(file)!;
+        readers = { paths: files, texts: [...texts.values()].flatMap(r => r.text ?? []) };
         scopeNote = ' staged';
+      } else {
+        readers = { paths: files, texts: (await readAll(files)).map(r => r.text) };
       }
     } catch (e) {
       if (e instanceof GitError) { return fail(e.message); }
@@ -192,12 +203,14 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   let cache: FileLintCache | undefined;
   if (o.cache) {
     const location = typeof o['cache-location'] === 'string' ? path.resolve(io.cwd, o['cache-location']) : path.join(root, DEFAULT_CACHE_FILE);
-    cache = await FileLintCache.open(location, { tool: VERSION, build: buildId(), root, rules: engine.rules.map(r => [r.meta.id, r.meta.defaultSeverity]), config });
+    cache = await FileLintCache.open(location, { tool: VERSION, build: buildId(), root, rules: engine.rules.map(r => [r.meta.id, r.meta.defaultSeverity]), config }, displayPath(io.cwd, location));
+    if (cache.problem) { io.err(`apiguard scan: warning: ${cache.problem}\n`); }
   }
 
   const paths = files || (absTargets.length === 1 && absTargets[0] === root) ? undefined : absTargets;
   const progress = progressReporter(io, deps.now ?? Date.now);
-  const result = await scanProject({ root, paths, files, projectFiles, read, cache, config, onProgress: progress.update, engine: deps.engine, jobs, shard });
+  // The cache keys on the whole project index: with --cache the index stays whole.
+  const result = await scanProject({ root, paths, files, projectFiles, ...(cache ? {} : { readers }), projectFilter, read, cache, config, onProgress: progress.update, engine: deps.engine, jobs, shard });
   progress.done();
   if (cache) {
     try { await cache.save(); } catch (e) {
@@ -283,14 +296,13 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
  * checks, not in an always-excluded folder, not ignored by .forceignore/.gitignore/exclude, and
  * (when paths are given) under one of them.
  */
-async function scanScope(root: string, list: readonly string[], under: readonly string[] | undefined, exclude: readonly string[]): Promise<string[]> {
+async function scopeFilter(root: string, exclude: readonly string[]): Promise<(file: string) => boolean> {
   const ig = await rootIgnore(root, exclude);
-  return list.filter(f => {
+  return f => {
     const rel = relativePath(root, f);
     if (!rel || rel.startsWith('../') || !fileKindOf(f)) { return false; }
-    if (rel.split('/').some(seg => ALWAYS_EXCLUDED.has(seg)) || ig.ignores(rel)) { return false; }
-    return !under || under.some(u => { const r = relativePath(root, u); return r === '' || rel === r || rel.startsWith(r + '/'); });
-  });
+    return !rel.split('/').some(seg => ALWAYS_EXCLUDED.has(seg)) && !ig.ignores(rel);
+  };
 }
 
 /** Identifies the running build (a rebuilt bundle invalidates the cache even at the same version). */

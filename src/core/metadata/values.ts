@@ -27,6 +27,9 @@ export function isLabelsPath(path: string): boolean {
 
 /** Whether a path is a custom metadata record (`Type.Record.md-meta.xml`, or `.md` in customMetadata/). */
 export function isMetadataRecordPath(path: string): boolean {
+  // The suffix first: the unanchored pattern below costs a scan from every position of the path.
+  const end = path.slice(-12).toLowerCase();
+  if (!end.endsWith('.md-meta.xml') && !end.endsWith('.md')) { return false; }
   const p = path.replace(/\\/g, '/');
   return /\/?[^/]+\.[^/.]+\.md-meta\.xml$/i.test(p) || /(^|\/)customMetadata\/[^/]+\.[^/]+\.md$/i.test(p);
 }

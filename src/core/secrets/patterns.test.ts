@@ -109,7 +109,9 @@ describe('isPlaceholder', () => {
     // dummy values with a test/demo affix (validation P1: public Apex tests 'userTest:passwordTest')
     'userTest:passwordTest', 'passwordTest', 'testSecret', 'demo_token',
     // whole-repo validation: scrubbing markers in org dumps and lower-case sample words with a counter
-    'REMOVED', 'Removed', 'SCRUBBED', 'password123', 'p@ssword1', 'admin1'];
+    'REMOVED', 'Removed', 'SCRUBBED', 'password123', 'p@ssword1', 'admin1',
+    // history of SalesforceFoundation/EDA (docs/validation.md): CumulusCI's namespace substitution tokens
+    '%%%NAMESPACE%%%', '___NAMESPACE___', '%%%NAMESPACED_ORG%%%'];
   const no = ['Tr0ub4dor&3', 's3cr3t-Pa55!', 'sk_live_' + fakeToken('p', 24, ALNUM), 'hunter2', 'P@ssw0rd2024',
     'a8f5f167f44f4964e6c998dee827110c', 'Summer2024!', 'Password123', 'testing-Xq81!vR', 'Tester2024'];
   for (const v of yes) { it(`'${v}' is a placeholder`, () => assert.strictEqual(isPlaceholder(v), true)); }

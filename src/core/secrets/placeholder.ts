@@ -35,6 +35,7 @@ const REFERENCE_RES: readonly RegExp[] = [
   /^\$[A-Za-z_][A-Za-z0-9_]*$/,           // $VAR
   /^\$\([^)]*\)$/,                        // $(command) / $(VAR) (Azure Pipelines)
   /^%[sdv]$|%\([a-z_]+\)s|^%[A-Z_][A-Z0-9_]*%$/i, // %s, %(x)s, %VAR%
+  /^(%{2,}|_{2,})[A-Z][A-Z0-9_]*?\1$/i,    // %%%NAMESPACE%%%, ___NAMESPACE___ (CumulusCI substitution tokens)
   /\b(?:process\.env|import\.meta\.env|os\.environ|System\.getenv|Environment\.GetEnvironmentVariable)\b/,
   /^env(?:\.|\(|:)/i,                     // env.X, env('X'), env:X
   /^(?:ENC|ENCRYPTED)\(.*\)$/,            // jasypt-style encrypted values
