@@ -1,4 +1,4 @@
-import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
+import { Query, type Language, type Node, type QueryCapture, type Tree } from 'web-tree-sitter';
 import { besidePlus, literalEnd } from './literals';
 import type { LineIndex } from '../position';
 import type { ProjectIndex } from '../project';
@@ -282,16 +282,20 @@ export function base64(value: string): string {
   return out;
 }
 
-interface Item { name: string; node: Node; start: number; end: number }
 /** Document order: by start, then outer (longer) before inner; the sort is stable. */
-function byPosition(a: Item, b: Item): number { return a.start - b.start || endOf(b) - endOf(a); }
-/** Whether the items are already in document order (then a stable sort would return them unchanged). */
-function inOrder(items: Item[]): boolean {
-  for (let i = 1; i < items.length; i++) { if (byPosition(items[i - 1], items[i]) > 0) { return false; } }
+function byPosition(a: QueryCapture, b: QueryCapture): number { return a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex; }
+/**
+ * Whether the captures are already in document order (then a stable sort would return them unchanged).
+ * The query yields them by start; `endIndex` crosses into WebAssembly, so it is read only for captures
+ * that start at the same offset.
+ */
+function inOrder(caps: QueryCapture[]): boolean {
+  for (let i = 1; i < caps.length; i++) {
+    const a = caps[i - 1].node, b = caps[i].node;
+    if (a.startIndex > b.startIndex || (a.startIndex === b.startIndex && a.endIndex < b.endIndex)) { return false; }
+  }
   return true;
 }
-/** A capture's end offset, read from the tree on first use. */
-function endOf(it: Item): number { return it.end < 0 ? (it.end = it.node.endIndex) : it.end; }
 
 interface Scope { node: Node; type: string; start: number; end: number; span?: number; call?: Call }
 const CALL_TYPE = new Set(['call']);
@@ -499,22 +503,23 @@ class ApexModel implements ApexFile {
     try { caps = queryFor(this.tree.language).captures(root); } catch { return; }
     // Node.endIndex crosses into WebAssembly: read only for scopes and calls (the stack) and to order captures
     // that start at the same offset (the query yields them by start already, so the sort mostly confirms).
-    const items: Item[] = caps.map(c => ({ name: c.name, node: c.node, start: c.node.startIndex, end: -1 }));
-    if (!inOrder(items)) { items.sort(byPosition); }
+    // The captures are used as they come (no wrapper object per capture: a WSDL2Apex class has 36,000).
+    if (!inOrder(caps)) { caps.sort(byPosition); }
     const stack: Scope[] = [];
     const returns: Array<{ node: Node; method?: Node }> = [];
-    for (const it of items) {
-      while (stack.length && stack[stack.length - 1].end <= it.start) { stack.pop(); }
+    for (const it of caps) {
       const n = it.node;
+      const start = n.startIndex;
+      while (stack.length && stack[stack.length - 1].end <= start) { stack.pop(); }
       switch (it.name) {
         case 'scope': {
           const type = n.type;
-          const end = endOf(it);
-          const scope: Scope = { node: n, type, start: it.start, end };
+          const end = n.endIndex;
+          const scope: Scope = { node: n, type, start, end };
           if (CLASS_TYPES.has(type)) {
-            scope.span = this.classSpans.push({ node: n, start: it.start, end, parent: innermost(stack, CLASS_TYPES)?.span ?? -1 }) - 1;
+            scope.span = this.classSpans.push({ node: n, start, end, parent: innermost(stack, CLASS_TYPES)?.span ?? -1 }) - 1;
           } else if (METHOD_TYPES.has(type)) {
-            scope.span = this.methodSpans.push({ node: n, start: it.start, end, parent: innermost(stack, METHOD_TYPES)?.span ?? -1 }) - 1;
+            scope.span = this.methodSpans.push({ node: n, start, end, parent: innermost(stack, METHOD_TYPES)?.span ?? -1 }) - 1;
           }
           stack.push(scope);
           if (CLASS_TYPES.has(type)) { this.addClass(n); }
@@ -527,7 +532,7 @@ class ApexModel implements ApexFile {
           const call = new Call(n, innermost(stack, METHOD_TYPES)?.node, innermost(stack, CLASS_TYPES)?.node);
           this.calls.push(call);
           push(this.callsByMethod, call.enclosingMethod?.id ?? -1, call);
-          stack.push({ node: n, type: 'call', start: it.start, end: endOf(it), call });
+          stack.push({ node: n, type: 'call', start, end: n.endIndex, call });
           break;
         }
         case 'callname': {
