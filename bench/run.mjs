@@ -68,7 +68,7 @@ function realCorpusDir() {
   if (missing.length) { log(`== real-code corpus: ${missing.join(', ')} absent under ${realCorpus}: skipped`); return undefined; }
   const dir = path.join(here, '.corpus', 'real');
   const stamp = path.join(dir, '.corpus.json');
-  if (!existsSync(stamp) || JSON.parse(readFileSync(stamp, 'utf8')).repos?.join() !== REAL_REPOS.join()) {
+  if (!existsSync(stamp) || !existsSync(path.join(dir, '.apiguard.json')) || JSON.parse(readFileSync(stamp, 'utf8')).repos?.join() !== REAL_REPOS.join()) {
     log(`== real-code corpus: ${REAL_REPOS.length} repositories from ${realCorpus}`);
     run('rm', ['-rf', dir]);
     mkdirSync(dir, { recursive: true });
@@ -78,6 +78,9 @@ function realCorpusDir() {
     let files = 0, bytes = 0, apex = 0;
     const walk = d => { for (const e of readdirSync(d, { withFileTypes: true })) { const f = path.join(d, e.name); if (e.isDirectory()) walk(f); else if (e.isFile()) { files++; bytes += statSync(f).size; if (/\.(cls|trigger)$/.test(f)) apex++; } } };
     walk(dir);
+    // Its own project root: without a marker here, apiguard would take the enclosing checkout as the root,
+    // whose .gitignore ignores bench/.corpus (and scan nothing).
+    writeFileSync(path.join(dir, '.apiguard.json'), '{}\n');
     writeFileSync(stamp, JSON.stringify({ repos: REAL_REPOS, apexFiles: apex, files, bytes }));
   }
   return { dir, size: 'real', ...JSON.parse(readFileSync(stamp, 'utf8')) };
