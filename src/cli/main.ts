@@ -5,6 +5,7 @@
  */
 import type { CliIO } from './io';
 import { defaultIO } from './io';
+import { raiseWasmTieringBudget } from '../node/wasmTiering';
 
 type Command = { summary: string; load: () => Promise<{ run(argv: string[], io: CliIO): Promise<number> }> };
 
@@ -79,5 +80,6 @@ export function exitGuard(run: Promise<number>): void {
 }
 
 if (require.main === module) {
+  raiseWasmTieringBudget();
   exitGuard(main(process.argv.slice(2)));
 }

@@ -29,6 +29,7 @@ function longHeader(n: number): string {
   return s + ";\n    req.setHeader('Authorization', h);\n  }\n}\n";
 }
 
+// Best of several runs: a loaded machine (CI, other jobs) slows single runs, never the fastest of five.
 function bestOf(runs: number, fn: () => void): number {
   let best = Infinity;
   for (let i = 0; i < runs; i++) { const t0 = performance.now(); fn(); best = Math.min(best, performance.now() - t0); }
@@ -44,8 +45,8 @@ describe('hostile inputs (scan)', function () {
     it('a header concatenated from 1,600 literals costs about 4x the one from 400 (was quadratic: 2,000 took 35 s)', () => {
       const small = longHeader(400), large = longHeader(1600);
       engine.lint(CLS, small);
-      const ts = bestOf(2, () => engine.lint(CLS, small));
-      const tl = bestOf(2, () => engine.lint(CLS, large));
+      const ts = bestOf(5, () => engine.lint(CLS, small));
+      const tl = bestOf(5, () => engine.lint(CLS, large));
       const r = engine.lint(CLS, large);
       assert.ok(r.findings.some(f => f.ruleId === 'hardcoded-authorization-header'), 'the hardcoded header is still found');
       assert.ok(tl / Math.max(ts, 1) < 9, `n=400: ${ts.toFixed(0)} ms, n=1600: ${tl.toFixed(0)} ms (ratio ${(tl / ts).toFixed(1)})`);
@@ -71,7 +72,7 @@ describe('hostile inputs (scan)', function () {
       };
       const a = gen(100), b = gen(400);
       engine.lint(CLS, a);
-      const ta = bestOf(2, () => engine.lint(CLS, a)), tb = bestOf(2, () => engine.lint(CLS, b));
+      const ta = bestOf(5, () => engine.lint(CLS, a)), tb = bestOf(5, () => engine.lint(CLS, b));
       assert.ok(tb / Math.max(ta, 1) < 9, `100 uses: ${ta.toFixed(0)} ms, 400 uses: ${tb.toFixed(0)} ms`);
     });
   });

@@ -81,6 +81,29 @@ describe('lint pool (worker threads)', function () {
       { script: path.join(repo, 'out/src/node/lintWorker.js'), signal: before.signal });
     assert.deepStrictEqual(none, { reports: [], done: 0 });
   });
+
+  it('CLI: a scan on the pool never compiles the grammar on its own thread; one on this thread does', () => {
+    // A fresh process each time (this one has loaded the parser long ago); parseApex throws until the grammar is loaded.
+    const probe = (jobs: string) => {
+      const script = `const { run } = require(${JSON.stringify(path.join(repo, 'out/src/cli/commands/scan.js'))});
+        const { recordingIO } = require(${JSON.stringify(path.join(repo, 'out/test/unit/helpers/project.js'))});
+        const { parseApex } = require(${JSON.stringify(path.join(repo, 'out/src/core/apex/parser.js'))});
+        (async () => {
+          const io = recordingIO(${JSON.stringify(corpus)});
+          const code = await run(['--jobs', '${jobs}', '--format', 'json', '--output', ${JSON.stringify(path.join(os.tmpdir(), `apiguard-grammar-${process.pid}.json`))}, '--fail-on', 'never'], io);
+          let loaded = true;
+          try { parseApex('public class A {}').delete(); } catch { loaded = false; }
+          console.log(JSON.stringify({ code, loaded, stderr: io.stderr }));
+        })();`;
+      return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim().split('\n').pop()!) as { code: number; loaded: boolean; stderr: string };
+    };
+    const pooled = probe('2');
+    assert.strictEqual(pooled.code, 0, pooled.stderr);
+    assert.strictEqual(pooled.loaded, false, 'the CLI thread loaded the grammar although two workers linted');
+    const oneThread = probe('1');
+    assert.strictEqual(oneThread.code, 0, oneThread.stderr);
+    assert.strictEqual(oneThread.loaded, true, 'a one-thread scan lints with the grammar on this thread');
+  });
 });
 
 describe('--shard i/n', function () {

@@ -11,6 +11,7 @@ import { formatText } from '../../core/report/text';
 import { toJsonReport } from '../../core/report/json';
 import { toSarif } from '../../core/report/sarif';
 import { ruleDocs } from '../../rules/docs.generated';
+import { allRules } from '../../rules';
 import { findProjectRoot, loadConfig } from '../../node/config';
 import { feedsProjectIndex, MAX_READ_BYTES, readAll, scanProject, type ProjectReaders, type ReadResult, type ScanProgress } from '../../node/scan';
 import { decodeText } from '../../node/decode';
@@ -120,14 +121,16 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   if (o['cache-location'] && !o.cache) { return fail('--cache-location needs --cache'); }
 
   const root = findProjectRoot(absTargets[0], io.cwd);
-  // git (for --changed/--staged) and loading the parser overlap.
-  const enginePromise = deps.engine ? Promise.resolve(deps.engine) : createEngine();
+  // Only the rule list is needed on this thread until files are linted. The grammar is loaded where they
+  // are: here when this thread lints (one job, --staged, --cache), overlapping discovery and git; on the
+  // pool, once in each worker and not a third time here (2 workers + this thread cost 3 compiles).
+  const rules = deps.engine?.rules ?? allRules;
+  if (!deps.engine && (jobs === 1 || staged || o.cache)) { createEngine().catch(() => { /* scanProject reports it */ }); }
   const topPromise = changed || staged ? gitTopLevel(root) : undefined;
   topPromise?.catch(() => { /* reported below */ });
-  const engine = await enginePromise;
   let config;
   try {
-    config = await loadConfig(root, o.config ? path.resolve(io.cwd, o.config as string) : undefined, engine.ruleIds());
+    config = await loadConfig(root, o.config ? path.resolve(io.cwd, o.config as string) : undefined, new Set(rules.map(r => r.meta.id)));
   } catch (e) {
     if (e instanceof ConfigError) { io.err(`apiguard scan: configuration error: ${e.message}\n`); return 2; }
     throw e;
@@ -203,7 +206,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   let cache: FileLintCache | undefined;
   if (o.cache) {
     const location = typeof o['cache-location'] === 'string' ? path.resolve(io.cwd, o['cache-location']) : path.join(root, DEFAULT_CACHE_FILE);
-    cache = await FileLintCache.open(location, { tool: VERSION, build: buildId(), root, rules: engine.rules.map(r => [r.meta.id, r.meta.defaultSeverity]), config }, displayPath(io.cwd, location));
+    cache = await FileLintCache.open(location, { tool: VERSION, build: buildId(), root, rules: rules.map(r => [r.meta.id, r.meta.defaultSeverity]), config }, displayPath(io.cwd, location));
     if (cache.problem) { io.err(`apiguard scan: warning: ${cache.problem}\n`); }
   }
 
@@ -255,7 +258,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
       break;
     }
     case 'sarif': text = JSON.stringify(toSarif(comparison ? { ...result, reports: comparison.reports } : result, {
-      rules: engine.rules.map(r => r.meta), docs: ruleDocs, toolVersion: VERSION, absent: comparison?.absent, baselineFile: baselineName,
+      rules: rules.map(r => r.meta), docs: ruleDocs, toolVersion: VERSION, absent: comparison?.absent, baselineFile: baselineName,
       ...(shard ? { automationId: `apiguard/shard-${shard.index}-of-${shard.count}/` } : {}),
     }), null, 2) + '\n'; break;
     default:

@@ -1,4 +1,4 @@
-import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
+import { Query, type Language, type Node, type QueryCapture, type Tree } from 'web-tree-sitter';
 import { besidePlus, literalEnd } from './literals';
 import type { LineIndex } from '../position';
 import type { ProjectIndex } from '../project';
@@ -168,6 +168,9 @@ const QUERY_SOURCE = `
 (field_declaration) @decl
 (local_variable_declaration) @decl
 (constant_declaration) @decl
+(field_declaration declarator: (variable_declarator name: (identifier) @declname))
+(local_variable_declaration declarator: (variable_declarator name: (identifier) @declname))
+(constant_declaration declarator: (variable_declarator name: (identifier) @declname))
 (formal_parameter) @param
 (enhanced_for_statement) @foreach
 (assignment_expression) @assign
@@ -282,18 +285,24 @@ export function base64(value: string): string {
   return out;
 }
 
-interface Item { name: string; node: Node; start: number; end: number }
 /** Document order: by start, then outer (longer) before inner; the sort is stable. */
-function byPosition(a: Item, b: Item): number { return a.start - b.start || endOf(b) - endOf(a); }
-/** Whether the items are already in document order (then a stable sort would return them unchanged). */
-function inOrder(items: Item[]): boolean {
-  for (let i = 1; i < items.length; i++) { if (byPosition(items[i - 1], items[i]) > 0) { return false; } }
+function byPosition(a: QueryCapture, b: QueryCapture): number { return a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex; }
+/**
+ * Whether the captures are already in document order (then a stable sort would return them unchanged).
+ * The query yields them by start; `endIndex` crosses into WebAssembly, so it is read only for captures
+ * that start at the same offset.
+ */
+function inOrder(caps: QueryCapture[]): boolean {
+  for (let i = 1; i < caps.length; i++) {
+    const a = caps[i - 1].node, b = caps[i].node;
+    if (a.startIndex > b.startIndex || (a.startIndex === b.startIndex && a.endIndex < b.endIndex)) { return false; }
+  }
   return true;
 }
-/** A capture's end offset, read from the tree on first use. */
-function endOf(it: Item): number { return it.end < 0 ? (it.end = it.node.endIndex) : it.end; }
 
 interface Scope { node: Node; type: string; start: number; end: number; span?: number; call?: Call }
+/** The declaration whose declarator names are being captured (see ApexModel.addDeclarator). */
+interface OpenDecl { info: DeclInfo; kind: 'field' | 'local'; scope: Scope; span: readonly [number, number]; cls?: Node; method?: Node }
 const CALL_TYPE = new Set(['call']);
 
 /** A string literal; its range is computed on first use. */
@@ -346,17 +355,23 @@ class DeclInfo {
 
 /** A variable declarator of a field/local/constant declaration; see DeclInfo for what is read lazily. */
 class DeclaredVar implements VarDecl {
+  readonly name: string;
   readonly nameLower: string;
   readonly start: number;
+  private nodeV?: Node;
   private initV?: Node | null;
   private rangeV?: Range;
   private typeLowerV?: string;
-  constructor(private readonly info: DeclInfo, readonly node: Node, readonly name: string, readonly kind: 'field' | 'local',
+  /** `nameNode`: the declarator's name, as the query captured it (the declarator starts with it). */
+  constructor(private readonly info: DeclInfo, private readonly nameNode: Node, readonly kind: 'field' | 'local',
     readonly scopeNode: Node, readonly scopeSpan: readonly [number, number], readonly enclosingClass: Node | undefined,
     readonly enclosingMethod: Node | undefined) {
-    this.nameLower = name.toLowerCase();
-    this.start = node.startIndex;
+    this.name = nameNode.text;
+    this.nameLower = this.name.toLowerCase();
+    this.start = nameNode.startIndex;
   }
+  /** The declarator, read from the tree when a rule or a resolution first needs it (most fields are never resolved). */
+  get node(): Node { return (this.nodeV ??= this.nameNode.parent ?? this.nameNode); }
   get typeText(): string { return this.info.typeText; }
   get typeLower(): string { return (this.typeLowerV ??= this.info.typeText.toLowerCase()); }
   get isStatic(): boolean { return this.info.isStatic; }
@@ -429,14 +444,16 @@ class ApexModel implements ApexFile {
   readonly assignments: Assign[] = [];
   readonly methods: MethodDecl[] = [];
 
-  /** Locals and parameters by `${enclosing method id or -1}:${name}`; fields by `${class id or -1}:${name}`. */
-  private readonly localIndex = new Map<string, VarDecl[]>();
-  private readonly fieldIndex = new Map<string, VarDecl[]>();
-  /** Assignments by `m:${method id}:${name}`, `c:${class id}:${name}` (simple targets) and `x:${name}` (`Type.x = …`). */
-  private readonly assignIndex = new Map<string, Assign[]>();
+  /** Locals and parameters by enclosing method id (or -1) and name; fields by class id (or -1) and name. */
+  private readonly localIndex = new ScopedNames<VarDecl>();
+  private readonly fieldIndex = new ScopedNames<VarDecl>();
+  /** Assignments by method id and name, by class id and name (simple targets), and by name (`Type.x = …`). */
+  private readonly assignsInMethod = new ScopedNames<Assign>();
+  private readonly assignsInClass = new ScopedNames<Assign>();
+  private readonly assignsQualified = new Map<string, Assign[]>();
   private readonly assignsOf = new Map<VarDecl, Assign[]>();
-  /** Methods by `${class id}:${name}`. */
-  private readonly methodIndex = new Map<string, MethodDecl[]>();
+  /** Methods by class id and name. */
+  private readonly methodIndex = new ScopedNames<MethodDecl>();
   private readonly methodByNodeId = new Map<number, MethodDecl>();
   private readonly classesByName = new Map<string, Node[]>();
   /** Class-like and method-like scopes in document order, with the index of the enclosing one of the same kind. */
@@ -444,8 +461,8 @@ class ApexModel implements ApexFile {
   private readonly methodSpans: Span[] = [];
   private readonly callsByName = new Map<string, MethodCall[]>();
   private readonly callsByMethod = new Map<number, MethodCall[]>();
-  /** Calls by `${outermost class id}:${name}`: the call sites a class's own methods can have. */
-  private readonly callsByOuterClass = new Map<string, MethodCall[]>();
+  /** Calls by outermost class id and name: the call sites a class's own methods can have. */
+  private readonly callsByOuterClass = new ScopedNames<MethodCall>();
   private readonly cache = new Map<number, Resolved>();
   private readonly testSpans: Array<[number, number]> = [];
   readonly capped: Range[] = [];
@@ -499,22 +516,24 @@ class ApexModel implements ApexFile {
     try { caps = queryFor(this.tree.language).captures(root); } catch { return; }
     // Node.endIndex crosses into WebAssembly: read only for scopes and calls (the stack) and to order captures
     // that start at the same offset (the query yields them by start already, so the sort mostly confirms).
-    const items: Item[] = caps.map(c => ({ name: c.name, node: c.node, start: c.node.startIndex, end: -1 }));
-    if (!inOrder(items)) { items.sort(byPosition); }
+    // The captures are used as they come (no wrapper object per capture: a WSDL2Apex class has 36,000).
+    if (!inOrder(caps)) { caps.sort(byPosition); }
     const stack: Scope[] = [];
     const returns: Array<{ node: Node; method?: Node }> = [];
-    for (const it of items) {
-      while (stack.length && stack[stack.length - 1].end <= it.start) { stack.pop(); }
+    let openDecl: OpenDecl | undefined;
+    for (const it of caps) {
       const n = it.node;
+      const start = n.startIndex;
+      while (stack.length && stack[stack.length - 1].end <= start) { stack.pop(); }
       switch (it.name) {
         case 'scope': {
           const type = n.type;
-          const end = endOf(it);
-          const scope: Scope = { node: n, type, start: it.start, end };
+          const end = n.endIndex;
+          const scope: Scope = { node: n, type, start, end };
           if (CLASS_TYPES.has(type)) {
-            scope.span = this.classSpans.push({ node: n, start: it.start, end, parent: innermost(stack, CLASS_TYPES)?.span ?? -1 }) - 1;
+            scope.span = this.classSpans.push({ node: n, start, end, parent: innermost(stack, CLASS_TYPES)?.span ?? -1 }) - 1;
           } else if (METHOD_TYPES.has(type)) {
-            scope.span = this.methodSpans.push({ node: n, start: it.start, end, parent: innermost(stack, METHOD_TYPES)?.span ?? -1 }) - 1;
+            scope.span = this.methodSpans.push({ node: n, start, end, parent: innermost(stack, METHOD_TYPES)?.span ?? -1 }) - 1;
           }
           stack.push(scope);
           if (CLASS_TYPES.has(type)) { this.addClass(n); }
@@ -527,7 +546,7 @@ class ApexModel implements ApexFile {
           const call = new Call(n, innermost(stack, METHOD_TYPES)?.node, innermost(stack, CLASS_TYPES)?.node);
           this.calls.push(call);
           push(this.callsByMethod, call.enclosingMethod?.id ?? -1, call);
-          stack.push({ node: n, type: 'call', start: it.start, end: endOf(it), call });
+          stack.push({ node: n, type: 'call', start, end: n.endIndex, call });
           break;
         }
         case 'callname': {
@@ -537,11 +556,12 @@ class ApexModel implements ApexFile {
             call.nameLower = call.name.toLowerCase();
             push(this.callsByName, call.nameLower, call);
             const outer = stack.find(x => CLASS_TYPES.has(x.type));
-            push(this.callsByOuterClass, `${outer?.node.id ?? -1}:${call.nameLower}`, call);
+            this.callsByOuterClass.add(outer?.node.id ?? -1, call.nameLower, call);
           }
           break;
         }
-        case 'decl': this.addDeclaration(n, stack); break;
+        case 'decl': openDecl = this.openDeclaration(n, stack); break;
+        case 'declname': this.addDeclarator(n, openDecl); break;
         case 'param': this.addParam(n, stack); break;
         case 'foreach': this.addForEach(n, stack); break;
         case 'assign': this.addAssign(n, stack); break;
@@ -583,7 +603,7 @@ class ApexModel implements ApexFile {
       enclosingClass: innermost(stack, CLASS_TYPES)?.node, get isStatic() { return (isStatic ??= modifiersOf(n).isStatic); } };
     this.methods.push(m);
     this.methodByNodeId.set(n.id, m);
-    push(this.methodIndex, `${m.enclosingClass?.id ?? -1}:${m.nameLower}`, m);
+    this.methodIndex.add(m.enclosingClass?.id ?? -1, m.nameLower, m);
   }
 
   private addAccessor(n: Node, stack: Scope[]): void {
@@ -600,24 +620,30 @@ class ApexModel implements ApexFile {
     this.methodByNodeId.set(n.id, m);
   }
 
-  private addDeclaration(decl: Node, stack: Scope[]): void {
+  /**
+   * A declaration: what its declarators share. The declarators' names are captures of their own
+   * (`@declname`), which come right after it in document order and go to `addDeclarator`.
+   */
+  private openDeclaration(decl: Node, stack: Scope[]): OpenDecl {
     const isField = decl.type === 'field_declaration' || decl.type === 'constant_declaration';
-    // Only the declarators and their names are read now; type, modifiers, getter, initializer and range on
-    // first use (each read crosses into WebAssembly, and WSDL2Apex stubs declare thousands of fields no rule asks about).
-    const info = new DeclInfo(decl);
+    // Type, modifiers, getter, initializer and range are read on first use (each read crosses into
+    // WebAssembly, and WSDL2Apex stubs declare thousands of fields no rule asks about).
     const cls = innermost(stack, CLASS_TYPES);
     // Broken code (an ERROR node instead of a class or block): the whole file is the scope.
     const scope = (isField ? cls : innermost(stack, SCOPE_FOR_LOCALS)) ?? this.rootScope;
-    const method = isField ? undefined : innermost(stack, METHOD_TYPES)?.node;
-    for (const n of decl.childrenForFieldName('declarator')) {
-      if (n?.type !== 'variable_declarator') { continue; }
-      const nameNode = n.childForFieldName('name');
-      if (!nameNode) { continue; }
-      this.addVar(new DeclaredVar(info, n, nameNode.text, isField ? 'field' : 'local', scope.node, [scope.start, scope.end],
-        cls?.node, method));
-    }
+    return { info: new DeclInfo(decl), kind: isField ? 'field' : 'local', scope, span: [scope.start, scope.end], cls: cls?.node,
+      method: isField ? undefined : innermost(stack, METHOD_TYPES)?.node };
   }
 
+  /**
+   * One declarator's name. The query matches it only as the name of a declarator of a field, local or
+   * constant declaration, and no declaration nests inside another one's declarators (a property's accessor
+   * bodies come after them), so it belongs to the declaration captured last.
+   */
+  private addDeclarator(name: Node, d: OpenDecl | undefined): void {
+    if (!d) { return; }
+    this.addVar(new DeclaredVar(d.info, name, d.kind, d.scope.node, d.span, d.cls, d.method));
+  }
 
   private addParam(n: Node, stack: Scope[]): void {
     const nameNode = n.childForFieldName('name');
@@ -648,8 +674,8 @@ class ApexModel implements ApexFile {
 
   private addVar(v: VarDecl): void {
     this.variables.push(v);
-    if (v.kind === 'field') { push(this.fieldIndex, `${v.enclosingClass?.id ?? -1}:${v.nameLower}`, v); }
-    else { push(this.localIndex, `${v.enclosingMethod?.id ?? -1}:${v.nameLower}`, v); }
+    if (v.kind === 'field') { this.fieldIndex.add(v.enclosingClass?.id ?? -1, v.nameLower, v); }
+    else { this.localIndex.add(v.enclosingMethod?.id ?? -1, v.nameLower, v); }
   }
 
   private addAssign(n: Node, stack: Scope[]): void {
@@ -675,8 +701,8 @@ class ApexModel implements ApexFile {
       enclosingMethod: innermost(stack, METHOD_TYPES)?.node, enclosingClass: innermost(stack, CLASS_TYPES)?.node,
     };
     this.assignments.push(a);
-    push(this.assignIndex, `m:${a.enclosingMethod?.id ?? -1}:${nameLower}`, a);
-    push(this.assignIndex, isSimple ? `c:${a.enclosingClass?.id ?? -1}:${nameLower}` : `x:${nameLower}`, a);
+    this.assignsInMethod.add(a.enclosingMethod?.id ?? -1, nameLower, a);
+    if (isSimple) { this.assignsInClass.add(a.enclosingClass?.id ?? -1, nameLower, a); } else { push(this.assignsQualified, nameLower, a); }
   }
 
   // ----- lookup -------------------------------------------------------------------------------
@@ -698,7 +724,7 @@ class ApexModel implements ApexFile {
 
   /** Nearest local or parameter in scope at `pos`, else a field of an enclosing class. */
   private lookupName(nameLower: string, pos: number): VarDecl | undefined {
-    const list = this.localIndex.get(`${this.methodAt(pos)?.id ?? -1}:${nameLower}`);
+    const list = this.localIndex.get(this.methodAt(pos)?.id ?? -1, nameLower);
     let best: VarDecl | undefined;
     for (const v of list ?? []) {
       if (pos < v.scopeSpan[0] || pos >= v.scopeSpan[1]) { continue; }
@@ -711,18 +737,18 @@ class ApexModel implements ApexFile {
   /** A field of the innermost class around `pos` that declares it (inner classes see their outer classes' fields). */
   private lookupField(nameLower: string, pos: number): VarDecl | undefined {
     for (let ci = innermostSpan(this.classSpans, pos); ci >= 0; ci = this.classSpans[ci].parent) {
-      const l = this.fieldIndex.get(`${this.classSpans[ci].node.id}:${nameLower}`);
+      const l = this.fieldIndex.get(this.classSpans[ci].node.id, nameLower);
       if (l) { return l[0]; }
     }
-    return this.fieldIndex.get(`-1:${nameLower}`)?.[0];
+    return this.fieldIndex.get(-1, nameLower)?.[0];
   }
 
   private fieldOfClass(cls: Node, nameLower: string): VarDecl | undefined {
-    return this.fieldIndex.get(`${cls.id}:${nameLower}`)?.[0];
+    return this.fieldIndex.get(cls.id, nameLower)?.[0];
   }
 
   private methodOf(cls: Node, nameLower: string, argc: number): MethodDecl | undefined {
-    const cands = (this.methodIndex.get(`${cls.id}:${nameLower}`) ?? []).filter(m => m.kind === 'method' && m.params.length === argc);
+    const cands = (this.methodIndex.get(cls.id, nameLower) ?? []).filter(m => m.kind === 'method' && m.params.length === argc);
     return cands.length === 1 ? cands[0] : undefined;
   }
 
@@ -1099,7 +1125,7 @@ class ApexModel implements ApexFile {
     let outer = m.enclosingClass ? innermostSpan(this.classSpans, m.enclosingClass.startIndex) : -1;
     while (outer >= 0 && this.classSpans[outer].parent >= 0) { outer = this.classSpans[outer].parent; }
     const outerId = outer >= 0 ? this.classSpans[outer].node.id : -1;
-    for (const c of this.callsByOuterClass.get(`${outerId}:${m.nameLower}`) ?? []) {
+    for (const c of this.callsByOuterClass.get(outerId, m.nameLower) ?? []) {
       if (c.args.length !== m.params.length) { continue; }
       const r = c.receiver;
       const local = !r ? sameNode(this.classAt(c.node.startIndex), m.enclosingClass)
@@ -1118,16 +1144,16 @@ class ApexModel implements ApexFile {
     if (hit) { return hit; }
     let out: Assign[];
     if (d.kind !== 'field') {
-      out = (this.assignIndex.get(`m:${d.enclosingMethod?.id ?? -1}:${d.nameLower}`) ?? [])
+      out = (this.assignsInMethod.get(d.enclosingMethod?.id ?? -1, d.nameLower) ?? [])
         .filter(a => a.isSimple && this.lookupName(d.nameLower, a.start) === d);
     } else {
-      const simple = (this.assignIndex.get(`c:${d.enclosingClass?.id ?? -1}:${d.nameLower}`) ?? []).filter(a => {
+      const simple = (this.assignsInClass.get(d.enclosingClass?.id ?? -1, d.nameLower) ?? []).filter(a => {
         const left = a.node.childForFieldName('left');
         return left?.type === 'field_access' ? this.lookupField(d.nameLower, a.start) === d : this.lookupName(d.nameLower, a.start) === d;
       });
       // `ClassName.FIELD = …`
       const clsName = d.enclosingClass?.childForFieldName('name')?.text.toLowerCase();
-      const qualified = clsName ? (this.assignIndex.get(`x:${d.nameLower}`) ?? []).filter(a => {
+      const qualified = clsName ? (this.assignsQualified.get(d.nameLower) ?? []).filter(a => {
         const obj = a.node.childForFieldName('left')?.childForFieldName('object');
         return obj?.type === 'identifier' && obj.text.toLowerCase() === clsName;
       }) : [];
@@ -1272,6 +1298,17 @@ const PARAM_SCOPES = new Set(['method_declaration', 'constructor_declaration', '
 function innermost(stack: Scope[], types: Set<string>): Scope | undefined {
   for (let i = stack.length - 1; i >= 0; i--) { if (types.has(stack[i].type)) { return stack[i]; } }
   return undefined;
+}
+
+/** Lists by (scope node id, lower-cased name), in nested maps: no key string is built per entry or lookup. */
+class ScopedNames<V> {
+  private readonly byScope = new Map<number, Map<string, V[]>>();
+  add(scope: number, name: string, v: V): void {
+    let names = this.byScope.get(scope);
+    if (!names) { this.byScope.set(scope, names = new Map<string, V[]>()); }
+    push(names, name, v);
+  }
+  get(scope: number, name: string): V[] | undefined { return this.byScope.get(scope)?.get(name); }
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
