@@ -35,7 +35,10 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
 
 function why(d: Dataset | undefined): string {
   if (!d) { return 'not read'; }
-  return d.ok ? 'only part of the rows was read (more than one page)' : `${d.kind === 'permission' ? 'no access' : d.kind} (${d.code}): ${d.message}`;
+  if (d.ok) { return 'only part of the rows was read (more than one page)'; }
+  // SOQL errors repeat the query over several lines: the last line says what is wrong.
+  const line = d.message.split('\n').map(l => l.trim()).filter(Boolean).pop() ?? d.code;
+  return `${d.kind === 'permission' ? 'not available' : d.kind} (${d.code}): ${line.length > 200 ? `${line.slice(0, 200)}…` : line}`;
 }
 
 /** Reads the org's grants of `classNames` (top-level Apex classes of the project). Never throws. */
