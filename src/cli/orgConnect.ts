@@ -19,7 +19,7 @@ export async function connectOrg(org: typeof OrgModule, opts: { targetOrg?: stri
       return { conn, label: new URL(opts.instanceUrl).host };
     }
     const c = await org.connectCliOrg({ targetOrg: opts.targetOrg, projectDir: opts.projectDir });
-    return { conn: c.conn as OrgConnection['conn'], alias: c.alias, username: c.username, label: c.alias ?? c.username };
+    return { conn: c.conn, alias: c.alias, username: c.username, label: c.alias ?? c.username };
   } catch (e) {
     return { error: org.errorText(e) };
   }
