@@ -10,6 +10,8 @@ import { createEngine } from './createEngine';
 import { discoverFiles } from './discover';
 import { accessKindOf, buildAccess } from '../core/surface/access';
 import { readAll, readOne } from './scan';
+import { metadataTypeOf } from '../core/metadata/types';
+import { objectFact } from '../core/metadata/facts';
 
 /**
  * The project's inbound API surface. Reads every Apex class once (text), parses the ones that can
@@ -21,6 +23,9 @@ export async function loadSurface(root: string, options: { exclude?: readonly st
   await createEngine(); // loads the grammar once per process
   const files = await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal);
   const access = buildAccess(await readAll(files.filter(f => accessKindOf(f) !== undefined)));
+  // Custom settings are not shared records (their object metadata says customSettingsType).
+  const objects = await readAll(files.filter(f => /__c\.object(-meta\.xml)?$/i.test(f) && metadataTypeOf(f) === 'CustomObject'));
+  const customSettings = objects.map(o => objectFact(o.path, o.text)).filter(o => o.customSettingsType).map(o => o.name.toLowerCase());
   const notes: string[] = [];
   const trees: Tree[] = [];
   const byClass = new Map<string, string>();
@@ -57,7 +62,7 @@ export async function loadSurface(root: string, options: { exclude?: readonly st
     return cache.get(file);
   };
   try {
-    return buildInventory(units, access, notes, load);
+    return buildInventory(units, { ...access, customSettings }, notes, load);
   } finally {
     for (const t of trees) { t.delete(); }
   }

@@ -25,6 +25,8 @@ interface ClassInfo {
   urlMapping?: string;
   /** lower-cased method name → declarations (overloads). */
   methods: Map<string, Node[]>;
+  /** lower-cased field name → declared type as written. */
+  fields: Map<string, string>;
 }
 
 const HTTP_ANNOTATIONS: Record<string, string> = { httpget: 'GET', httppost: 'POST', httpput: 'PUT', httppatch: 'PATCH', httpdelete: 'DELETE' };
@@ -106,11 +108,18 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
         const name = c.childForFieldName('name')?.text ?? '?';
         const info: ClassInfo = {
           name, lower: name.toLowerCase(), path: unit.path, node: c, sharing: sharingOf(c),
-          isTest: outerTest || ann.has('istest'), methods: new Map(),
+          isTest: outerTest || ann.has('istest'), methods: new Map(), fields: new Map(),
         };
         const rest = ann.get('restresource');
         if (rest) { info.urlMapping = annotationArg(rest, 'urlmapping'); }
         const body = c.childForFieldName('body');
+        for (const f of childrenOfType(body, 'field_declaration')) {
+          const type = f.childForFieldName('type')?.text ?? '';
+          for (const d of childrenOfType(f, 'variable_declarator')) {
+            const n = d.childForFieldName('name')?.text.toLowerCase();
+            if (n) { info.fields.set(n, type); }
+          }
+        }
         for (const m of childrenOfType(body, 'method_declaration')) {
           const ml = m.childForFieldName('name')?.text.toLowerCase();
           if (!ml) { continue; }
@@ -363,7 +372,9 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
   const tainted = new Map<string, TaintSource>();
   for (const [i, src] of taintedParams) { if (params[i]) { tainted.set(params[i].lower, src); } }
   const localTypes = new Map<string, string>();
-  for (const p of params) { localTypes.set(p.lower, baseType(p.type)); }
+  /** Declared types as written (for the DML target's object name). */
+  const typeText = new Map<string, string>();
+  for (const p of params) { localTypes.set(p.lower, baseType(p.type)); typeText.set(p.lower, p.type); }
   const isLocal = (lower: string) => localTypes.has(lower);
 
   // Propagate taint through locals and assignments, in document order, twice (loops assign later).
@@ -371,11 +382,13 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
   const nodes = bodyDescendants(body);
   for (const n of nodes) {
     if (n.type === 'local_variable_declaration') {
-      const type = baseType(n.childForFieldName('type')?.text ?? '');
+      const written = n.childForFieldName('type')?.text ?? '';
+      const type = baseType(written);
       for (const d of childrenOfType(n, 'variable_declarator')) {
         const name = d.childForFieldName('name')?.text.toLowerCase();
         if (!name) { continue; }
         localTypes.set(name, type);
+        typeText.set(name, written);
         const v = d.childForFieldName('value');
         if (v && !SAFE_TYPES.has(type) && !(isRecordType(type) && !/json\.deserialize/i.test(v.text))) { flows.push({ name, value: v, at: d }); }
       }
@@ -430,11 +443,12 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
       case 'dml_expression': {
         const op = childrenOfType(n, 'dml_type')[0]?.text.toLowerCase() ?? 'dml';
         const user = childrenOfType(n, 'dml_security_mode')[0]?.text.toLowerCase() === 'user';
-        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what: [op], where, loc: loc(cls, n, `${op}${user ? ' as user' : ' in system mode'}`) });
+        const what = dmlTarget(n.childForFieldName('target'), typeText, cls);
+        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op, where, loc: loc(cls, n, `${op}${what.length ? ` ${what[0]}` : ''}${user ? ' as user' : ' in system mode'}`) });
         break;
       }
       case 'method_invocation':
-        visitCall(cls, where, n, tainted, localTypes, isLocal, literalsOf, sharing, depth, w, table);
+        visitCall(cls, where, n, tainted, localTypes, isLocal, literalsOf, sharing, depth, w, table, typeText);
         break;
       default:
         break;
@@ -443,7 +457,8 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
 }
 
 function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, TaintSource>, localTypes: Map<string, string>,
-  isLocal: (lower: string) => boolean, literalsOf: (expr: Node) => string, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
+  isLocal: (lower: string) => boolean, literalsOf: (expr: Node) => string, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable,
+  typeText: Map<string, string>): void {
   const name = n.childForFieldName('name')?.text ?? '';
   const lower = name.toLowerCase();
   const obj = n.childForFieldName('object');
@@ -468,7 +483,8 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
     }
     if (!isSearch && DATABASE_DML.has(lower)) {
       const user = hasUserModeArg(args);
-      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what: [`Database.${name}`], where, loc: loc(cls, n, `Database.${name} in ${user ? 'user' : 'system'} mode`) });
+      const what = dmlTarget(args[0], typeText, cls);
+      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op: `Database.${name}`, where, loc: loc(cls, n, `Database.${name}${what.length ? ` ${what[0]}` : ''} in ${user ? 'user' : 'system'} mode`) });
       return;
     }
   }
@@ -525,6 +541,55 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   w.idFromUri ||= sum.idFromUri;
   w.truncated ||= sum.truncated;
   for (const r of sum.reaches) { w.reaches.add(r); }
+}
+
+/** The record type a type names: Account, List<Account>, Account[], Map<Id, Account> → Account; SObject and generic types → none. */
+function recordTypeOf(written: string): string | undefined {
+  let t = written.replace(/\s+/g, '');
+  for (;;) {
+    const m = /^(?:System\.)?(?:List|Set|Iterable)<(.+)>$/i.exec(t) ?? /^(?:System\.)?Map<[^,<>]+,(.+)>$/i.exec(t);
+    if (!m) { break; }
+    t = m[1];
+  }
+  t = t.replace(/\[\]$/, '');
+  if (!/^[A-Za-z][\w.]*$/.test(t) || /^(sobject|object|string|id)$/i.test(t)) { return undefined; }
+  return t;
+}
+
+/** The object type a DML statement or Database method writes, from its target expression (empty when unknown). */
+function dmlTarget(target: Node | null | undefined, typeText: Map<string, string>, cls: ClassInfo): string[] {
+  if (!target) { return []; }
+  let t: string | undefined;
+  switch (target.type) {
+    case 'identifier': {
+      const l = target.text.toLowerCase();
+      t = typeText.get(l) ?? cls.fields.get(l);
+      break;
+    }
+    case 'field_access': {
+      const obj = target.childForFieldName('object');
+      if (obj?.type === 'this') { t = cls.fields.get(target.childForFieldName('field')?.text.toLowerCase() ?? ''); }
+      break;
+    }
+    case 'object_creation_expression': case 'array_creation_expression': case 'cast_expression':
+      t = target.childForFieldName('type')?.text;
+      break;
+    case 'method_invocation': {
+      // m.values() of a Map<K, V>: V.
+      const obj = target.childForFieldName('object');
+      if (target.childForFieldName('name')?.text.toLowerCase() === 'values' && obj?.type === 'identifier') {
+        const l = obj.text.toLowerCase();
+        t = typeText.get(l) ?? cls.fields.get(l);
+      }
+      break;
+    }
+    case 'parenthesized_expression':
+      return dmlTarget(target.namedChildren[0], typeText, cls);
+    default:
+      break;
+  }
+  const r = t ? recordTypeOf(t) : undefined;
+  return r ? [r] : [];
 }
 
 function newWalk(): Walk { return { ops: [], taint: [], strips: false, idFromUri: false, reaches: new Set(), visited: new Set() }; }

@@ -1,7 +1,7 @@
 import type { ProjectAccess } from '../project';
 import { analyzeSurface, ClassTable, type ApexUnit } from './analyze';
 import { grantSummary } from './access';
-import { risksOf, type Risk } from './risks';
+import { risksOf, writesText, type Risk } from './risks';
 import { orgAccessOf, orgShort, withOrgRisks } from './orgAccess';
 import { channelLabel, type ClassSurface, type EntryPoint, type Grant, type OrgClassAccess, type OrgSurfaceAccess, type SurfaceInventory } from './types';
 
@@ -9,7 +9,7 @@ import { channelLabel, type ClassSurface, type EntryPoint, type Grant, type OrgC
  * The whole project's surface: every entry point, followed through every class of the project
  * (`units` are the files that may expose an entry point; `load` parses any other class on first call), with who may call it and its risks.
  */
-export function buildInventory(units: ApexUnit[], access: ProjectAccess, notes: string[] = [], load?: (classLower: string) => ApexUnit | undefined): SurfaceInventory {
+export function buildInventory(units: ApexUnit[], access: ProjectAccess & Pick<SurfaceInventory, 'customSettings'>, notes: string[] = [], load?: (classLower: string) => ApexUnit | undefined): SurfaceInventory {
   const table = new ClassTable(load);
   for (const u of units) { table.add(u); }
   const classes = analyzeSurface(units, table).sort((a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path));
@@ -108,6 +108,5 @@ export function runsText(row: EntryRow): string {
 export function dataText(row: EntryRow): string {
   const reads = [...new Set(row.entry.ops.filter(o => o.kind !== 'dml').flatMap(o => o.what))];
   if (row.entry.ops.some(o => o.kind.startsWith('dynamic') && !o.what.length)) { reads.push('dynamic queries'); }
-  const writes = [...new Set(row.entry.ops.filter(o => o.kind === 'dml').flatMap(o => o.what))];
-  return [reads.length ? `reads ${reads.join(', ')}` : '', writes.length ? `writes (${writes.join(', ')})` : ''].filter(Boolean).join('; ') || '—';
+  return [reads.length ? `reads ${reads.join(', ')}` : '', writesText(row.entry.ops)].filter(Boolean).join('; ') || '—';
 }

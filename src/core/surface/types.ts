@@ -23,8 +23,10 @@ export interface DataOp {
   mode: 'user' | 'system';
   /** Sharing in force where the operation runs (the declaring class's, or the caller's when inherited). */
   sharing: 'with' | 'without';
-  /** SObjects named in FROM / RETURNING (empty for a dynamic query whose object is not written in the code), or the DML operation ('insert', 'Database.update', …). */
+  /** SObjects named in FROM / RETURNING, or the DML target's type (empty when not known: a dynamic query whose object is not written in the code, an untyped DML target). */
   what: string[];
+  /** DML: the operation ('insert', 'Database.update', …). */
+  op?: string;
   /** The method it runs in: `Class.method`. */
   where: string;
   loc: Loc;
@@ -98,6 +100,8 @@ export interface SurfaceInventory {
   grants: Record<string, Grant[]>;
   /** Whether the project has any profile or permission set at all (else "nobody grants it" says nothing). */
   hasAccessMetadata: boolean;
+  /** Custom settings of the project (lower-cased API names, from `customSettingsType` in the object metadata): not shared records. */
+  customSettings?: string[];
   /** Connected apps whose OAuth scopes reach Apex REST/SOAP (api, full, web). */
   apiClients: Array<{ name: string; path: string; scopes: string[] }>;
   notes: string[];
