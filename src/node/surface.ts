@@ -40,10 +40,15 @@ export async function loadSurface(root: string, options: { exclude?: readonly st
       return undefined;
     }
   };
+  // Who extends or implements what, from the class headers (text): calls through an interface or a
+  // virtual method reach the project's implementations, parsed only when such a call is followed.
+  const subtypes = new Map<string, Set<string>>();
   for (const f of files.filter(x => x.endsWith('.cls'))) {
     const r = await readOne(f);
     if (r.text === undefined) { notes.push(`${path.relative(root, f)}: ${r.note?.message ?? 'unreadable'}`); continue; }
-    byClass.set(path.basename(f, '.cls').toLowerCase(), f);
+    const outer = path.basename(f, '.cls').toLowerCase();
+    byClass.set(outer, f);
+    for (const sup of supertypesIn(r.text)) { (subtypes.get(sup) ?? subtypes.set(sup, new Set()).get(sup)!).add(outer); }
     if (mayExpose(r.text)) {
       const u = parse(f, r.text);
       if (u) { units.push(u); }
@@ -62,8 +67,23 @@ export async function loadSurface(root: string, options: { exclude?: readonly st
     return cache.get(file);
   };
   try {
-    return buildInventory(units, { ...access, customSettings }, notes, load);
+    return buildInventory(units, { ...access, customSettings }, notes, load, sup => [...subtypes.get(sup) ?? []]);
   } finally {
     for (const t of trees) { t.delete(); }
   }
 }
+
+/** The types the class and interface headers of an Apex text extend or implement (lower-cased, last segment). */
+export function supertypesIn(text: string): string[] {
+  if (!/\b(extends|implements)\b/i.test(text)) { return []; }
+  const out = new Set<string>();
+  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:\\.|[^'\\\n])*'/g, ' ');
+  for (const m of code.matchAll(/\b(?:class|interface)\s+\w+\s+((?:extends|implements)\b[^{;]*)\{/gi)) {
+    for (const t of m[1].replace(/<[^<>]*(?:<[^<>]*>[^<>]*)*>/g, ' ').split(/\bextends\b|\bimplements\b|,/i)) {
+      const name = t.trim().split('.').pop()?.trim().toLowerCase();
+      if (name && /^\w+$/.test(name)) { out.add(name); }
+    }
+  }
+  return [...out];
+}
+

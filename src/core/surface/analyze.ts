@@ -27,6 +27,9 @@ interface ClassInfo {
   methods: Map<string, Node[]>;
   /** lower-cased field name → declared type as written. */
   fields: Map<string, string>;
+  /** The superclass and interfaces it names (lower-cased, last segment). */
+  supers: string[];
+  isInterface: boolean;
 }
 
 const HTTP_ANNOTATIONS: Record<string, string> = { httpget: 'GET', httppost: 'POST', httpput: 'PUT', httppatch: 'PATCH', httpdelete: 'DELETE' };
@@ -103,12 +106,13 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
   const visit = (n: Node, outerTest: boolean) => {
     for (const c of n.namedChildren) {
       if (!c) { continue; }
-      if (c.type === 'class_declaration') {
+      if (c.type === 'class_declaration' || c.type === 'interface_declaration') {
         const ann = annotationsOf(c);
         const name = c.childForFieldName('name')?.text ?? '?';
         const info: ClassInfo = {
           name, lower: name.toLowerCase(), path: unit.path, node: c, sharing: sharingOf(c),
           isTest: outerTest || ann.has('istest'), methods: new Map(), fields: new Map(),
+          supers: supersOf(c), isInterface: c.type === 'interface_declaration',
         };
         const rest = ann.get('restresource');
         if (rest) { info.urlMapping = annotationArg(rest, 'urlmapping'); }
@@ -120,7 +124,7 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
             if (n) { info.fields.set(n, type); }
           }
         }
-        for (const m of childrenOfType(body, 'method_declaration')) {
+        for (const m of [...childrenOfType(body, 'method_declaration'), ...childrenOfType(body, 'interface_method_declaration')]) {
           const ml = m.childForFieldName('name')?.text.toLowerCase();
           if (!ml) { continue; }
           const list = info.methods.get(ml) ?? [];
@@ -138,6 +142,21 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
   return out;
 }
 
+/** The superclass and interfaces a class declaration names (interfaces an interface extends too). */
+function supersOf(decl: Node): string[] {
+  const out: string[] = [];
+  const last = (t: string) => t.replace(/<[\s\S]*$/, '').split('.').pop()!.trim().toLowerCase();
+  const sup = decl.childForFieldName('superclass');
+  for (const t of sup?.namedChildren ?? []) { if (t) { out.push(last(t.text)); } }
+  for (const f of ['interfaces', 'extends']) {
+    const list = decl.childForFieldName(f) ?? childrenOfType(decl, f === 'interfaces' ? 'interfaces' : 'extends_interfaces')[0];
+    for (const tl of list?.namedChildren ?? []) {
+      for (const t of tl?.type === 'type_list' ? tl.namedChildren : [tl]) { if (t) { out.push(last(t.text)); } }
+    }
+  }
+  return [...new Set(out)];
+}
+
 /** The project's classes by lower-cased name (inner classes under both `Outer.Inner` and `Inner`). */
 export class ClassTable {
   private readonly byName = new Map<string, ClassInfo>();
@@ -145,8 +164,30 @@ export class ClassTable {
   /** Walks of methods called with no tainted argument: the same whichever entry point gets there. */
   readonly summaries = new Map<string, Walk | 'busy'>();
   readonly all: ClassInfo[] = [];
-  /** `load` parses a class's file on first use (by class name, lower-cased), so only reachable classes are parsed. */
-  constructor(private readonly load?: (lower: string) => ApexUnit | undefined) {}
+  /**
+   * `load` parses a class's file on first use (by class name, lower-cased), so only reachable classes
+   * are parsed; `subtypes` names the (top-level) classes whose text says they extend or implement a
+   * type, so calls through an interface or a virtual method can reach the project's implementations.
+   */
+  constructor(private readonly load?: (lower: string) => ApexUnit | undefined, private readonly subtypes?: (superLower: string) => string[]) {}
+  private readonly subtypeCache = new Map<string, ClassInfo[]>();
+  /** Classes extending or implementing `t`, directly or not (test classes left out). */
+  subtypesOf(t: ClassInfo): ClassInfo[] {
+    const hit = this.subtypeCache.get(t.lower);
+    if (hit) { return hit; }
+    const out: ClassInfo[] = [];
+    const seen = new Set<string>([t.lower]);
+    const queue = [t.lower];
+    while (queue.length) {
+      const sup = queue.shift()!;
+      for (const n of this.subtypes?.(sup) ?? []) { this.get(n); }
+      for (const c of this.all) {
+        if (!c.isTest && !seen.has(c.lower) && c.supers.includes(sup)) { seen.add(c.lower); out.push(c); queue.push(c.lower); }
+      }
+    }
+    this.subtypeCache.set(t.lower, out);
+    return out;
+  }
   add(unit: ApexUnit): void {
     for (const c of collectClasses(unit)) {
       this.all.push(c);
@@ -374,6 +415,8 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
   const localTypes = new Map<string, string>();
   /** Declared types as written (for the DML target's object name). */
   const typeText = new Map<string, string>();
+  /** Locals holding `Type.forName('X').newInstance()`: lower-cased local → x. */
+  const instanceOf = new Map<string, string>();
   for (const p of params) { localTypes.set(p.lower, baseType(p.type)); typeText.set(p.lower, p.type); }
   const isLocal = (lower: string) => localTypes.has(lower);
 
@@ -390,11 +433,15 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
         localTypes.set(name, type);
         typeText.set(name, written);
         const v = d.childForFieldName('value');
+        const made = v && /forname/i.test(v.text) ? forNameOf(v.text) : undefined;
+        if (made) { instanceOf.set(name, made); }
         if (v && !SAFE_TYPES.has(type) && !(isRecordType(type) && !/json\.deserialize/i.test(v.text))) { flows.push({ name, value: v, at: d }); }
       }
     } else if (n.type === 'assignment_expression') {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
+      const made = left?.type === 'identifier' && right && /forname/i.test(right.text) ? forNameOf(right.text) : undefined;
+      if (made) { instanceOf.set(left!.text.toLowerCase(), made); }
       if (left?.type === 'identifier' && right && !SAFE_TYPES.has(localTypes.get(left.text.toLowerCase()) ?? '')) {
         flows.push({ name: left.text.toLowerCase(), value: right, at: n });
       }
@@ -448,7 +495,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
         break;
       }
       case 'method_invocation':
-        visitCall(cls, where, n, tainted, localTypes, isLocal, literalsOf, sharing, depth, w, table, typeText);
+        visitCall(cls, where, n, tainted, localTypes, isLocal, literalsOf, sharing, depth, w, table, typeText, instanceOf);
         break;
       default:
         break;
@@ -458,7 +505,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
 
 function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, TaintSource>, localTypes: Map<string, string>,
   isLocal: (lower: string) => boolean, literalsOf: (expr: Node) => string, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable,
-  typeText: Map<string, string>): void {
+  typeText: Map<string, string>, instanceOf: Map<string, string>): void {
   const name = n.childForFieldName('name')?.text ?? '';
   const lower = name.toLowerCase();
   const obj = n.childForFieldName('object');
@@ -496,19 +543,54 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   }
   // Follow calls into methods of this class and of other project classes.
   let target: ClassInfo | undefined;
+  const forName = obj ? forNameOf(obj.text) : undefined;
   if (!obj || objText === 'this') { target = cls; }
+  else if (forName) { target = table.get(forName); }
   else if (obj.type === 'identifier') {
+    const made = instanceOf.get(objText!);
     const local = localTypes.get(objText!);
-    target = local !== undefined ? table.get(local) : table.get(objText!);
+    target = made !== undefined ? table.get(made) : local !== undefined ? table.get(local) : table.get(objText!);
   } else if (obj.type === 'object_creation_expression') {
     target = table.get(baseType(obj.childForFieldName('type')?.text ?? ''));
   } else if (obj.type === 'field_access') {
     target = table.get(objText!.split('.').pop()!);
   }
   if (!target || target.isTest) { return; }
-  const decls = target.methods.get(lower);
-  const decl = decls?.find(d => paramsOf(d).length === args.length) ?? decls?.[0];
-  if (!decl) { return; }
+  // The method itself and, when it can be overridden (an interface's, abstract, virtual or an
+  // override), every implementation in the project's subtypes: the call may run any of them.
+  // Type.forName('X') with a literal name is exact: X's method only.
+  const pick = (c: ClassInfo) => { const ds = c.methods.get(lower); return ds?.find(d => paramsOf(d).length === args.length) ?? ds?.[0]; };
+  const decl = pick(target);
+  const callees: Array<{ target: ClassInfo; decl: Node }> = [];
+  if (decl?.childForFieldName('body')) { callees.push({ target, decl }); }
+  if (!forName && (target.isInterface || (decl && overridable(decl)))) {
+    for (const sub of table.subtypesOf(target)) {
+      const d = pick(sub);
+      if (d?.childForFieldName('body') && callees.length < MAX_IMPLEMENTATIONS) { callees.push({ target: sub, decl: d }); }
+      else if (d && callees.length >= MAX_IMPLEMENTATIONS) { w.truncated = true; }
+    }
+  }
+  for (const c of callees) { followInto(cls, c.target, c.decl, name, args, tainted, isLocal, sharing, w, table); }
+}
+
+/** Implementations of one overridable method followed per call (the rest is noted as not followed). */
+const MAX_IMPLEMENTATIONS = 25;
+
+/** A method others may replace: abstract, virtual, override, or declared in an interface (no body). */
+function overridable(decl: Node): boolean {
+  const w = modifierWords(decl);
+  return w.has('virtual') || w.has('abstract') || w.has('override') || !decl.childForFieldName('body');
+}
+
+/** `Type.forName('Impl').newInstance()` (or `Type.forName('ns', 'Impl')`), possibly cast: the class, lower-cased. */
+function forNameOf(text: string): string | undefined {
+  const m = /\btype\s*\.\s*forname\s*\(\s*'([\w.]*)'\s*(?:,\s*'([\w.]+)'\s*)?\)\s*\.\s*newinstance\s*\(\s*\)/i.exec(text);
+  if (!m) { return undefined; }
+  return (m[2] ?? m[1]).split('.').pop()!.toLowerCase() || undefined;
+}
+
+function followInto(cls: ClassInfo, target: ClassInfo, decl: Node, name: string, args: Node[], tainted: Map<string, TaintSource>,
+  isLocal: (lower: string) => boolean, sharing: 'with' | 'without', w: Walk, table: ClassTable): void {
   if (target !== cls) { w.reaches.add(`${target.name}.${decl.childForFieldName('name')?.text ?? name}`); }
   const next = new Map<number, TaintSource>();
   const params = paramsOf(decl);

@@ -9,8 +9,9 @@ import { channelLabel, type ClassSurface, type EntryPoint, type Grant, type OrgC
  * The whole project's surface: every entry point, followed through every class of the project
  * (`units` are the files that may expose an entry point; `load` parses any other class on first call), with who may call it and its risks.
  */
-export function buildInventory(units: ApexUnit[], access: ProjectAccess & Pick<SurfaceInventory, 'customSettings'>, notes: string[] = [], load?: (classLower: string) => ApexUnit | undefined): SurfaceInventory {
-  const table = new ClassTable(load);
+export function buildInventory(units: ApexUnit[], access: ProjectAccess & Pick<SurfaceInventory, 'customSettings'>, notes: string[] = [], load?: (classLower: string) => ApexUnit | undefined,
+  subtypes?: (superLower: string) => string[]): SurfaceInventory {
+  const table = new ClassTable(load, subtypes);
   for (const u of units) { table.add(u); }
   const classes = analyzeSurface(units, table).sort((a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path));
   return { classes, ...access, notes };

@@ -1,0 +1,61 @@
+import * as assert from 'assert';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadSurface, supertypesIn } from './surface';
+import { entryRows } from '../core/surface/inventory';
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'apiguard-surface-'));
+  for (const [rel, text] of Object.entries(files)) {
+    const p = path.join(root, rel);
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
+  return root;
+}
+
+const C = 'force-app/main/default/classes';
+
+describe('loadSurface (whole project)', function () {
+  this.timeout(20000);
+
+  it('follows an interface call into implementations in other files, found by their headers', async () => {
+    const root = project({
+      [`${C}/Api.cls`]: `@RestResource(urlMapping='/jobs')
+global with sharing class Api {
+    @HttpPost
+    global static void run(String kind) { Job j = Jobs.of(kind); j.execute(kind); }
+}`,
+      [`${C}/Job.cls`]: 'public interface Job { void execute(String arg); }',
+      [`${C}/Jobs.cls`]: 'public class Jobs { public static Job of(String k) { return null; } }',
+      [`${C}/PurgeJob.cls`]: `/* implements Nothing */ public without sharing class PurgeJob implements Job {
+    public void execute(String arg) { delete [SELECT Id FROM Contact WHERE LastName = :arg]; }
+}`,
+      [`${C}/Unrelated.cls`]: 'public class Unrelated { public void execute(String arg) { delete [SELECT Id FROM Lead]; } }',
+    });
+    const inv = await loadSurface(root);
+    const run = entryRows(inv).find(r => r.entry.methodName === 'run')!;
+    assert.deepStrictEqual(run.entry.reaches, ['Jobs.of', 'PurgeJob.execute']);
+    assert.ok(run.risks.some(r => r.id === 'endpoint-without-sharing'));
+  });
+
+  it('reads custom settings from the object metadata: writing one without sharing is not a risk', async () => {
+    const root = project({
+      [`${C}/Prefs.cls`]: `public without sharing class Prefs {
+    @AuraEnabled
+    public static void save(String v) { Pref__c p = Pref__c.getInstance(); p.Value__c = v; upsert p; }
+}`,
+      'force-app/main/default/objects/Pref__c/Pref__c.object-meta.xml': '<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata">\n    <customSettingsType>Hierarchy</customSettingsType>\n    <label>Pref</label>\n</CustomObject>\n',
+    });
+    const inv = await loadSurface(root);
+    assert.deepStrictEqual(inv.customSettings, ['pref__c']);
+    const save = entryRows(inv).find(r => r.entry.methodName === 'save')!;
+    assert.deepStrictEqual(save.risks.map(r => r.id), []);
+  });
+
+  it('supertypesIn reads headers, not comments or strings', () => {
+    assert.deepStrictEqual(supertypesIn("// class X extends Y {\npublic class A extends Base implements Ns.I1, Database.Batchable<SObject> { String s = 'class Q implements Z {'; }"),
+      ['base', 'i1', 'batchable']);
+  });
+});
