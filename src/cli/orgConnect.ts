@@ -4,7 +4,26 @@
  * from SF_ACCESS_TOKEN (never a flag) and an optional refresh from SF_REFRESH_TOKEN / SF_CLIENT_ID /
  * SF_LOGIN_URL. Returns the connection, or the message to print (exit 2).
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type * as OrgModule from '../org/index';
+import { UsageError } from './args';
+
+/** dist/org.js beside dist/cli.js; out/src/org/index.js when run from the compiled tree (out/src/cli has no org.js). */
+export function loadOrgModule(): typeof OrgModule {
+  const bundled = path.join(__dirname, 'org.js');
+  const target = existsSync(bundled) ? bundled : path.join(__dirname, '..', 'org', 'index.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(target) as typeof OrgModule;
+}
+
+/** Seconds from a flag, within bounds (usage error otherwise). */
+export function seconds(v: string | boolean | undefined, flag: string, fallback: number, max: number): number {
+  if (v === undefined) { return fallback; }
+  const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+  if (!(n > 0 && n <= max)) { throw new UsageError(`option --${flag} must be a number of seconds between 0 and ${max} (got "${String(v)}")`); }
+  return n;
+}
 
 export type OrgConnection = { conn: ReturnType<typeof OrgModule.connectWithToken>; alias?: string; username?: string; label: string };
 

@@ -8,8 +8,7 @@ import { entryRows, withOrgAccess } from '../../core/surface/inventory';
 import { outerClassOf } from '../../core/surface/orgAccess';
 import type { OrgSurfaceAccess, SurfaceInventory } from '../../core/surface/types';
 import { DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S } from '../../org/defaults';
-import { connectOrg } from '../orgConnect';
-import { loadOrgModule, seconds } from './org';
+import { connectOrg, loadOrgModule, seconds } from '../orgConnect';
 import { findProjectRoot, loadConfig } from '../../node/config';
 import { loadSurface } from '../../node/surface';
 
