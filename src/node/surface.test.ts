@@ -40,6 +40,21 @@ global with sharing class Api {
     assert.ok(run.risks.some(r => r.id === 'endpoint-without-sharing'));
   });
 
+  it('keeps at most maxTrees parsed classes between entry-point files: the same inventory as keeping them all', async () => {
+    const root = project({
+      [`${C}/A.cls`]: `public with sharing class A { @AuraEnabled public static void a(String s) { Shared.write(s); Jobs.run(s); } }`,
+      [`${C}/B.cls`]: `public without sharing class B { @AuraEnabled public static void b(String s) { Shared.write(s); } }`,
+      [`${C}/C.cls`]: `public class C { @AuraEnabled public static void c(String s) { A.a(s); B.b(s); } }`,
+      [`${C}/Shared.cls`]: `public inherited sharing class Shared { public static void write(String s) { insert new Account(Name = s); } }`,
+      [`${C}/Jobs.cls`]: `public without sharing class Jobs { public static void run(String s) { Database.query('SELECT Id FROM Lead WHERE Name = ' + s); } }`,
+    });
+    const all = await loadSurface(root, { maxTrees: Infinity });
+    const one = await loadSurface(root, { maxTrees: 1 });
+    assert.deepStrictEqual(one, all);
+    assert.strictEqual(entryRows(one).length, 3);
+    assert.deepStrictEqual(entryRows(one).find(r => r.entry.methodName === 'c')!.entry.reaches, ['A.a', 'B.b', 'Jobs.run', 'Shared.write']);
+  });
+
   it('reads custom settings from the object metadata: writing one without sharing is not a risk', async () => {
     const root = project({
       [`${C}/Prefs.cls`]: `public without sharing class Prefs {

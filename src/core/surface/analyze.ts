@@ -142,6 +142,10 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
   return out;
 }
 
+function outerOf(path: string): string {
+  return (path.replace(/\\/g, '/').split('/').pop() ?? path).replace(/\.cls$/i, '').toLowerCase();
+}
+
 /** The superclass and interfaces a class declaration names (interfaces an interface extends too). */
 function supersOf(decl: Node): string[] {
   const out: string[] = [];
@@ -170,11 +174,14 @@ export class ClassTable {
    * type, so calls through an interface or a virtual method can reach the project's implementations.
    */
   constructor(private readonly load?: (lower: string) => ApexUnit | undefined, private readonly subtypes?: (superLower: string) => string[]) {}
-  private readonly subtypeCache = new Map<string, ClassInfo[]>();
+  /** Per type: its subtypes as [top-level class of the file, class] (names: classes may be evicted and parsed again). */
+  private readonly subtypeCache = new Map<string, Array<[string, string]>>();
   /** Classes extending or implementing `t`, directly or not (test classes left out). */
   subtypesOf(t: ClassInfo): ClassInfo[] {
     const hit = this.subtypeCache.get(t.lower);
-    if (hit) { return hit; }
+    if (hit) {
+      return hit.map(([outer, lower]) => { this.get(outer); return this.byName.get(lower); }).filter((c): c is ClassInfo => !!c);
+    }
     const out: ClassInfo[] = [];
     const seen = new Set<string>([t.lower]);
     const queue = [t.lower];
@@ -185,18 +192,48 @@ export class ClassTable {
         if (!c.isTest && !seen.has(c.lower) && c.supers.includes(sup)) { seen.add(c.lower); out.push(c); queue.push(c.lower); }
       }
     }
-    this.subtypeCache.set(t.lower, out);
+    // In name order, whatever order the classes were parsed in: which implementations are followed
+    // (at most MAX_IMPLEMENTATIONS) must not depend on it.
+    out.sort((a, b) => a.lower.localeCompare(b.lower) || a.path.localeCompare(b.path));
+    this.subtypeCache.set(t.lower, out.map(c => [outerOf(c.path), c.lower]));
     return out;
   }
+  /** Whether the classes of this file are in the table. */
+  has(path: string): boolean { return this.all.some(c => c.path === path); }
+  /**
+   * Forgets the classes of a file whose tree is about to be deleted: a later call into them parses
+   * the file again (through `load`). Method summaries are plain data and stay.
+   */
+  evict(path: string): void {
+    const gone = this.all.filter(c => c.path === path);
+    if (!gone.length) { return; }
+    for (const c of gone) {
+      if (this.byName.get(c.lower) === c) { this.byName.delete(c.lower); }
+      this.tried.delete(c.lower);
+    }
+    this.tried.delete(outerOf(path));
+    const keep = this.all.filter(c => c.path !== path);
+    this.all.length = 0;
+    this.all.push(...keep);
+  }
+  /** Class name → the file that first declared it (kept through evictions: the same name resolves to the same class). */
+  private readonly owner = new Map<string, string>();
   add(unit: ApexUnit): void {
     for (const c of collectClasses(unit)) {
       this.all.push(c);
-      if (!this.byName.has(c.lower)) { this.byName.set(c.lower, c); }
+      const first = this.owner.get(c.lower);
+      if (first === undefined) { this.owner.set(c.lower, c.path); }
+      if (!this.byName.has(c.lower) && (first === undefined || first === c.path)) { this.byName.set(c.lower, c); }
     }
   }
   get(lower: string): ClassInfo | undefined {
     const hit = this.byName.get(lower);
-    if (hit || !this.load || this.tried.has(lower)) { return hit; }
+    if (hit) { return hit; }
+    // A class seen before whose file was evicted: parse that file again (inner classes through their outer class).
+    const file = this.owner.get(lower);
+    const outer = file !== undefined ? outerOf(file) : undefined;
+    if (outer !== undefined && outer !== lower) { this.get(outer); return this.byName.get(lower); }
+    if (!this.load || this.tried.has(lower)) { return hit; }
     this.tried.add(lower);
     const unit = this.load(lower);
     if (unit) { this.add(unit); }
@@ -221,7 +258,7 @@ interface TaintSource { name: string; steps: Loc[]; param?: number }
  * Entry points of the classes of `units`, followed through `table` (which may hold more classes:
  * the whole project). Test classes are left out.
  */
-export function analyzeSurface(units: ApexUnit[], table: ClassTable): ClassSurface[] {
+export function analyzeSurface(units: ReadonlyArray<{ path: string }>, table: ClassTable): ClassSurface[] {
   const out: ClassSurface[] = [];
   const paths = new Set(units.map(u => u.path));
   for (const cls of table.all) {

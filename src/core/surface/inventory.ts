@@ -13,8 +13,12 @@ export function buildInventory(units: ApexUnit[], access: ProjectAccess & Pick<S
   subtypes?: (superLower: string) => string[]): SurfaceInventory {
   const table = new ClassTable(load, subtypes);
   for (const u of units) { table.add(u); }
-  const classes = analyzeSurface(units, table).sort((a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path));
-  return { classes, ...access, notes };
+  return inventoryOf(analyzeSurface(units, table), access, notes);
+}
+
+/** The inventory from the analysed classes (in report order). */
+export function inventoryOf(classes: ClassSurface[], access: ProjectAccess & Pick<SurfaceInventory, 'customSettings'>, notes: string[]): SurfaceInventory {
+  return { classes: classes.sort((a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path)), ...access, notes };
 }
 
 export interface EntryRow { cls: ClassSurface; entry: EntryPoint; grants: Grant[]; risks: Risk[]; /** With an org: what it grants. */ org?: OrgClassAccess }
