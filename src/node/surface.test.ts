@@ -55,6 +55,19 @@ global with sharing class Api {
     assert.deepStrictEqual(entryRows(one).find(r => r.entry.methodName === 'c')!.entry.reaches, ['A.a', 'B.b', 'Jobs.run', 'Shared.write']);
   });
 
+  it('a class name used in another file means the top-level class, not an inner class of that name parsed before it', async () => {
+    const root = project({
+      [`${C}/Aaa.cls`]: `public with sharing class Aaa { @AuraEnabled public static void a() {} public class Service { public void run(String s) {} } }`,
+      [`${C}/Service.cls`]: `public without sharing class Service { public static void run(String s) { insert new Account(Name = s); } }`,
+      [`${C}/Zed.cls`]: `public with sharing class Zed { @AuraEnabled public static void z(String s) { Service.run(s); } }`,
+    });
+    for (const maxTrees of [Infinity, 1]) {
+      const z = entryRows(await loadSurface(root, { maxTrees })).find(r => r.entry.methodName === 'z')!;
+      assert.deepStrictEqual(z.entry.reaches, ['Service.run'], String(maxTrees));
+      assert.deepStrictEqual(z.entry.ops.map(o => o.what.join()), ['Account'], String(maxTrees));
+    }
+  });
+
   it('reads custom settings from the object metadata: writing one without sharing is not a risk', async () => {
     const root = project({
       [`${C}/Prefs.cls`]: `public without sharing class Prefs {

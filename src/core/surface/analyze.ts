@@ -187,9 +187,11 @@ export class ClassTable {
     const queue = [t.lower];
     while (queue.length) {
       const sup = queue.shift()!;
-      for (const n of this.subtypes?.(sup) ?? []) { this.get(n); }
+      // With the project's index, only the files it names: whatever else happens to be parsed must not change the answer.
+      const files = this.subtypes ? new Set(this.subtypes(sup)) : undefined;
+      for (const n of files ?? []) { this.get(n); }
       for (const c of this.all) {
-        if (!c.isTest && !seen.has(c.lower) && c.supers.includes(sup)) { seen.add(c.lower); out.push(c); queue.push(c.lower); }
+        if (!c.isTest && !seen.has(c.lower) && c.supers.includes(sup) && (!files || files.has(outerOf(c.path)))) { seen.add(c.lower); out.push(c); queue.push(c.lower); }
       }
     }
     // In name order, whatever order the classes were parsed in: which implementations are followed
@@ -221,14 +223,26 @@ export class ClassTable {
   add(unit: ApexUnit): void {
     for (const c of collectClasses(unit)) {
       this.all.push(c);
+      // A name outside its file means the top-level class of that name; else the first class seen.
+      const top = outerOf(c.path) === c.lower;
       const first = this.owner.get(c.lower);
-      if (first === undefined) { this.owner.set(c.lower, c.path); }
-      if (!this.byName.has(c.lower) && (first === undefined || first === c.path)) { this.byName.set(c.lower, c); }
+      const firstTop = first !== undefined && outerOf(first) === c.lower;
+      if (first === undefined || (top && !firstTop)) { this.owner.set(c.lower, c.path); }
+      const owner = this.owner.get(c.lower);
+      const cur = this.byName.get(c.lower);
+      if (owner === c.path && (!cur || cur.path !== c.path)) { this.byName.set(c.lower, c); }
     }
   }
   get(lower: string): ClassInfo | undefined {
     const hit = this.byName.get(lower);
-    if (hit) { return hit; }
+    // An inner class of that name is the answer only when no file declares it at the top level.
+    if (hit && (outerOf(hit.path) === lower || !this.load || this.tried.has(lower))) { return hit; }
+    if (hit) {
+      this.tried.add(lower);
+      const unit = this.load!(lower);
+      if (unit) { this.add(unit); }
+      return this.byName.get(lower) ?? hit;
+    }
     // A class seen before whose file was evicted: parse that file again (inner classes through their outer class).
     const file = this.owner.get(lower);
     const outer = file !== undefined ? outerOf(file) : undefined;
