@@ -100,8 +100,10 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
   context.subscriptions.push(values, values.onDidChange(onValues), values.onDidCreate(onValues), values.onDidDelete(onValues));
 
   registerCommands(context, linter, w, docs, status);
-  const orgView = registerOrgView(context, { setConnectedOrg: org => status.setOrg(org) });
-  const surfaceView = registerSurfaceView(context, w, log);
+  // The API Surface view asks the connected org who it grants the classes to, again on each (dis)connection.
+  const surface: { view?: SurfaceViewApi } = {};
+  const orgView = registerOrgView(context, { setConnectedOrg: org => { status.setOrg(org); void surface.view?.orgChanged(); } });
+  const surfaceView = surface.view = registerSurfaceView(context, w, log, names => orgView.surfaceAccess(names));
 
   for (const doc of vscode.workspace.textDocuments) { if (kindOf(doc)) { void linter.validate(doc); } }
   if (vscode.workspace.workspaceFolders?.length && readSettings().scanOnStartup) {

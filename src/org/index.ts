@@ -13,3 +13,4 @@ export { API_VERSION } from './plan';
 export { calloutOrigins } from './origins';
 export { usageCharts, svgChart, type ChartSpec } from './charts';
 export * from './types';
+export { surfaceAccess, type SurfaceAccessOptions } from './surface';

@@ -8,6 +8,7 @@ import type { CliIO } from '../io';
 import { parseArgs, UsageError } from '../args';
 import { discoverFiles } from '../../node/discover';
 import type * as OrgModule from '../../org/index';
+import { connectOrg, loadOrgModule, seconds } from '../orgConnect';
 import { DEFAULT_MIN_PERCENT, DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S } from '../../org/defaults';
 
 const HELP = `Usage: apiguard org [--target-org ALIAS] [--instance-url URL] [--format text|json|markdown|html]
@@ -45,14 +46,6 @@ Exit status: 0 every check read and none at or above --fail-on; 1 some at or abo
 threshold, or any check lost to a fault (network, TLS, timeout, rate limit, server error,
 malformed answer). Exit 2 wins over 1: the report is printed either way.`;
 
-/** Seconds from a flag, within bounds (usage error otherwise). */
-function seconds(v: string | boolean | undefined, flag: string, fallback: number, max: number): number {
-  if (v === undefined) { return fallback; }
-  const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
-  if (!(n > 0 && n <= max)) { throw new UsageError(`option --${flag} must be a number of seconds between 0 and ${max} (got "${String(v)}")`); }
-  return n;
-}
-
 /** The --output target must be writable before the org is asked anything. */
 async function checkOutput(file: string): Promise<string | undefined> {
   const dir = path.dirname(file);
@@ -79,15 +72,6 @@ const HINTS: Partial<Record<OrgModule.OrgErrorKind, string>> = {
   server: ' (Salesforce server error: retry later)',
   malformed: ' (the answer was not what the Salesforce API sends: check the instance URL and any proxy)',
 };
-
-/** dist/org.js beside dist/cli.js; out/src/org/index.js when run from the compiled tree. */
-export function loadOrgModule(): typeof OrgModule {
-  // In the compiled tree this very file is out/src/cli/commands/org.js: never load it as the org module.
-  const bundled = path.join(__dirname, 'org.js');
-  const target = path.basename(__filename) !== 'org.js' && existsSync(bundled) ? bundled : path.join(__dirname, '..', '..', 'org', 'index.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(target) as typeof OrgModule;
-}
 
 export async function workspaceOrigins(projectDir: string, calloutOrigins: (text: string) => string[]): Promise<string[] | undefined> {
   if (!existsSync(path.join(projectDir, 'sfdx-project.json'))) { return undefined; }
@@ -152,24 +136,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 
   const org = loadOrgModule();
-  let conn: Parameters<typeof org.inspectOrg>[0];
-  let alias: string | undefined, username: string | undefined;
-  try {
-    if (typeof opts['instance-url'] === 'string') {
-      const accessToken = io.env.SF_ACCESS_TOKEN;
-      if (!accessToken) { io.err('apiguard org: --instance-url needs the access token in the environment variable SF_ACCESS_TOKEN\n'); return 2; }
-      conn = org.connectWithToken({
-        instanceUrl: opts['instance-url'], accessToken,
-        refreshToken: io.env.SF_REFRESH_TOKEN, clientId: io.env.SF_CLIENT_ID, loginUrl: io.env.SF_LOGIN_URL,
-      });
-    } else {
-      const c = await org.connectCliOrg({ targetOrg: opts['target-org'] as string | undefined, projectDir });
-      conn = c.conn; alias = c.alias; username = c.username;
-    }
-  } catch (e) {
-    io.err(`apiguard org: ${org.errorText(e)}\n`);
-    return 2;
-  }
+  const c = await connectOrg(org, { targetOrg: opts['target-org'] as string | undefined, instanceUrl: opts['instance-url'] as string | undefined, projectDir }, io.env);
+  if ('error' in c) { io.err(`apiguard org: ${c.error}\n`); return 2; }
+  const { conn, alias, username } = c;
 
   const origins = opts['no-workspace'] ? undefined : await workspaceOrigins(projectDir, org.calloutOrigins).catch(() => undefined);
   let report: OrgModule.InspectionReport;

@@ -25,6 +25,11 @@ interface ClassInfo {
   urlMapping?: string;
   /** lower-cased method name → declarations (overloads). */
   methods: Map<string, Node[]>;
+  /** lower-cased field name → declared type as written. */
+  fields: Map<string, string>;
+  /** The superclass and interfaces it names (lower-cased, last segment). */
+  supers: string[];
+  isInterface: boolean;
 }
 
 const HTTP_ANNOTATIONS: Record<string, string> = { httpget: 'GET', httppost: 'POST', httpput: 'PUT', httppatch: 'PATCH', httpdelete: 'DELETE' };
@@ -101,17 +106,25 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
   const visit = (n: Node, outerTest: boolean) => {
     for (const c of n.namedChildren) {
       if (!c) { continue; }
-      if (c.type === 'class_declaration') {
+      if (c.type === 'class_declaration' || c.type === 'interface_declaration') {
         const ann = annotationsOf(c);
         const name = c.childForFieldName('name')?.text ?? '?';
         const info: ClassInfo = {
           name, lower: name.toLowerCase(), path: unit.path, node: c, sharing: sharingOf(c),
-          isTest: outerTest || ann.has('istest'), methods: new Map(),
+          isTest: outerTest || ann.has('istest'), methods: new Map(), fields: new Map(),
+          supers: supersOf(c), isInterface: c.type === 'interface_declaration',
         };
         const rest = ann.get('restresource');
         if (rest) { info.urlMapping = annotationArg(rest, 'urlmapping'); }
         const body = c.childForFieldName('body');
-        for (const m of childrenOfType(body, 'method_declaration')) {
+        for (const f of childrenOfType(body, 'field_declaration')) {
+          const type = f.childForFieldName('type')?.text ?? '';
+          for (const d of childrenOfType(f, 'variable_declarator')) {
+            const n = d.childForFieldName('name')?.text.toLowerCase();
+            if (n) { info.fields.set(n, type); }
+          }
+        }
+        for (const m of [...childrenOfType(body, 'method_declaration'), ...childrenOfType(body, 'interface_method_declaration')]) {
           const ml = m.childForFieldName('name')?.text.toLowerCase();
           if (!ml) { continue; }
           const list = info.methods.get(ml) ?? [];
@@ -129,6 +142,25 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
   return out;
 }
 
+function outerOf(path: string): string {
+  return (path.replace(/\\/g, '/').split('/').pop() ?? path).replace(/\.cls$/i, '').toLowerCase();
+}
+
+/** The superclass and interfaces a class declaration names (interfaces an interface extends too). */
+function supersOf(decl: Node): string[] {
+  const out: string[] = [];
+  const last = (t: string) => t.replace(/<[\s\S]*$/, '').split('.').pop()!.trim().toLowerCase();
+  const sup = decl.childForFieldName('superclass');
+  for (const t of sup?.namedChildren ?? []) { if (t) { out.push(last(t.text)); } }
+  for (const f of ['interfaces', 'extends']) {
+    const list = decl.childForFieldName(f) ?? childrenOfType(decl, f === 'interfaces' ? 'interfaces' : 'extends_interfaces')[0];
+    for (const tl of list?.namedChildren ?? []) {
+      for (const t of tl?.type === 'type_list' ? tl.namedChildren : [tl]) { if (t) { out.push(last(t.text)); } }
+    }
+  }
+  return [...new Set(out)];
+}
+
 /** The project's classes by lower-cased name (inner classes under both `Outer.Inner` and `Inner`). */
 export class ClassTable {
   private readonly byName = new Map<string, ClassInfo>();
@@ -136,17 +168,86 @@ export class ClassTable {
   /** Walks of methods called with no tainted argument: the same whichever entry point gets there. */
   readonly summaries = new Map<string, Walk | 'busy'>();
   readonly all: ClassInfo[] = [];
-  /** `load` parses a class's file on first use (by class name, lower-cased), so only reachable classes are parsed. */
-  constructor(private readonly load?: (lower: string) => ApexUnit | undefined) {}
+  /**
+   * `load` parses a class's file on first use (by class name, lower-cased), so only reachable classes
+   * are parsed; `subtypes` names the (top-level) classes whose text says they extend or implement a
+   * type, so calls through an interface or a virtual method can reach the project's implementations.
+   */
+  constructor(private readonly load?: (lower: string) => ApexUnit | undefined, private readonly subtypes?: (superLower: string) => string[]) {}
+  /** Per type: its subtypes as [top-level class of the file, class] (names: classes may be evicted and parsed again). */
+  private readonly subtypeCache = new Map<string, Array<[string, string]>>();
+  /** Classes extending or implementing `t`, directly or not (test classes left out). */
+  subtypesOf(t: ClassInfo): ClassInfo[] {
+    const hit = this.subtypeCache.get(t.lower);
+    if (hit) {
+      return hit.map(([outer, lower]) => { this.get(outer); return this.byName.get(lower); }).filter((c): c is ClassInfo => !!c);
+    }
+    const out: ClassInfo[] = [];
+    const seen = new Set<string>([t.lower]);
+    const queue = [t.lower];
+    while (queue.length) {
+      const sup = queue.shift()!;
+      // With the project's index, only the files it names: whatever else happens to be parsed must not change the answer.
+      const files = this.subtypes ? new Set(this.subtypes(sup)) : undefined;
+      for (const n of files ?? []) { this.get(n); }
+      for (const c of this.all) {
+        if (!c.isTest && !seen.has(c.lower) && c.supers.includes(sup) && (!files || files.has(outerOf(c.path)))) { seen.add(c.lower); out.push(c); queue.push(c.lower); }
+      }
+    }
+    // In name order, whatever order the classes were parsed in: which implementations are followed
+    // (at most MAX_IMPLEMENTATIONS) must not depend on it.
+    out.sort((a, b) => a.lower.localeCompare(b.lower) || a.path.localeCompare(b.path));
+    this.subtypeCache.set(t.lower, out.map(c => [outerOf(c.path), c.lower]));
+    return out;
+  }
+  /** Whether the classes of this file are in the table. */
+  has(path: string): boolean { return this.all.some(c => c.path === path); }
+  /**
+   * Forgets the classes of a file whose tree is about to be deleted: a later call into them parses
+   * the file again (through `load`). Method summaries are plain data and stay.
+   */
+  evict(path: string): void {
+    const gone = this.all.filter(c => c.path === path);
+    if (!gone.length) { return; }
+    for (const c of gone) {
+      if (this.byName.get(c.lower) === c) { this.byName.delete(c.lower); }
+      this.tried.delete(c.lower);
+    }
+    this.tried.delete(outerOf(path));
+    const keep = this.all.filter(c => c.path !== path);
+    this.all.length = 0;
+    this.all.push(...keep);
+  }
+  /** Class name → the file that first declared it (kept through evictions: the same name resolves to the same class). */
+  private readonly owner = new Map<string, string>();
   add(unit: ApexUnit): void {
     for (const c of collectClasses(unit)) {
       this.all.push(c);
-      if (!this.byName.has(c.lower)) { this.byName.set(c.lower, c); }
+      // A name outside its file means the top-level class of that name; else the first class seen.
+      const top = outerOf(c.path) === c.lower;
+      const first = this.owner.get(c.lower);
+      const firstTop = first !== undefined && outerOf(first) === c.lower;
+      if (first === undefined || (top && !firstTop)) { this.owner.set(c.lower, c.path); }
+      const owner = this.owner.get(c.lower);
+      const cur = this.byName.get(c.lower);
+      if (owner === c.path && (!cur || cur.path !== c.path)) { this.byName.set(c.lower, c); }
     }
   }
   get(lower: string): ClassInfo | undefined {
     const hit = this.byName.get(lower);
-    if (hit || !this.load || this.tried.has(lower)) { return hit; }
+    // An inner class of that name is the answer only when no file declares it at the top level.
+    if (hit && (outerOf(hit.path) === lower || !this.load || this.tried.has(lower))) { return hit; }
+    if (hit) {
+      this.tried.add(lower);
+      const unit = this.load!(lower);
+      if (unit) { this.add(unit); }
+      return this.byName.get(lower) ?? hit;
+    }
+    // A class seen before whose file was evicted: parse that file again (inner classes through their outer class).
+    const file = this.owner.get(lower);
+    const outer = file !== undefined ? outerOf(file) : undefined;
+    if (outer !== undefined && outer !== lower) { this.get(outer); return this.byName.get(lower); }
+    if (!this.load || this.tried.has(lower)) { return hit; }
     this.tried.add(lower);
     const unit = this.load(lower);
     if (unit) { this.add(unit); }
@@ -171,7 +272,7 @@ interface TaintSource { name: string; steps: Loc[]; param?: number }
  * Entry points of the classes of `units`, followed through `table` (which may hold more classes:
  * the whole project). Test classes are left out.
  */
-export function analyzeSurface(units: ApexUnit[], table: ClassTable): ClassSurface[] {
+export function analyzeSurface(units: ReadonlyArray<{ path: string }>, table: ClassTable): ClassSurface[] {
   const out: ClassSurface[] = [];
   const paths = new Set(units.map(u => u.path));
   for (const cls of table.all) {
@@ -363,7 +464,11 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
   const tainted = new Map<string, TaintSource>();
   for (const [i, src] of taintedParams) { if (params[i]) { tainted.set(params[i].lower, src); } }
   const localTypes = new Map<string, string>();
-  for (const p of params) { localTypes.set(p.lower, baseType(p.type)); }
+  /** Declared types as written (for the DML target's object name). */
+  const typeText = new Map<string, string>();
+  /** Locals holding `Type.forName('X').newInstance()`: lower-cased local → x. */
+  const instanceOf = new Map<string, string>();
+  for (const p of params) { localTypes.set(p.lower, baseType(p.type)); typeText.set(p.lower, p.type); }
   const isLocal = (lower: string) => localTypes.has(lower);
 
   // Propagate taint through locals and assignments, in document order, twice (loops assign later).
@@ -371,17 +476,23 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
   const nodes = bodyDescendants(body);
   for (const n of nodes) {
     if (n.type === 'local_variable_declaration') {
-      const type = baseType(n.childForFieldName('type')?.text ?? '');
+      const written = n.childForFieldName('type')?.text ?? '';
+      const type = baseType(written);
       for (const d of childrenOfType(n, 'variable_declarator')) {
         const name = d.childForFieldName('name')?.text.toLowerCase();
         if (!name) { continue; }
         localTypes.set(name, type);
+        typeText.set(name, written);
         const v = d.childForFieldName('value');
+        const made = v && /forname/i.test(v.text) ? forNameOf(v.text) : undefined;
+        if (made) { instanceOf.set(name, made); }
         if (v && !SAFE_TYPES.has(type) && !(isRecordType(type) && !/json\.deserialize/i.test(v.text))) { flows.push({ name, value: v, at: d }); }
       }
     } else if (n.type === 'assignment_expression') {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
+      const made = left?.type === 'identifier' && right && /forname/i.test(right.text) ? forNameOf(right.text) : undefined;
+      if (made) { instanceOf.set(left!.text.toLowerCase(), made); }
       if (left?.type === 'identifier' && right && !SAFE_TYPES.has(localTypes.get(left.text.toLowerCase()) ?? '')) {
         flows.push({ name: left.text.toLowerCase(), value: right, at: n });
       }
@@ -430,11 +541,12 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
       case 'dml_expression': {
         const op = childrenOfType(n, 'dml_type')[0]?.text.toLowerCase() ?? 'dml';
         const user = childrenOfType(n, 'dml_security_mode')[0]?.text.toLowerCase() === 'user';
-        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what: [op], where, loc: loc(cls, n, `${op}${user ? ' as user' : ' in system mode'}`) });
+        const what = dmlTarget(n.childForFieldName('target'), typeText, cls);
+        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op, where, loc: loc(cls, n, `${op}${what.length ? ` ${what[0]}` : ''}${user ? ' as user' : ' in system mode'}`) });
         break;
       }
       case 'method_invocation':
-        visitCall(cls, where, n, tainted, localTypes, isLocal, literalsOf, sharing, depth, w, table);
+        visitCall(cls, where, n, tainted, localTypes, isLocal, literalsOf, sharing, depth, w, table, typeText, instanceOf);
         break;
       default:
         break;
@@ -443,7 +555,8 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
 }
 
 function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, TaintSource>, localTypes: Map<string, string>,
-  isLocal: (lower: string) => boolean, literalsOf: (expr: Node) => string, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
+  isLocal: (lower: string) => boolean, literalsOf: (expr: Node) => string, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable,
+  typeText: Map<string, string>, instanceOf: Map<string, string>): void {
   const name = n.childForFieldName('name')?.text ?? '';
   const lower = name.toLowerCase();
   const obj = n.childForFieldName('object');
@@ -468,7 +581,8 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
     }
     if (!isSearch && DATABASE_DML.has(lower)) {
       const user = hasUserModeArg(args);
-      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what: [`Database.${name}`], where, loc: loc(cls, n, `Database.${name} in ${user ? 'user' : 'system'} mode`) });
+      const what = dmlTarget(args[0], typeText, cls);
+      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op: `Database.${name}`, where, loc: loc(cls, n, `Database.${name}${what.length ? ` ${what[0]}` : ''} in ${user ? 'user' : 'system'} mode`) });
       return;
     }
   }
@@ -480,19 +594,54 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   }
   // Follow calls into methods of this class and of other project classes.
   let target: ClassInfo | undefined;
+  const forName = obj ? forNameOf(obj.text) : undefined;
   if (!obj || objText === 'this') { target = cls; }
+  else if (forName) { target = table.get(forName); }
   else if (obj.type === 'identifier') {
+    const made = instanceOf.get(objText!);
     const local = localTypes.get(objText!);
-    target = local !== undefined ? table.get(local) : table.get(objText!);
+    target = made !== undefined ? table.get(made) : local !== undefined ? table.get(local) : table.get(objText!);
   } else if (obj.type === 'object_creation_expression') {
     target = table.get(baseType(obj.childForFieldName('type')?.text ?? ''));
   } else if (obj.type === 'field_access') {
     target = table.get(objText!.split('.').pop()!);
   }
   if (!target || target.isTest) { return; }
-  const decls = target.methods.get(lower);
-  const decl = decls?.find(d => paramsOf(d).length === args.length) ?? decls?.[0];
-  if (!decl) { return; }
+  // The method itself and, when it can be overridden (an interface's, abstract, virtual or an
+  // override), every implementation in the project's subtypes: the call may run any of them.
+  // Type.forName('X') with a literal name is exact: X's method only.
+  const pick = (c: ClassInfo) => { const ds = c.methods.get(lower); return ds?.find(d => paramsOf(d).length === args.length) ?? ds?.[0]; };
+  const decl = pick(target);
+  const callees: Array<{ target: ClassInfo; decl: Node }> = [];
+  if (decl?.childForFieldName('body')) { callees.push({ target, decl }); }
+  if (!forName && (target.isInterface || (decl && overridable(decl)))) {
+    for (const sub of table.subtypesOf(target)) {
+      const d = pick(sub);
+      if (d?.childForFieldName('body') && callees.length < MAX_IMPLEMENTATIONS) { callees.push({ target: sub, decl: d }); }
+      else if (d && callees.length >= MAX_IMPLEMENTATIONS) { w.truncated = true; }
+    }
+  }
+  for (const c of callees) { followInto(cls, c.target, c.decl, name, args, tainted, isLocal, sharing, w, table); }
+}
+
+/** Implementations of one overridable method followed per call (the rest is noted as not followed). */
+const MAX_IMPLEMENTATIONS = 25;
+
+/** A method others may replace: abstract, virtual, override, or declared in an interface (no body). */
+function overridable(decl: Node): boolean {
+  const w = modifierWords(decl);
+  return w.has('virtual') || w.has('abstract') || w.has('override') || !decl.childForFieldName('body');
+}
+
+/** `Type.forName('Impl').newInstance()` (or `Type.forName('ns', 'Impl')`), possibly cast: the class, lower-cased. */
+function forNameOf(text: string): string | undefined {
+  const m = /\btype\s*\.\s*forname\s*\(\s*'([\w.]*)'\s*(?:,\s*'([\w.]+)'\s*)?\)\s*\.\s*newinstance\s*\(\s*\)/i.exec(text);
+  if (!m) { return undefined; }
+  return (m[2] ?? m[1]).split('.').pop()!.toLowerCase() || undefined;
+}
+
+function followInto(cls: ClassInfo, target: ClassInfo, decl: Node, name: string, args: Node[], tainted: Map<string, TaintSource>,
+  isLocal: (lower: string) => boolean, sharing: 'with' | 'without', w: Walk, table: ClassTable): void {
   if (target !== cls) { w.reaches.add(`${target.name}.${decl.childForFieldName('name')?.text ?? name}`); }
   const next = new Map<number, TaintSource>();
   const params = paramsOf(decl);
@@ -525,6 +674,55 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   w.idFromUri ||= sum.idFromUri;
   w.truncated ||= sum.truncated;
   for (const r of sum.reaches) { w.reaches.add(r); }
+}
+
+/** The record type a type names: Account, List<Account>, Account[], Map<Id, Account> → Account; SObject and generic types → none. */
+function recordTypeOf(written: string): string | undefined {
+  let t = written.replace(/\s+/g, '');
+  for (;;) {
+    const m = /^(?:System\.)?(?:List|Set|Iterable)<(.+)>$/i.exec(t) ?? /^(?:System\.)?Map<[^,<>]+,(.+)>$/i.exec(t);
+    if (!m) { break; }
+    t = m[1];
+  }
+  t = t.replace(/\[\]$/, '');
+  if (!/^[A-Za-z][\w.]*$/.test(t) || /^(sobject|object|string|id)$/i.test(t)) { return undefined; }
+  return t;
+}
+
+/** The object type a DML statement or Database method writes, from its target expression (empty when unknown). */
+function dmlTarget(target: Node | null | undefined, typeText: Map<string, string>, cls: ClassInfo): string[] {
+  if (!target) { return []; }
+  let t: string | undefined;
+  switch (target.type) {
+    case 'identifier': {
+      const l = target.text.toLowerCase();
+      t = typeText.get(l) ?? cls.fields.get(l);
+      break;
+    }
+    case 'field_access': {
+      const obj = target.childForFieldName('object');
+      if (obj?.type === 'this') { t = cls.fields.get(target.childForFieldName('field')?.text.toLowerCase() ?? ''); }
+      break;
+    }
+    case 'object_creation_expression': case 'array_creation_expression': case 'cast_expression':
+      t = target.childForFieldName('type')?.text;
+      break;
+    case 'method_invocation': {
+      // m.values() of a Map<K, V>: V.
+      const obj = target.childForFieldName('object');
+      if (target.childForFieldName('name')?.text.toLowerCase() === 'values' && obj?.type === 'identifier') {
+        const l = obj.text.toLowerCase();
+        t = typeText.get(l) ?? cls.fields.get(l);
+      }
+      break;
+    }
+    case 'parenthesized_expression':
+      return dmlTarget(target.namedChildren[0], typeText, cls);
+    default:
+      break;
+  }
+  const r = t ? recordTypeOf(t) : undefined;
+  return r ? [r] : [];
 }
 
 function newWalk(): Walk { return { ops: [], taint: [], strips: false, idFromUri: false, reaches: new Set(), visited: new Set() }; }

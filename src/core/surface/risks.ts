@@ -1,7 +1,6 @@
 import type { SourceFile } from '../sourceFile';
-import type { ProjectAccess } from '../project';
 import { analyzeSurface, ClassTable } from './analyze';
-import { channelLabel, type ClassSurface, type DataOp, type EntryPoint, type Grant, type Loc, type TaintPath } from './types';
+import { channelLabel, type ClassSurface, type DataOp, type EntryPoint, type Grant, type Loc, type SurfaceInventory, type TaintPath } from './types';
 
 /**
  * The risks of one entry point, as plain data: the surface rules report them, `apiguard surface`
@@ -50,12 +49,30 @@ const NOT_SHARED = new Set(['recordtype', 'currencytype', 'datedconversionrate',
   'staticresource', 'customnotificationtype', 'emailtemplate', 'orgwideemailaddress', 'fiscalyearsettings', 'period',
   'asyncapexjob', 'crontrigger', 'sobjecttype', 'fielddefinition', 'entitydefinition', 'networks', 'network', 'site', 'domain']);
 
-function isShared(o: DataOp): boolean {
-  if (o.kind === 'dml') { return true; }
-  return o.what.length === 0 || o.what.some(w => !NOT_SHARED.has(w.toLowerCase()) && !/__(mdt)$/i.test(w));
+/**
+ * Records sharing protects: not setup and reference data, custom metadata, platform events (`__e`:
+ * published, not stored as records), nor the project's custom settings (`customSettingsType` in their
+ * object metadata; without it a `__c` object counts as shared). An untyped write counts as shared.
+ */
+function isShared(o: DataOp, customSettings: ReadonlySet<string>): boolean {
+  if (o.what.length === 0) { return true; }
+  return o.what.some(w => {
+    const l = w.toLowerCase();
+    return !(o.kind !== 'dml' && NOT_SHARED.has(l)) && !/__(mdt|e)$/.test(l) && !customSettings.has(l);
+  });
 }
 
-function systemOps(e: EntryPoint): DataOp[] { return e.ops.filter(o => o.mode === 'system' && o.sharing === 'without' && isShared(o)); }
+const NONE = new Set<string>();
+const settingsSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function settingsOf(access: Pick<SurfaceInventory, 'customSettings'> | undefined): ReadonlySet<string> {
+  const list = access?.customSettings;
+  if (!list?.length) { return NONE; }
+  let set = settingsSets.get(list);
+  if (!set) { settingsSets.set(list, set = new Set(list)); }
+  return set;
+}
+
+function systemOps(e: EntryPoint, customSettings: ReadonlySet<string>): DataOp[] { return e.ops.filter(o => o.mode === 'system' && o.sharing === 'without' && isShared(o, customSettings)); }
 
 const SOBJECT_SUFFIX = /(__c|__mdt|__x|__e|__kav|__b)$/i;
 
@@ -81,10 +98,10 @@ function taintSummary(t: TaintPath): string {
     : `Request input ${t.input} reaches a dynamic ${t.sink.toUpperCase()} query unbound and unescaped: bind it (:var) or escape it`;
 }
 
-export function risksOf(e: EntryPoint, grants: readonly Grant[] | undefined, access: ProjectAccess | undefined): Risk[] {
+export function risksOf(e: EntryPoint, grants: readonly Grant[] | undefined, access: Partial<Pick<SurfaceInventory, 'hasAccessMetadata' | 'customSettings'>> | undefined): Risk[] {
   const out: Risk[] = [];
   const label = channelLabel(e);
-  const sys = systemOps(e);
+  const sys = systemOps(e, settingsOf(access));
   if (sys.length) {
     out.push({ id: 'endpoint-without-sharing', related: sys.map(o => o.loc),
       summary: e.sharing === 'without'
@@ -129,9 +146,18 @@ export function risksOf(e: EntryPoint, grants: readonly Grant[] | undefined, acc
 function describeOps(ops: readonly DataOp[]): string {
   const reads = [...new Set(ops.filter(o => o.kind !== 'dml').flatMap(o => o.what))];
   const dyn = ops.some(o => (o.kind === 'dynamic-soql' || o.kind === 'dynamic-sosl') && !o.what.length);
-  const writes = [...new Set(ops.filter(o => o.kind === 'dml').flatMap(o => o.what))];
   const parts: string[] = [];
   if (reads.length || dyn) { parts.push(`reads ${[...reads, ...(dyn ? ['dynamic queries'] : [])].join(', ')}`); }
-  if (writes.length) { parts.push(`writes (${writes.join(', ')})`); }
+  const writes = writesText(ops);
+  if (writes) { parts.push(writes); }
   return parts.join(' and ') || 'touches records';
+}
+
+/** "writes Account, Case (insert, update)", "writes records (delete)" when no target is typed; '' without DML. */
+export function writesText(ops: readonly DataOp[]): string {
+  const dml = ops.filter(o => o.kind === 'dml');
+  if (!dml.length) { return ''; }
+  const types = [...new Set(dml.flatMap(o => o.what))];
+  const untyped = dml.some(o => !o.what.length);
+  return `writes ${[...types, ...(untyped ? [types.length ? 'other records' : 'records'] : [])].join(', ')} (${[...new Set(dml.map(o => o.op ?? 'dml'))].join(', ')})`;
 }

@@ -1,6 +1,16 @@
 import { defineRule, type Rule } from '../rule';
 import type { Severity } from '../types';
 import { fileSurface, risksOf, type RiskId } from './risks';
+import type { ObjectFact } from '../project';
+
+const settingsCache = new WeakMap<Map<string, ObjectFact>, string[]>();
+/** The project's custom settings (lower-cased), once per object map. */
+export function customSettingsOf(objects: Map<string, ObjectFact> | undefined): string[] {
+  if (!objects) { return []; }
+  let list = settingsCache.get(objects);
+  if (!list) { settingsCache.set(objects, list = [...objects.values()].filter(o => o.customSettingsType).map(o => o.name.toLowerCase())); }
+  return list;
+}
 
 /**
  * The surface rules share one analysis per file (`fileSurface`) and one decision per entry point
@@ -14,10 +24,13 @@ export function surfaceRule(id: RiskId, defaultSeverity: Severity, description: 
       messages: { risk: '{{summary}}.' },
     },
     check(ctx) {
-      for (const cls of fileSurface(ctx.file)) {
+      const surface = fileSurface(ctx.file);
+      if (!surface.length) { return; }
+      const access = { hasAccessMetadata: ctx.project.access?.hasAccessMetadata, customSettings: customSettingsOf(ctx.project.objects) };
+      for (const cls of surface) {
         for (const e of cls.entryPoints) {
           const grants = ctx.project.access?.grants[cls.name.toLowerCase()];
-          for (const r of risksOf(e, grants, ctx.project.access)) {
+          for (const r of risksOf(e, grants, access)) {
             if (r.id !== id) { continue; }
             const here = r.at && r.at.path === ctx.file.path ? r.at.range : e.range;
             ctx.report({ messageId: 'risk', data: { summary: r.summary }, range: here,

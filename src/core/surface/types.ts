@@ -23,8 +23,10 @@ export interface DataOp {
   mode: 'user' | 'system';
   /** Sharing in force where the operation runs (the declaring class's, or the caller's when inherited). */
   sharing: 'with' | 'without';
-  /** SObjects named in FROM / RETURNING (empty for a dynamic query whose object is not written in the code), or the DML operation ('insert', 'Database.update', …). */
+  /** SObjects named in FROM / RETURNING, or the DML target's type (empty when not known: a dynamic query whose object is not written in the code, an untyped DML target). */
   what: string[];
+  /** DML: the operation ('insert', 'Database.update', …). */
+  op?: string;
   /** The method it runs in: `Class.method`. */
   where: string;
   loc: Loc;
@@ -98,8 +100,47 @@ export interface SurfaceInventory {
   grants: Record<string, Grant[]>;
   /** Whether the project has any profile or permission set at all (else "nobody grants it" says nothing). */
   hasAccessMetadata: boolean;
+  /** Custom settings of the project (lower-cased API names, from `customSettingsType` in the object metadata): not shared records. */
+  customSettings?: string[];
   /** Connected apps whose OAuth scopes reach Apex REST/SOAP (api, full, web). */
   apiClients: Array<{ name: string; path: string; scopes: string[] }>;
+  notes: string[];
+  /** Who the connected org grants each class to (`apiguard surface --target-org`, the view with an org connected). */
+  org?: OrgSurfaceAccess;
+}
+
+/** A grant of a class read from the org (`SetupEntityAccess` of a profile's or a permission set's PermissionSet). */
+export interface OrgGrant {
+  kind: 'profile' | 'permissionset';
+  /** The profile's name, or the permission set's label. */
+  name: string;
+  /** The permission set's API name (not for profiles). */
+  apiName?: string;
+  /** A profile of the Guest user type / licence, or a permission set assigned to a site's guest user. */
+  guest: boolean;
+  /** For a permission set: the profiles of the guest users it is assigned to. */
+  guestVia?: string[];
+}
+
+/**
+ * What the org says about one class. `granted` / `not-granted`: read in full; `not-in-org`: the org
+ * has no Apex class of that name; `unknown`: it could not be read (whatever `grants` holds is a
+ * lower bound, never "not granted").
+ */
+export interface OrgClassAccess {
+  state: 'granted' | 'not-granted' | 'not-in-org' | 'unknown';
+  grants: OrgGrant[];
+  /** Why the state is `unknown`. */
+  why?: string;
+}
+
+export interface OrgSurfaceAccess {
+  /** The org as the user knows it (alias, username or host). */
+  org: string;
+  /** By top-level class name, lower-cased (the class a grant names: the file's class). */
+  classes: Record<string, OrgClassAccess>;
+  /** API requests sent. */
+  requests: number;
   notes: string[];
 }
 

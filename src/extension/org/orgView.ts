@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type * as OrgModule from '../../org/index';
 import type { CheckItem, CheckResult, InspectionReport } from '../../org/types';
+import type { OrgSurfaceAccess } from '../../core/surface/types';
 import { OrgTreeProvider, type OrgNode } from './tree';
 import { maskSecrets } from '../../core/redact';
 import { OrgDashboard } from './dashboard/panel';
@@ -35,6 +36,8 @@ export interface OrgViewApi {
   whenIdle(): Promise<void>;
   /** The Org Dashboard's model and what its charts hold once drawn (tests). */
   dashboard(): { model?: DashboardModel; rendered?: DashboardRendered };
+  /** Who the connected org grants these Apex classes to (API Surface view); undefined when no org is connected. Runs after any inspection. */
+  surfaceAccess(classNames: string[]): Promise<OrgSurfaceAccess | undefined>;
 }
 
 let orgModule: typeof OrgModule | undefined;
@@ -110,6 +113,24 @@ export function registerOrgView(context: vscode.ExtensionContext, hooks: { setCo
       }
     });
     running = work.catch(() => undefined);
+    return work;
+  }
+
+  const netOptions = () => {
+    const seconds = (key: string, fallback: number) => { const v = settings().get<number>(key, fallback); return typeof v === 'number' && v > 0 ? v * 1000 : fallback * 1000; };
+    return { requestTimeoutMs: seconds('requestTimeout', 30), totalTimeoutMs: seconds('timeout', 120) };
+  };
+
+  /** One connection, one guard at a time: the surface's queries wait for a running inspection (and the next one waits for them). */
+  function surfaceAccess(classNames: string[]): Promise<OrgSurfaceAccess | undefined> {
+    const work = running.then(async () => {
+      if (!conn) { return undefined; }
+      const r = await loadOrgModule().surfaceAccess(conn, classNames, { org: label, net: netOptions() });
+      const unknown = Object.values(r.classes).filter(c => c.state === 'unknown').length;
+      write(`API surface: grants of ${classNames.length} classes read from ${label} (${r.requests} API requests)${unknown ? `; unknown for ${unknown}: ${r.notes.join(' ')}` : ''}`);
+      return r;
+    });
+    running = work.then(() => undefined, () => undefined);
     return work;
   }
 
@@ -292,6 +313,7 @@ export function registerOrgView(context: vscode.ExtensionContext, hooks: { setCo
     refresh: () => inspect(),
     whenIdle: () => running.then(() => undefined),
     dashboard: () => dashboard.state(),
+    surfaceAccess,
   };
 }
 
