@@ -5,7 +5,7 @@
  */
 import type { CliIO } from './io';
 import { defaultIO } from './io';
-import { raiseWasmTieringBudget } from '../node/wasmTiering';
+import { keepWasmOnBaseline, parsesLittle, raiseWasmTieringBudget } from '../node/wasmTiering';
 
 type Command = { summary: string; load: () => Promise<{ run(argv: string[], io: CliIO): Promise<number> }> };
 
@@ -80,6 +80,7 @@ export function exitGuard(run: Promise<number>): void {
 }
 
 if (require.main === module) {
-  raiseWasmTieringBudget();
-  exitGuard(main(process.argv.slice(2)));
+  const argv = process.argv.slice(2);
+  if (parsesLittle(argv)) { keepWasmOnBaseline(); } else { raiseWasmTieringBudget(); }
+  exitGuard(main(argv));
 }
