@@ -25,6 +25,7 @@ import { MAX_PARSE_BYTES } from './engine';
 import type { FileReport, Finding, Position, Range } from './types';
 import { LineIndex, compareRanges } from './position';
 import { parseApexWithin } from './apex/parser';
+import { apexRulesMayReport } from './apex/precheck';
 
 /** One edit as VS Code reports it: a range of the text before the edit (lines split at \n) and its replacement. */
 export interface TextChange { range: Range; text: string }
@@ -111,7 +112,8 @@ export class IncrementalApexDoc {
   private last: { text: string; lines: LineIndex; report: FileReport; structure?: Structure; key: string } | undefined;
   private factsCache = new Map<string, UnitFacts>();
 
-  constructor(private readonly engine: Engine, readonly path: string, text: string) { this.text = text; }
+  /** `maxSliceShare`: above this share of the text to lint again, a full lint (with the kept tree) is cheaper. */
+  constructor(private readonly engine: Engine, readonly path: string, text: string, private readonly tuning: { maxSliceShare?: number } = {}) { this.text = text; }
 
   get current(): string { return this.text; }
 
@@ -248,8 +250,8 @@ export class IncrementalApexDoc {
         if (n.hasError) { errorUnits.add(unit); }
         continue;
       }
-      if (n.type === 'line_comment' || n.type === 'block_comment') { continue; }
       if (n.hasError) { return undefined; }
+      if (n.type === 'line_comment' || n.type === 'block_comment') { continue; }
       context.push(n.text);
       if (n.type === 'field_declaration') {
         const typeText = n.childForFieldName('type')?.text ?? '';
@@ -265,6 +267,8 @@ export class IncrementalApexDoc {
       const nm = n.childForFieldName('name')?.text.toLowerCase();
       if (nm) { mutable.add(nm); }
     }
+    // An error outside the members (a field, the header, a missing brace of the class body) gives no structure.
+    if (tree.rootNode.hasError && !errorUnits.size) { return undefined; }
     this.factsCache = seen;                         // keep the facts of current members only
     return { units, mutable, contextIdents: tokens(context.join(' ').replace(STRING_LITERAL, "''")), errorUnits };
   }
@@ -332,7 +336,7 @@ export class IncrementalApexDoc {
     }
     let size = 0;
     for (const u of relint) { size += u.end - u.start; }
-    if (size > MAX_SLICE_SHARE * text.length) { return `linked members are ${Math.round(100 * size / text.length)}% of the text`; }
+    if (size > (this.tuning.maxSliceShare ?? MAX_SLICE_SHARE) * text.length) { return `linked members are ${Math.round(100 * size / text.length)}% of the text`; }
 
     const relintOld = new Set<Unit>(oldChanged);
     for (const [o, n] of oldToNew) { if (relint.has(n)) { relintOld.add(o); } }
@@ -348,10 +352,20 @@ export class IncrementalApexDoc {
     slice += text.slice(at);
     const { tree: _unused, ...sliceOptions } = options;
     void _unused;
-    // A syntax error is reported once for the file ("near line N"): only when every broken member is linted again.
-    if ([...now.errorUnits].some(u => !relint.has(u)) || [...before.errorUnits].some(u => !relintOld.has(u))) { return 'a syntax error in a member not linted again'; }
+    // A syntax error: where tree-sitter's error recovery puts it (and the findings "in the broken part")
+    // may differ between the slice, the kept tree and a fresh parse, so only a fresh full parse is exact.
+    // The edit that repairs one is fine when every member that was broken is linted again.
+    if (now.errorUnits.size) { return 'syntax error'; }
+    if ([...before.errorUnits].some(u => !relintOld.has(u))) { return 'a syntax error in a member not linted again'; }
     if (prev.report.notes.some(n => n.code !== 'parse-error')) { return 'notes (cap, budget) are file-wide'; }
-    const sr = this.engine.lint(this.path, slice, sliceOptions);
+    // The engine's text pre-check decides on the whole text (a word in a blanked member may let the file
+    // through): decide it here as the engine does, and have the slice always parsed.
+    if (options.precheck !== false) {
+      const overrides = options.rules ?? {};
+      const running = this.engine.rules.filter(r => r.meta.kinds.includes('apex') && (overrides[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map(r => r.meta.id);
+      if (!apexRulesMayReport(text, running)) { return { report: { path: this.path, findings: [], notes: [] }, mode: 'members', relinted: 0, units: now.units.length }; }
+    }
+    const sr = this.engine.lint(this.path, slice, { ...sliceOptions, precheck: false });
     if (sr.notes.some(n => n.code !== 'parse-error')) { return 'notes (cap, budget) are file-wide'; }
 
     const lines = new LineIndex(text);
