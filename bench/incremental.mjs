@@ -1,7 +1,8 @@
 // Incremental re-lint in the editor worker's path (src/core/incremental.ts), warm, in-process:
 // one-character edits at random places of a real 1 MB WSDL2Apex class, each followed by a lint, as the
 // worker does after a keystroke (debounced). Prints JSON: median / p95 / max per kind of edit
-// (inside a method body, inside an inner class's field, a field of the top-level class), how many edits
+// (inside a method body, inside an inner class's field, a field of the top-level class, and one that breaks
+// the parse: before a statement's ';'), how many edits
 // took the member path or a full lint (and why), the full-lint time for comparison, and the load average.
 //   node bench/incremental.mjs [file.cls] [--edits=50] [--seed=1] [--check]
 // Without a file: the certinia apex-mdapi MetadataService.cls of the shared corpus; skipped when absent.
@@ -37,47 +38,50 @@ for (let i = 0; i < 3; i++) { const t0 = performance.now(); engine.lint(file, te
 
 /** Places to type at: [line, character] inside method bodies, inner-class fields and top-level fields. */
 const lines = text0.split('\n');
-const places = { method: [], innerField: [], topField: [] };
+const places = { method: [], innerField: [], topField: [], methodBreaking: [] };
 let depth = 0;
 let inMethod = 0;
 for (let l = 0; l < lines.length; l++) {
   const s = lines[l];
   const t = s.trim();
-  if (depth >= 2 && inMethod && inMethod <= depth && /;\s*$/.test(t) && t.length > 4) places.method.push([l, s.length - 1]);
+  // In a method: inside the statement's first identifier (the text still parses), and before its ';' (it does not).
+  if (depth >= 2 && inMethod && inMethod <= depth && /;\s*$/.test(t) && /^[A-Za-z_]\w{2,}/.test(t)) { places.method.push([l, s.length - t.length + 1]); places.methodBreaking.push([l, s.length - 1]); }
   else if (depth === 2 && /^public\s+[\w.<>\[\], ]+\s+\w+\s*;$/.test(t)) places.innerField.push([l, s.indexOf(';')]);
-  else if (depth === 1 && /^(private|public)\s+static\s+final\s+String\s+\w+\s*=/.test(t)) places.topField.push([l, s.length - 2]);
+  else if (depth === 1 && /^(private|public)\s+static\s+(final\s+)?String\s+\w+\s*=/.test(t)) places.topField.push([l, s.length - 2]);
   if (depth >= 1 && /\)\s*\{\s*$/.test(t) && /\(/.test(t) && !/^(if|for|while|else|try|catch)\b/.test(t)) { if (!inMethod) inMethod = depth + 1; }
   for (const c of s) { if (c === '{') depth++; else if (c === '}') { depth--; if (inMethod && depth < inMethod) inMethod = 0; } }
 }
 
-const doc = new IncrementalApexDoc(engine, file, text0);
-const first = performance.now(); doc.lint(options, key); const firstMs = performance.now() - first;
+const doc = new IncrementalApexDoc(file, text0);
+const first = performance.now(); doc.lint(engine, options, key); const firstMs = performance.now() - first;
 const results = {};
 let mismatches = 0;
 for (const kind of Object.keys(places)) {
   const ps = places[kind];
   if (!ps.length) continue;
-  const ms = [], modes = {};
+  const ms = [], modes = {}, relinted = [];
   for (let i = 0; i < EDITS; i++) {
     const [line, character] = ps[Math.floor(rnd() * ps.length)];
     const ch = 'abcdefghijklmnopqrstuvwxyz '[Math.floor(rnd() * 27)];
     // A character typed, then (next round) deleted: the file stays valid Apex half of the time.
     const t0 = performance.now();
     doc.applyChanges([{ range: { start: { line, character }, end: { line, character } }, text: ch }]);
-    let r = doc.lint(options, key);
+    let r = doc.lint(engine, options, key);
     ms.push(performance.now() - t0);
+    if (r.mode === 'members') relinted.push(r.relinted);
     modes[r.mode + (r.why ? `: ${r.why}` : '')] = (modes[r.mode + (r.why ? `: ${r.why}` : '')] ?? 0) + 1;
     if (check && JSON.stringify(r.report) !== JSON.stringify(engine.lint(file, doc.current, options))) mismatches++;
     const t1 = performance.now();
     doc.applyChanges([{ range: { start: { line, character }, end: { line, character: character + 1 } }, text: '' }]);
-    r = doc.lint(options, key);
+    r = doc.lint(engine, options, key);
     ms.push(performance.now() - t1);
     modes[r.mode + (r.why ? `: ${r.why}` : '')] = (modes[r.mode + (r.why ? `: ${r.why}` : '')] ?? 0) + 1;
     if (check && JSON.stringify(r.report) !== JSON.stringify(engine.lint(file, doc.current, options))) mismatches++;
   }
   ms.sort((a, b) => a - b);
   const q = p => +ms[Math.min(ms.length - 1, Math.floor(p * ms.length))].toFixed(1);
-  results[kind] = { edits: ms.length, medianMs: q(0.5), p95Ms: q(0.95), maxMs: +ms[ms.length - 1].toFixed(1), modes };
+  relinted.sort((a, b) => a - b);
+  results[kind] = { edits: ms.length, medianMs: q(0.5), p95Ms: q(0.95), maxMs: +ms[ms.length - 1].toFixed(1), modes, membersRelintedMedian: relinted[relinted.length >> 1] };
 }
 doc.dispose();
 console.log(JSON.stringify({

@@ -40,6 +40,8 @@ export interface IncrementalResult {
   why?: string;
   relinted?: number;
   units?: number;
+  /** Internal: the current text's line index, kept for the next lint. */
+  lines?: LineIndex;
 }
 
 /** What linking needs to know about a unit's text (cached by text: unchanged members are not re-read). */
@@ -55,6 +57,8 @@ interface UnitFacts {
    * A type of fields only (WSDL2Apex data classes, enums) is reached by `Name.x` only.
    */
   hasCode: boolean;
+  /** Its text blanked (computed once, when first needed). */
+  blanked?: string;
   /** It mentions `apiguard` (a disable comment): never blanked. */
   guard: boolean;
 }
@@ -111,9 +115,10 @@ export class IncrementalApexDoc {
   private delta = 0;
   private last: { text: string; lines: LineIndex; report: FileReport; structure?: Structure; key: string } | undefined;
   private factsCache = new Map<string, UnitFacts>();
+  private engine!: Engine;
 
   /** `maxSliceShare`: above this share of the text to lint again, a full lint (with the kept tree) is cheaper. */
-  constructor(private readonly engine: Engine, readonly path: string, text: string, private readonly tuning: { maxSliceShare?: number } = {}) { this.text = text; }
+  constructor(readonly path: string, text: string, private readonly tuning: { maxSliceShare?: number } = {}) { this.text = text; }
 
   get current(): string { return this.text; }
 
@@ -165,7 +170,8 @@ export class IncrementalApexDoc {
    * everything besides the text that findings depend on (settings, the project's values): when it
    * differs from the last lint's, the whole file is linted.
    */
-  lint(options: LintOptions, key: string): IncrementalResult {
+  lint(engine: Engine, options: LintOptions, key: string): IncrementalResult {
+    this.engine = engine;
     const text = this.text;
     const prev = this.last;
     if (prev && prev.key === key && prev.text === text) { this.dirty = undefined; this.delta = 0; return { report: prev.report, mode: 'unchanged' }; }
@@ -185,7 +191,7 @@ export class IncrementalApexDoc {
       const report = this.engine.lint(this.path, text, { ...options, ...(tree && !tree.rootNode.hasError ? { tree } : {}) });
       result = { report, mode: 'full', why: why ?? result ?? 'unknown', units: structure?.units.length };
     }
-    this.last = { text, lines: new LineIndex(text), report: result.report, structure, key };
+    this.last = { text, lines: result.lines ?? new LineIndex(text), report: result.report, structure, key };
     return result;
   }
 
@@ -346,7 +352,7 @@ export class IncrementalApexDoc {
     for (const u of now.units) {
       if (relint.has(u)) { continue; }
       if (u.facts.guard) { return 'a disable comment in a member not linted again'; }
-      slice += text.slice(at, u.start) + blank(u.text);
+      slice += text.slice(at, u.start) + (u.facts.blanked ??= blank(u.text));
       at = u.end;
     }
     slice += text.slice(at);
@@ -437,7 +443,7 @@ export class IncrementalApexDoc {
     }
     if (JSON.stringify(sliceContext) !== JSON.stringify(keptContext)) { return 'class-level findings changed'; }
     const findings = [...kept, ...keptContext, ...fresh].sort((a, b) => compareRanges(a.range, b.range));
-    return { report: { path: this.path, findings, notes: sr.notes }, mode: 'members', relinted: relint.size, units: now.units.length };
+    return { report: { path: this.path, findings, notes: sr.notes }, mode: 'members', relinted: relint.size, units: now.units.length, lines };
   }
 }
 

@@ -146,18 +146,23 @@ function applyBaseline(root: string, reports: ReportFile[], b: BaselineFile | un
   return compareWithBaseline({ root, reports, filesScanned: reports.length, durationMs: 0 }, b).reports;
 }
 
+/** A lint with the document's text: the worker's copy starts (or restarts) from it, on arrival, so that edits sent after it apply. */
+function takeText(req: Extract<Request, { type: 'lint' }>): void {
+  if (req.text === undefined) { return; }
+  const d = docs.get(req.path);
+  if (d?.inc && d.inc.current === req.text) { d.version = req.version; return; }   // the same text again: keep tree and findings
+  d?.inc?.dispose();
+  const apex = (req.kind ?? fileKindOf(req.path)) === 'apex';
+  docs.set(req.path, { version: req.version, text: req.text, ...(apex ? { inc: new IncrementalApexDoc(req.path, req.text) } : {}) });
+}
+
 async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Promise<LintResult> {
   let text = req.text;
   let d = docs.get(req.path);
   if (text !== undefined) {
-    if (d?.inc && d.inc.current === text) {
-      d.version = req.version;                   // the same text again (e.g. after a lost message): keep tree and findings
-    } else {
-      d?.inc?.dispose();
-      const apex = (req.kind ?? fileKindOf(req.path)) === 'apex';
-      d = { version: req.version, text, ...(apex ? { inc: new IncrementalApexDoc(engine, req.path, text) } : {}) };
-      docs.set(req.path, d);
-    }
+    // Taken on arrival (`takeText`); edits that came after it may have moved the copy on (this result is then dropped as stale).
+    if (!d) { takeText(req); d = docs.get(req.path); }
+    text = d!.text;
   } else {
     if (!d || d.version !== req.version || lineCountOf(d.text) !== req.lineCount) { dropDoc(req.path); throw new Error(OUT_OF_SYNC); }
     text = d.text;
@@ -177,7 +182,7 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
   let incremental: LintResult['incremental'];
   let report: ReportFile;
   if (d?.inc) {
-    const r = d.inc.lint(options, `${req.root}\0${projectEpoch}\0${JSON.stringify([cfg.rules, cfg.includeTests, req.kind])}`);
+    const r = d.inc.lint(engine, options, `${req.root}\0${projectEpoch}\0${JSON.stringify([cfg.rules, cfg.includeTests, req.kind])}`);
     report = r.report;
     incremental = { mode: r.mode, ...(r.why ? { why: r.why } : {}), ...(r.relinted !== undefined ? { relinted: r.relinted } : {}), ...(r.units !== undefined ? { units: r.units } : {}) };
   } else {
@@ -290,6 +295,7 @@ async function handle(req: Exclude<Request, { type: 'lint' } | { type: 'cancel' 
 port?.on('message', (req: Request) => {
   switch (req.type) {
     case 'lint': {
+      takeText(req);
       const old = pendingLints.get(req.path);
       if (old) { post({ type: 'result', id: old.id, ok: false, error: 'superseded', cancelled: true }); }
       pendingLints.set(req.path, req);
