@@ -2,3 +2,4 @@
 export { createEngine } from '../src/node/createEngine';
 export { IncrementalApexDoc } from '../src/core/incremental';
 export { loadProjectIndex } from '../src/node/scan';
+export { symbolsOf } from '../src/core/symbols';
