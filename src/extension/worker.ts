@@ -158,11 +158,11 @@ function takeText(req: Extract<Request, { type: 'lint' }>): void {
 
 async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Promise<LintResult> {
   let text = req.text;
-  let d = docs.get(req.path);
+  const d = docs.get(req.path);
   if (text !== undefined) {
-    // Taken on arrival (`takeText`); edits that came after it may have moved the copy on (this result is then dropped as stale).
-    if (!d) { takeText(req); d = docs.get(req.path); }
-    text = d!.text;
+    // Taken on arrival (`takeText`); edits that came after it may have moved the copy on (this result is then
+    // dropped as stale). No copy: the document closed meanwhile; lint the text without keeping a tree.
+    if (d) { text = d.text; }
   } else {
     if (!d || d.version !== req.version || lineCountOf(d.text) !== req.lineCount) { dropDoc(req.path); throw new Error(OUT_OF_SYNC); }
     text = d.text;
@@ -173,6 +173,7 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
     return { report: { path: req.path, findings: [], notes: [] }, excluded: true, configError: state.configError, ms: 0 };
   }
   const project = await state.project;
+  if (d?.inc) { text = d.inc.current; }           // edits that arrived while the project loaded are in it
   const t0 = performance.now();
   // This document's constants / labels / records as typed now: only its own entries change, and the open
   // documents that read a changed one are named so that the extension lints them again.
@@ -183,7 +184,7 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
   let report: ReportFile;
   if (d?.inc) {
     const r = d.inc.lint(engine, options, `${req.root}\0${projectEpoch}\0${JSON.stringify([cfg.rules, cfg.includeTests, req.kind])}`);
-    report = r.report;
+    report = { ...r.report };                    // the document keeps r.report for the next lint: fingerprints go on a copy
     incremental = { mode: r.mode, ...(r.why ? { why: r.why } : {}), ...(r.relinted !== undefined ? { relinted: r.relinted } : {}), ...(r.units !== undefined ? { units: r.units } : {}) };
   } else {
     report = engine.lint(req.path, text, options);
