@@ -26,6 +26,7 @@ import type { FileReport, Finding, Position, Range } from './types';
 import { LineIndex, compareRanges } from './position';
 import { parseApexWithin } from './apex/parser';
 import { apexRulesMayReport } from './apex/precheck';
+import { mayExpose } from './surface/risks';
 
 /** One edit as VS Code reports it: a range of the text before the edit (lines split at \n) and its replacement. */
 export interface TextChange { range: Range; text: string }
@@ -48,6 +49,8 @@ export interface IncrementalResult {
 interface UnitFacts {
   /** Lower-cased names others can reach it by: a method's name, an inner type's name (and its nested types'), a constructor's class name. */
   exported: string[];
+  /** The types it extends or implements (lower-cased tokens). */
+  supers: string[];
   /** Every identifier-like token in it, lower-cased (comments and strings included: more links, never fewer). */
   idents: Set<string>;
   /** Tokens it may write: followed by an assignment, `++`/`--`, `.` (a call that may change it) or `[i]`. */
@@ -213,6 +216,7 @@ export class IncrementalApexDoc {
     if (f) { return f; }
     const exported: string[] = [];
     let hasCode = true;
+    const supers: string[] = [];
     const name = node.childForFieldName('name')?.text.toLowerCase();
     if (name) { exported.push(name); }
     if (node.type !== 'method_declaration' && node.type !== 'constructor_declaration') {
@@ -222,11 +226,14 @@ export class IncrementalApexDoc {
         const n = m?.childForFieldName('name')?.text.toLowerCase();
         if (n) { exported.push(n); }
       }
+      for (const field of ['superclass', 'interfaces']) {
+        for (const t of tokens(node.childForFieldName(field)?.text ?? '')) { supers.push(t); }
+      }
       hasCode = node.descendantsOfType(['block', 'constructor_body', 'static_initializer', 'accessor_declaration']).length > 0;
     }
     const writes = new Set<string>();
     for (const m of text.matchAll(WRITE)) { writes.add((m[1] ?? m[2]).toLowerCase()); }
-    f = { exported: [...new Set(exported)], idents: tokens(text), writes, hasCode, guard: /apiguard/i.test(text) };
+    f = { exported: [...new Set(exported)], supers, idents: tokens(text), writes, hasCode, guard: /apiguard/i.test(text) };
     this.factsCache.set(text, f);
     return f;
   }
@@ -320,10 +327,13 @@ export class IncrementalApexDoc {
     for (const f of queue) {
       if (f.exported.some(x => now.contextIdents.has(x))) { return 'a member the class-level declarations name changed'; }
     }
+    // The surface walk (entry points of an exposed class) follows calls through an interface or a superclass
+    // to the implementing / overriding methods: then the types a member extends or implements name it too.
+    const dispatch = mayExpose(text);
     while (queue.length) {
       const f = queue.pop()!;
       // Names others reach f by, and class fields f may change; class fields f reads (others may change them).
-      const hot = f.hasCode ? [...f.exported] : [];
+      const hot = f.hasCode ? [...f.exported, ...(dispatch ? f.supers : [])] : [];
       const qualified = f.hasCode ? [] : f.exported;
       const read: string[] = [];
       for (const m of now.mutable) {
@@ -333,7 +343,8 @@ export class IncrementalApexDoc {
       for (const v of now.units) {
         if (relint.has(v)) { continue; }
         if (hot.some(t => v.facts.idents.has(t)) || qualified.some(t => v.facts.writes.has(t)) || read.some(t => v.facts.writes.has(t))
-          || v.facts.exported.some(t => (v.facts.hasCode ? f.idents : f.writes).has(t))) {
+          || v.facts.exported.some(t => (v.facts.hasCode ? f.idents : f.writes).has(t))
+          || (dispatch && v.facts.hasCode && v.facts.supers.some(t => f.idents.has(t)))) {
           if (v.facts.exported.some(x => now.contextIdents.has(x))) { return 'a member the class-level declarations name is linked'; }
           relint.add(v);
           queue.push(v.facts);
