@@ -1,3 +1,4 @@
+import type { Tree } from 'web-tree-sitter';
 import type { FileKind, FileNote, FileReport, Finding, Position, Range, SeverityOrOff } from './types';
 import { formatMessage, type Rule, type RuleContext, type RuleMeta, type ValueOrigin } from './rule';
 import { SourceFile } from './sourceFile';
@@ -19,6 +20,11 @@ export interface LintOptions {
   limits?: Partial<FileLimits>;
   /** false: parse every Apex file, even one the text pre-check (`apex/precheck.ts`) clears (for the equivalence check). */
   precheck?: boolean;
+  /**
+   * A tree-sitter tree of exactly `text` (Apex), kept by the caller (the editor worker re-parses it
+   * incrementally): the engine builds the model on a copy instead of parsing. The caller still owns it.
+   */
+  tree?: Tree;
 }
 
 /** Above this size the parsers are not run (the text rules still are). */
@@ -79,7 +85,9 @@ export class Engine {
       notes.push({ path, code: 'empty', message: 'Empty file: nothing to check.' });
       return report;
     }
+    let given = options.tree;
     if (text.indexOf('\0') >= 0) {
+      given = undefined;                                   // the text the engine reads is not the tree's
       if (looksBinary(text)) {
         notes.push({ path, code: 'binary', message: 'Binary content (mostly NUL and control bytes): not checked.' });
         return report;
@@ -105,6 +113,7 @@ export class Engine {
     let file = new SourceFile(path, text, kind, !tooLarge, project);
     file.deadline = deadline;
     file.maxNodes = limits.maxSyntaxNodes;
+    file.givenTree = given;
     const raw: Finding[] = [];
     const origins = new Map<Finding, readonly ValueOrigin[]>();
     const truncatedBy = new Set<string>();

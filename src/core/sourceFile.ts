@@ -1,3 +1,4 @@
+import type { Tree } from 'web-tree-sitter';
 import type { FileKind } from './types';
 import { LineIndex } from './position';
 import { metadataTypeOf, type MetadataType } from './metadata/types';
@@ -19,6 +20,8 @@ export class SourceFile {
   deadline = Infinity;
   /** Trees with more syntax nodes than this are dropped (memory budget). */
   maxNodes = Infinity;
+  /** A tree of exactly this text that the caller keeps (see LintOptions.tree): apex() models a copy of it instead of parsing. */
+  givenTree?: Tree;
 
   /** `parse` false (file too large): apex() and xml() return undefined and parser-based checks skip it. */
   /** `project`: what resolve() may follow into other files (constants, labels, custom metadata). */
@@ -31,7 +34,7 @@ export class SourceFile {
   apex(): ApexFile | undefined {
     if (this.kind !== 'apex' || !this.parse || this.budgetExceeded) { return undefined; }
     if (!this.apexCache) {
-      const tree = parseApexWithin(this.text, this.deadline);
+      const tree = this.givenTree ? this.givenTree.copy() : parseApexWithin(this.text, this.deadline);
       if (!tree) { this.budgetExceeded = 'time'; return undefined; }
       if (tree.rootNode.descendantCount > this.maxNodes) { tree.delete(); this.budgetExceeded = 'nodes'; return undefined; }
       this.apexCache = buildApexFile(tree, this.lines, this.project);

@@ -75,6 +75,8 @@ export class Linter implements vscode.Disposable {
   private readonly reportedConfigErrors = new Set<string>();
   /** Engine time (in the worker) of the last document lint (ms). */
   lastLintMs = 0;
+  /** How the worker linted the last document (Apex: member-wise or full, and why). */
+  lastIncremental: LintResult['incremental'];
   /** Document version whose diagnostics are shown, by URI string. */
   private readonly linted = new Map<string, number>();
   /** Document version the worker's copy of the text is at, by URI string. */
@@ -136,6 +138,7 @@ export class Linter implements vscode.Disposable {
         if (this.inflight.get(key)?.id !== id) { return; }          // a newer request owns this document
         if (doc.isClosed || doc.version !== version) { return; }     // stale: the text changed meanwhile
         this.lastLintMs = r.ms;
+        this.lastIncremental = r.incremental;
         if (r.configError && !this.reportedConfigErrors.has(r.configError)) {
           this.reportedConfigErrors.add(r.configError);
           void vscode.window.showWarningMessage(`API Guard: ${r.configError}. Using the defaults until it is fixed.`);

@@ -7,6 +7,7 @@ import { RuleDocsView } from './docsView';
 import { readSettings } from './settings';
 import { StatusBar } from './statusBar';
 import { EngineWorker } from './workerClient';
+import type { LintResult } from './protocol';
 import { registerOrgView, type OrgViewApi } from './org/orgView';
 import { registerSurfaceView, type SurfaceViewApi } from './surface/surfaceView';
 
@@ -18,6 +19,8 @@ export interface ApiGuardApi {
   activationMs: number;
   /** Engine time (in the worker) of the last document lint. */
   lastLintMs(): number;
+  /** How the worker linted the last Apex document (`members`: only what the edits can change), undefined for other kinds. */
+  lastLintIncremental(): LintResult['incremental'];
   /** The document version whose diagnostics are shown (undefined: not linted yet). */
   lintedVersion(uri: vscode.Uri): number | undefined;
   /** Longest synchronous stretch of linter work on the extension host's thread since the last reset (ms); `reset` starts over. */
@@ -114,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
     whenIdle: () => linter.whenIdle(),
     activationMs: loadMs + (performance.now() - activateStart),
     lastLintMs: () => linter.lastLintMs,
+    lastLintIncremental: () => linter.lastIncremental,
     lintedVersion: uri => linter.lintedVersion(uri),
     setConnectedOrg: org => status.setOrg(org),
     statusBar: () => status.snapshot(),

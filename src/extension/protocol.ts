@@ -58,6 +58,8 @@ export interface LintResult {
   ms: number;
   /** Other open documents that read a constant, label or custom metadata value this document changed: lint them again. */
   relint?: string[];
+  /** Apex documents: how the worker linted it (`members`: only the members the edits can change; `full` and why). */
+  incremental?: { mode: 'full' | 'members' | 'unchanged'; why?: string; relinted?: number; units?: number };
 }
 export interface ScanResult { reports: ReportFile[]; filesScanned: number; cancelled: boolean; configError?: string; ms: number }
 export interface ExportResult { content: string; findings: number; filesScanned: number; cancelled: boolean }

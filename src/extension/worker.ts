@@ -28,6 +28,8 @@ import { rootIgnore } from '../node/discover';
 import { loadProjectIndex, readOne, scanProject, sha256Hex } from '../node/scan';
 import { holdsSymbols, readsAny, setFileSymbols, symbolsOf } from '../core/symbols';
 import { loadSurface } from '../node/surface';
+import { IncrementalApexDoc, offsetAtLine } from '../core/incremental';
+import { fileKindOf } from '../core/fileKind';
 import { entryViews } from '../core/surface/inventory';
 import { OUT_OF_SYNC, type ExportResult, type LintResult, type LintSettings, type Request, type Response, type RuleDoc, type RuleInfo, type ScanResult, type SurfaceResult } from './protocol';
 import { toHtml, toMarkdown } from './reportFormats';
@@ -39,19 +41,17 @@ interface RootState { config: ApiGuardConfig; configError?: string; project: Pro
 const port = parentPort;
 const roots = new Map<string, Promise<RootState>>();
 const aborts = new Map<number, AbortController>();
-/** The worker's copy of each open document, kept current by `change` messages (no full text per keystroke). */
-const docs = new Map<string, { version: number; text: string }>();
+/**
+ * The worker's copy of each open document, kept current by `change` messages (no full text per keystroke).
+ * Apex classes also keep their syntax tree and last findings (`inc`): a lint after an edit re-parses with
+ * tree-sitter's edit API and re-lints only the members the edit can change (src/core/incremental.ts).
+ */
+interface DocCopy { version: number; text: string; inc?: IncrementalApexDoc }
+const docs = new Map<string, DocCopy>();
+/** Bumped whenever project values (constants, labels, records) or a root's configuration change: incremental results keyed on it are stale. */
+let projectEpoch = 0;
 
-/** Offset of a 0-based line/character in `text` (lines end at \n; \r\n counts as one break). */
-function offsetAt(text: string, line: number, character: number): number {
-  let start = 0;
-  for (let i = 0; i < line; i++) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) { return text.length; }
-    start = nl + 1;
-  }
-  return Math.min(start + character, text.length);
-}
+function dropDoc(p: string): void { docs.get(p)?.inc?.dispose(); docs.delete(p); }
 
 function lineCountOf(text: string): number {
   let n = 1;
@@ -61,14 +61,20 @@ function lineCountOf(text: string): number {
 
 function applyChange(m: Extract<Request, { type: 'change' }>): void {
   const d = docs.get(m.path);
-  if (!d || d.version !== m.fromVersion) { docs.delete(m.path); return; }     // missed an edit: the next lint resends the text
-  let text = d.text;
-  for (const c of m.changes) {
-    const s = offsetAt(text, c.range.start.line, c.range.start.character);
-    const e = offsetAt(text, c.range.end.line, c.range.end.character);
-    text = text.slice(0, s) + c.text + text.slice(e);
+  if (!d || d.version !== m.fromVersion) { dropDoc(m.path); return; }     // missed or reordered edit: the next lint resends the text
+  if (d.inc) {
+    d.inc.applyChanges(m.changes);
+    d.text = d.inc.current;
+  } else {
+    let text = d.text;
+    for (const c of m.changes) {
+      const s = offsetAtLine(text, c.range.start.line, c.range.start.character);
+      const e = offsetAtLine(text, c.range.end.line, c.range.end.character);
+      text = text.slice(0, s) + c.text + text.slice(e);
+    }
+    d.text = text;
   }
-  docs.set(m.path, { version: m.version, text });
+  d.version = m.version;
 }
 
 /** Pending lint requests by path: a newer request for the same file replaces the older one. */
@@ -140,13 +146,25 @@ function applyBaseline(root: string, reports: ReportFile[], b: BaselineFile | un
   return compareWithBaseline({ root, reports, filesScanned: reports.length, durationMs: 0 }, b).reports;
 }
 
+/** A lint with the document's text: the worker's copy starts (or restarts) from it, on arrival, so that edits sent after it apply. */
+function takeText(req: Extract<Request, { type: 'lint' }>): void {
+  if (req.text === undefined) { return; }
+  const d = docs.get(req.path);
+  if (d?.inc && d.inc.current === req.text) { d.version = req.version; return; }   // the same text again: keep tree and findings
+  d?.inc?.dispose();
+  const apex = (req.kind ?? fileKindOf(req.path)) === 'apex';
+  docs.set(req.path, { version: req.version, text: req.text, ...(apex ? { inc: new IncrementalApexDoc(req.path, req.text) } : {}) });
+}
+
 async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Promise<LintResult> {
   let text = req.text;
+  const d = docs.get(req.path);
   if (text !== undefined) {
-    docs.set(req.path, { version: req.version, text });
+    // Taken on arrival (`takeText`); edits that came after it may have moved the copy on (this result is then
+    // dropped as stale). No copy: the document closed meanwhile; lint the text without keeping a tree.
+    if (d) { text = d.text; }
   } else {
-    const d = docs.get(req.path);
-    if (!d || d.version !== req.version || lineCountOf(d.text) !== req.lineCount) { docs.delete(req.path); throw new Error(OUT_OF_SYNC); }
+    if (!d || d.version !== req.version || lineCountOf(d.text) !== req.lineCount) { dropDoc(req.path); throw new Error(OUT_OF_SYNC); }
     text = d.text;
   }
   const state = await rootState(req.root);
@@ -155,11 +173,22 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
     return { report: { path: req.path, findings: [], notes: [] }, excluded: true, configError: state.configError, ms: 0 };
   }
   const project = await state.project;
+  if (d?.inc) { text = d.inc.current; }           // edits that arrived while the project loaded are in it
   const t0 = performance.now();
   // This document's constants / labels / records as typed now: only its own entries change, and the open
   // documents that read a changed one are named so that the extension lints them again.
   const changed = holdsSymbols(req.path) ? setFileSymbols(project, req.path, symbolsOf(req.path, text)) : [];
-  let report: ReportFile = engine.lint(req.path, text, { rules: cfg.rules, includeTests: cfg.includeTests, project, kind: req.kind });
+  if (changed.length) { projectEpoch++; }
+  const options = { rules: cfg.rules, includeTests: cfg.includeTests, project, kind: req.kind };
+  let incremental: LintResult['incremental'];
+  let report: ReportFile;
+  if (d?.inc) {
+    const r = d.inc.lint(engine, options, `${req.root}\0${projectEpoch}\0${JSON.stringify([cfg.rules, cfg.includeTests, req.kind])}`);
+    report = { ...r.report };                    // the document keeps r.report for the next lint: fingerprints go on a copy
+    incremental = { mode: r.mode, ...(r.why ? { why: r.why } : {}), ...(r.relinted !== undefined ? { relinted: r.relinted } : {}), ...(r.units !== undefined ? { units: r.units } : {}) };
+  } else {
+    report = engine.lint(req.path, text, options);
+  }
   const ms = performance.now() - t0;
   const relint = changed.length ? readers(req.root, req.path, changed) : [];
   const bl = baselineFor(req.root, req.settings.baselineFile);
@@ -167,7 +196,7 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
     report.fingerprints = fingerprintFindings(report.findings, new LineIndex(text), relativePath(req.root || path.dirname(req.path), req.path), sha256Hex);
     [report] = applyBaseline(req.root, [report], bl.baseline);
   }
-  return { report, excluded: false, configError: state.configError ?? bl.error, ms, ...(relint.length ? { relint } : {}) };
+  return { report, excluded: false, configError: state.configError ?? bl.error, ms, ...(relint.length ? { relint } : {}), ...(incremental ? { incremental } : {}) };
 }
 
 /** Open Apex documents under `root` (other than `except`) that read one of `names`. */
@@ -186,6 +215,7 @@ async function reindex(req: Extract<Request, { type: 'reindex' }>): Promise<stri
   const project = await (await rootState(req.root)).project;
   const r = await readOne(req.path);
   const changed = setFileSymbols(project, req.path, r.text !== undefined ? symbolsOf(req.path, r.text) : undefined);
+  if (changed.length) { projectEpoch++; }
   return changed.length ? readers(req.root, req.path, changed) : [];
 }
 
@@ -212,6 +242,7 @@ async function drainLints(): Promise<void> {
 
 async function scan(req: { id: number; root: string; settings: LintSettings }, signal: AbortSignal): Promise<ScanResult & { root: string; reports: ScanResult['reports'] }> {
   roots.delete(req.root);                        // a scan rereads the configuration and the project facts
+  projectEpoch++;
   const state = await rootState(req.root);
   const config = effective(state, req.settings);
   const r = await scanProject({
@@ -265,6 +296,7 @@ async function handle(req: Exclude<Request, { type: 'lint' } | { type: 'cancel' 
 port?.on('message', (req: Request) => {
   switch (req.type) {
     case 'lint': {
+      takeText(req);
       const old = pendingLints.get(req.path);
       if (old) { post({ type: 'result', id: old.id, ok: false, error: 'superseded', cancelled: true }); }
       pendingLints.set(req.path, req);
@@ -280,11 +312,12 @@ port?.on('message', (req: Request) => {
     }
     case 'invalidate': {
       roots.delete(req.root);
+      projectEpoch++;
       return;
     }
     case 'change': applyChange(req); return;
     case 'forget': {
-      docs.delete(req.path);
+      dropDoc(req.path);                         // frees the document's tree (WASM memory)
       // Closed without saving: the index goes back to what the disk holds.
       if (holdsSymbols(req.path)) {
         for (const root of roots.keys()) {

@@ -37,13 +37,13 @@ export function parseApex(text: string, previous?: Tree): Tree {
 
 /**
  * Like parseApex, but gives up when `performance.now()` passes `deadline` (tree-sitter's progress
- * callback): undefined then. Error recovery on garbage (random bytes, binary read as text) costs
+ * callback): undefined then. `previous`: the edited tree of the text before (`tree.edit`), for an incremental parse. Error recovery on garbage (random bytes, binary read as text) costs
  * tens of microseconds per byte, so a per-file time budget must be able to stop the parse itself.
  */
-export function parseApexWithin(text: string, deadline: number): Tree | undefined {
+export function parseApexWithin(text: string, deadline: number, previous?: Tree): Tree | undefined {
   if (!parserInstance) { throw new Error('Apex parser used before initApexParser() resolved'); }
   let checks = 0;
-  const tree = parserInstance.parse(text, null, { progressCallback: () => (++checks & 15) === 0 && performance.now() > deadline });
+  const tree = parserInstance.parse(text, previous ?? null, { progressCallback: () => (++checks & 15) === 0 && performance.now() > deadline });
   if (!tree) { parserInstance.reset(); }
   return tree ?? undefined;
 }

@@ -1,0 +1,5 @@
+// Entry bundled by bench/incremental.mjs: the engine and the editor worker's incremental document.
+export { createEngine } from '../src/node/createEngine';
+export { IncrementalApexDoc } from '../src/core/incremental';
+export { loadProjectIndex } from '../src/node/scan';
+export { symbolsOf } from '../src/core/symbols';

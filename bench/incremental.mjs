@@ -1,0 +1,96 @@
+// Incremental re-lint in the editor worker's path (src/core/incremental.ts), warm, in-process:
+// one-character edits at random places of a real 1 MB WSDL2Apex class, each followed by a lint, as the
+// worker does after a keystroke (debounced). Prints JSON: median / p95 / max per kind of edit
+// (inside a method body, inside an inner class's field, a field of the top-level class, and one that breaks
+// the parse: before a statement's ';'), how many edits
+// took the member path or a full lint (and why), the full-lint time for comparison, the worker's per-lint
+// constants scan (symbolsOf, outside this path), and the load average.
+//   node bench/incremental.mjs [file.cls] [--edits=50] [--seed=1] [--check]
+// Without a file: the certinia apex-mdapi MetadataService.cls of the shared corpus; skipped when absent.
+// --check: also compares every result with a fresh full lint (slow: a full lint per edit).
+import { build } from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (k, d) => { const a = args.find(x => x.startsWith(`--${k}=`)); return a ? a.slice(k.length + 3) : d; };
+const file = path.resolve(args.find(a => !a.startsWith('--')) ?? '/work/corpus/certinia__apex-mdapi/apex-mdapi/src/classes/MetadataService.cls');
+if (!existsSync(file)) { console.log(JSON.stringify({ skipped: `${file} not found` })); process.exit(0); }
+const EDITS = Number(opt('edits', '50'));
+const check = args.includes('--check');
+let seed = Number(opt('seed', '1'));
+const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+
+const bundle = path.join(here, '.tools', 'incremental.cjs');
+await build({ entryPoints: [path.join(here, 'incremental-entry.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'error',
+  define: { 'import.meta.url': '__apiguardImportMetaUrl' }, banner: { js: 'var __apiguardImportMetaUrl = require("url").pathToFileURL(__filename).href;' } });
+const { createEngine, IncrementalApexDoc, symbolsOf } = createRequire(import.meta.url)(bundle);
+
+const engine = await createEngine();
+const text0 = readFileSync(file, 'utf8');
+const options = {};
+const key = 'bench';
+const fullMs = [];
+for (let i = 0; i < 3; i++) { const t0 = performance.now(); engine.lint(file, text0, options); fullMs.push(performance.now() - t0); }
+
+/** Places to type at: [line, character] inside method bodies, inner-class fields and top-level fields. */
+const lines = text0.split('\n');
+const places = { method: [], innerField: [], topField: [], methodBreaking: [] };
+let depth = 0;
+let inMethod = 0;
+for (let l = 0; l < lines.length; l++) {
+  const s = lines[l];
+  const t = s.trim();
+  // In a method: inside the statement's first identifier (the text still parses), and before its ';' (it does not).
+  if (depth >= 2 && inMethod && inMethod <= depth && /;\s*$/.test(t) && /^[A-Za-z_]\w{2,}/.test(t)) { places.method.push([l, s.length - t.length + 1]); places.methodBreaking.push([l, s.length - 1]); }
+  else if (depth === 2 && /^public\s+[\w.<>\[\], ]+\s+\w+\s*;$/.test(t)) places.innerField.push([l, s.indexOf(';')]);
+  else if (depth === 1 && /^(private|public)\s+static\s+(final\s+)?String\s+\w+\s*=/.test(t)) places.topField.push([l, s.length - 2]);
+  if (depth >= 1 && /\)\s*\{\s*$/.test(t) && /\(/.test(t) && !/^(if|for|while|else|try|catch)\b/.test(t)) { if (!inMethod) inMethod = depth + 1; }
+  for (const c of s) { if (c === '{') depth++; else if (c === '}') { depth--; if (inMethod && depth < inMethod) inMethod = 0; } }
+}
+
+const doc = new IncrementalApexDoc(file, text0);
+const first = performance.now(); doc.lint(engine, options, key); const firstMs = performance.now() - first;
+const results = {};
+let mismatches = 0;
+for (const kind of Object.keys(places)) {
+  const ps = places[kind];
+  if (!ps.length) continue;
+  const ms = [], modes = {}, relinted = [];
+  for (let i = 0; i < EDITS; i++) {
+    const [line, character] = ps[Math.floor(rnd() * ps.length)];
+    const ch = 'abcdefghijklmnopqrstuvwxyz '[Math.floor(rnd() * 27)];
+    // A character typed, then (next round) deleted: the file stays valid Apex half of the time.
+    const t0 = performance.now();
+    doc.applyChanges([{ range: { start: { line, character }, end: { line, character } }, text: ch }]);
+    let r = doc.lint(engine, options, key);
+    ms.push(performance.now() - t0);
+    if (r.mode === 'members') relinted.push(r.relinted);
+    modes[r.mode + (r.why ? `: ${r.why}` : '')] = (modes[r.mode + (r.why ? `: ${r.why}` : '')] ?? 0) + 1;
+    if (check && JSON.stringify(r.report) !== JSON.stringify(engine.lint(file, doc.current, options))) mismatches++;
+    const t1 = performance.now();
+    doc.applyChanges([{ range: { start: { line, character }, end: { line, character: character + 1 } }, text: '' }]);
+    r = doc.lint(engine, options, key);
+    ms.push(performance.now() - t1);
+    modes[r.mode + (r.why ? `: ${r.why}` : '')] = (modes[r.mode + (r.why ? `: ${r.why}` : '')] ?? 0) + 1;
+    if (check && JSON.stringify(r.report) !== JSON.stringify(engine.lint(file, doc.current, options))) mismatches++;
+  }
+  ms.sort((a, b) => a - b);
+  const q = p => +ms[Math.min(ms.length - 1, Math.floor(p * ms.length))].toFixed(1);
+  relinted.sort((a, b) => a - b);
+  results[kind] = { edits: ms.length, medianMs: q(0.5), p95Ms: q(0.95), maxMs: +ms[ms.length - 1].toFixed(1), modes, membersRelintedMedian: relinted[relinted.length >> 1] };
+}
+doc.dispose();
+// The worker also re-reads the class's constants for the project index on every lint (outside the engine).
+const sym = [];
+for (let i = 0; i < 5; i++) { const t0 = performance.now(); symbolsOf(file, text0); sym.push(performance.now() - t0); }
+sym.sort((a, b) => a - b);
+console.log(JSON.stringify({
+  file: path.basename(file), bytes: text0.length, lines: lines.length, cores: cpus().length, loadavg: loadavg().map(x => +x.toFixed(2)),
+  fullLintMs: +fullMs.sort((a, b) => a - b)[1].toFixed(1), firstIncrementalLintMs: +firstMs.toFixed(1),
+  targetMs: 50, ...results, workerConstantsScanMedianMs: +sym[2].toFixed(1), ...(check ? { mismatches } : {}),
+}, null, 1));

@@ -1,0 +1,128 @@
+import * as assert from 'assert';
+import { createEngine } from '../node/createEngine';
+import type { Engine } from './engine';
+import { IncrementalApexDoc, type TextChange } from './incremental';
+
+const CLASS = `public with sharing class OrderSync {
+    private static final String BASE = 'callout:Erp_API';
+
+    public String baseUrl() {
+        return 'https://erp.example.com/api';
+    }
+
+    public HttpResponse send(String body) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(baseUrl() + '/orders');
+        req.setBody(body);
+        return new Http().send(req);
+    }
+
+    public Integer count(List<String> xs) {
+        Integer n = 0;
+        for (String x : xs) { n++; }
+        return n;
+    }
+
+    public class Row {
+        public String name;
+        public Integer qty;
+    }
+}
+`;
+
+function at(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const o = text.indexOf(needle) + delta;
+  assert.ok(o >= delta, needle);
+  const before = text.slice(0, o).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+function insert(text: string, needle: string, s: string, delta = 0): { change: TextChange; text: string } {
+  const p = at(text, needle, delta);
+  const o = text.indexOf(needle) + delta;
+  return { change: { range: { start: p, end: p }, text: s }, text: text.slice(0, o) + s + text.slice(o) };
+}
+
+describe('IncrementalApexDoc', () => {
+  let engine: Engine;
+  before(async () => { engine = await createEngine(); });
+  const path = '/p/force-app/main/default/classes/OrderSync.cls';
+
+  function step(doc: IncrementalApexDoc, e: { change: TextChange; text: string }) {
+    doc.applyChanges([e.change]);
+    assert.strictEqual(doc.current, e.text);
+    const r = doc.lint(engine, {}, 'k');
+    assert.deepStrictEqual(r.report, engine.lint(path, e.text, {}), `mode ${r.mode} ${r.why ?? ''}`);
+    return r;
+  }
+
+  it('a secret typed into one method: only that member is linted again, and the finding appears; removed, it goes', () => {
+    const doc = new IncrementalApexDoc(path, CLASS);
+    try {
+      assert.strictEqual(doc.lint(engine, {}, 'k').mode, 'full');
+      const typed = insert(CLASS, 'return n;', "String apiKey = 'sk_live_51HxYzAbCdEfGhIjKlMnOpQr';\n        ");
+      const r = step(doc, typed);
+      assert.strictEqual(r.mode, 'members');
+      assert.strictEqual(r.relinted, 1);
+      const line = at(CLASS, 'return n;').line;
+      assert.ok(r.report.findings.some(f => f.range.start.line === line), JSON.stringify(r.report.findings.map(f => [f.ruleId, f.range.start.line])));
+      // And deleted again.
+      const p = at(typed.text, "String apiKey");
+      const q = at(typed.text, 'return n;');
+      doc.applyChanges([{ range: { start: p, end: q }, text: '' }]);
+      const back = doc.lint(engine, {}, 'k');
+      assert.strictEqual(back.mode, 'members');
+      assert.deepStrictEqual(back.report, engine.lint(path, CLASS, {}));
+      assert.ok(!back.report.findings.some(f => f.range.start.line === line));
+    } finally { doc.dispose(); }
+  });
+
+  it('an edit of a method others call re-lints the callers too (one method hop): http:// in baseUrl() reaches send()', () => {
+    const doc = new IncrementalApexDoc(path, CLASS);
+    try {
+      doc.lint(engine, {}, 'k');
+      const p = at(CLASS, "https://erp", 4);                 // the s of https
+      doc.applyChanges([{ range: { start: p, end: { line: p.line, character: p.character + 1 } }, text: '' }]);
+      const text = CLASS.replace("'https://erp", "'http://erp");
+      assert.strictEqual(doc.current, text);
+      const r = doc.lint(engine, {}, 'k');
+      assert.deepStrictEqual(r.report, engine.lint(path, text, {}));
+      assert.ok(r.report.findings.some(f => f.ruleId === 'insecure-endpoint'));
+      assert.ok(r.mode === 'full' || (r.relinted ?? 0) >= 2, JSON.stringify(r));
+    } finally { doc.dispose(); }
+  });
+
+  it('an edit of a class constant, or of the class header, lints the whole file', () => {
+    const doc = new IncrementalApexDoc(path, CLASS);
+    try {
+      doc.lint(engine, {}, 'k');
+      const r = step(doc, insert(CLASS, 'Erp_API', '2'));
+      assert.strictEqual(r.mode, 'full');
+      assert.match(r.why ?? '', /outside the members/);
+    } finally { doc.dispose(); }
+  });
+
+  it('other settings or project values (the key), a reset text or a syntax error: a full lint', () => {
+    const doc = new IncrementalApexDoc(path, CLASS);
+    try {
+      doc.lint(engine, {}, 'k');
+      assert.strictEqual(doc.lint(engine, {}, 'k').mode, 'unchanged');
+      assert.strictEqual(doc.lint(engine, { includeTests: true }, 'k2').mode, 'full');
+      const broken = insert(CLASS, 'return n;', '{ ');
+      assert.strictEqual(step(doc, broken).mode, 'full');
+      doc.reset(CLASS);
+      const r = doc.lint(engine, {}, 'k2');
+      assert.strictEqual(r.mode, 'full');
+      assert.strictEqual(r.why, 'first lint');
+    } finally { doc.dispose(); }
+  });
+
+  it('typing inside an inner data class re-lints that class alone', () => {
+    const doc = new IncrementalApexDoc(path, CLASS);
+    try {
+      doc.lint(engine, {}, 'k');
+      const r = step(doc, insert(CLASS, 'public Integer qty;', '        public String password = \'Tr0ub4dor&3x!\';\n'));
+      assert.strictEqual(r.mode, 'members');
+      assert.strictEqual(r.relinted, 1);
+    } finally { doc.dispose(); }
+  });
+});

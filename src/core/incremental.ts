@@ -1,0 +1,461 @@
+/**
+ * Incremental linting of one open Apex document (the editor worker keeps one per open class).
+ *
+ * The document's tree-sitter tree is kept and re-parsed with the edit API after each change. Its
+ * top-level type's members (methods, constructors, inner types: the "units") are compared with the
+ * previous lint: units the edits did not touch keep their findings (positions shifted). The changed
+ * units, and every unit linked to them by a name (a method or inner type name one of them declares and
+ * the other mentions, or a mutable field of the class both mention), are linted again on a *slice*:
+ * the text with all other units blanked out, line breaks and line lengths kept, so that the slice's
+ * positions are the document's positions. Everything else (the class header, fields, comments
+ * between members) stays in the slice, so cross-member facts the model follows (constants, fields,
+ * one method hop, call-site arguments) are there.
+ *
+ * Anything this cannot vouch for falls back to a full lint (with the kept tree, so no full parse):
+ * no previous result, other settings or project values, a syntax error, an edit outside the members
+ * or of a field/header, a member others' context depends on, more than 30% of the text to re-lint,
+ * notes, a disable comment in a blanked member, findings whose related places cross members, or
+ * class-level findings that differ between the slice and the previous lint.
+ * `test/unit/incremental.fuzz.test.ts` checks, after every random edit, that the result equals a
+ * fresh full lint.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Engine, LintOptions } from './engine';
+import { MAX_PARSE_BYTES } from './engine';
+import type { FileReport, Finding, Position, Range } from './types';
+import { LineIndex, compareRanges } from './position';
+import { parseApexWithin } from './apex/parser';
+import { apexRulesMayReport } from './apex/precheck';
+import { mayExpose } from './surface/risks';
+
+/** One edit as VS Code reports it: a range of the text before the edit (lines split at \n) and its replacement. */
+export interface TextChange { range: Range; text: string }
+
+export type LintMode = 'full' | 'members' | 'unchanged';
+
+export interface IncrementalResult {
+  report: FileReport;
+  /** `full`: whole file linted; `members`: only `relinted` of `units` members; `unchanged`: same text and settings as the last lint. */
+  mode: LintMode;
+  /** Why a full lint ran (for the bench and logs). */
+  why?: string;
+  relinted?: number;
+  units?: number;
+  /** Internal: the current text's line index, kept for the next lint. */
+  lines?: LineIndex;
+}
+
+/** What linking needs to know about a unit's text (cached by text: unchanged members are not re-read). */
+interface UnitFacts {
+  /** Lower-cased names others can reach it by: a method's name, an inner type's name (and its nested types'), a constructor's class name. */
+  exported: string[];
+  /** The types it extends or implements (lower-cased tokens). */
+  supers: string[];
+  /** Every identifier-like token in it, lower-cased (comments and strings included: more links, never fewer). */
+  idents: Set<string>;
+  /** Tokens it may write: followed by an assignment, `++`/`--`, `.` (a call that may change it) or `[i]`. */
+  writes: Set<string>;
+  /**
+   * It holds code (a method or constructor body, an initializer, an accessor): others that name it may call into it.
+   * A type of fields only (WSDL2Apex data classes, enums) is reached by `Name.x` only.
+   */
+  hasCode: boolean;
+  /** Its text blanked (computed once, when first needed). */
+  blanked?: string;
+  /** It mentions `apiguard` (a disable comment): never blanked. */
+  guard: boolean;
+}
+interface Unit { start: number; end: number; text: string; facts: UnitFacts }
+interface Structure {
+  units: Unit[];
+  /** Fields and properties of the class (outside units) that a unit can change: not `final` immutable values. */
+  mutable: Set<string>;
+  /** Tokens of the code outside the units (class header, fields, properties; not comments). */
+  contextIdents: Set<string>;
+  /** Units with a syntax error (ERROR or MISSING node) in them; an error anywhere else gives no structure. */
+  errorUnits: Set<Unit>;
+}
+
+const UNIT_TYPES = new Set(['method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'enum_declaration']);
+const IMMUTABLE_TYPES = /^(string|integer|long|decimal|double|boolean|id|date|datetime|time)$/i;
+const MAX_SLICE_SHARE = 0.3;
+const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
+const WRITE = /([A-Za-z_][A-Za-z0-9_]*)\s*(?:[-+*/]?=(?!=)|\+\+|--|\.|\[(?!\s*\]))|(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)/g;
+const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'/g;
+
+function tokens(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(IDENT)) { out.add(m[0].toLowerCase()); }
+  return out;
+}
+
+/** Offset of a 0-based line/character (lines end at \n), clamped to the text. */
+export function offsetAtLine(text: string, line: number, character: number): number {
+  let start = 0;
+  for (let i = 0; i < line; i++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) { return text.length; }
+    start = nl + 1;
+  }
+  return Math.min(start + character, text.length);
+}
+
+/** The text of a unit that is not linted: line breaks kept, its first and last line's characters as spaces (line lengths kept), the rest dropped. */
+function blank(s: string): string {
+  const first = s.search(/[\r\n]/);
+  if (first < 0) { return ' '.repeat(s.length); }
+  const last = Math.max(s.lastIndexOf('\n'), s.lastIndexOf('\r'));
+  return ' '.repeat(first) + s.slice(first, last + 1).replace(/[^\r\n]+/g, '') + ' '.repeat(s.length - last - 1);
+}
+
+export class IncrementalApexDoc {
+  private text: string;
+  /** The tree of `text` when `treeFresh`; between edits and the next lint, the old tree with `tree.edit` applied. */
+  private tree: Tree | undefined;
+  private treeFresh = false;
+  /** The span of the current text the edits since the last lint rewrote, and how much longer the text got. */
+  private dirty: [number, number] | undefined;
+  private delta = 0;
+  private last: { text: string; lines: LineIndex; report: FileReport; structure?: Structure; key: string } | undefined;
+  private factsCache = new Map<string, UnitFacts>();
+  private engine!: Engine;
+
+  /** `maxSliceShare`: above this share of the text to lint again, a full lint (with the kept tree) is cheaper. */
+  constructor(readonly path: string, text: string, private readonly tuning: { maxSliceShare?: number } = {}) { this.text = text; }
+
+  get current(): string { return this.text; }
+
+  /** Applies edits in order (each range on the text before it) to the text and, with `tree.edit`, to the kept tree. */
+  applyChanges(changes: ReadonlyArray<TextChange>): void {
+    for (const c of changes) {
+      const s = offsetAtLine(this.text, c.range.start.line, c.range.start.character);
+      const e = Math.max(s, offsetAtLine(this.text, c.range.end.line, c.range.end.character));
+      const nls = c.text.split('\n');
+      const endPoint = nls.length === 1
+        ? { row: c.range.start.line, column: c.range.start.character + c.text.length }
+        : { row: c.range.start.line + nls.length - 1, column: nls[nls.length - 1].length };
+      if (this.tree) {
+        this.tree.edit({
+          startIndex: s, oldEndIndex: e, newEndIndex: s + c.text.length,
+          startPosition: { row: c.range.start.line, column: c.range.start.character },
+          oldEndPosition: { row: c.range.end.line, column: c.range.end.character },
+          newEndPosition: endPoint,
+        });
+        this.treeFresh = false;
+      }
+      this.text = this.text.slice(0, s) + c.text + this.text.slice(e);
+      const d = c.text.length - (e - s);
+      const to = (x: number, inside: number) => x <= s ? x : x >= e ? x + d : inside;
+      this.dirty = this.dirty
+        ? [Math.min(to(this.dirty[0], s), s), Math.max(to(this.dirty[1], s + c.text.length), s + c.text.length)]
+        : [s, s + c.text.length];
+      this.delta += d;
+    }
+  }
+
+  /** Replaces the whole text (the editor sent it again): a full lint follows unless it is the same text. */
+  reset(text: string): void {
+    if (text === this.text && !this.dirty) { return; }
+    this.text = text;
+    this.dropTree();
+    this.last = undefined;
+    this.dirty = undefined;
+    this.delta = 0;
+  }
+
+  /** Frees the tree (web-tree-sitter trees live in WASM memory). */
+  dispose(): void { this.dropTree(); this.last = undefined; this.factsCache.clear(); }
+
+  private dropTree(): void { this.tree?.delete(); this.tree = undefined; this.treeFresh = false; }
+
+  /**
+   * Lints the current text: the same report `engine.lint(path, text, options)` gives. `key` names
+   * everything besides the text that findings depend on (settings, the project's values): when it
+   * differs from the last lint's, the whole file is linted.
+   */
+  lint(engine: Engine, options: LintOptions, key: string): IncrementalResult {
+    this.engine = engine;
+    const text = this.text;
+    const prev = this.last;
+    if (prev && prev.key === key && prev.text === text) { this.dirty = undefined; this.delta = 0; return { report: prev.report, mode: 'unchanged' }; }
+    const dirty = this.dirty;
+    const delta = this.delta;
+    this.dirty = undefined;
+    this.delta = 0;
+    const tree = this.freshTree(options);
+    const structure = tree ? this.structureOf(tree) : undefined;
+    const why = !prev ? 'first lint' : prev.key !== key ? 'settings or project values changed' : !tree ? 'no tree'
+      : !structure ? 'not one class (or a syntax error outside its members)' : !prev.structure ? 'previous text had no member structure' : !dirty ? 'no edit recorded' : undefined;
+    let result: IncrementalResult | string | undefined;
+    if (!why && prev && structure && prev.structure && dirty) {
+      result = this.byMembers(options, prev, structure, prev.structure, dirty, delta);
+    }
+    if (!result || typeof result === 'string') {
+      const report = this.engine.lint(this.path, text, { ...options, ...(tree && !tree.rootNode.hasError ? { tree } : {}) });
+      result = { report, mode: 'full', why: why ?? result ?? 'unknown', units: structure?.units.length };
+    }
+    this.last = { text, lines: result.lines ?? new LineIndex(text), report: result.report, structure, key };
+    return result;
+  }
+
+  /** Re-parses (incrementally when a tree is kept); undefined for text the worker does not keep a tree for. */
+  private freshTree(options: LintOptions): Tree | undefined {
+    if (this.treeFresh && this.tree) { return this.tree; }
+    if (this.text.length > (options.limits?.maxParseBytes ?? MAX_PARSE_BYTES) || this.text.indexOf('\0') >= 0) { this.dropTree(); return undefined; }
+    const old = this.tree;
+    let tree: Tree | undefined;
+    try { tree = parseApexWithin(this.text, performance.now() + (options.limits?.fileTimeoutMs ?? 10_000), old); } catch { tree = undefined; }
+    old?.delete();
+    this.tree = tree;
+    this.treeFresh = !!tree;
+    return tree;
+  }
+
+  private factsOf(node: Node, text: string): UnitFacts {
+    let f = this.factsCache.get(text);
+    if (f) { return f; }
+    const exported: string[] = [];
+    let hasCode = true;
+    const supers: string[] = [];
+    const name = node.childForFieldName('name')?.text.toLowerCase();
+    if (name) { exported.push(name); }
+    if (node.type !== 'method_declaration' && node.type !== 'constructor_declaration') {
+      // An inner type's methods and fields are reached from outside through its name only (`Inner.m()`,
+      // `Inner x; x.m()`, `new Inner().m()`), by the model and by the surface walk alike.
+      for (const m of node.descendantsOfType(['class_declaration', 'interface_declaration', 'enum_declaration'])) {
+        const n = m?.childForFieldName('name')?.text.toLowerCase();
+        if (n) { exported.push(n); }
+      }
+      for (const field of ['superclass', 'interfaces']) {
+        for (const t of tokens(node.childForFieldName(field)?.text ?? '')) { supers.push(t); }
+      }
+      hasCode = node.descendantsOfType(['block', 'constructor_body', 'static_initializer', 'accessor_declaration']).length > 0;
+    }
+    const writes = new Set<string>();
+    for (const m of text.matchAll(WRITE)) { writes.add((m[1] ?? m[2]).toLowerCase()); }
+    f = { exported: [...new Set(exported)], supers, idents: tokens(text), writes, hasCode, guard: /apiguard/i.test(text) };
+    this.factsCache.set(text, f);
+    return f;
+  }
+
+  /** The members of the file's one top-level class, or undefined (trigger, several types, anything else). */
+  private structureOf(tree: Tree): Structure | undefined {
+    const tops = tree.rootNode.namedChildren.filter(n => n && n.type !== 'line_comment' && n.type !== 'block_comment');
+    if (tops.length !== 1 || tops[0]?.type !== 'class_declaration') { return undefined; }
+    const body = tops[0].childForFieldName('body');
+    if (!body) { return undefined; }
+    const text = this.text;
+    const units: Unit[] = [];
+    const mutable = new Set<string>();
+    const errorUnits = new Set<Unit>();
+    const top = tops[0];
+    const context: string[] = [text.slice(top.startIndex, body.startIndex)];
+    if (top.hasError && top.namedChildren.some(c => c && c.id !== body.id && c.hasError)) { return undefined; }
+    const seen = new Map<string, UnitFacts>();
+    for (const n of body.namedChildren) {
+      if (!n) { continue; }
+      if (UNIT_TYPES.has(n.type)) {
+        const u = { start: n.startIndex, end: n.endIndex, text: text.slice(n.startIndex, n.endIndex) };
+        const facts = this.factsOf(n, u.text);
+        seen.set(u.text, facts);
+        const unit = { ...u, facts };
+        units.push(unit);
+        if (n.hasError) { errorUnits.add(unit); }
+        continue;
+      }
+      if (n.hasError) { return undefined; }
+      if (n.type === 'line_comment' || n.type === 'block_comment') { continue; }
+      context.push(n.text);
+      if (n.type === 'field_declaration') {
+        const typeText = n.childForFieldName('type')?.text ?? '';
+        const final = /\bfinal\b/i.test(n.namedChildren.find(c => c?.type === 'modifiers')?.text ?? '');
+        if (final && IMMUTABLE_TYPES.test(typeText.trim())) { continue; }
+        for (const d of n.descendantsOfType('variable_declarator')) {
+          const nm = d?.childForFieldName('name')?.text.toLowerCase();
+          if (nm) { mutable.add(nm); }
+        }
+        continue;
+      }
+      // Properties and anything else that declares a name: a unit may assign it.
+      const nm = n.childForFieldName('name')?.text.toLowerCase();
+      if (nm) { mutable.add(nm); }
+    }
+    // An error outside the members (a field, the header, a missing brace of the class body) gives no structure.
+    if (tree.rootNode.hasError && !errorUnits.size) { return undefined; }
+    this.factsCache = seen;                         // keep the facts of current members only
+    return { units, mutable, contextIdents: tokens(context.join(' ').replace(STRING_LITERAL, "''")), errorUnits };
+  }
+
+  /** The member-wise lint, or why it cannot be trusted (then a full lint runs). */
+  private byMembers(options: LintOptions, prev: NonNullable<IncrementalApexDoc['last']>, now: Structure, before: Structure, dirty: [number, number], delta: number): IncrementalResult | string {
+    const text = this.text;
+    const [ds, de] = dirty;
+    const oldDe = de - delta;
+    const touches = (u: Unit, a: number, b: number) => u.end >= a && u.start <= b;
+    const oldChanged = before.units.filter(u => touches(u, ds, oldDe));
+    const newChanged = now.units.filter(u => touches(u, ds, de));
+    // Members outside the edited span must be the same members, shifted.
+    const oldKept = before.units.filter(u => !touches(u, ds, oldDe));
+    const newKept = now.units.filter(u => !touches(u, ds, de));
+    if (oldKept.length !== newKept.length) { return 'member boundaries moved'; }
+    const oldToNew = new Map<Unit, Unit>();
+    for (let i = 0; i < oldKept.length; i++) {
+      const o = oldKept[i], n = newKept[i];
+      const shift = o.start > oldDe ? delta : 0;
+      if (n.start !== o.start + shift || n.end !== o.end + shift || n.text !== o.text) { return 'member boundaries moved'; }
+      oldToNew.set(o, n);
+    }
+    // The edited span may cover text between members only as whitespace.
+    const outside = (units: Unit[], a: number, b: number, src: string) => {
+      let s = '', at = a;
+      for (const u of units) { s += src.slice(at, Math.max(at, Math.min(u.start, b))); at = Math.max(at, u.end); }
+      return s + src.slice(Math.min(at, b), b);
+    };
+    const oldGap = outside(oldChanged, ds, oldDe, prev.text), newGap = outside(newChanged, ds, de, text);
+    if (oldGap.replace(/\s+/g, '') !== newGap.replace(/\s+/g, '')) { return 'edit outside the members (header, field, comment)'; }
+    // Disable comments act on other lines: near the edit, only a full lint places them right.
+    const keptBefore = (units: Unit[], changed: Unit[]) => Math.max(0, ...units.filter(u => !changed.includes(u) && u.end <= ds).map(u => u.end));
+    const keptAfter = (units: Unit[], changed: Unit[], end: number, len: number) => Math.min(len, ...units.filter(u => !changed.includes(u) && u.start >= end).map(u => u.start));
+    if (/apiguard/i.test(text.slice(keptBefore(now.units, newChanged), keptAfter(now.units, newChanged, de, text.length)))
+      || /apiguard/i.test(prev.text.slice(keptBefore(before.units, oldChanged), keptAfter(before.units, oldChanged, oldDe, prev.text.length)))) {
+      return 'a disable comment near the edit';
+    }
+
+    // The members to lint again: the changed ones and everything linked to them by a name, transitively.
+    const relint = new Set<Unit>(newChanged);
+    const queue: UnitFacts[] = [...newChanged.map(u => u.facts), ...oldChanged.map(u => u.facts)];
+    for (const f of queue) {
+      if (f.exported.some(x => now.contextIdents.has(x))) { return 'a member the class-level declarations name changed'; }
+    }
+    // The surface walk (entry points of an exposed class) follows calls through an interface or a superclass
+    // to the implementing / overriding methods: then the types a member extends or implements name it too.
+    const dispatch = mayExpose(text);
+    while (queue.length) {
+      const f = queue.pop()!;
+      // Names others reach f by, and class fields f may change; class fields f reads (others may change them).
+      const hot = f.hasCode ? [...f.exported, ...(dispatch ? f.supers : [])] : [];
+      const qualified = f.hasCode ? [] : f.exported;
+      const read: string[] = [];
+      for (const m of now.mutable) {
+        if (f.writes.has(m)) { hot.push(m); }
+        if (f.idents.has(m)) { read.push(m); }
+      }
+      for (const v of now.units) {
+        if (relint.has(v)) { continue; }
+        if (hot.some(t => v.facts.idents.has(t)) || qualified.some(t => v.facts.writes.has(t)) || read.some(t => v.facts.writes.has(t))
+          || v.facts.exported.some(t => (v.facts.hasCode ? f.idents : f.writes).has(t))
+          || (dispatch && v.facts.hasCode && v.facts.supers.some(t => f.idents.has(t)))) {
+          if (v.facts.exported.some(x => now.contextIdents.has(x))) { return 'a member the class-level declarations name is linked'; }
+          relint.add(v);
+          queue.push(v.facts);
+        }
+      }
+    }
+    let size = 0;
+    for (const u of relint) { size += u.end - u.start; }
+    if (size > (this.tuning.maxSliceShare ?? MAX_SLICE_SHARE) * text.length) { return `linked members are ${Math.round(100 * size / text.length)}% of the text`; }
+
+    const relintOld = new Set<Unit>(oldChanged);
+    for (const [o, n] of oldToNew) { if (relint.has(n)) { relintOld.add(o); } }
+
+    // The slice: blanked members keep their line breaks and line lengths, so positions are the document's.
+    let slice = '', at = 0;
+    for (const u of now.units) {
+      if (relint.has(u)) { continue; }
+      if (u.facts.guard) { return 'a disable comment in a member not linted again'; }
+      slice += text.slice(at, u.start) + (u.facts.blanked ??= blank(u.text));
+      at = u.end;
+    }
+    slice += text.slice(at);
+    const { tree: _unused, ...sliceOptions } = options;
+    void _unused;
+    // A syntax error: where tree-sitter's error recovery puts it (and the findings "in the broken part")
+    // may differ between the slice, the kept tree and a fresh parse, so only a fresh full parse is exact.
+    // The edit that repairs one is fine when every member that was broken is linted again.
+    if (now.errorUnits.size) { return 'syntax error'; }
+    if ([...before.errorUnits].some(u => !relintOld.has(u))) { return 'a syntax error in a member not linted again'; }
+    if (prev.report.notes.some(n => n.code !== 'parse-error')) { return 'notes (cap, budget) are file-wide'; }
+    // The engine's text pre-check decides on the whole text (a word in a blanked member may let the file
+    // through): decide it here as the engine does, and have the slice always parsed.
+    if (options.precheck !== false) {
+      const overrides = options.rules ?? {};
+      const running = this.engine.rules.filter(r => r.meta.kinds.includes('apex') && (overrides[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map(r => r.meta.id);
+      if (!apexRulesMayReport(text, running)) { return { report: { path: this.path, findings: [], notes: [] }, mode: 'members', relinted: 0, units: now.units.length }; }
+    }
+    const sr = this.engine.lint(this.path, slice, { ...sliceOptions, precheck: false });
+    if (sr.notes.some(n => n.code !== 'parse-error')) { return 'notes (cap, budget) are file-wide'; }
+
+    const lines = new LineIndex(text);
+    const unitAt = (units: Unit[], o: number): Unit | undefined => {
+      let lo = 0, hi = units.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (units[mid].end <= o) { lo = mid + 1; } else if (units[mid].start > o) { hi = mid - 1; } else { return units[mid]; }
+      }
+      return undefined;
+    };
+
+    // Findings of members not linted again (and of the class level), moved to their new place.
+    const kept: Finding[] = [];
+    const keptContext: Finding[] = [];
+    const mapRange = (r: Range, home: Unit | undefined): Range | undefined => {
+      const a = prev.lines.offsetAt(r.start), b = prev.lines.offsetAt(r.end);
+      const ua = unitAt(before.units, a);
+      if (ua !== home && ua && relintOld.has(ua)) { return undefined; }
+      if (b > ds && a < oldDe) { return undefined; }
+      if (home && (a < home.start || b > home.end)) { return undefined; }
+      const start = a >= oldDe ? a + delta : a;
+      const end = b > oldDe || (b === oldDe && a >= oldDe) ? b + delta : b;
+      return { start: lines.positionAt(start), end: lines.positionAt(end) };
+    };
+    for (const f of prev.report.findings) {
+      const o = prev.lines.offsetAt(f.range.start);
+      const home = unitAt(before.units, o);
+      if (home && relintOld.has(home)) {
+        // Merged with findings elsewhere (one problem, one finding): the slice cannot rebuild that.
+        if (f.related?.some(r => r.path === f.path && unitAt(before.units, prev.lines.offsetAt(r.range.start)) !== home && unitAt(before.units, prev.lines.offsetAt(r.range.start)))) {
+          return 'a finding of a changed member names another member';
+        }
+        continue;
+      }
+      const range = mapRange(f.range, home);
+      if (!range) { return 'a finding spans the edit or members'; }
+      const moved: Finding = { ...f, range };
+      if (f.related) {
+        const rel = [];
+        for (const r of f.related) {
+          const rr = r.path === f.path ? mapRange(r.range, undefined) : r.range;
+          if (!rr) { return 'a finding names a place in a member linted again'; }
+          rel.push({ ...r, range: rr });
+        }
+        moved.related = rel;
+      }
+      if (f.suppressed?.location) {
+        const loc = mapRange(f.suppressed.location, undefined);
+        if (!loc) { return 'a disable comment moved'; }
+        moved.suppressed = { ...f.suppressed, location: loc };
+      }
+      (home ? kept : keptContext).push(moved);
+    }
+    // The slice's findings in the members linted again; its class-level findings must be the ones kept.
+    const fresh: Finding[] = [];
+    const sliceContext: Finding[] = [];
+    for (const f of sr.findings) {
+      const o = lines.offsetAt(f.range.start);
+      const home = unitAt(now.units, o);
+      if (home && !relint.has(home)) { return 'slice reported in a blanked member'; }
+      if (home && lines.offsetAt(f.range.end) > home.end) { return 'a finding spans members'; }
+      for (const r of f.related ?? []) {
+        if (r.path !== f.path) { continue; }
+        const u = unitAt(now.units, lines.offsetAt(r.range.start));
+        if (u && u !== home) { return 'a finding names a place in another member'; }
+      }
+      (home ? fresh : sliceContext).push(f);
+    }
+    if (JSON.stringify(sliceContext) !== JSON.stringify(keptContext)) { return 'class-level findings changed'; }
+    const findings = [...kept, ...keptContext, ...fresh].sort((a, b) => compareRanges(a.range, b.range));
+    return { report: { path: this.path, findings, notes: sr.notes }, mode: 'members', relinted: relint.size, units: now.units.length, lines };
+  }
+}
+
+export type { Position };
