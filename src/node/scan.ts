@@ -449,7 +449,17 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   /** Called on a cache miss: the index and the grammar start loading while the read-ahead goes on. */
   const prefetch = () => { loadProject().catch(() => { /* awaited when linting */ }); getEngine().catch(() => { /* awaited when linting */ }); };
   const lookup = options.read ? undefined : cache?.lookup?.bind(cache);
-  const readFile = lookup ? async (f: string): Promise<ReadResult> => { const c = await lookup(f); if (c) { return { path: f, cached: c }; } prefetch(); return readOne(f); } : options.read ?? readOne;
+  // A file that size and mtime cannot vouch for is read and looked up by its text (a touched file), and
+  // only a real miss starts loading the index and the grammar.
+  const readFile = lookup ? async (f: string): Promise<ReadResult> => {
+    const c = await lookup(f);
+    if (c) { return { path: f, cached: c }; }
+    const r = await readOne(f);
+    const byText = r.text === undefined ? undefined : cache!.get(f, r.text);
+    if (byText) { return { path: f, cached: byText }; }
+    prefetch();
+    return r;
+  } : options.read ?? readOne;
   const shard = options.shard;
   const mine = (f: string) => !shard || shardOf(relativePath(root, f), shard.count) === shard.index;
   const files = shard ? collected.files.filter(mine) : collected.files;
@@ -487,7 +497,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
     } else if (read.text === undefined) {
       report = { path: read.path, findings: [], notes: read.note ? [read.note] : [] };
     } else {
-      const cached = cache?.get(read.path, read.text);
+      const cached = lookup ? undefined : cache?.get(read.path, read.text);
       if (cached) { report = cached; } else {
         setup.project = project ?? await loadProject();
         report = lintRead(await getEngine(), read, setup);
