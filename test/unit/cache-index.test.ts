@@ -7,7 +7,9 @@ import { recordingIO, removeProject, SFDX_PROJECT, tempProject } from './helpers
 import { FileLintCache } from '../../src/node/cache';
 import { createEngine } from '../../src/node/createEngine';
 import { discoverFiles } from '../../src/node/discover';
-import { feedsProjectIndex, loadProjectIndex, openProjectIndex } from '../../src/node/scan';
+import { feedsProjectIndex, loadProjectIndex, openProjectIndex, scanProject } from '../../src/node/scan';
+import { defaultConfig } from '../../src/core/config';
+import type { Engine } from '../../src/core/engine';
 import { buildProjectIndex } from '../../src/core/metadata/facts';
 import { accessKindOf, buildAccess } from '../../src/core/surface/access';
 
@@ -156,5 +158,23 @@ describe('--cache: the project index from the cache', function () {
     assert.ok(!named.some(id => hardcoded.includes(id)), `Client is linted again against the new constant: ${named.join(', ')}`);
     writeFileSync(path.join(root, `${D}/classes/Config.cls`), CONFIG('https://api.stripe.com'));
     assert.deepStrictEqual(await run(), hardcoded);
+  });
+
+  it('a re-scan the cache vouches for entirely lints nothing and reads the index only when asked', async () => {
+    const engine = await createEngine();
+    const run = async (e: Engine) => {
+      const cache = await FileLintCache.open(cacheFile(), { tool: 'test' });
+      const r = await scanProject({ root, config: defaultConfig(), engine: e, cache, jobs: 1 });
+      await cache.save();
+      return r;
+    };
+    const first = await run(engine);
+    assert.ok(first.reports.some(r => r.path.endsWith('Client.cls')));
+    const refusing = { rules: engine.rules, lint: () => { throw new Error('linted although the cache vouched for the file'); } } as unknown as Engine;
+    const again = await run(refusing);
+    assert.deepStrictEqual(again.reports, first.reports);
+    assert.strictEqual(again.project.symbols, undefined, 'the index was not read');
+    assert.deepStrictEqual(await again.loadProject(), first.project);
+    assert.deepStrictEqual(first.project, await reference());
   });
 });
