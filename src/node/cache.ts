@@ -3,15 +3,18 @@ import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ProjectIndex } from '../core/project';
 import type { ReportFile } from '../core/report/model';
-import type { LintCache } from './scan';
+import type { InputKind, LintCache } from './scan';
 
 /** Where `--cache` keeps results when `--cache-location` is not given (relative to the project root). */
 export const DEFAULT_CACHE_FILE = '.apiguardcache';
-const FORMAT = 'apiguard-cache/v1';
+const FORMAT = 'apiguard-cache/v2';
 
 /** `h` content hash; `s`/`m` size and mtime when the file was linted (absent when they cannot vouch for it). */
 interface Entry { h: string; r: Omit<ReportFile, 'path'>; s?: number; m?: number }
-interface CacheFileData { format: string; key: string; files: Record<string, Entry> }
+/** A project index input (`openProjectIndex`): `k` kind, `d` digest of what the index took from the file (null: nothing), `s`/`m` size and mtime. */
+interface InputEntry { k: InputKind; d: string | null; s: number; m: number }
+/** `settings`: the digest of everything but the index (tool, rules, config); inputs are kept while it holds. */
+interface CacheFileData { format: string; key: string; settings?: string; files: Record<string, Entry>; inputs?: Record<string, InputEntry> }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -32,6 +35,11 @@ function isEntry(e: unknown): e is Entry {
   return Array.isArray(r.findings) && Array.isArray(r.notes) && (r.fingerprints === undefined || Array.isArray(r.fingerprints))
     && (x.s === undefined || typeof x.s === 'number') && (x.m === undefined || typeof x.m === 'number');
 }
+function isInput(e: unknown): e is InputEntry {
+  const x = e as Partial<InputEntry> | null;
+  return !!x && typeof x === 'object' && (x.k === 'facts' || x.k === 'symbols' || x.k === 'access')
+    && (x.d === null || (typeof x.d === 'string' && /^[0-9a-f]{64}$/.test(x.d))) && typeof x.s === 'number' && typeof x.m === 'number';
+}
 
 /**
  * ESLint-style result cache, one JSON file: a file's report is reused when its text (SHA-256), the
@@ -43,6 +51,13 @@ function isEntry(e: unknown): e is Entry {
  */
 export class FileLintCache implements LintCache {
   private files: Record<string, Entry> = {};
+  /** Index inputs of the last run (trusted only under the same settings) and of this one. */
+  private inputs: Record<string, InputEntry> = {};
+  private nextInputs: Record<string, InputEntry> = {};
+  private inputsSeen = false;
+  /** One stat per file and run, shared by the index inputs and the results. */
+  private readonly stats = new Map<string, fs.Stats | undefined>();
+  inputHits = 0;
   private key = '';
   private loadedKey = '';
   hits = 0;
@@ -75,6 +90,9 @@ export class FileLintCache implements LintCache {
       if (isEntry(e)) { c.files[file] = e; } else { dropped++; }
     }
     c.loadedKey = data.key;
+    if (data.settings === c.settingsKey && data.inputs && typeof data.inputs === 'object') {
+      for (const [file, e] of Object.entries(data.inputs)) { if (isInput(e)) { c.inputs[file] = e; } }
+    }
     if (dropped) { c.problem = `the cache ${name} had ${dropped} entr${dropped === 1 ? 'y' : 'ies'} that are not results: those files are linted again`; }
     return c;
   }
@@ -83,8 +101,50 @@ export class FileLintCache implements LintCache {
   problem?: string;
 
   useProject(project: ProjectIndex): void {
-    this.key = hash(this.settingsKey + '\0' + stableJson(project));
+    this.useKey(hash(this.settingsKey + '\0' + stableJson(project)));
+  }
+
+  /** The key of `openProjectIndex` (a digest of the whole index), instead of `useProject`. */
+  useProjectKey(key: string): void {
+    this.useKey(hash(this.settingsKey + '\0index\0' + key));
+  }
+
+  private useKey(key: string): void {
+    this.key = key;
     if (this.key !== this.loadedKey) { this.files = {}; this.dirty = true; }
+  }
+
+  /**
+   * Synchronous: for thousands of files of a re-scan about a third of the CPU of the callback API
+   * (11,750 files of the 2,000-class bench corpus: 55 vs 140 ms), and nothing else waits on this thread meanwhile.
+   */
+  private statOf(file: string): fs.Stats | undefined {
+    if (this.stats.has(file)) { return this.stats.get(file); }
+    let st: fs.Stats | undefined;
+    try { st = fs.statSync(file, { throwIfNoEntry: false }); } catch { st = undefined; }
+    this.stats.set(file, st);
+    return st;
+  }
+
+  /** The stored digest when size and mtime (taken before any read of this run) still match. */
+  recallInput(file: string, kind: InputKind): Promise<string | null | undefined> {
+    this.inputsSeen = true;
+    const st = this.statOf(file);
+    const e = this.inputs[file];
+    if (!st || !e || e.k !== kind || !st.isFile() || st.size !== e.s || st.mtimeMs !== e.m) { return Promise.resolve(undefined); }
+    this.inputHits++;
+    this.nextInputs[file] = e;
+    return Promise.resolve(e.d);
+  }
+
+  /**
+   * Stores a digest with the size and mtime seen before the file was read (so an edit during the run
+   * can only cause a re-read), and only when that mtime is older than the run (see `lookup`).
+   */
+  rememberInput(file: string, kind: InputKind, digest: string | null): void {
+    this.dirty = true;
+    const st = this.stats.get(file);
+    if (st && st.isFile() && st.mtimeMs < this.started - 2000) { this.nextInputs[file] = { k: kind, d: digest, s: st.size, m: st.mtimeMs }; }
   }
 
   /**
@@ -95,13 +155,10 @@ export class FileLintCache implements LintCache {
   lookup(file: string): Promise<ReportFile | undefined> {
     const e = this.files[file];
     if (!e || e.s === undefined || e.m === undefined) { return Promise.resolve(undefined); }
-    return new Promise(resolve => {
-      fs.stat(file, (err, st) => {
-        if (err || !st.isFile() || st.size !== e.s || st.mtimeMs !== e.m) { resolve(undefined); return; }
-        this.hits++;
-        resolve({ path: file, ...e.r });
-      });
-    });
+    const st = this.statOf(file);
+    if (!st || !st.isFile() || st.size !== e.s || st.mtimeMs !== e.m) { return Promise.resolve(undefined); }
+    this.hits++;
+    return Promise.resolve({ path: file, ...e.r });
   }
 
   get(file: string, text: string): ReportFile | undefined {
@@ -133,8 +190,10 @@ export class FileLintCache implements LintCache {
 
   /** Writes the cache (temp file + rename, so a crash never leaves half a cache). */
   async save(): Promise<void> {
+    // A file that no longer feeds the index (deleted, renamed) leaves the cache.
+    if (this.inputsSeen && Object.keys(this.nextInputs).length !== Object.keys(this.inputs).length) { this.dirty = true; }
     if (!this.dirty) { return; }
-    const data: CacheFileData = { format: FORMAT, key: this.key, files: this.files };
+    const data: CacheFileData = { format: FORMAT, key: this.key, settings: this.settingsKey, files: this.files, inputs: this.inputsSeen ? this.nextInputs : this.inputs };
     await fsp.mkdir(path.dirname(this.location), { recursive: true });
     const tmp = `${this.location}.${process.pid}.tmp`;
     await fsp.writeFile(tmp, JSON.stringify(data));

@@ -5,8 +5,8 @@ import type { ApiGuardConfig } from '../core/config';
 import type { Engine } from '../core/engine';
 import { fileKindOf } from '../core/fileKind';
 import { LineIndex } from '../core/position';
-import type { ProjectIndex } from '../core/project';
-import { buildProjectIndex, PROJECT_FACT_TYPES } from '../core/metadata/facts';
+import { emptyProject, readSfdxProject, type FileSymbols, type ProjectIndex } from '../core/project';
+import { buildProjectIndex, extractProjectFacts, PROJECT_FACT_TYPES } from '../core/metadata/facts';
 import { holdsSymbols, setFileSymbols, symbolsOf } from '../core/symbols';
 import { accessKindOf, buildAccess } from '../core/surface/access';
 import { metadataTypeOf } from '../core/metadata/types';
@@ -80,8 +80,13 @@ export interface ScanOptions {
  * A layer around linting one file: `scanProject` asks it first and tells it what it linted.
  * `useProject` is called once, with the index, before any `get`.
  */
-export interface LintCache {
+export interface LintCache extends Partial<IndexInputCache> {
   useProject(project: ProjectIndex): void;
+  /**
+   * Instead of `useProject` when the cache also keeps the index's inputs (`recallInput`): the key of
+   * `openProjectIndex`. The index is then read only when a file has to be linted.
+   */
+  useProjectKey?(key: string): void;
   /** A cached report without reading the file (its size and modification time vouch for it), if the cache can tell. */
   lookup?(file: string): Promise<ReportFile | undefined>;
   get(file: string, text: string): ReportFile | undefined;
@@ -101,8 +106,12 @@ export interface ScanResult extends ReportInput {
   filesScanned: number;
   durationMs: number;
   cancelled: boolean;
-  /** The project index the files were linted against (fixes plan with it). */
+  /**
+   * The project index the files were linted against (fixes plan with it). With a `cache` that vouched
+   * for every file the index is not read: this is then empty, and `loadProject` reads it.
+   */
   project: ProjectIndex;
+  loadProject: () => Promise<ProjectIndex>;
   /** Threads that linted: 1 is this thread, more is the worker pool. */
   threads: number;
 }
@@ -183,19 +192,117 @@ async function collectFiles(root: string, paths: readonly string[] | undefined, 
  * has it already (a whole-root scan); otherwise the root is walked. An unreadable root gives an index
  * with no facts. Used by scanProject, `apiguard fix` and the extension's worker.
  */
-export async function loadProjectIndex(root: string, options: { exclude?: readonly string[]; files?: readonly string[]; signal?: AbortSignal; readers?: ProjectReaders; filter?: (file: string) => boolean } = {}): Promise<ProjectIndex> {
+export async function loadProjectIndex(root: string, options: ProjectIndexOptions = {}): Promise<ProjectIndex> {
+  if (options.readers) { return loadForReaders(root, options, options.readers); }
+  return (await openProjectIndex(root, options)).load();
+}
+
+export interface ProjectIndexOptions { exclude?: readonly string[]; files?: readonly string[]; signal?: AbortSignal; readers?: ProjectReaders; filter?: (file: string) => boolean; inputs?: IndexInputCache }
+
+/**
+ * What the project index took from each file it reads, as a digest (SHA-256 of the extracted facts;
+ * `null`: the file gives the index nothing), remembered by `--cache` with the file's size and mtime so
+ * that an unchanged file is neither read nor kept: no value of the index (constants, labels, URLs) is
+ * written anywhere, only digests.
+ */
+export interface IndexInputCache {
+  /** The digest stored for `file` as `kind`, if its size and mtime still vouch for it; undefined: read it. */
+  recallInput(file: string, kind: InputKind): Promise<string | null | undefined>;
+  /** The digest of `file` as just read (after `recallInput` returned undefined for it). */
+  rememberInput(file: string, kind: InputKind, digest: string | null): void;
+}
+export type InputKind = 'facts' | 'symbols' | 'access';
+interface InputRecord {
+  path: string; kind: InputKind; digest: string | null;
+  /** What the index needs of the file (facts and access: the text; symbols: the extracted values); absent when the cache vouched for it unread, or it is unreadable. */
+  value?: { text: string } | { symbols: FileSymbols | undefined };
+}
+
+/**
+ * The project index in two steps: `key` (a digest of everything the index holds, built from the
+ * digests of each file's facts: with `inputs`, files whose size and mtime vouch for their digest are
+ * not read) and `load()`, which reads the files `key` did not and builds the index. Two file sets give
+ * the same key exactly when they give the same index (a change no file can read, such as a comment in a
+ * class, keeps it). `loadProjectIndex` is `open(...).load()` without a cache.
+ */
+export async function openProjectIndex(root: string, options: Omit<ProjectIndexOptions, 'readers'>): Promise<{ key: string; load: () => Promise<ProjectIndex> }> {
   let all: readonly string[] = options.files ?? [];
   if (!options.files) {
     try { all = await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal); } catch { all = []; }
   }
-  const { readers } = options;
-  const names = readers ? dottedNames([...readers.texts, ...readers.paths]) : undefined;
-  const pathsLower = readers?.paths.map(p => p.toLowerCase());
-  // With readers, an object definition only when a reader names the object (a field's folder, an Apex reference).
+  const keep = options.filter ?? (() => true);
+  const wanted: Array<{ path: string; kind: InputKind }> = [];
+  for (const f of all) {
+    if (!keep(f)) { continue; }
+    if (isFactFile(f)) { wanted.push({ path: f, kind: 'facts' }); }
+    if (holdsSymbols(f)) { wanted.push({ path: f, kind: 'symbols' }); }
+    if (accessKindOf(f) !== undefined) { wanted.push({ path: f, kind: 'access' }); }
+  }
+  let sfdx: string | undefined;
+  try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
+  const records: InputRecord[] = wanted.map(w => ({ ...w, digest: null }));
+  await readInputs(records, options.inputs, options.signal);
+  const key = sha256Hex(JSON.stringify({ root, sfdx: sfdx === undefined ? null : readSfdxProject(sfdx),
+    inputs: records.filter(r => r.digest !== null).map(r => [r.path, r.kind, r.digest]) }));
+  return { key, load: async () => {
+    await readInputs(records.filter(r => !r.value && r.digest !== null), undefined, options.signal);
+    const index = buildProjectIndex(root, records.flatMap(r => (r.kind === 'facts' && r.value && 'text' in r.value ? [{ path: r.path, text: r.value.text }] : [])), sfdx);
+    for (const r of records) {
+      if (r.kind === 'symbols' && r.value && 'symbols' in r.value && r.value.symbols) { setFileSymbols(index, r.path, r.value.symbols); }
+    }
+    index.access = buildAccess(records.flatMap(r => (r.kind === 'access' && r.value && 'text' in r.value ? [{ path: r.path, text: r.value.text }] : [])));
+    return index;
+  } };
+}
+
+/** JSON with Maps as sorted entries (object facts), for digests. */
+const digestOf = (v: unknown): string => sha256Hex(JSON.stringify(v, (_k, x: unknown) =>
+  (x instanceof Map ? [...x.entries()].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)) : x)));
+
+/** One file's contribution to the index and its digest (null: it contributes nothing). */
+function extractInput(kind: InputKind, file: string, text: string): Pick<InputRecord, 'digest' | 'value'> {
+  if (kind === 'symbols') { const symbols = symbolsOf(file, text); return { digest: symbols ? digestOf(symbols) : null, value: { symbols } }; }
+  if (kind === 'facts') { const facts = extractProjectFacts(file, text); return { digest: Object.keys(facts).length ? digestOf(facts) : null, value: { text } }; }
+  return { digest: sha256Hex(text), value: { text } };
+}
+
+/**
+ * Fills `records` in place, READ_AHEAD files at a time: a file the cache vouches for keeps its stored
+ * digest unread; an unreadable one contributes nothing.
+ */
+async function readInputs(records: readonly InputRecord[], cache: IndexInputCache | undefined, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < records.length && !signal?.aborted) {
+      const r = records[next++];
+      if (cache) {
+        const d = await cache.recallInput(r.path, r.kind);
+        if (d !== undefined) { r.digest = d; continue; }
+      }
+      const read = await readOne(r.path);
+      if (read.text === undefined) { r.digest = null; delete r.value; continue; }
+      const x = extractInput(r.kind, r.path, read.text);
+      r.value = x.value;
+      r.digest = x.digest;
+      cache?.rememberInput(r.path, r.kind, x.digest);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_AHEAD, records.length) }, worker));
+}
+
+/** `loadProjectIndex` with readers (`--changed`, `--staged` without a cache): only what they can use. */
+async function loadForReaders(root: string, options: ProjectIndexOptions, readers: ProjectReaders): Promise<ProjectIndex> {
+  let all: readonly string[] = options.files ?? [];
+  if (!options.files) {
+    try { all = await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal); } catch { all = []; }
+  }
+  const names = dottedNames([...readers.texts, ...readers.paths]);
+  const pathsLower = readers.paths.map(p => p.toLowerCase());
+  // An object definition only when a reader names the object (a field's folder, an Apex reference).
   const objectWanted = (f: string) => {
-    if (!names || metadataTypeOf(f) !== 'CustomObject') { return true; }
+    if (metadataTypeOf(f) !== 'CustomObject') { return true; }
     const name = objectNameOf(f).toLowerCase();
-    return names.has(name) || pathsLower!.some(p => p.includes(`/${name}/`) || p.includes(`/${name}.`));
+    return names.has(name) || pathsLower.some(p => p.includes(`/${name}/`) || p.includes(`/${name}.`));
   };
   const keep = options.filter ?? (() => true);
   const texts = await readAll(all.filter(f => isFactFile(f) && objectWanted(f) && keep(f)));
@@ -203,12 +310,8 @@ export async function loadProjectIndex(root: string, options: { exclude?: readon
   try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
   const index = buildProjectIndex(root, texts, sfdx);
   const symbolFiles = all.filter(holdsSymbols);
-  if (names) {
-    await loadSymbols(index, symbolFiles.filter(f => !isApexPath(f) && keep(f)), options.signal);
-    await loadReferencedClasses(index, symbolFiles.filter(isApexPath), names, keep, options.signal);
-  } else {
-    await loadSymbols(index, symbolFiles.filter(keep), options.signal);
-  }
+  await loadSymbols(index, symbolFiles.filter(f => !isApexPath(f) && keep(f)), options.signal);
+  await loadReferencedClasses(index, symbolFiles.filter(isApexPath), names, keep, options.signal);
   index.access = buildAccess(await readAll(all.filter(f => accessKindOf(f) !== undefined && keep(f))));
   return index;
 }
@@ -324,12 +427,39 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const { config, signal, onProgress } = options;
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
   const collected = options.files ? { files: [...options.files], notes: [] as FileNote[] } : await collectFiles(root, options.paths, config, signal, options.discover);
-  const project = await loadProjectIndex(root, { exclude: config.exclude, signal, ...(options.files && options.readers ? { readers: options.readers } : {}), ...(options.projectFiles && options.projectFilter ? { filter: options.projectFilter } : {}),
-    ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files: collected.files }) });
+  const indexOptions: ProjectIndexOptions = { exclude: config.exclude, signal, ...(options.files && options.readers ? { readers: options.readers } : {}), ...(options.projectFiles && options.projectFilter ? { filter: options.projectFilter } : {}),
+    ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files: collected.files }) };
   const { cache } = options;
-  cache?.useProject(project);
+  // With a cache that keeps the index's inputs, files it vouches for are not read for the index, and
+  // the index itself (and the grammar) is loaded only when a file has to be linted.
+  let project: ProjectIndex | undefined;
+  let loadProject: () => Promise<ProjectIndex>;
+  if (cache?.recallInput && cache.rememberInput && cache.useProjectKey && !indexOptions.readers) {
+    const opened = await openProjectIndex(root, { ...indexOptions, inputs: cache as IndexInputCache });
+    cache.useProjectKey(opened.key);
+    let loading: Promise<ProjectIndex> | undefined;
+    loadProject = () => (loading ??= opened.load().then(p => (project = p)));
+  } else {
+    const p = project = await loadProjectIndex(root, indexOptions);
+    cache?.useProject(p);
+    loadProject = () => Promise.resolve(p);
+  }
+  let engineLoad: Promise<Engine> | undefined;
+  const getEngine = () => (engineLoad ??= options.engine ? Promise.resolve(options.engine) : createEngine());
+  /** Called on a cache miss: the index and the grammar start loading while the read-ahead goes on. */
+  const prefetch = () => { loadProject().catch(() => { /* awaited when linting */ }); getEngine().catch(() => { /* awaited when linting */ }); };
   const lookup = options.read ? undefined : cache?.lookup?.bind(cache);
-  const readFile = lookup ? async (f: string): Promise<ReadResult> => { const c = await lookup(f); return c ? { path: f, cached: c } : readOne(f); } : options.read ?? readOne;
+  // A file that size and mtime cannot vouch for is read and looked up by its text (a touched file), and
+  // only a real miss starts loading the index and the grammar.
+  const readFile = lookup ? async (f: string): Promise<ReadResult> => {
+    const c = await lookup(f);
+    if (c) { return { path: f, cached: c }; }
+    const r = await readOne(f);
+    const byText = r.text === undefined ? undefined : cache!.get(f, r.text);
+    if (byText) { return { path: f, cached: byText }; }
+    prefetch();
+    return r;
+  } : options.read ?? readOne;
   const shard = options.shard;
   const mine = (f: string) => !shard || shardOf(relativePath(root, f), shard.count) === shard.index;
   const files = shard ? collected.files.filter(mine) : collected.files;
@@ -339,7 +469,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   onProgress?.({ phase: 'lint', done: 0, total });
   let lastProgress = performance.now();
   let done = 0;
-  const setup = { root, rules: config.rules, includeTests: config.includeTests, project, ...(config.limits ? { limits: config.limits } : {}) };
+  const setup = { root, rules: config.rules, includeTests: config.includeTests, project: project ?? emptyProject(root), ...(config.limits ? { limits: config.limits } : {}) };
   const jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()));
   const workers = Math.min(jobs, Math.floor(total / (options.minFilesPerWorker ?? MIN_FILES_PER_WORKER)));
   const script = !options.engine && !options.read && !cache && workers > 1 ? lintWorkerScript() : undefined;
@@ -352,11 +482,12 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
     reports.push(...run.reports);
     done = run.done;
   }
-  const engine = script ? undefined : options.engine ?? await createEngine();
+  // Without a cache the grammar loads while the first files are read; with one, on the first miss.
+  if (!script && !cache) { getEngine().catch(() => { /* awaited when linting */ }); }
   const queue: Array<Promise<ReadResult>> = [];
   let next = 0;
   const fill = () => { while (queue.length < READ_AHEAD && next < files.length) { queue.push(readFile(files[next++])); } };
-  while (engine && done < total && !signal?.aborted) {
+  while (!script && done < total && !signal?.aborted) {
     fill();
     const read = await queue.shift()!;
     fill();
@@ -366,9 +497,10 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
     } else if (read.text === undefined) {
       report = { path: read.path, findings: [], notes: read.note ? [read.note] : [] };
     } else {
-      const cached = cache?.get(read.path, read.text);
+      const cached = lookup ? undefined : cache?.get(read.path, read.text);
       if (cached) { report = cached; } else {
-        report = lintRead(engine, read, setup);
+        setup.project = project ?? await loadProject();
+        report = lintRead(await getEngine(), read, setup);
         cache?.set(read.path, read.text, report);
       }
     }
@@ -381,7 +513,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   onProgress?.({ phase: 'lint', done, total });
   reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
-    root, project, reports, notes: reports.flatMap(r => r.notes), threads: script ? workers : 1,
+    root, project: project ?? emptyProject(root), loadProject, reports, notes: reports.flatMap(r => r.notes), threads: script ? workers : 1,
     filesScanned: done, durationMs: performance.now() - started, cancelled: !!signal?.aborted && done < total,
   };
 }

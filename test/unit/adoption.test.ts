@@ -337,7 +337,7 @@ describe('adoption: baseline, --changed, --staged, --cache', function () {
       assert.strictEqual(r.code, 1);
       assert.deepStrictEqual(strip(r.j), strip(plain.j));
       assert.match(r.err, /^apiguard scan: warning: the cache tmp\/c\.cache is not a cache file API Guard can read \(not JSON\): every file is linted again and the cache rewritten\n$/);
-      assert.match(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8'), /^\{"format":"apiguard-cache\/v1"/);
+      assert.match(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8'), /^\{"format":"apiguard-cache\/v2"/);
       // The right key, but entries that are not results (a hand edit, another tool): dropped, never a crash.
       const good = JSON.parse(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8')) as { files: Record<string, unknown> };
       for (const k of Object.keys(good.files)) { good.files[k] = { h: 'x', r: 5, s: 1, m: 2 }; }

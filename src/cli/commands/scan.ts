@@ -122,10 +122,12 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
 
   const root = findProjectRoot(absTargets[0], io.cwd);
   // Only the rule list is needed on this thread until files are linted. The grammar is loaded where they
-  // are: here when this thread lints (one job, --staged, --cache), overlapping discovery and git; on the
-  // pool, once in each worker and not a third time here (2 workers + this thread cost 3 compiles).
+  // are: here when this thread lints (one job, --staged, --cache without a cache file yet), overlapping
+  // discovery and git; on the pool, once in each worker and not a third time here (2 workers + this
+  // thread cost 3 compiles); with a cache file, on the first file it cannot vouch for (scanProject).
   const rules = deps.engine?.rules ?? allRules;
-  if (!deps.engine && (jobs === 1 || staged || o.cache)) { createEngine().catch(() => { /* scanProject reports it */ }); }
+  const cacheLocation = typeof o['cache-location'] === 'string' ? path.resolve(io.cwd, o['cache-location']) : path.join(root, DEFAULT_CACHE_FILE);
+  if (!deps.engine && (jobs === 1 || staged || (o.cache && !existsSync(cacheLocation)))) { createEngine().catch(() => { /* scanProject reports it */ }); }
   const topPromise = changed || staged ? gitTopLevel(root) : undefined;
   topPromise?.catch(() => { /* reported below */ });
   let config;
@@ -205,7 +207,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
 
   let cache: FileLintCache | undefined;
   if (o.cache) {
-    const location = typeof o['cache-location'] === 'string' ? path.resolve(io.cwd, o['cache-location']) : path.join(root, DEFAULT_CACHE_FILE);
+    const location = cacheLocation;
     cache = await FileLintCache.open(location, { tool: VERSION, build: buildId(), root, rules: rules.map(r => [r.meta.id, r.meta.defaultSeverity]), config }, displayPath(io.cwd, location));
     if (cache.problem) { io.err(`apiguard scan: warning: ${cache.problem}\n`); }
   }
