@@ -10,6 +10,7 @@ import { OrgClient, type ConnectionLike, type Dataset, type QuerySpec, type SObj
 import { NetGuard, type NetOptions } from './transport';
 import { OrgError } from './types';
 import { errorText } from './scrub';
+import { val as rel } from './checks';
 import type { OrgClassAccess, OrgGrant, OrgSurfaceAccess } from '../core/surface/types';
 
 export interface SurfaceAccessOptions {
@@ -25,7 +26,6 @@ export const NAMES_PER_QUERY = 100;
 const CLASS_NAME = /^[A-Za-z][A-Za-z0-9_]{0,254}$/;
 const quoted = (xs: readonly string[]) => xs.map(x => `'${x}'`).join(', ');
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
-const rel = (r: SObjectRecord, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), r);
 
 function chunks<T>(xs: readonly T[], n: number): T[][] {
   const out: T[][] = [];
@@ -97,6 +97,8 @@ async function read(client: OrgClient, names: string[], classes: Record<string, 
 
   // 2. Who grants them, and which permission sets guest users hold (one Composite request up to 400 classes).
   const idChunks = chunks([...idOf.keys()].sort(), NAMES_PER_QUERY);
+  // An id may come back in its other form (15 characters against 18).
+  const idOf15 = new Map([...idOf].map(([id, cls]) => [id.slice(0, 15), cls]));
   const specs: QuerySpec[] = idChunks.map((c, i) => ({
     key: `access${i}`, api: 'data', object: 'SetupEntityAccess',
     fields: ['SetupEntityId', 'ParentId', 'Parent.Name', 'Parent.Label', 'Parent.IsOwnedByProfile', 'Parent.Profile.Name', 'Parent.Profile.UserType', 'Parent.Profile.UserLicense.Name'],
@@ -128,7 +130,7 @@ async function read(client: OrgClient, names: string[], classes: Record<string, 
     const order: string[] = [];
     for (const r of d.value) {
       const id = str(r.SetupEntityId);
-      const cls = idOf.get(id) ?? idOf.get([...idOf.keys()].find(k => k.slice(0, 15) === id.slice(0, 15)) ?? '');
+      const cls = idOf.get(id) ?? idOf15.get(id.slice(0, 15));
       if (!cls) { continue; }
       if (order[order.length - 1] !== cls) { order.push(cls); }
       const c = classes[cls];
