@@ -226,10 +226,7 @@ interface InputRecord {
  * class, keeps it). `loadProjectIndex` is `open(...).load()` without a cache.
  */
 export async function openProjectIndex(root: string, options: Omit<ProjectIndexOptions, 'readers'>): Promise<{ key: string; load: () => Promise<ProjectIndex> }> {
-  let all: readonly string[] = options.files ?? [];
-  if (!options.files) {
-    try { all = await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal); } catch { all = []; }
-  }
+  const all = await indexFiles(root, options);
   const keep = options.filter ?? (() => true);
   const wanted: Array<{ path: string; kind: InputKind }> = [];
   for (const f of all) {
@@ -238,8 +235,7 @@ export async function openProjectIndex(root: string, options: Omit<ProjectIndexO
     if (holdsSymbols(f)) { wanted.push({ path: f, kind: 'symbols' }); }
     if (accessKindOf(f) !== undefined) { wanted.push({ path: f, kind: 'access' }); }
   }
-  let sfdx: string | undefined;
-  try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
+  const sfdx = await readSfdx(root);
   const records: InputRecord[] = wanted.map(w => ({ ...w, digest: null }));
   await readInputs(records, options.inputs, options.signal);
   const key = sha256Hex(JSON.stringify({ root, sfdx: sfdx === undefined ? null : readSfdxProject(sfdx),
@@ -253,6 +249,17 @@ export async function openProjectIndex(root: string, options: Omit<ProjectIndexO
     index.access = buildAccess(records.flatMap(r => (r.kind === 'access' && r.value && 'text' in r.value ? [{ path: r.path, text: r.value.text }] : [])));
     return index;
   } };
+}
+
+/** The files the project index may read: the caller's list, else the root's (none when it cannot be walked). */
+async function indexFiles(root: string, options: Pick<ProjectIndexOptions, 'files' | 'exclude' | 'signal'>): Promise<readonly string[]> {
+  if (options.files) { return options.files; }
+  try { return await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal); } catch { return []; }
+}
+
+/** sfdx-project.json's text, if the root has one. */
+async function readSfdx(root: string): Promise<string | undefined> {
+  try { return await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { return undefined; /* not an sfdx project */ }
 }
 
 /** JSON with Maps as sorted entries (object facts), for digests. */
@@ -292,10 +299,7 @@ async function readInputs(records: readonly InputRecord[], cache: IndexInputCach
 
 /** `loadProjectIndex` with readers (`--changed`, `--staged` without a cache): only what they can use. */
 async function loadForReaders(root: string, options: ProjectIndexOptions, readers: ProjectReaders): Promise<ProjectIndex> {
-  let all: readonly string[] = options.files ?? [];
-  if (!options.files) {
-    try { all = await discoverFiles(root, { exclude: options.exclude ?? [] }, options.signal); } catch { all = []; }
-  }
+  const all = await indexFiles(root, options);
   const names = dottedNames([...readers.texts, ...readers.paths]);
   const pathsLower = readers.paths.map(p => p.toLowerCase());
   // An object definition only when a reader names the object (a field's folder, an Apex reference).
@@ -306,8 +310,7 @@ async function loadForReaders(root: string, options: ProjectIndexOptions, reader
   };
   const keep = options.filter ?? (() => true);
   const texts = await readAll(all.filter(f => isFactFile(f) && objectWanted(f) && keep(f)));
-  let sfdx: string | undefined;
-  try { sfdx = await fsp.readFile(path.join(root, 'sfdx-project.json'), 'utf8'); } catch { /* not an sfdx project */ }
+  const sfdx = await readSfdx(root);
   const index = buildProjectIndex(root, texts, sfdx);
   const symbolFiles = all.filter(holdsSymbols);
   await loadSymbols(index, symbolFiles.filter(f => !isApexPath(f) && keep(f)), options.signal);
