@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ReportFile } from '../core/report/model';
 import { createEngine } from './createEngine';
 import type { FromWorker, PoolSetup, ToWorker } from './pool';
-import { lintRead, readOne, type ReadResult } from './scan';
+import { lintRead, readOneSync } from './scan';
 
 const setup = workerData as PoolSetup;
 const port = parentPort;
@@ -15,12 +15,11 @@ const ready = createEngine();
 ready.catch((e: Error) => port?.postMessage({ type: 'fatal', message: e.message } satisfies FromWorker));
 
 port?.on('message', (m: ToWorker) => {
-  void ready.then(async engine => {
-    // Read the whole chunk at once (a few small files), then lint in order.
-    const reads: Array<Promise<ReadResult>> = m.files.map(readOne);
+  void ready.then(engine => {
+    // This thread does nothing but lint, so it reads synchronously (readOneSync says why).
     const reports: ReportFile[] = [];
-    for (const p of reads) {
-      const read = await p;
+    for (const file of m.files) {
+      const read = readOneSync(file);
       let report: ReportFile;
       try { report = lintRead(engine, read, setup); } catch (e) {
         report = { path: read.path, findings: [], notes: [{ path: read.path, code: 'internal-error', message: `Linting failed: ${(e as Error).message}. Not checked.` }] };

@@ -123,6 +123,16 @@ const unreadable = (file: string, e: NodeJS.ErrnoException): ReadResult =>
 /** Non-blocking open, so a FIFO or device named like a source file cannot hang a thread-pool thread. */
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
+/** What fstat says before reading: a note (not a regular file, too large), or undefined to read on. */
+function statNote(file: string, st: fs.Stats): ReadResult | undefined {
+  if (!st.isFile()) { return { path: file, note: { path: file, code: 'unreadable', message: 'Not a regular file: not checked.' } }; }
+  if (st.size > MAX_READ_BYTES) {
+    return { path: file, note: { path: file, code: 'too-large', message:
+      `File is ${(st.size / 1048576).toFixed(1)} MB: larger than ${MAX_READ_BYTES / 1048576} MB, so it was not read.` } };
+  }
+  return undefined;
+}
+
 /**
  * Reads one file with open + fstat + read + close (callback API: about half the CPU of
  * fs.promises.stat + readFile). Not a regular file, over MAX_READ_BYTES or unreadable: a note instead.
@@ -134,12 +144,8 @@ export function readOne(file: string): Promise<ReadResult> {
       const finish = (r: ReadResult) => { fs.close(fd, () => resolve(r)); };
       fs.fstat(fd, (statErr, st) => {
         if (statErr) { finish(unreadable(file, statErr)); return; }
-        if (!st.isFile()) { finish({ path: file, note: { path: file, code: 'unreadable', message: 'Not a regular file: not checked.' } }); return; }
-        if (st.size > MAX_READ_BYTES) {
-          finish({ path: file, note: { path: file, code: 'too-large', message:
-            `File is ${(st.size / 1048576).toFixed(1)} MB: larger than ${MAX_READ_BYTES / 1048576} MB, so it was not read.` } });
-          return;
-        }
+        const note = statNote(file, st);
+        if (note) { finish(note); return; }
         const buf = Buffer.allocUnsafe(st.size);
         let off = 0;
         const step = (): void => {
@@ -155,6 +161,34 @@ export function readOne(file: string): Promise<ReadResult> {
       });
     });
   });
+}
+
+/**
+ * `readOne` with synchronous calls, for a thread that does nothing else (the pool's lint workers).
+ * Each callback of `readOne` is a hop through libuv's thread pool and back; on a 2-core machine the
+ * four calls per file cost about 6x the CPU of these (11,754 files: 700 ms vs 100-230 ms). The same
+ * non-blocking open, so a FIFO still gets its note instead of a hang.
+ */
+export function readOneSync(file: string): ReadResult {
+  let fd: number;
+  try { fd = fs.openSync(file, OPEN_FLAGS); } catch (e) { return unreadable(file, e as NodeJS.ErrnoException); }
+  try {
+    const st = fs.fstatSync(fd);
+    const note = statNote(file, st);
+    if (note) { return note; }
+    const buf = Buffer.allocUnsafe(st.size);
+    let off = 0;
+    while (off < buf.length) {
+      const n = fs.readSync(fd, buf, off, buf.length - off, off);
+      if (n === 0) { break; }
+      off += n;
+    }
+    return { path: file, text: decode(buf, off) };
+  } catch (e) {
+    return unreadable(file, e as NodeJS.ErrnoException);
+  } finally {
+    try { fs.closeSync(fd); } catch { /* already closed: nothing to release */ }
+  }
 }
 
 /** The file's text: UTF-8 (BOM dropped), UTF-16 (BOM or detected), else Latin-1 (see decode.ts). */

@@ -7,13 +7,14 @@
 import * as assert from 'assert';
 import type { Dirent } from 'node:fs';
 import { promises as fsp } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Engine } from '../../src/core/engine';
 import { parseConfig, ConfigError } from '../../src/core/config';
 import { ALNUM, fakeToken } from '../../src/core/secrets/entropy';
 import { createEngine } from '../../src/node/createEngine';
 import { decodeText, isUtf16 } from '../../src/node/decode';
-import { readOne, scanProject } from '../../src/node/scan';
+import { MAX_READ_BYTES, readOne, readOneSync, scanProject } from '../../src/node/scan';
 import { defaultConfig } from '../../src/core/config';
 import { run as scan } from '../../src/cli/commands/scan';
 import { allRules } from '../../src/rules';
@@ -138,6 +139,28 @@ describe('hostile inputs (scan)', function () {
         assert.strictEqual(r.text, `GITHUB_TOKEN=${token}\n`);
         const res = await scanProject({ root, config: defaultConfig(), engine });
         assert.ok(res.reports.some(f => f.findings.some(x => x.ruleId === 'hardcoded-secret')));
+      } finally { removeProject(root); }
+    });
+  });
+
+  describe('reading a file', () => {
+    it('readOneSync (the lint workers) gives what readOne gives: text, UTF-16, folder, FIFO, missing, too large', async function () {
+      const root = tempProject({ 'a.env': 'A=1\n', 'u16.env': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('B=2\n', 'utf16le')]), 'dir/x.txt': 'x' });
+      try {
+        const big = path.join(root, 'big.env');
+        const fh = await fsp.open(big, 'w');
+        await fh.truncate(MAX_READ_BYTES + 1);
+        await fh.close();
+        const fifo = path.join(root, 'pipe.env');
+        const made = spawnSync('mkfifo', [fifo]).status === 0;
+        const names = ['a.env', 'u16.env', 'dir', 'missing.env', 'big.env', ...(made ? ['pipe.env'] : [])];
+        for (const n of names) {
+          const f = path.join(root, n);
+          assert.deepStrictEqual(readOneSync(f), await readOne(f), n);
+        }
+        assert.strictEqual(readOneSync(path.join(root, 'u16.env')).text, 'B=2\n');
+        assert.strictEqual(readOneSync(big).note?.code, 'too-large');
+        if (made) { assert.match(readOneSync(fifo).note?.message ?? '', /Not a regular file/); }
       } finally { removeProject(root); }
     });
   });
