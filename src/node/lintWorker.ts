@@ -1,27 +1,31 @@
 /**
  * One thread of the lint pool (`pool.ts`), bundled as `dist/lintWorker.js`. Loads the grammar and the
- * rules once, takes the project index and the effective rule levels from `workerData`, then reads and
+ * rules once, takes the project index and the effective rule levels from its first message, then reads and
  * lints each chunk of paths it is sent, exactly as a one-thread scan does (`lintRead`).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { ReportFile } from '../core/report/model';
 import { createEngine } from './createEngine';
 import type { FromWorker, PoolSetup, ToWorker } from './pool';
 import { lintRead, readOneSync } from './scan';
 
-const setup = workerData as PoolSetup;
+/** The project index and rule levels, from the pool's first message. */
+let setup: PoolSetup | undefined;
 const port = parentPort;
 const ready = createEngine();
 ready.catch((e: Error) => port?.postMessage({ type: 'fatal', message: e.message } satisfies FromWorker));
 
 port?.on('message', (m: ToWorker) => {
+  if (m.type === 'setup') { setup = m.setup; return; }
+  const s = setup;
+  if (!s) { port.postMessage({ type: 'fatal', message: 'files to lint before the setup' } satisfies FromWorker); return; }
   void ready.then(engine => {
     // This thread does nothing but lint, so it reads synchronously (readOneSync says why).
     const reports: ReportFile[] = [];
     for (const file of m.files) {
       const read = readOneSync(file);
       let report: ReportFile;
-      try { report = lintRead(engine, read, setup); } catch (e) {
+      try { report = lintRead(engine, read, s); } catch (e) {
         report = { path: read.path, findings: [], notes: [{ path: read.path, code: 'internal-error', message: `Linting failed: ${(e as Error).message}. Not checked.` }] };
       }
       if (report.findings.length || report.notes.length) { reports.push(report); }

@@ -467,11 +467,23 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const indexOptions: ProjectIndexOptions = { exclude: config.exclude, signal, ...(options.files && options.readers ? { readers: options.readers } : {}), ...(options.projectFiles && options.projectFilter ? { filter: options.projectFilter } : {}),
     ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files: collected.files }) };
   const { cache } = options;
+  const shard = options.shard;
+  const mine = (f: string) => !shard || shardOf(relativePath(root, f), shard.count) === shard.index;
+  const files = shard ? collected.files.filter(mine) : collected.files;
+  const total = files.length;
+  const jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()));
+  const workers = Math.min(jobs, Math.floor(total / (options.minFilesPerWorker ?? MIN_FILES_PER_WORKER)));
+  const script = !options.engine && !options.read && !cache && workers > 1 ? lintWorkerScript() : undefined;
   // With a cache that keeps the index's inputs, files it vouches for are not read for the index, and
-  // the index itself (and the grammar) is loaded only when a file has to be linted.
+  // the index itself (and the grammar) is loaded only when a file has to be linted. With the pool, the
+  // workers start (and compile the grammar) while this thread builds the index.
   let project: ProjectIndex | undefined;
   let loadProject: () => Promise<ProjectIndex>;
-  if (cache?.recallInput && cache.rememberInput && cache.useProjectKey && !indexOptions.readers) {
+  if (script) {
+    const load = loadProjectIndex(root, indexOptions).then(p => (project = p));
+    load.catch(() => { /* the pool fails with it */ });
+    loadProject = () => load;
+  } else if (cache?.recallInput && cache.rememberInput && cache.useProjectKey && !indexOptions.readers) {
     const opened = await openProjectIndex(root, { ...indexOptions, inputs: cache as IndexInputCache });
     cache.useProjectKey(opened.key);
     let loading: Promise<ProjectIndex> | undefined;
@@ -497,21 +509,14 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
     prefetch();
     return r;
   } : options.read ?? readOne;
-  const shard = options.shard;
-  const mine = (f: string) => !shard || shardOf(relativePath(root, f), shard.count) === shard.index;
-  const files = shard ? collected.files.filter(mine) : collected.files;
   const pathNotes = shard ? collected.notes.filter(n => mine(n.path)) : collected.notes;
   const reports: ReportFile[] = pathNotes.map(n => ({ path: n.path, findings: [], notes: [n] }));
-  const total = files.length;
   onProgress?.({ phase: 'lint', done: 0, total });
   let lastProgress = performance.now();
   let done = 0;
   const setup = { root, rules: config.rules, includeTests: config.includeTests, project: project ?? emptyProject(root), ...(config.limits ? { limits: config.limits } : {}) };
-  const jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()));
-  const workers = Math.min(jobs, Math.floor(total / (options.minFilesPerWorker ?? MIN_FILES_PER_WORKER)));
-  const script = !options.engine && !options.read && !cache && workers > 1 ? lintWorkerScript() : undefined;
   if (script) {
-    const run = await lintOnPool(files, workers, setup, { script, signal, onDone: n => {
+    const run = await lintOnPool(files, workers, loadProject().then(p => ({ ...setup, project: p })), { script, signal, onDone: n => {
       done = n;
       const now = performance.now();
       if (onProgress && now - lastProgress >= 100) { lastProgress = now; onProgress({ phase: 'lint', done, total }); }

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultConfig } from '../../src/core/config';
-import { lintOnPool } from '../../src/node/pool';
+import { lintOnPool, type PoolSetup } from '../../src/node/pool';
 import { loadProjectIndex, scanProject, shardOf, type ScanResult } from '../../src/node/scan';
 import { run as scan } from '../../src/cli/commands/scan';
 import { recordingIO, removeProject, S3_UPLOADER, SFDX_PROJECT, tempProject } from './helpers/project';
@@ -65,6 +65,20 @@ describe('lint pool (worker threads)', function () {
       assert.strictEqual(others.length, 30);
       assert.deepStrictEqual(others.filter(r => !r.findings.some(f => f.ruleId === 'insecure-endpoint')).map(r => [r.path, r.findings.map(f => f.ruleId), r.notes]), [], 'the files chunked with it were retried and linted');
     } finally { removeProject(root); }
+  });
+
+  it('the workers start before the project index is there: a late setup gives the same reports, a failed one fails the run', async () => {
+    const config = defaultConfig();
+    const one = await scanProject({ root: corpus, config, jobs: 1 });
+    const files = one.reports.map(r => r.path);
+    const script = path.join(repo, 'out/src/node/lintWorker.js');
+    const late = new Promise<PoolSetup>(resolve => setTimeout(() => resolve({ root: corpus, rules: config.rules, includeTests: false, project: one.project }), 300));
+    const run = await lintOnPool(files, 2, late, { script });
+    run.reports.sort((a, b) => (a.path < b.path ? -1 : 1));
+    assert.strictEqual(run.done, files.length);
+    assert.deepStrictEqual(run.reports, one.reports);
+    const failed = lintOnPool(files, 2, Promise.reject(new Error('the index could not be built')), { script });
+    await assert.rejects(failed, /the index could not be built/);
   });
 
   it('aborting stops the workers and returns what was done, marked cancelled', async () => {

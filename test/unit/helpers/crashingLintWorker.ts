@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ToWorker } from '../../../src/node/pool';
 
 parentPort?.on('message', (m: ToWorker) => {
-  if (m.files.some(f => f.includes('CrashesWorker'))) { process.exit(7); }
+  if (m.type === 'lint' && m.files.some(f => f.includes('CrashesWorker'))) { process.exit(7); }
 });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 require('../../../src/node/lintWorker');
