@@ -48,19 +48,45 @@ const STRIPPABLE_SUFFIXES = new Set([
 /** Any head word or qualified key as a substring: the cheap first test of `mayHoldCredentialName`. */
 const CREDENTIAL_NAME_HINT = new RegExp(`${[...SECRET_HEADS].join('|')}|(?:${[...SECRET_KEY_QUALIFIERS].join('|')})[^a-z0-9]*keys?`, 'i');
 
+/** The hint, to find every place it matches (overlapping: `lastIndex` moves one character at a time). */
+const CREDENTIAL_NAME_HINT_ALL = new RegExp(CREDENTIAL_NAME_HINT.source, 'gi');
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
 /**
  * False when no name in `text` can pass `isCredentialName`: no word of the text (split as `nameWords`
  * splits a name, so `@author` is not `auth`) is a head word, alone or after `get` (getters), and no
  * `key` follows a qualifier. The Apex pre-check (`core/apex/precheck.ts`) uses it to skip the parse;
  * built from the sets above, so it follows them.
+ *
+ * Words never cross a non-alphanumeric character, so only the runs of letters and digits around a
+ * place the hint matches need splitting (the run it starts in, the run before, for a qualifier, and
+ * the run it ends in), not the whole file: a 1 MB class has thousands of hint matches but millions of
+ * characters. `names.test.ts` checks it against a split of the whole text.
  */
 export function mayHoldCredentialName(text: string): boolean {
   if (!CREDENTIAL_NAME_HINT.test(text)) { return false; }
-  const words = nameWords(text);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (SECRET_HEADS.has(w) || (w.startsWith('get') && SECRET_HEADS.has(w.slice(3)))) { return true; }
-    if ((w === 'key' || w === 'keys') && i > 0 && SECRET_KEY_QUALIFIERS.has(words[i - 1].startsWith('get') ? words[i - 1].slice(3) : words[i - 1])) { return true; }
+  const re = CREDENTIAL_NAME_HINT_ALL;
+  re.lastIndex = 0;
+  let checkedTo = -1;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = m.index;
+    re.lastIndex = at + 1;
+    // Inside the runs already split (a qualifier's `key` can reach further: then split again).
+    if (at + m[0].length <= checkedTo) { continue; }
+    let from = at;
+    while (from > 0 && isAlnum(text.charCodeAt(from - 1))) { from--; }
+    while (from > 0 && !isAlnum(text.charCodeAt(from - 1))) { from--; }
+    while (from > 0 && isAlnum(text.charCodeAt(from - 1))) { from--; }
+    let to = at + m[0].length;
+    while (to < text.length && isAlnum(text.charCodeAt(to))) { to++; }
+    checkedTo = to;
+    // The leading space keeps nameWords' namespace rule (`ns__Field`, anchored at the start) from dropping a word.
+    const words = nameWords(' ' + text.slice(from, to));
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      if (SECRET_HEADS.has(w) || (w.startsWith('get') && SECRET_HEADS.has(w.slice(3)))) { return true; }
+      if ((w === 'key' || w === 'keys') && i > 0 && SECRET_KEY_QUALIFIERS.has(words[i - 1].startsWith('get') ? words[i - 1].slice(3) : words[i - 1])) { return true; }
+    }
   }
   return false;
 }
