@@ -15,3 +15,4 @@ export function buildIndex(root: string, files: string[]) {
 }
 export { apexRulesMayReport } from '../src/core/apex/precheck';
 export { loadProjectIndex } from '../src/node/scan';
+export { testClassSpan } from '../src/core/apex/testClass';

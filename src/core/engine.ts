@@ -8,6 +8,7 @@ import { rangeContains, compareRanges } from './position';
 import { applySuppressions } from './suppressions';
 import { mergeByOrigin } from './oneFinding';
 import { apexRulesMayReport } from './apex/precheck';
+import { blankSpan, testClassSpan } from './apex/testClass';
 
 export interface LintOptions {
   /** Per-rule overrides; rules not named run at their default severity. */
@@ -18,7 +19,7 @@ export interface LintOptions {
   kind?: FileKind;
   /** Per-file budgets (`.apiguard.json` "limits"); defaults in DEFAULT_LIMITS. */
   limits?: Partial<FileLimits>;
-  /** false: parse every Apex file, even one the text pre-check (`apex/precheck.ts`) clears (for the equivalence check). */
+  /** false: parse every Apex file, even one the text pre-check (`apex/precheck.ts`) clears or that is one @IsTest class (`apex/testClass.ts`): for the equivalence check. */
   precheck?: boolean;
   /**
    * A tree-sitter tree of exactly `text` (Apex), kept by the caller (the editor worker re-parses it
@@ -104,6 +105,15 @@ export class Engine {
         `File is ${(text.length / 1048576).toFixed(1)} MB: larger than ${(limits.maxParseBytes / 1048576).toFixed(1)} MB, so it was not parsed; only the secret scan of its text ran.` });
     }
     const overrides = options.rules ?? {};
+    if (kind === 'apex' && !given && !options.includeTests && options.precheck !== false) {
+      // A file that is one @IsTest class: every finding inside it would be dropped, so it is not parsed;
+      // the comments around it are still linted, in place (apex/testClass.ts).
+      const span = testClassSpan(text);
+      if (span) {
+        text = blankSpan(text, span);
+        if (/^\s*$/.test(text)) { return report; }
+      }
+    }
     if (kind === 'apex' && !tooLarge && options.precheck !== false) {
       // No rule can fire in this text: skip the parse and the model (most classes of a real project).
       const running = (this.byKind.get(kind) ?? []).filter(r => (overrides[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map(r => r.meta.id);
