@@ -4,7 +4,9 @@
  * lints each chunk of paths it is sent, exactly as a one-thread scan does (`lintRead`).
  */
 import { parentPort } from 'node:worker_threads';
+import type { FileSymbols } from '../core/project';
 import type { ReportFile } from '../core/report/model';
+import { symbolsOf } from '../core/symbols';
 import { createEngine } from './createEngine';
 import type { FromWorker, PoolSetup, ToWorker } from './pool';
 import { lintRead, readOneSync } from './scan';
@@ -16,6 +18,17 @@ const ready = createEngine();
 ready.catch((e: Error) => port?.postMessage({ type: 'fatal', message: e.message } satisfies FromWorker));
 
 port?.on('message', (m: ToWorker) => {
+  if (m.type === 'symbols') {
+    // Text scans for the project index, done while the grammar compiles and the index is built.
+    const results: Array<[string, FileSymbols | undefined]> = [];
+    for (const f of m.files) {
+      const read = readOneSync(f);
+      if (read.text === undefined) { results.push([f, undefined]); continue; }
+      try { results.push([f, symbolsOf(f, read.text)]); } catch { /* left to the caller, which reads it again */ }
+    }
+    port.postMessage({ type: 'symbols', results } satisfies FromWorker);
+    return;
+  }
   if (m.type === 'setup') { setup = m.setup; return; }
   const s = setup;
   if (!s) { port.postMessage({ type: 'fatal', message: 'files to lint before the setup' } satisfies FromWorker); return; }

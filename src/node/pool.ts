@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ApiGuardConfig } from '../core/config';
 import type { SeverityOrOff } from '../core/types';
-import type { ProjectIndex } from '../core/project';
+import type { FileSymbols, ProjectIndex } from '../core/project';
 import type { ReportFile } from '../core/report/model';
 
 /**
@@ -25,9 +25,10 @@ export interface PoolSetup {
   limits?: ApiGuardConfig['limits'];
 }
 
-/** Messages between the pool and a worker: `setup` first, then chunks to lint. */
-export type ToWorker = { type: 'setup'; setup: PoolSetup } | { type: 'lint'; chunk: number; files: string[] };
+/** Messages between the pool and a worker: `symbols` (optional) and `setup` first, then chunks to lint. */
+export type ToWorker = { type: 'symbols'; files: string[] } | { type: 'setup'; setup: PoolSetup } | { type: 'lint'; chunk: number; files: string[] };
 export type FromWorker =
+  | { type: 'symbols'; results: Array<[string, FileSymbols | undefined]> }
   | { type: 'done'; chunk: number; reports: ReportFile[]; count: number }
   | { type: 'fatal'; message: string };
 
@@ -52,6 +53,13 @@ export function lintWorkerScript(from = __dirname): string | undefined {
   return existsSync(f) ? f : undefined;
 }
 
+/**
+ * Project-wide values (`symbolsOf`) of these files, extracted by the workers while they wait for the
+ * project index that needs them (`scanProject`). `done` gets what came back, once, even when a worker
+ * died or the run ended first: a file missing from the map is read by the caller.
+ */
+export interface SymbolsRequest { files: readonly string[]; done: (symbols: ReadonlyMap<string, FileSymbols | undefined>) => void }
+
 export interface PoolRun {
   /** Reports with findings or notes, in completion order (the caller sorts). */
   reports: ReportFile[];
@@ -69,7 +77,7 @@ export interface PoolRun {
  * file never ends the scan and never silently drops a file.
  */
 export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSetup | Promise<PoolSetup>,
-  options: { script: string; signal?: AbortSignal; onDone?: (done: number) => void }): Promise<PoolRun> {
+  options: { script: string; signal?: AbortSignal; onDone?: (done: number) => void; symbols?: SymbolsRequest }): Promise<PoolRun> {
   const { script, signal, onDone } = options;
   return new Promise<PoolRun>((resolve, reject) => {
     const reports: ReportFile[] = [];
@@ -89,9 +97,18 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
     let finished = false;
     let spawned = 0;
 
+    /** The symbols request: what came back, and the workers still holding a share of it. */
+    const symbols = new Map<string, FileSymbols | undefined>();
+    const symbolsFrom = new Set<Worker>();
+    let symbolsRequest = options.symbols;
+    const symbolsDone = () => {
+      if (symbolsRequest && symbolsFrom.size === 0) { const r = symbolsRequest; symbolsRequest = undefined; r.done(symbols); }
+    };
     const finish = (error?: Error) => {
       if (finished) { return; }
       finished = true;
+      symbolsFrom.clear();
+      symbolsDone();
       signal?.removeEventListener('abort', onAbort);
       for (const w of held.keys()) { void w.terminate(); }
       held.clear();
@@ -123,6 +140,12 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
       w.on('message', (m: FromWorker) => {
         if (finished) { return; }
         if (m.type === 'fatal') { finish(new Error(`API Guard lint worker could not start: ${m.message}`)); return; }
+        if (m.type === 'symbols') {
+          for (const [f, s] of m.results) { symbols.set(f, s); }
+          symbolsFrom.delete(w);
+          symbolsDone();
+          return;
+        }
         held.get(w)?.delete(m.chunk);
         for (const r of m.reports) { reports.push(r); }
         done += m.count;
@@ -132,6 +155,8 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
       const lost = (why: string) => {
         if (finished || failed) { return; }
         failed = true;
+        // Its share of the symbols is read by the caller instead.
+        if (symbolsFrom.delete(w)) { symbolsDone(); }
         const mine = held.get(w) ?? new Map<number, { files: string[]; retry: boolean }>();
         held.delete(w);
         for (const c of mine.values()) {
@@ -163,6 +188,15 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
     if (!files.length || signal?.aborted) { finish(); return; }
     const n = Math.max(1, Math.min(jobs, files.length));
     for (let i = 0; i < n; i++) { spawn(); }
+    const wanted = options.symbols?.files ?? [];
+    if (wanted.length) {
+      [...held.keys()].forEach((w, i) => {
+        symbolsFrom.add(w);
+        w.postMessage({ type: 'symbols', files: wanted.filter((_, j) => j % n === i) } satisfies ToWorker);
+      });
+    } else {
+      symbolsDone();
+    }
     Promise.resolve(setup).then(s => {
       if (finished) { return; }
       ready = s;

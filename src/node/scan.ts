@@ -20,7 +20,7 @@ import { decodeText } from './decode';
 
 /** Native SHA-256 (hex) for fingerprints: the same values as core's pure-JS `sha256`, faster. */
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-import { defaultJobs, lintOnPool, lintWorkerScript } from './pool';
+import { defaultJobs, lintOnPool, lintWorkerScript, type SymbolsRequest } from './pool';
 
 /** Files larger than this are not read at all (a note says so). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -231,7 +231,11 @@ export async function loadProjectIndex(root: string, options: ProjectIndexOption
   return (await openProjectIndex(root, options)).load();
 }
 
-export interface ProjectIndexOptions { exclude?: readonly string[]; files?: readonly string[]; signal?: AbortSignal; readers?: ProjectReaders; filter?: (file: string) => boolean; inputs?: IndexInputCache }
+export interface ProjectIndexOptions {
+  exclude?: readonly string[]; files?: readonly string[]; signal?: AbortSignal; readers?: ProjectReaders; filter?: (file: string) => boolean; inputs?: IndexInputCache;
+  /** The values (`symbolsOf`) of some files, extracted elsewhere (the lint pool's workers); files missing from the answer are read here. Not with `inputs`. */
+  symbols?: Promise<ReadonlyMap<string, FileSymbols | undefined>>;
+}
 
 /**
  * What the project index took from each file it reads, as a digest (SHA-256 of the extracted facts;
@@ -271,7 +275,21 @@ export async function openProjectIndex(root: string, options: Omit<ProjectIndexO
   }
   const sfdx = await readSfdx(root);
   const records: InputRecord[] = wanted.map(w => ({ ...w, digest: null }));
-  await readInputs(records, options.inputs, options.signal);
+  const elsewhere = options.symbols && !options.inputs ? options.symbols : undefined;
+  const remote = (r: InputRecord) => !!elsewhere && r.kind === 'symbols' && isApexPath(r.path);
+  await readInputs(records.filter(r => !remote(r)), options.inputs, options.signal);
+  if (elsewhere) {
+    // The classes' constants, from the workers: this thread read the rest meanwhile.
+    const given = await elsewhere;
+    const missing: InputRecord[] = [];
+    for (const r of records.filter(remote)) {
+      if (!given.has(r.path)) { missing.push(r); continue; }
+      const symbols = given.get(r.path);
+      r.value = { symbols };
+      r.digest = symbols ? digestOf(symbols) : null;
+    }
+    await readInputs(missing, undefined, options.signal);
+  }
   const key = sha256Hex(JSON.stringify({ root, sfdx: sfdx === undefined ? null : readSfdxProject(sfdx),
     inputs: records.filter(r => r.digest !== null).map(r => [r.path, r.kind, r.digest]) }));
   return { key, load: async () => {
@@ -479,8 +497,12 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   // workers start (and compile the grammar) while this thread builds the index.
   let project: ProjectIndex | undefined;
   let loadProject: () => Promise<ProjectIndex>;
+  /** With the pool on the whole tree, the workers extract the classes' constants for the index while they start. */
+  let symbolsRequest: SymbolsRequest | undefined;
   if (script) {
-    const load = loadProjectIndex(root, indexOptions).then(p => (project = p));
+    const apex = indexOptions.files && !indexOptions.readers ? indexOptions.files.filter(isApexPath) : [];
+    const symbols = apex.length ? new Promise<ReadonlyMap<string, FileSymbols | undefined>>(done => { symbolsRequest = { files: apex, done }; }) : undefined;
+    const load = loadProjectIndex(root, { ...indexOptions, ...(symbols ? { symbols } : {}) }).then(p => (project = p));
     load.catch(() => { /* the pool fails with it */ });
     loadProject = () => load;
   } else if (cache?.recallInput && cache.rememberInput && cache.useProjectKey && !indexOptions.readers) {
@@ -516,7 +538,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   let done = 0;
   const setup = { root, rules: config.rules, includeTests: config.includeTests, project: project ?? emptyProject(root), ...(config.limits ? { limits: config.limits } : {}) };
   if (script) {
-    const run = await lintOnPool(files, workers, loadProject().then(p => ({ ...setup, project: p })), { script, signal, onDone: n => {
+    const run = await lintOnPool(files, workers, loadProject().then(p => ({ ...setup, project: p })), { script, signal, symbols: symbolsRequest, onDone: n => {
       done = n;
       const now = performance.now();
       if (onProgress && now - lastProgress >= 100) { lastProgress = now; onProgress({ phase: 'lint', done, total }); }

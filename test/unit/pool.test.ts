@@ -81,6 +81,25 @@ describe('lint pool (worker threads)', function () {
     await assert.rejects(failed, /the index could not be built/);
   });
 
+  it('the workers extract the classes\' constants for the index; a worker that dies on them leaves its share to the caller', async () => {
+    const config = defaultConfig();
+    const one = await scanProject({ root: corpus, config, jobs: 1 });
+    const apex = one.reports.map(r => r.path).filter(f => f.endsWith('.cls'));
+    const script = path.join(repo, 'out/src/node/lintWorker.js');
+    const got = await new Promise<ReadonlyMap<string, unknown>>(done => {
+      void lintOnPool(apex, 2, { root: corpus, rules: config.rules, includeTests: false, project: one.project }, { script, symbols: { files: apex, done } });
+    });
+    assert.deepStrictEqual([...got.keys()].sort(), [...apex].sort());
+    for (const f of apex) { assert.deepStrictEqual(got.get(f), one.project.symbols?.get(f), f); }
+    const crashing = path.join(__dirname, 'helpers/crashingLintWorker.js');
+    const doomed = [...apex, path.join(corpus, 'CrashesOnSymbols.cls')];
+    let partial: ReadonlyMap<string, unknown> | undefined;
+    const run = await lintOnPool(apex, 2, { root: corpus, rules: config.rules, includeTests: false, project: one.project },
+      { script: crashing, symbols: { files: doomed, done: m => { partial = m; } } });
+    assert.strictEqual(run.done, apex.length, 'the lint went on with a fresh worker');
+    assert.ok(partial && partial.size > 0 && partial.size < doomed.length, `a share came back, the dead worker's did not: ${partial?.size}`);
+  });
+
   it('aborting stops the workers and returns what was done, marked cancelled', async () => {
     const total = (JSON.parse(readFileSync(path.join(corpus, '.corpus.json'), 'utf8')) as { files: number }).files;
     const ac = new AbortController();
