@@ -15,7 +15,7 @@ import { fingerprintFindings } from '../core/report/fingerprint';
 import { relativePath, type ReportFile, type ReportInput } from '../core/report/model';
 import type { FileNote } from '../core/types';
 import { createEngine } from './createEngine';
-import { discoverFiles, type DiscoverOptions } from './discover';
+import { discoverFiles, type DiscoverOptions, type DiscoveryMemo } from './discover';
 import { decodeText } from './decode';
 
 /** Native SHA-256 (hex) for fingerprints: the same values as core's pure-JS `sha256`, faster. */
@@ -91,6 +91,8 @@ export interface LintCache extends Partial<IndexInputCache> {
   lookup?(file: string): Promise<ReportFile | undefined>;
   get(file: string, text: string): ReportFile | undefined;
   set(file: string, text: string, report: ReportFile): void;
+  /** Folder listings of the last walk, for a scan of the whole root (see `DiscoveryMemo`). */
+  discovery?: DiscoveryMemo;
 }
 
 /** Below this many files per worker, linting on this thread is faster than starting workers. */
@@ -481,7 +483,8 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
   const { config, signal, onProgress } = options;
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
-  const collected = options.files ? { files: [...options.files], notes: [] as FileNote[] } : await collectFiles(root, options.paths, config, signal, options.discover);
+  const discover = options.cache?.discovery ? { ...options.discover, memo: options.cache.discovery } : options.discover;
+  const collected = options.files ? { files: [...options.files], notes: [] as FileNote[] } : await collectFiles(root, options.paths, config, signal, discover);
   const indexOptions: ProjectIndexOptions = { exclude: config.exclude, signal, ...(options.files && options.readers ? { readers: options.readers } : {}), ...(options.projectFiles && options.projectFilter ? { filter: options.projectFilter } : {}),
     ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files: collected.files }) };
   const { cache } = options;
