@@ -163,10 +163,16 @@ export class FileLintCache implements LintCache {
     return dir;
   }
 
-  /** Folder key and name of a file. */
+  private lastDir = '';
+  private lastDirKey = '';
+  /** Folder key and name of a file (files come folder by folder: the last folder's key is reused). */
   private split(file: string): [string, string] {
     const i = file.lastIndexOf(path.sep);
-    return [this.dirKey(file.slice(0, i)), file.slice(i + 1)];
+    const name = file.slice(i + 1);
+    if (i === this.lastDir.length && file.startsWith(this.lastDir)) { return [this.lastDirKey, name]; }
+    this.lastDir = file.slice(0, i);
+    this.lastDirKey = this.dirKey(this.lastDir);
+    return [this.lastDirKey, name];
   }
 
   useProject(project: ProjectIndex): void {

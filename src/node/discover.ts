@@ -112,58 +112,79 @@ export async function discoverFiles(root: string, options: DiscoverOptions = {},
   const matchers: Matcher[] = [{ base: absRoot, ig: rules.ig }];
   const memo = under?.length ? undefined : options.memo;
   memo?.begin(rules.key);
-  const out: string[] = [];
-  /** `trusted`: the ignore rules above `dir` are those its remembered listing (and those below it) were made under. */
-  const walk = async (dir: string, inherited: Matcher[], trusted: boolean): Promise<void> => {
-    if (signal?.aborted) { return; }
+  /**
+   * The kept files under `dir`, in the order of a sort of their full paths: each folder's files and
+   * subfolders are sorted by name (a subfolder as "name/", which is where its files fall in that order)
+   * and merged, so the whole list needs no sort. `trusted`: the ignore rules above `dir` are those its
+   * remembered listing (and those below it) were made under.
+   */
+  const walk = async (dir: string, inherited: Matcher[], trusted: boolean): Promise<string[]> => {
+    if (signal?.aborted) { return []; }
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     // The times are taken before the listing, so a change during the walk shows next time.
     const st = memo ? folderStat(dir) : undefined;
     const last = memo?.recall(dir);
+    let local = inherited;
+    let files: readonly string[] | undefined;
+    let subdirs: readonly string[] = [];
+    let below = false;
     if (last && trusted && st && st.mtimeMs === last.mtimeMs && st.ctimeMs === last.ctimeMs) {
       // The same entries as last time; only the folder's own .gitignore may have changed.
-      const text = last.gitignore === null ? undefined : await readIfExists(path.join(dir, '.gitignore'));
+      const text = last.gitignore === null ? undefined : await readIfExists(prefix + '.gitignore');
       if (last.gitignore === null || (text !== undefined && digest(text) === last.gitignore)) {
         memo!.keep(dir);
-        const local = text ? [...inherited, { base: dir, ig: ignore({ allowRelativePaths: true }).add(text) }] : inherited;
-        for (const f of last.files) { out.push(path.join(dir, f)); }
-        await Promise.all(last.dirs.map(d => walk(path.join(dir, d), local, true)));
-        return;
+        if (text) { local = [...inherited, { base: dir, ig: ignore({ allowRelativePaths: true }).add(text) }]; }
+        files = sortedNames(last.files);
+        subdirs = sortedDirs(last.dirs);
+        below = true;
       }
     }
-    let entries;
-    try { entries = options.readdir ? await options.readdir(dir) : await fsp.readdir(dir, { withFileTypes: true }); } catch (e) {
-      options.onUnlistable?.(dir, e as NodeJS.ErrnoException);
-      return;
+    if (!files) {
+      let entries;
+      try { entries = options.readdir ? await options.readdir(dir) : await fsp.readdir(dir, { withFileTypes: true }); } catch (e) {
+        options.onUnlistable?.(dir, e as NodeJS.ErrnoException);
+        return [];
+      }
+      let gitignore: string | null = null;
+      if (dir !== absRoot && entries.some(e => e.name === '.gitignore' && e.isFile())) {
+        const text = await readIfExists(prefix + '.gitignore');
+        if (text !== undefined) { gitignore = digest(text); }
+        if (text) { local = [...inherited, { base: dir, ig: ignore({ allowRelativePaths: true }).add(text) }]; }
+      }
+      const dirs: string[] = [];
+      const kept: string[] = [];
+      for (const e of entries) {
+        const abs = prefix + e.name;
+        if (e.isDirectory()) {
+          if (ALWAYS_EXCLUDED.has(e.name) || ignored(local, abs, true)) { continue; }
+          dirs.push(e.name);
+        } else if (e.isFile()) {
+          if (fileKindOf(abs) === undefined || ignored(local, abs, false)) { continue; }
+          kept.push(e.name);
+        }
+      }
+      files = sortedNames(kept);
+      subdirs = sortedDirs(dirs);
+      if (memo && st) { memo.remember(dir, st, { gitignore, dirs: subdirs, files }); }
+      // What was remembered below this folder was made under the same rules only if its .gitignore is unchanged.
+      below = trusted && !!last && last.gitignore === gitignore;
     }
-    let local = inherited;
-    let gitignore: string | null = null;
-    if (dir !== absRoot && entries.some(e => e.name === '.gitignore' && e.isFile())) {
-      const text = await readIfExists(path.join(dir, '.gitignore'));
-      if (text !== undefined) { gitignore = digest(text); }
-      if (text) { local = [...inherited, { base: dir, ig: ignore({ allowRelativePaths: true }).add(text) }]; }
-    }
-    const subdirs: string[] = [];
-    const kept: string[] = [];
-    for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (ALWAYS_EXCLUDED.has(e.name) || ignored(local, abs, true)) { continue; }
-        subdirs.push(e.name);
-      } else if (e.isFile()) {
-        if (fileKindOf(abs) === undefined || ignored(local, abs, false)) { continue; }
-        kept.push(e.name);
-        out.push(abs);
+    // Sibling folders are listed concurrently: one after another, an unchanged --cache re-scan spent
+    // most of its discovery waiting on readdir.
+    const inner = await Promise.all(subdirs.map(d => walk(prefix + d, local, below)));
+    const out: string[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < files.length || j < subdirs.length) {
+      if (j >= subdirs.length || (i < files.length && files[i] < subdirs[j] + path.sep)) { out.push(prefix + files[i++]); } else {
+        for (const f of inner[j++]) { out.push(f); }
       }
     }
-    if (memo && st) { memo.remember(dir, st, { gitignore, dirs: subdirs, files: kept }); }
-    // What was remembered below this folder was made under the same rules only if its .gitignore is unchanged.
-    const below = trusted && !!last && last.gitignore === gitignore;
-    // Sibling folders are listed concurrently (the result is sorted at the end): one after another, an
-    // unchanged --cache re-scan spent most of its discovery waiting on readdir.
-    await Promise.all(subdirs.map(d => walk(path.join(dir, d), local, below)));
+    return out;
   };
-  const starts = under?.length ? under.map(u => path.resolve(absRoot, u)) : [absRoot];
-  for (const start of starts) {
+  if (!under?.length) { return walk(absRoot, matchers, true); }
+  const out: string[] = [];
+  for (const start of under.map(u => path.resolve(absRoot, u))) {
     // Nested .gitignore files between the root and a start folder apply too.
     let inherited = matchers;
     const chain: string[] = [];
@@ -173,7 +194,22 @@ export async function discoverFiles(root: string, options: DiscoverOptions = {},
       if (text) { inherited = [...inherited, { base: d, ig: ignore({ allowRelativePaths: true }).add(text) }]; }
     }
     if (start !== absRoot && (ALWAYS_EXCLUDED.has(path.basename(start)) || ignored(inherited, start, true))) { continue; }
-    await walk(start, inherited, true);
+    for (const f of await walk(start, inherited, true)) { out.push(f); }
   }
   return [...new Set(out)].sort();
+}
+
+/** File names in sort order (as stored: sorted already, checked in one pass). */
+function sortedNames(names: readonly string[]): readonly string[] {
+  for (let i = 1; i < names.length; i++) { if (names[i - 1] >= names[i]) { return [...names].sort(); } }
+  return names;
+}
+
+/** Folder names in the order of "name/" (where the paths under them sort). */
+function sortedDirs(names: readonly string[]): readonly string[] {
+  const key = (n: string) => n + path.sep;
+  for (let i = 1; i < names.length; i++) {
+    if (key(names[i - 1]) >= key(names[i])) { return [...names].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)); }
+  }
+  return names;
 }

@@ -139,6 +139,16 @@ describe('--cache: discovery remembers folder listings', function () {
     assert.deepStrictEqual(await same('the whole root after'), [`${D}/classes`]);
   });
 
+  it('the list is in the order of a sort of the full paths, folder names that sort around "/" included', async () => {
+    const before = (await discoverFiles(root, {})).length;
+    for (const rel of ['x/a.cls', 'x/a-b/c.cls', 'x/a/c.cls', 'x/a0.cls', 'x/a.b/c.cls', 'x/B.cls', 'x/a/b/c.cls', 'x/a/b.cls', 'x/a/b-c.cls', 'x/\u00e9/c.cls', 'x/Z/c.cls']) { w(rel); }
+    for (const memo of [false, true, true]) {
+      const found = memo ? (await run()).files : await discoverFiles(root, {});
+      assert.deepStrictEqual(found, [...found].sort());
+      assert.ok(found.some(f => f.endsWith('x/a-b/c.cls')) && found.length === before + 11, String(found.length));
+    }
+  });
+
   it('folders from this second are listed every time (their times cannot vouch yet)', async () => {
     const cache = await FileLintCache.open(path.join(store, 'cache.json'), { tool: 'test' }, undefined, { root });
     await discoverFiles(root, { memo: cache.discovery });
