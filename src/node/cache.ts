@@ -13,25 +13,29 @@ const FORMAT = 'apiguard-cache/v3';
 /*
  * Format v3 (one JSON object; v1/v2 files are replaced without a word). Paths are relative to the
  * project root and grouped by folder ("" is the root itself), so a file's path is written once:
- *   files:   { folder: { name: [h, s, m] | [h, s, m, r] } }   h: short digest of the text (a cache key,
- *            never a secret: the text's SHA-256, 128 bits); s, m: size and mtime that vouch for it (null:
- *            they cannot); r: the report without its path, only when it has findings or notes.
+ *   files:   { folder: [names, h, s, m, r] }   in columns (a parse of a few strings and number arrays,
+ *            not of 11,752 small arrays): names joined by "/"; h: per file 22 characters, the short digest
+ *            of its text (a cache key, never a secret: 132 bits of its SHA-256); s, m: size and mtime that
+ *            vouch for it (null: they cannot); r: { name: report without its path }, only for files with
+ *            findings or notes.
  *   inputs:  { folder: { name: [k, d, s, m] } }   project index inputs (see `recallInput`).
  *   folders: { folder: [m, c, g, subfolders, files] } + `rules`   discovery's listings (see `discovery`).
  */
 type Report = Omit<ReportFile, 'path'>;
 type Entry = [h: string, s: number | null, m: number | null] | [h: string, s: number | null, m: number | null, r: Report];
+type StoredFolder = [names: string, h: string, s: Array<number | null>, m: Array<number | null>, r: Record<string, Report>];
+const DIGEST_LENGTH = 22;
 /** A project index input (`openProjectIndex`): kind, digest of what the index took from the file (null: nothing), size and mtime. */
 type InputEntry = [k: InputKind, d: string | null, s: number, m: number];
 /** A folder as discovery listed it: mtime and ctime before the listing, digest of its .gitignore (null: none), kept subfolders and files. */
 type FolderRow = [m: number, c: number, g: string | null, dirs: string[], files: string[]];
 type Grouped<T> = Record<string, Record<string, T>>;
 /** `settings`: the digest of everything but the index (tool, rules, config); inputs and folders are kept while it holds. */
-interface CacheFileData { format: string; key: string; settings?: string; files: Grouped<Entry>; inputs?: Grouped<InputEntry>; rules?: string; folders?: Record<string, FolderRow> }
+interface CacheFileData { format: string; key: string; settings?: string; files: Record<string, StoredFolder>; inputs?: Grouped<InputEntry>; rules?: string; folders?: Record<string, FolderRow> }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
-/** The cache key of a file's text: 128 bits of its SHA-256 (22 base64url characters). */
-const textKey = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
+/** The cache key of a file's text: 132 bits of its SHA-256 (22 base64url characters). */
+const textKey = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, DIGEST_LENGTH);
 
 /** JSON of a value with Maps and Sets as sorted arrays, so an index with either hashes the same every time. */
 function stableJson(v: unknown): string {
@@ -46,13 +50,92 @@ const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x =
 const numOrNull = (x: unknown) => x === null || typeof x === 'number';
 const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every(s => typeof s === 'string');
 
-/** An entry as `set` writes it: anything else (a hand edit, another tool) is not trusted as a result. */
-function isEntry(e: unknown): e is Entry {
-  if (!Array.isArray(e) || (e.length !== 3 && e.length !== 4) || typeof e[0] !== 'string' || !numOrNull(e[1]) || !numOrNull(e[2])) { return false; }
-  if (e.length === 3) { return true; }
-  const r = e[3] as Partial<Report> | null;
+function isReport(x: unknown): x is Report {
+  const r = x as Partial<Report> | null;
   return isObject(r) && Array.isArray(r.findings) && Array.isArray(r.notes) && (r.fingerprints === undefined || Array.isArray(r.fingerprints));
 }
+
+/**
+ * One folder's results: the stored columns (looked up by a cursor, as files come in name order, else
+ * by a map built on the first lookup out of order) and the results set in this run, which replace them.
+ */
+class FolderResults {
+  private cursor = 0;
+  private pos = 0;
+  private index?: Map<string, number>;
+  private starts?: number[];
+  readonly added = new Map<string, Entry>();
+  private constructor(private readonly stored: StoredFolder | undefined, private readonly count: number) {}
+
+  static empty(): FolderResults { return new FolderResults(undefined, 0); }
+
+  /** The folder as `save` writes it, or the number of entries it claims (at least 1) when it is not: never trusted in part. */
+  static parse(x: unknown): FolderResults | number {
+    if (!Array.isArray(x) || x.length !== 5) { return 1; }
+    const [names, h, s, m, r] = x as unknown[];
+    const n = Array.isArray(s) ? s.length : 0;
+    if (typeof names !== 'string' || typeof h !== 'string' || !Array.isArray(s) || !Array.isArray(m) || !isObject(r) || n === 0) { return Math.max(1, n); }
+    let seps = 0;
+    for (let i = names.indexOf('/'); i >= 0; i = names.indexOf('/', i + 1)) { seps++; }
+    if (seps !== n - 1 || h.length !== n * DIGEST_LENGTH || m.length !== n || !s.every(numOrNull) || !m.every(numOrNull)) { return n; }
+    for (const k in r) { if (!isReport(r[k])) { return n; } }
+    return new FolderResults(x as StoredFolder, n);
+  }
+
+  get(name: string): Entry | undefined {
+    const a = this.added.get(name);
+    if (a) { return a; }
+    const i = this.find(name);
+    if (i < 0) { return undefined; }
+    const [, h, s, m, r] = this.stored!;
+    const digest = h.slice(i * DIGEST_LENGTH, (i + 1) * DIGEST_LENGTH);
+    return Object.hasOwn(r, name) ? [digest, s[i], m[i], r[name]] : [digest, s[i], m[i]];
+  }
+
+  private find(name: string): number {
+    if (!this.stored) { return -1; }
+    const names = this.stored[0];
+    const end = this.pos + name.length;
+    if (this.cursor < this.count && names.startsWith(name, this.pos) && (end === names.length || names.charCodeAt(end) === 47 /* / */)) {
+      this.pos = end + 1;
+      return this.cursor++;
+    }
+    if (!this.index) {
+      this.index = new Map();
+      this.starts = [];
+      let at = 0;
+      for (const n of names.split('/')) { this.index.set(n, this.starts.length); this.starts.push(at); at += n.length + 1; }
+    }
+    const i = this.index.get(name) ?? -1;
+    // Back in step: the next lookup in name order is at the cursor again.
+    if (i >= 0 && i + 1 < this.count) { this.cursor = i + 1; this.pos = this.starts![i + 1]; }
+    return i;
+  }
+
+  /** The columns to write: the stored ones as they were when nothing was set in this run. */
+  toStored(): StoredFolder | undefined {
+    if (!this.added.size && this.stored) { return this.stored; }
+    const all = new Map<string, Entry>();
+    if (this.stored) {
+      for (const n of this.stored[0].split('/')) { if (!this.added.has(n)) { const e = this.get(n); if (e) { all.set(n, e); } } }
+    }
+    for (const [n, e] of this.added) { all.set(n, e); }
+    if (!all.size) { return undefined; }
+    const names = [...all.keys()].sort();
+    const out: StoredFolder = [names.join('/'), '', [], [], {}];
+    const digests: string[] = [];
+    for (const n of names) {
+      const e = all.get(n)!;
+      digests.push(e[0]);
+      out[2].push(e[1]);
+      out[3].push(e[2]);
+      if (e.length === 4) { out[4][n] = e[3]; }
+    }
+    out[1] = digests.join('');
+    return out;
+  }
+}
+
 function isInput(e: unknown): e is InputEntry {
   return Array.isArray(e) && e.length === 4 && (e[0] === 'facts' || e[0] === 'symbols' || e[0] === 'access')
     && (e[1] === null || (typeof e[1] === 'string' && /^[0-9a-f]{64}$/.test(e[1]))) && typeof e[2] === 'number' && typeof e[3] === 'number';
@@ -78,7 +161,7 @@ export interface CacheOpenOptions {
  * to write it is reported by `save`.
  */
 export class FileLintCache implements LintCache {
-  private files: Grouped<Entry> = {};
+  private files = new Map<string, FolderResults>();
   /** Index inputs of the last run (trusted only under the same settings) and of this one. */
   private inputs: Grouped<InputEntry> = {};
   private nextInputs: Grouped<InputEntry> = {};
@@ -126,10 +209,9 @@ export class FileLintCache implements LintCache {
     if (data.format !== FORMAT) { return c; }
     if (typeof data.key !== 'string' || !isObject(data.files)) { return unreadable('no key or no files'); }
     let dropped = 0;
-    for (const [dir, group] of Object.entries(data.files)) {
-      if (!isObject(group)) { dropped++; continue; }
-      for (const name in group) { if (!isEntry(group[name])) { delete group[name]; dropped++; } }
-      c.files[dir] = group as Record<string, Entry>;
+    for (const [dir, stored] of Object.entries(data.files)) {
+      const folder = FolderResults.parse(stored);
+      if (typeof folder === 'number') { dropped += folder; } else { c.files.set(dir, folder); }
     }
     c.loadedKey = data.key;
     if (data.settings === c.settingsKey) {
@@ -186,7 +268,7 @@ export class FileLintCache implements LintCache {
 
   private useKey(key: string): void {
     this.key = key;
-    if (this.key !== this.loadedKey) { this.files = {}; this.dirty = true; }
+    if (this.key !== this.loadedKey) { this.files = new Map(); this.dirty = true; }
   }
 
   /**
@@ -230,7 +312,7 @@ export class FileLintCache implements LintCache {
    */
   lookup(file: string): Promise<ReportFile | undefined> {
     const [dir, name] = this.split(file);
-    const e = this.files[dir]?.[name];
+    const e = this.files.get(dir)?.get(name);
     if (!e || e[1] === null || e[2] === null) { return Promise.resolve(undefined); }
     // The stat taken for the index, if any, is used once more and let go.
     let st: fs.Stats | undefined;
@@ -246,10 +328,11 @@ export class FileLintCache implements LintCache {
 
   get(file: string, text: string): ReportFile | undefined {
     const [dir, name] = this.split(file);
-    const e = this.files[dir]?.[name];
+    const folder = this.files.get(dir);
+    const e = folder?.get(name);
     if (e && e[0] === textKey(text)) {
       this.hits++;
-      if (e[1] === null) { this.stamp(file, e); }
+      if (e[1] === null) { this.stamp(file, e); folder!.added.set(name, e); }
       return FileLintCache.report(file, e);
     }
     this.misses++;
@@ -261,7 +344,9 @@ export class FileLintCache implements LintCache {
     const e: Entry = r.findings.length || r.notes.length ? [textKey(text), null, null, r] : [textKey(text), null, null];
     this.stamp(file, e);
     const [dir, name] = this.split(file);
-    (this.files[dir] ??= {})[name] = e;
+    let folder = this.files.get(dir);
+    if (!folder) { folder = FolderResults.empty(); this.files.set(dir, folder); }
+    folder.added.set(name, e);
   }
 
   /** Records size and mtime when they can vouch for the text just hashed (mtime at least 2 s before this run). */
@@ -317,7 +402,7 @@ export class FileLintCache implements LintCache {
     if (this.foldersSeen && (this.foldersChanged || this.rules !== this.loadedRules || Object.keys(this.nextFolders).length !== Object.keys(this.folders).length)) { this.dirty = true; }
     if (!this.dirty) { return; }
     const data: CacheFileData = {
-      format: FORMAT, key: this.key, settings: this.settingsKey, files: this.files, inputs: this.inputsSeen ? this.nextInputs : this.inputs,
+      format: FORMAT, key: this.key, settings: this.settingsKey, files: storedFiles(this.files), inputs: this.inputsSeen ? this.nextInputs : this.inputs,
       ...(this.foldersSeen ? { rules: this.rules, folders: this.nextFolders } : { rules: this.loadedRules, folders: this.folders }),
     };
     await fsp.mkdir(path.dirname(this.location), { recursive: true });
@@ -325,6 +410,12 @@ export class FileLintCache implements LintCache {
     await fsp.writeFile(tmp, JSON.stringify(data));
     await fsp.rename(tmp, this.location);
   }
+}
+
+function storedFiles(files: Map<string, FolderResults>): Record<string, StoredFolder> {
+  const out: Record<string, StoredFolder> = {};
+  for (const [dir, folder] of files) { const f = folder.toStored(); if (f) { out[dir] = f; } }
+  return out;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
