@@ -420,12 +420,20 @@ async function loadReferencedClasses(index: ProjectIndex, apex: readonly string[
  * is not a fact file, and the full check is left for the few that have one (it was a third of an
  * unchanged --cache re-scan's index time on 11,752 files).
  */
-const FACT_SUFFIX = /\.(?:namedCredential|externalCredential|remoteSite|object)(?:-meta\.xml)?$/;
+const FACT_SUFFIX = /^\.(?:namedCredential|externalCredential|remoteSite|object)(?:-meta\.xml)?$/;
 /** Likewise for `accessKindOf` (profiles, permission sets and groups, connected apps). */
-const ACCESS_SUFFIX = /\.(?:profile|permissionset|permissionsetgroup|connectedApp)(?:-meta\.xml)?$/;
-const isAccessFile = (f: string) => ACCESS_SUFFIX.test(f) && accessKindOf(f) !== undefined;
+const ACCESS_SUFFIX = /^\.(?:profile|permissionset|permissionsetgroup|connectedApp)(?:-meta\.xml)?$/;
+const isAccessFile = (f: string) => ACCESS_SUFFIX.test(suffixOf(f)) && accessKindOf(f) !== undefined;
+/** The last extension, with the one before it for `-meta.xml` ("Foo.object-meta.xml": ".object-meta.xml"): what the prefilters test, a few characters instead of the whole path. */
+function suffixOf(f: string): string {
+  const dot = f.lastIndexOf('.');
+  if (dot < 0) { return ''; }
+  if (!f.endsWith('-meta.xml')) { return f.slice(dot); }
+  const before = f.lastIndexOf('.', dot - 1);
+  return before < 0 ? '' : f.slice(before);
+}
 function isFactFile(f: string): boolean {
-  if (!FACT_SUFFIX.test(f)) { return false; }
+  if (!FACT_SUFFIX.test(suffixOf(f))) { return false; }
   const t = metadataTypeOf(f);
   return t !== undefined && PROJECT_FACT_TYPES.includes(t);
 }
