@@ -92,6 +92,17 @@ class FolderResults {
     return Object.hasOwn(r, name) ? [digest, s[i], m[i], r[name]] : [digest, s[i], m[i]];
   }
 
+  /** Size, mtime and report of `name` without building an entry (`lookup`, once per file of a re-scan); undefined when not vouched for. */
+  stamped(name: string): { s: number; m: number; r: Report | undefined } | undefined {
+    const a = this.added.get(name);
+    if (a) { return a[1] === null || a[2] === null ? undefined : { s: a[1], m: a[2], r: a[3] }; }
+    const i = this.find(name);
+    if (i < 0) { return undefined; }
+    const [, , s, m, r] = this.stored!;
+    const size = s[i], mtime = m[i];
+    return size === null || mtime === null ? undefined : { s: size, m: mtime, r: Object.hasOwn(r, name) ? r[name] : undefined };
+  }
+
   private find(name: string): number {
     if (!this.stored) { return -1; }
     const names = this.stored[0];
@@ -312,14 +323,14 @@ export class FileLintCache implements LintCache {
    */
   lookup(file: string): Promise<ReportFile | undefined> {
     const [dir, name] = this.split(file);
-    const e = this.files.get(dir)?.get(name);
-    if (!e || e[1] === null || e[2] === null) { return Promise.resolve(undefined); }
+    const e = this.files.get(dir)?.stamped(name);
+    if (!e) { return Promise.resolve(undefined); }
     // The stat taken for the index, if any, is used once more and let go.
     let st: fs.Stats | undefined;
     if (this.stats.has(file)) { st = this.stats.get(file); this.stats.delete(file); } else { st = FileLintCache.stat(file); }
-    if (!st || !st.isFile() || st.size !== e[1] || st.mtimeMs !== e[2]) { return Promise.resolve(undefined); }
+    if (!st || !st.isFile() || st.size !== e.s || st.mtimeMs !== e.m) { return Promise.resolve(undefined); }
     this.hits++;
-    return Promise.resolve(FileLintCache.report(file, e));
+    return Promise.resolve(e.r ? { path: file, ...e.r } : { path: file, findings: [], notes: [] });
   }
 
   private static report(file: string, e: Entry): ReportFile {
