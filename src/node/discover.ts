@@ -1,4 +1,5 @@
-import { promises as fsp } from 'node:fs';
+import { createHash } from 'node:crypto';
+import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { fileKindOf } from '../core/fileKind';
@@ -13,6 +14,32 @@ export interface DiscoverOptions {
   onUnlistable?: (dir: string, error: NodeJS.ErrnoException) => void;
   /** Tests inject failures here; defaults to fs.promises.readdir. */
   readdir?: (dir: string) => Promise<import('node:fs').Dirent[]>;
+  /** Folder listings of the last walk of this root (`--cache`); used only for a walk of the whole root. */
+  memo?: DiscoveryMemo;
+}
+
+/** A folder's times, taken before it is listed. */
+export interface FolderStat { mtimeMs: number; ctimeMs: number }
+/** What a walk kept of one folder: its subfolders and files (names), and a digest of its own .gitignore (null: none). */
+export interface FolderListing { gitignore: string | null; dirs: readonly string[]; files: readonly string[] }
+
+/**
+ * Folder listings remembered between walks, like git's untracked cache: adding, removing or renaming
+ * an entry changes a folder's mtime, and a chmod or a restored mtime (`touch -r`, rsync) changes its
+ * ctime, so a folder whose mtime and ctime are those taken before its last listing has the same
+ * entries, and the walk reuses what it kept of them without listing the folder. A folder's own
+ * .gitignore is read again every time (editing it changes no folder's times); the root's ignore
+ * rules are the key passed to `begin`.
+ */
+export interface DiscoveryMemo {
+  /** Once per walk, with a digest of the root's ignore rules: listings made under other rules are forgotten. */
+  begin(rules: string): void;
+  /** The last listing of `dir` and the folder's times taken before it. */
+  recall(dir: string): (FolderListing & FolderStat) | undefined;
+  /** `dir`'s recalled listing was used: keep it. */
+  keep(dir: string): void;
+  /** `dir` as just listed, after `st` was taken (the memo decides whether those times can vouch for it later). */
+  remember(dir: string, st: FolderStat, listing: FolderListing): void;
 }
 
 interface Matcher { base: string; ig: Ignore }
@@ -38,13 +65,30 @@ async function readIfExists(file: string): Promise<string | undefined> {
  * by the walk as it meets them.
  */
 export async function rootIgnore(root: string, exclude: readonly string[] = []): Promise<Ignore> {
+  return (await rootRules(root, exclude)).ig;
+}
+
+/** `rootIgnore` and a digest of what it was built from. */
+async function rootRules(root: string, exclude: readonly string[]): Promise<{ ig: Ignore; key: string }> {
   const ig = ignore({ allowRelativePaths: true });
+  const parts: Array<string | null> = [];
   for (const name of ['.forceignore', '.gitignore']) {
     const text = await readIfExists(path.join(root, name));
+    parts.push(text ?? null);
     if (text !== undefined) { ig.add(text); }
   }
   ig.add(exclude as string[]);
-  return ig;
+  return { ig, key: digest(JSON.stringify([parts, exclude])) };
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
+
+/** A folder's times (following a symbolic link, as listing it does), or undefined. */
+function folderStat(dir: string): FolderStat | undefined {
+  try {
+    const st = fs.statSync(dir, { throwIfNoEntry: false });
+    return st?.isDirectory() ? { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : undefined;
+  } catch { return undefined; }
 }
 
 function ignored(matchers: readonly Matcher[], abs: string, isDir: boolean): boolean {
@@ -64,37 +108,83 @@ function ignored(matchers: readonly Matcher[], abs: string, isDir: boolean): boo
  */
 export async function discoverFiles(root: string, options: DiscoverOptions = {}, signal?: AbortSignal, under?: readonly string[]): Promise<string[]> {
   const absRoot = path.resolve(root);
-  const matchers: Matcher[] = [{ base: absRoot, ig: await rootIgnore(absRoot, options.exclude) }];
-  const out: string[] = [];
-  const walk = async (dir: string, inherited: Matcher[]): Promise<void> => {
-    if (signal?.aborted) { return; }
-    let entries;
-    try { entries = options.readdir ? await options.readdir(dir) : await fsp.readdir(dir, { withFileTypes: true }); } catch (e) {
-      options.onUnlistable?.(dir, e as NodeJS.ErrnoException);
-      return;
-    }
+  const rules = await rootRules(absRoot, options.exclude ?? []);
+  const matchers: Matcher[] = [{ base: absRoot, ig: rules.ig }];
+  const memo = under?.length ? undefined : options.memo;
+  memo?.begin(rules.key);
+  /**
+   * The kept files under `dir`, in the order of a sort of their full paths: each folder's files and
+   * subfolders are sorted by name (a subfolder as "name/", which is where its files fall in that order)
+   * and merged, so the whole list needs no sort. `trusted`: the ignore rules above `dir` are those its
+   * remembered listing (and those below it) were made under.
+   */
+  const walk = async (dir: string, inherited: Matcher[], trusted: boolean): Promise<string[]> => {
+    if (signal?.aborted) { return []; }
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    // The times are taken before the listing, so a change during the walk shows next time.
+    const st = memo ? folderStat(dir) : undefined;
+    const last = memo?.recall(dir);
     let local = inherited;
-    if (dir !== absRoot && entries.some(e => e.name === '.gitignore' && e.isFile())) {
-      const text = await readIfExists(path.join(dir, '.gitignore'));
-      if (text) { local = [...inherited, { base: dir, ig: ignore({ allowRelativePaths: true }).add(text) }]; }
-    }
-    const subdirs: string[] = [];
-    for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (ALWAYS_EXCLUDED.has(e.name) || ignored(local, abs, true)) { continue; }
-        subdirs.push(abs);
-      } else if (e.isFile()) {
-        if (fileKindOf(abs) === undefined || ignored(local, abs, false)) { continue; }
-        out.push(abs);
+    let files: readonly string[] | undefined;
+    let subdirs: readonly string[] = [];
+    let below = false;
+    if (last && trusted && st && st.mtimeMs === last.mtimeMs && st.ctimeMs === last.ctimeMs) {
+      // The same entries as last time; only the folder's own .gitignore may have changed.
+      const text = last.gitignore === null ? undefined : await readIfExists(prefix + '.gitignore');
+      if (last.gitignore === null || (text !== undefined && digest(text) === last.gitignore)) {
+        memo!.keep(dir);
+        if (text) { local = [...inherited, { base: dir, ig: ignore({ allowRelativePaths: true }).add(text) }]; }
+        files = sortedNames(last.files);
+        subdirs = sortedDirs(last.dirs);
+        below = true;
       }
     }
-    // Sibling folders are listed concurrently (the result is sorted at the end): one after another, an
-    // unchanged --cache re-scan spent most of its discovery waiting on readdir.
-    await Promise.all(subdirs.map(d => walk(d, local)));
+    if (!files) {
+      let entries;
+      try { entries = options.readdir ? await options.readdir(dir) : await fsp.readdir(dir, { withFileTypes: true }); } catch (e) {
+        options.onUnlistable?.(dir, e as NodeJS.ErrnoException);
+        return [];
+      }
+      let gitignore: string | null = null;
+      if (dir !== absRoot && entries.some(e => e.name === '.gitignore' && e.isFile())) {
+        const text = await readIfExists(prefix + '.gitignore');
+        if (text !== undefined) { gitignore = digest(text); }
+        if (text) { local = [...inherited, { base: dir, ig: ignore({ allowRelativePaths: true }).add(text) }]; }
+      }
+      const dirs: string[] = [];
+      const kept: string[] = [];
+      for (const e of entries) {
+        const abs = prefix + e.name;
+        if (e.isDirectory()) {
+          if (ALWAYS_EXCLUDED.has(e.name) || ignored(local, abs, true)) { continue; }
+          dirs.push(e.name);
+        } else if (e.isFile()) {
+          if (fileKindOf(abs) === undefined || ignored(local, abs, false)) { continue; }
+          kept.push(e.name);
+        }
+      }
+      files = sortedNames(kept);
+      subdirs = sortedDirs(dirs);
+      if (memo && st) { memo.remember(dir, st, { gitignore, dirs: subdirs, files }); }
+      // What was remembered below this folder was made under the same rules only if its .gitignore is unchanged.
+      below = trusted && !!last && last.gitignore === gitignore;
+    }
+    // Sibling folders are listed concurrently: one after another, an unchanged --cache re-scan spent
+    // most of its discovery waiting on readdir.
+    const inner = await Promise.all(subdirs.map(d => walk(prefix + d, local, below)));
+    const out: string[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < files.length || j < subdirs.length) {
+      if (j >= subdirs.length || (i < files.length && files[i] < subdirs[j] + path.sep)) { out.push(prefix + files[i++]); } else {
+        for (const f of inner[j++]) { out.push(f); }
+      }
+    }
+    return out;
   };
-  const starts = under?.length ? under.map(u => path.resolve(absRoot, u)) : [absRoot];
-  for (const start of starts) {
+  if (!under?.length) { return walk(absRoot, matchers, true); }
+  const out: string[] = [];
+  for (const start of under.map(u => path.resolve(absRoot, u))) {
     // Nested .gitignore files between the root and a start folder apply too.
     let inherited = matchers;
     const chain: string[] = [];
@@ -104,7 +194,22 @@ export async function discoverFiles(root: string, options: DiscoverOptions = {},
       if (text) { inherited = [...inherited, { base: d, ig: ignore({ allowRelativePaths: true }).add(text) }]; }
     }
     if (start !== absRoot && (ALWAYS_EXCLUDED.has(path.basename(start)) || ignored(inherited, start, true))) { continue; }
-    await walk(start, inherited);
+    for (const f of await walk(start, inherited, true)) { out.push(f); }
   }
   return [...new Set(out)].sort();
+}
+
+/** File names in sort order (as stored: sorted already, checked in one pass). */
+function sortedNames(names: readonly string[]): readonly string[] {
+  for (let i = 1; i < names.length; i++) { if (names[i - 1] >= names[i]) { return [...names].sort(); } }
+  return names;
+}
+
+/** Folder names in the order of "name/" (where the paths under them sort). */
+function sortedDirs(names: readonly string[]): readonly string[] {
+  const key = (n: string) => n + path.sep;
+  for (let i = 1; i < names.length; i++) {
+    if (key(names[i - 1]) >= key(names[i])) { return [...names].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)); }
+  }
+  return names;
 }

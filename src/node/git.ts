@@ -1,5 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import path from 'node:path';
+
+/**
+ * node:child_process (with net, dgram and streams) loads on the first git call: a scan that never
+ * calls git (every plain or --cache scan) does not pay for it at start.
+ */
+let childProcess: typeof ChildProcess | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cp = (): typeof ChildProcess => (childProcess ??= require('node:child_process') as typeof ChildProcess);
 
 /** Git could not answer (not a repository, unknown ref, git missing, timeout): the message says which. */
 export class GitError extends Error {}
@@ -10,7 +18,7 @@ export const GIT_TIMEOUT_MS = 60_000;
 /** Runs git in `cwd` and returns its stdout; any failure is a GitError with git's own first line. */
 export function git(cwd: string, args: readonly string[], timeoutMs = GIT_TIMEOUT_MS): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', args as string[], { cwd, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
+    cp().execFile('git', args as string[], { cwd, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
       (err, stdout, stderr) => {
         if (!err) { resolve(stdout); return; }
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
@@ -78,7 +86,7 @@ export async function stagedFiles(top: string): Promise<string[]> {
  */
 export function readStaged(top: string, files: readonly string[], timeoutMs = GIT_TIMEOUT_MS): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: top, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+    const child = cp().spawn('git', ['cat-file', '--batch'], { cwd: top, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
     const timer = setTimeout(() => { child.kill(); reject(new GitError(`git cat-file timed out after ${timeoutMs / 1000} s`)); }, timeoutMs);
     const chunks: Buffer[] = [];
     let stderr = '';

@@ -10,6 +10,7 @@ import ignore from 'ignore';
 import { ALWAYS_EXCLUDED } from './discover';
 import { git, GIT_TIMEOUT_MS, GitError } from './git';
 import { sha256Hex } from './scan';
+import { decodeText } from './decode';
 
 /** The rules that find secret values (formats, credential names, URLs with passwords, auth headers, metadata). */
 export const SECRET_RULE_IDS = ['hardcoded-secret', 'hardcoded-credential', 'metadata-secret', 'credential-in-url', 'hardcoded-authorization-header', 'secrets-at-rest'];
@@ -151,7 +152,8 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
 
   const flush = () => {
     if (file !== undefined && added.length) {
-      const text = fileKindOf(file) === 'apex' ? apexAround(added) : added.join('\n');
+      const lines = decodeAdded(added);
+      const text = fileKindOf(file) === 'apex' ? apexAround(lines) : lines.join('\n');
       if (text !== undefined && CANDIDATE.test(text)) {
         const job = [file, text, lineNos, commit, date] as const;
         if (engine) { lintAdded(engine, ...job); } else { waiting.push(() => lintAdded(engine!, ...job)); }
@@ -207,7 +209,9 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
     const onAbort = () => { child.kill(); };
     options.signal?.addEventListener('abort', onAbort);
     child.stderr.on('data', (c: Buffer) => { if (stderr.length < 4096) { stderr += c.toString(); } });
-    child.stdout.setEncoding('utf8');
+    // Bytes as characters one to one: each file's added lines are decoded as the scan decodes files
+    // (decodeAdded), the header lines as UTF-8.
+    child.stdout.setEncoding('latin1');
     const onLine = (l: string) => {
       if (l.charCodeAt(0) === 0) {
         flush(); file = undefined;
@@ -223,7 +227,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
         // followed by a TAB when it has a space. "+++ /dev/null" is a deletion.
         if (c === 43 /* + */ && l.startsWith('+++ ')) {
           flush();
-          const p = headerPath(l.slice(4));
+          const p = headerPath(utf8Of(l.slice(4)));
           file = p.startsWith('b/') && wantedCache(p.slice(2)) ? p.slice(2) : undefined;
           return;
         }
@@ -292,6 +296,22 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   }
   const findings = [...secrets.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : a.range.start.line - b.range.start.line));
   return { findings, commits, filesLinted, durationMs: performance.now() - started };
+}
+
+/** Bytes read as Latin-1 characters, back to the UTF-8 text they are (paths in git's output). */
+function utf8Of(s: string): string { return NON_ASCII.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s; }
+const NON_ASCII = /[\x80-\xff]/;
+
+/**
+ * A file's added lines (bytes as Latin-1 characters) as text, decoded like the scan decodes a file
+ * (`decodeText`: UTF-8, else Latin-1; UTF-16 when the zero bytes say so), so that a secret in a
+ * Latin-1 file reads the same in history as in a scan. ASCII needs nothing.
+ */
+function decodeAdded(lines: readonly string[]): readonly string[] {
+  const joined = lines.join('\n');
+  // NUL (UTF-16) or a byte above 0x7f: anything else is ASCII, the same text in every encoding.
+  if (!NON_ASCII.test(joined) && !joined.includes('\0')) { return lines; }
+  return decodeText(Buffer.from(joined, 'latin1')).text.split('\n');
 }
 
 /**

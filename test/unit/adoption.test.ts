@@ -319,8 +319,10 @@ describe('adoption: baseline, --changed, --staged, --cache', function () {
       for (const f of [CLS, '.env', `${RS_DIR}/Stripe.remoteSite-meta.xml`, 'sfdx-project.json']) { utimesSync(path.join(root, f), old, old); }
       const plain = await json(root, []);
       await json(root, ['--cache']);
-      const stored = JSON.parse(readFileSync(path.join(root, '.apiguardcache'), 'utf8')) as { files: Record<string, { s?: number; m?: number }> };
-      assert.ok(Object.values(stored.files).every(e => typeof e.s === 'number' && typeof e.m === 'number'), 'stamped');
+      // v3: per folder [names, digests, sizes, mtimes, reports].
+      const stored = JSON.parse(readFileSync(path.join(root, '.apiguardcache'), 'utf8')) as { files: Record<string, [string, string, unknown[], unknown[]]> };
+      const stamps = Object.values(stored.files).flatMap(f => f[2].map((s, i) => [s, f[3][i]]));
+      assert.ok(stamps.length === 4 && stamps.every(([s, m]) => typeof s === 'number' && typeof m === 'number'), 'stamped');
       const before = statSync(path.join(root, '.apiguardcache')).mtimeMs;
       const again = await json(root, ['--cache']);
       assert.deepStrictEqual(strip(again.j), strip(plain.j));
@@ -337,10 +339,10 @@ describe('adoption: baseline, --changed, --staged, --cache', function () {
       assert.strictEqual(r.code, 1);
       assert.deepStrictEqual(strip(r.j), strip(plain.j));
       assert.match(r.err, /^apiguard scan: warning: the cache tmp\/c\.cache is not a cache file API Guard can read \(not JSON\): every file is linted again and the cache rewritten\n$/);
-      assert.match(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8'), /^\{"format":"apiguard-cache\/v2"/);
+      assert.match(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8'), /^\{"format":"apiguard-cache\/v3"/);
       // The right key, but entries that are not results (a hand edit, another tool): dropped, never a crash.
-      const good = JSON.parse(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8')) as { files: Record<string, unknown> };
-      for (const k of Object.keys(good.files)) { good.files[k] = { h: 'x', r: 5, s: 1, m: 2 }; }
+      const good = JSON.parse(readFileSync(path.join(root, 'tmp/c.cache'), 'utf8')) as { files: Record<string, unknown[]> };
+      for (const f of Object.values(good.files)) { f[4] = { x: 5 }; }
       writeFileSync(path.join(root, 'tmp/c.cache'), JSON.stringify(good));
       const mangled = await json(root, ['--cache', '--cache-location', 'tmp/c.cache']);
       assert.deepStrictEqual([mangled.code, strip(mangled.j)], [1, strip(plain.j)]);

@@ -10,8 +10,10 @@ import { discoverFiles } from '../../src/node/discover';
 import { feedsProjectIndex, loadProjectIndex, openProjectIndex, scanProject } from '../../src/node/scan';
 import { defaultConfig } from '../../src/core/config';
 import type { Engine } from '../../src/core/engine';
-import { buildProjectIndex } from '../../src/core/metadata/facts';
-import { accessKindOf, buildAccess } from '../../src/core/surface/access';
+import { buildProjectIndex, PROJECT_FACT_TYPES } from '../../src/core/metadata/facts';
+import { metadataTypeOf } from '../../src/core/metadata/types';
+import { holdsSymbols } from '../../src/core/symbols';
+import { accessKindOf, buildAccess, type AccessKind } from '../../src/core/surface/access';
 
 const D = 'force-app/main/default';
 const CONFIG = (base: string) => `public with sharing class Config {
@@ -136,8 +138,10 @@ describe('--cache: the project index from the cache', function () {
     unlinkSync(path.join(root, `${D}/remoteSiteSettings/Api.remoteSite-meta.xml`));
     unlinkSync(path.join(root, `${D}/permissionsets/Api.permissionset-meta.xml`));
     await same('a remote site and a permission set deleted');
-    const left = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { inputs: Record<string, unknown> };
-    assert.ok(!Object.keys(left.inputs).some(k => /Config\.cls|Api\.remoteSite|Api\.permissionset/.test(k)), 'deleted files leave the cache');
+    const left = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { inputs: Record<string, Record<string, unknown>> };
+    const names = Object.entries(left.inputs).flatMap(([dir, g]) => Object.keys(g).map(n => `${dir}/${n}`));
+    assert.ok(names.some(k => /Client\.cls/.test(k)), names.join(', '));
+    assert.ok(!names.some(k => /Config\.cls|Api\.remoteSite|Api\.permissionset/.test(k)), 'deleted files leave the cache');
   });
 
   it('an edited constant in another class invalidates the cached result of the class that reads it', async () => {
@@ -176,5 +180,31 @@ describe('--cache: the project index from the cache', function () {
     assert.strictEqual(again.project.symbols, undefined, 'the index was not read');
     assert.deepStrictEqual(await again.loadProject(), first.project);
     assert.deepStrictEqual(first.project, await reference());
+  });
+
+  it('feedsProjectIndex (with its suffix prefilters) agrees with the metadata types and access kinds, for every suffix in and out of its folder', () => {
+    // The prefilters in scan.ts know these four types and the access kinds: a new one must be added there too.
+    assert.deepStrictEqual([...PROJECT_FACT_TYPES].sort(), ['CustomObject', 'ExternalCredential', 'NamedCredential', 'RemoteSiteSetting']);
+    const kinds: Record<AccessKind, string> = { profile: 'profile', permissionset: 'permissionset', permissionsetgroup: 'permissionsetgroup', connectedapp: 'connectedApp' };
+    assert.ok(Object.keys(kinds).length === 4, 'a new AccessKind does not compile here until the prefilter knows it');
+    const suffixes = ['namedCredential', 'externalCredential', 'remoteSite', 'connectedApp', 'authprovider', 'profile', 'permissionset', 'permissionsetgroup', 'md', 'labels',
+      'cspTrustedSite', 'ecaGlblOauth', 'ecaOauth', 'eca', 'object', 'field', 'layout', 'cls', 'trigger', 'settings', 'objectTranslation', 'Object', 'remoteSites', 'xml'];
+    const folders = ['namedCredentials', 'externalCredentials', 'remoteSiteSettings', 'objects', 'objects/Acc__c', 'settings', 'classes', 'profiles', 'permissionsets',
+      'permissionsetgroups', 'connectedApps', 'misc'];
+    let checked = 0;
+    for (const folder of folders) {
+      for (const suffix of suffixes) {
+        for (const tail of ['', '-meta.xml', '.xml']) {
+          for (const name of ['Foo', '']) {
+            const p = path.join(root, 'src', folder, `${name}.${suffix}${tail}`);
+            const t = metadataTypeOf(p);
+            const expected = (t !== undefined && PROJECT_FACT_TYPES.includes(t)) || holdsSymbols(p) || accessKindOf(p) !== undefined;
+            assert.strictEqual(feedsProjectIndex(p), expected, p);
+            checked++;
+          }
+        }
+      }
+    }
+    assert.ok(checked > 1000);
   });
 });

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run as history } from '../../src/cli/commands/history';
+import { run as scan } from '../../src/cli/commands/scan';
 import { GitError } from '../../src/node/git';
 import { apexAround, APEX_WINDOW, headerPath, scanHistory } from '../../src/node/history';
 import type { Engine } from '../../src/core/engine';
@@ -135,6 +136,25 @@ describe('apiguard history', function () {
         const j = JSON.parse((await cli(['--format', 'json'], repo)).out) as J;
         assert.deepStrictEqual(j.findings.map(f => [f.path, f.line]).sort(), names.map(n => [n, 2]).sort(), `core.quotePath=${quotePath}`);
       }
+    } finally { removeProject(repo); }
+  });
+
+  it('decodes each file\'s added lines as the scan decodes the file (Latin-1 bytes stay accents; UTF-8 stays UTF-8)', async () => {
+    const repo = tempProject({});
+    try {
+      initRepo(repo);
+      // Not valid UTF-8: the scan reads it as Latin-1, so the finding shows "\u00e9t\u00e9T…", not U+FFFD.
+      writeFileSync(path.join(repo, 'latin1.env'), Buffer.concat([Buffer.from('USER=app\nDB_PASSWORD='), Buffer.from([0xe9, 0x74, 0xe9]), Buffer.from('Tr0ub4dor&3x\n')]));
+      writeFileSync(path.join(repo, 'utf8.env'), 'USER=app\nDB_PASSWORD=\u00f1and\u00fa-Tr0ub4dor&3x\n');
+      commitAll(repo, 'encodings', '2024-01-01T10:00:00+00:00');
+      const h = JSON.parse((await cli(['--format', 'json'], repo)).out) as { findings: Array<{ path: string; message: string }> };
+      const io = recordingIO(repo);
+      await scan(['--format', 'json', '--fail-on', 'never'], io, { engine });
+      const s = JSON.parse(io.stdout) as { findings: Array<{ path: string; message: string }> };
+      const byPath = (fs: Array<{ path: string; message: string }>) => fs.map(f => [f.path, f.message]).sort();
+      assert.deepStrictEqual(byPath(h.findings), byPath(s.findings));
+      assert.ok(h.findings.some(f => f.message.includes('\u00e9t\u00e9T')), JSON.stringify(h.findings));
+      assert.ok(h.findings.some(f => f.message.includes('\u00f1and')), JSON.stringify(h.findings));
     } finally { removeProject(repo); }
   });
 

@@ -208,7 +208,7 @@ export async function run(argv: string[], io: CliIO, deps: ScanDeps = {}): Promi
   let cache: FileLintCache | undefined;
   if (o.cache) {
     const location = cacheLocation;
-    cache = await FileLintCache.open(location, { tool: VERSION, build: buildId(), root, rules: rules.map(r => [r.meta.id, r.meta.defaultSeverity]), config }, displayPath(io.cwd, location));
+    cache = await FileLintCache.open(location, { tool: VERSION, build: buildId(), root, rules: rules.map(r => [r.meta.id, r.meta.defaultSeverity]), config }, displayPath(io.cwd, location), { root });
     if (cache.problem) { io.err(`apiguard scan: warning: ${cache.problem}\n`); }
   }
 
