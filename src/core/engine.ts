@@ -19,8 +19,13 @@ export interface LintOptions {
   kind?: FileKind;
   /** Per-file budgets (`.apiguard.json` "limits"); defaults in DEFAULT_LIMITS. */
   limits?: Partial<FileLimits>;
-  /** false: parse every Apex file, even one the text pre-check (`apex/precheck.ts`) clears or that is one @IsTest class (`apex/testClass.ts`): for the equivalence check. */
+  /**
+   * false: parse every Apex file, even one the text pre-check (`apex/precheck.ts`) clears or that is one @IsTest class
+   * (`apex/testClass.ts`), and model it whole (no member-level pre-check): for the equivalence check.
+   */
   precheck?: boolean;
+  /** false: model every member of a parsed Apex class (no member-level pre-check, `apex/members.ts`). */
+  memberPrecheck?: boolean;
   /**
    * A tree-sitter tree of exactly `text` (Apex), kept by the caller (the editor worker re-parses it
    * incrementally): the engine builds the model on a copy instead of parsing. The caller still owns it.
@@ -114,13 +119,15 @@ export class Engine {
         if (/^\s*$/.test(text)) { return report; }
       }
     }
+    let running: string[] | undefined;
     if (kind === 'apex' && !tooLarge && options.precheck !== false) {
       // No rule can fire in this text: skip the parse and the model (most classes of a real project).
-      const running = (this.byKind.get(kind) ?? []).filter(r => (overrides[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map(r => r.meta.id);
+      running = (this.byKind.get(kind) ?? []).filter(r => (overrides[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map(r => r.meta.id);
       if (!apexRulesMayReport(text, running)) { return report; }
     }
     const project = options.project ?? emptyProject();
     let file = new SourceFile(path, text, kind, !tooLarge, project);
+    if (running && options.memberPrecheck !== false) { file.modelRules = running; }
     file.deadline = deadline;
     file.maxNodes = limits.maxSyntaxNodes;
     file.givenTree = given;
@@ -162,6 +169,12 @@ export class Engine {
         try { rule.check(ctx); } catch (e) {
           notes.push({ path, code: 'internal-error', message: `Rule ${rule.meta.id} failed on this file: ${(e as Error).message}. Other rules ran.` });
         }
+      }
+      // The member-level pre-check left members out of the model: a finding there (never expected, since
+      // no rule's text gate passes on them) means it cannot vouch for this file: lint it with the whole model.
+      const modelled = file.parsedApex()?.modelled;
+      if (modelled && raw.some(f => !inRanges(file, modelled, f.range) || f.related?.some(r => r.path === path && !inRanges(file, modelled, r.range)))) {
+        return this.lint(path, text, { ...options, memberPrecheck: false });
       }
       if (!overBudget && file.budgetExceeded) {
         overBudget = file.budgetExceeded === 'nodes' ? `its syntax tree has more than ${limits.maxSyntaxNodes} nodes` : `parsing took more than ${limits.fileTimeoutMs} ms`;
@@ -217,6 +230,12 @@ export function looksBinary(text: string): boolean {
     if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27) || c === 0xfffd) { bad++; }
   }
   return bad > n * 0.1;
+}
+
+/** Whether `r` lies within one of the (sorted) character ranges. */
+function inRanges(file: SourceFile, ranges: ReadonlyArray<readonly [number, number]>, r: Range): boolean {
+  const s = file.lines.offsetAt(r.start), e = file.lines.offsetAt(r.end);
+  return ranges.some(([a, b]) => s >= a && e <= b);
 }
 
 function overlaps(a: Range, b: Range): boolean {
