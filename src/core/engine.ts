@@ -9,6 +9,7 @@ import { applySuppressions } from './suppressions';
 import { mergeByOrigin } from './oneFinding';
 import { apexRulesMayReport } from './apex/precheck';
 import { blankSpan, testClassSpan } from './apex/testClass';
+import { MEMBER_PRECHECK_MIN_CHARS } from './apex/members';
 
 export interface LintOptions {
   /** Per-rule overrides; rules not named run at their default severity. */
@@ -24,7 +25,10 @@ export interface LintOptions {
    * (`apex/testClass.ts`), and model it whole (no member-level pre-check): for the equivalence check.
    */
   precheck?: boolean;
-  /** false: model every member of a parsed Apex class (no member-level pre-check, `apex/members.ts`). */
+  /**
+   * The member-level pre-check (`apex/members.ts`): by default on for Apex files of MEMBER_PRECHECK_MIN_CHARS
+   * or more; false: model every member; true: at any size (the equivalence check and tests).
+   */
   memberPrecheck?: boolean;
   /**
    * A tree-sitter tree of exactly `text` (Apex), kept by the caller (the editor worker re-parses it
@@ -127,7 +131,8 @@ export class Engine {
     }
     const project = options.project ?? emptyProject();
     let file = new SourceFile(path, text, kind, !tooLarge, project);
-    if (running && options.memberPrecheck !== false) { file.modelRules = running; }
+    // Large classes model only the members a rule can fire in (apex/members.ts); `memberPrecheck: true` forces it at any size.
+    if (running && (options.memberPrecheck === true || (options.memberPrecheck === undefined && text.length >= MEMBER_PRECHECK_MIN_CHARS))) { file.modelRules = running; }
     file.deadline = deadline;
     file.maxNodes = limits.maxSyntaxNodes;
     file.givenTree = given;

@@ -41,7 +41,7 @@ describe('member-level pre-check (apex/members.ts)', () => {
 
   /** Lints with and without the member pre-check: same report, and at least `min` findings. */
   function same(text: string, min = 1): void {
-    const a = engine.lint('/p/Svc.cls', text);
+    const a = engine.lint('/p/Svc.cls', text, { memberPrecheck: true });
     const b = engine.lint('/p/Svc.cls', text, { memberPrecheck: false });
     assert.deepStrictEqual(a, b);
     assert.ok(a.findings.length >= min, JSON.stringify(a.findings.map(f => f.ruleId)));
@@ -121,7 +121,7 @@ ${dataClass('Alpha')}    public class Keys {
 ${dataClass('Beta')}}
 `;
     assert.deepStrictEqual(modelledNames(text, ['Alpha', 'Keys', 'charge', 'Beta']), ['Keys', 'charge']);
-    const a = engine.lint('/p/Svc.cls', text);
+    const a = engine.lint('/p/Svc.cls', text, { memberPrecheck: true });
     assert.ok(a.findings.some(f => f.ruleId === 'hardcoded-secret' && f.related?.some(r => r.message === 'The secret is used here.')), JSON.stringify(a.findings));
     same(text);
   });
@@ -152,7 +152,7 @@ ${dataClass('Beta')}}
     const tree = parseApex(text);
     assert.ok(modelledRanges(tree, text, ['weak-crypto']), 'Alpha is left out by the gate');
     tree.delete();
-    const a = e.lint('/p/Svc.cls', text);
+    const a = e.lint('/p/Svc.cls', text, { memberPrecheck: true });
     assert.deepStrictEqual(a, e.lint('/p/Svc.cls', text, { memberPrecheck: false }));
     assert.strictEqual(a.findings.length, 9, 'the 8 literals of Alpha too');
   });

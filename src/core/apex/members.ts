@@ -36,6 +36,10 @@ import { mayExpose } from '../surface/risks';
  * expected). `bench/precheck-equivalence.mjs` compares the findings with and without it.
  */
 
+/** Below this size a file is modelled whole: the query over a small tree costs less than the member pre-check. */
+export const MEMBER_PRECHECK_MIN_CHARS = 100_000;
+/** Above this share of the text kept by the gates alone, the whole file is modelled. */
+const MAX_KEPT_SHARE = 0.5;
 const UNIT_TYPES = new Set(['method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'enum_declaration']);
 const CLASS_LIKE = new Set(['class_declaration', 'interface_declaration', 'enum_declaration']);
 /** The surface rules' shared gate is `mayExpose` (see precheck.ts): they need the whole class when it passes. */
@@ -44,7 +48,9 @@ const NESTED_TYPE = /\b(?:class|interface|enum)\b/i;
 const NOT_WORD = /[^a-z0-9_]+/;
 /** A name followed by what reads or writes through it (`X.`, `X[i]` (not an array type `X[]`), `X =`, `X +=`, `X++`). */
 const WRITE_SUFFIX = String.raw`\s*(?:\.|\[(?!\s*\])|[-+*/]?=(?!=)|\+\+|--)`;
-const WRITE = new RegExp(`([A-Za-z_][A-Za-z0-9_]*)${WRITE_SUFFIX}`, 'g');
+// A match starts only where a word starts (the look-behind): otherwise every character of a long run
+// (a 22,000-character token in a mock's JSON) starts a match attempt that reads the rest of the run.
+const WRITE = new RegExp(`(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)${WRITE_SUFFIX}`, 'g');
 
 interface Unit {
   start: number;
@@ -139,7 +145,11 @@ export function modelledRanges(tree: Tree, text: string, ruleIds: readonly strin
     units.push({ start, end, node: n, exported, code, modelled: apexRulesMayReport(own, ruleIds) });
   }
   context.push(text.slice(body.endIndex - 1));
-  if (!units.some(u => !u.modelled)) { return undefined; }
+  // Following the links reads the text of every member modelled: when the gates already keep most of
+  // the class, the ranged model would save less than that costs.
+  let kept = 0;
+  for (const u of units) { if (u.modelled) { kept += u.end - u.start; } }
+  if (kept > MAX_KEPT_SHARE * text.length) { return undefined; }
 
   // Follow the links from the modelled members (and the context) to the others, round by round.
   // A field of the class is "hot" when its value may be what a finding is about: the context (where it

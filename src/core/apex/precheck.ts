@@ -31,8 +31,9 @@ interface Gate { re?: RegExp; credName?: boolean; test?: (text: string) => boole
 
 /** The surface rules report only at entry points: the same test `fileSurface` makes before it parses. */
 const entryPoint: Gate = { test: mayExpose };
-/** Endpoints, plus any literal with user info ('…@…') or a credential-named query parameter. */
-const CREDENTIAL_IN_URL = /setendpoint|endpoint_x|'[^'\n]*@/i;
+/** Endpoints, plus any literal with user info ('…@…') or a credential-named query parameter. `[^'\n@]*` (not `[^'\n]*`): each
+ * try stops at the first `@`, so a long line with many quotes is read once, not once per quote. */
+const CREDENTIAL_IN_URL = /setendpoint|endpoint_x|'[^'\n@]*@/i;
 
 const GATES: Readonly<Record<string, Gate>> = {
   'aura-returns-sobject': entryPoint,
