@@ -87,6 +87,7 @@ export class Engine {
   ruleIds(): Set<string> { return new Set(this.rules.map(r => r.meta.id)); }
 
   lint(path: string, text: string, options: LintOptions = {}): FileReport {
+    const input = text;
     const notes: FileNote[] = [];
     const report: FileReport = { path, findings: [], notes };
     const kind = options.kind ?? fileKindOf(path);
@@ -179,7 +180,7 @@ export class Engine {
       // no rule's text gate passes on them) means it cannot vouch for this file: lint it with the whole model.
       const modelled = file.parsedApex()?.modelled;
       if (modelled && raw.some(f => !inRanges(file, modelled, f.range) || f.related?.some(r => r.path === path && !inRanges(file, modelled, r.range)))) {
-        return this.lint(path, text, { ...options, memberPrecheck: false });
+        return this.lint(path, input, { ...options, memberPrecheck: false });
       }
       if (!overBudget && file.budgetExceeded) {
         overBudget = file.budgetExceeded === 'nodes' ? `its syntax tree has more than ${limits.maxSyntaxNodes} nodes` : `parsing took more than ${limits.fileTimeoutMs} ms`;
