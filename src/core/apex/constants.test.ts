@@ -85,6 +85,19 @@ describe('ApexConstantsDoc (the editor worker\'s constants between edits)', () =
     assert.strictEqual(doc.scans, 2);
   });
 
+  it('renaming the target of an assignment in a body: a local keeps the constants; into a static they count, it rescans', () => {
+    const doc = new ApexConstantsDoc('/p/Config.cls', CLASS);
+    assert.ok(doc.constants().some(c => c.name === 'MODE'));
+    const at = CLASS.indexOf('local = local');
+    doc.edit(at, at + 5, 'locals');                 // locals = local + 'x': a local, not a counted static
+    doc.constants();
+    assert.strictEqual(doc.scans, 1);
+    doc.edit(at, at + 6, 'MODE');                   // MODE = local + 'x': MODE is assigned twice now
+    assert.ok(!doc.constants().some(c => c.name === 'MODE'));
+    assert.strictEqual(doc.scans, 2);
+    assert.deepStrictEqual(doc.constants(), scanApexConstants('/p/Config.cls', doc.current));
+  });
+
   it('typing a word in a method body keeps the constants without a scan', () => {
     const doc = new ApexConstantsDoc('/p/Config.cls', CLASS);
     const before = doc.constants();

@@ -128,6 +128,8 @@ interface ScanMap {
   spans: Array<[number, number]>;
   /** Statements of a class body or static block that gave no constant, first token to `;`, and whether it was a static block's. */
   inert: Array<[number, number, boolean]>;
+  /** Lower-cased names of the non-final statics whose assignments the scan counted (`x =` anywhere in the text). */
+  counted: Set<string>;
 }
 
 function scan(path: string, text: string, map?: ScanMap): ApexConstantFact[] {
@@ -209,6 +211,7 @@ function scan(path: string, text: string, map?: ScanMap): ApexConstantFact[] {
     if (!d.parts.length) { continue; }
     // A static that is not final is a constant only if nothing else assigns it: its declaration's (or static
     // block's) `=` is the one assignment in the text (a match in a comment or string only makes this stricter).
+    if (!d.final) { map?.counted.add(d.nameLower); }
     if (!d.final && (text.match(new RegExp(`\\b${d.name}\\s*\\+?=(?!=)`, 'gi'))?.length ?? 0) !== 1) { continue; }
     out.push({ className: d.className, name: d.name, path, parts: d.parts, range: lines().rangeOf(d.start, d.end) });
     map?.spans.push([d.start, d.end]);
@@ -221,11 +224,21 @@ const NEUTRAL = /^[A-Za-z0-9_ \t]*$/;
 const isWordOrSpace = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 32 || c === 9 || c === 10 || c === 13;
 
 /** Whether an assignment (`x =`, `x +=`, as the final check of `scan` counts them) may run through `[s, e)` of `text`. */
-function assignmentThrough(text: string, s: number, e: number): boolean {
+/**
+ * The name an assignment (`x =`, `x +=`: what the final check of `scan` counts) that may run through
+ * `[s, e)` of `text` assigns, lower-cased: the last word before the `=` of the run of words and spaces
+ * the edit lies in; undefined when that run is not followed by an assignment.
+ */
+function assignedThrough(text: string, s: number, e: number): string | undefined {
   let b = e;
   while (b < text.length && isWordOrSpace(text.charCodeAt(b))) { b++; }
-  if (text[b] === '+') { b++; }
-  return text[b] === '=' && text[b + 1] !== '=';
+  const eq = text[b] === '+' ? b + 1 : b;
+  if (text[eq] !== '=' || text[eq + 1] === '=') { return undefined; }
+  let we = b;
+  while (we > 0 && /\s/.test(text[we - 1])) { we--; }
+  let ws = we;
+  while (ws > 0 && isWordOrSpace(text.charCodeAt(ws - 1)) && !/\s/.test(text[ws - 1])) { ws--; }
+  return text.slice(ws, we).toLowerCase();
 }
 
 /**
@@ -237,14 +250,14 @@ function assignmentThrough(text: string, s: number, e: number): boolean {
  * comments, blocks and assignments stay where they are), and not next to a backslash, `/` or `*`;
  * it lies inside a method, accessor or initializer body, which the scan skips (a static block's are
  * read, so they do not count), or inside a statement that gave no constant and still cannot (a class
- * body's without `static`, as WSDL2Apex fields; a static block's without `=`); no
- * assignment runs through it (the scan counts `x =` in the whole text); and no constant is on its line
+ * body's without `static`, as WSDL2Apex fields; a static block's without `=`); no assignment of a
+ * non-final static runs through it (the scan counts those `x =` in the whole text); and no constant is on its line
  * (constants' ranges keep their columns). Anything else, and any edit of a doubt, rescans.
  * `src/core/apex/constants.test.ts` compares it with a fresh scan after random edits.
  */
 export class ApexConstantsDoc {
   private facts: ApexConstantFact[] | undefined;
-  private map: ScanMap = { blocks: [], spans: [], inert: [] };
+  private map: ScanMap = { blocks: [], spans: [], inert: [], counted: new Set() };
   /** How many times the text was scanned (the rest of the calls reused the constants). */
   scans = 0;
 
@@ -262,7 +275,7 @@ export class ApexConstantsDoc {
     // Beside a backslash, `/` or `*` an edit can change what is escaped or start or end a comment (`/x*` → `/*`).
     const neutral = NEUTRAL.test(inserted) && NEUTRAL.test(before.slice(start, end))
       && !'\\/*'.includes(before[start - 1] ?? '\\') && !'/*'.includes(before[end] ?? '/')
-      && !assignmentThrough(before, start, end) && !assignmentThrough(after, start, start + inserted.length);
+      && !this.counts(assignedThrough(before, start, end)) && !this.counts(assignedThrough(after, start, start + inserted.length));
     const lineStart = before.lastIndexOf('\n', start - 1) + 1;
     const lineEnd = before.indexOf('\n', end) < 0 ? before.length : before.indexOf('\n', end);
     const inBody = () => this.map.blocks.some(([a, b]) => a < start && end <= b);
@@ -276,17 +289,21 @@ export class ApexConstantsDoc {
       blocks: this.map.blocks.map(([a, b]) => [shift(a), shift(b)]),
       spans: this.map.spans.map(([a, b]) => [shift(a), shift(b)]),
       inert: this.map.inert.map(([a, b, k]) => [shift(a), shift(b), k]),
+      counted: this.map.counted,
     };
     // Literal parts carry their offsets too (their line/column ranges are on other lines, unchanged).
     this.facts = this.facts.map(f => (f.parts.some(p => p.kind === 'literal' && p.end > start)
       ? { ...f, parts: f.parts.map(p => (p.kind === 'literal' ? { ...p, start: shift(p.start), end: shift(p.end) } : p)) } : f));
   }
 
+  /** Whether an assignment of `name` (through an edit) can change which statics are constants: it is one whose assignments the scan counts. */
+  private counts(name: string | undefined): boolean { return name !== undefined && this.map.counted.has(name); }
+
   /** The constants of the current text: the kept ones when no edit since the last scan could change them. */
   constants(): ApexConstantFact[] {
     if (this.facts) { return this.facts; }
     this.scans++;
-    const map: ScanMap = { blocks: [], spans: [], inert: [] };
+    const map: ScanMap = { blocks: [], spans: [], inert: [], counted: new Set() };
     let facts: ApexConstantFact[];
     if (this.text.length > MAX_TEXT || !/\bstatic\b/i.test(this.text)) { facts = []; }
     else { try { facts = scan(this.path, this.text, map); } catch { facts = []; } }
