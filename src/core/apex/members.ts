@@ -1,5 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { apexRulesMayReport, GATED_RULES } from './precheck';
+import { apexGate, GATED_RULES } from './precheck';
 import { mayExpose } from '../surface/risks';
 
 /**
@@ -110,6 +110,7 @@ export function modelledRanges(tree: Tree, text: string, ruleIds: readonly strin
   }
   const body = top?.childForFieldName('body');
   if (!top || !body) { return undefined; }
+  const mayReport = apexGate(ruleIds);
   const units: Unit[] = [];
   /** Names of the top-level class's fields and properties, and the text outside the members. */
   const contextNames = new Set<string>();
@@ -142,7 +143,7 @@ export function modelledRanges(tree: Tree, text: string, ruleIds: readonly strin
       }
       code = holdsCode(own);
     }
-    units.push({ start, end, node: n, exported, code, modelled: apexRulesMayReport(own, ruleIds) });
+    units.push({ start, end, node: n, exported, code, modelled: mayReport(own) });
   }
   context.push(text.slice(body.endIndex - 1));
   // Following the links reads the text of every member modelled: when the gates already keep most of
@@ -157,7 +158,7 @@ export function modelledRanges(tree: Tree, text: string, ruleIds: readonly strin
   // modelled (it may use that value: related places). Otherwise only members that write it (they may
   // set what a modelled member reads), once a modelled member names it.
   const contextText = context.join('\n');
-  const contextHot = apexRulesMayReport(contextText, ruleIds);
+  const contextHot = mayReport(contextText);
   const fieldsRead = new Set<string>(), fieldsHot = new Set<string>();
   const unitAt = (o: number): Unit | undefined => {
     let lo = 0, hi = units.length - 1;

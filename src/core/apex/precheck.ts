@@ -80,9 +80,13 @@ function combine(ids: readonly string[]): Combined {
  * anything in a literal's value, so a file with one is always parsed.
  */
 export function apexRulesMayReport(text: string, ruleIds: Iterable<string>): boolean {
-  if (text.includes('\\u')) { return true; }
-  const test = combine([...ruleIds]);
-  return !test || test(text);
+  return apexGate([...ruleIds])(text);
+}
+
+/** `apexRulesMayReport` for one set of rules, compiled once (the member-level pre-check asks it per member). */
+export function apexGate(ruleIds: readonly string[]): (text: string) => boolean {
+  const test = combine(ruleIds);
+  return t => t.includes('\\u') || !test || test(t);
 }
 
 /** Rule ids that have a text test (a rule not listed always gets the parse). */
