@@ -8,3 +8,4 @@ export { buildApexFile } from '../src/core/apex/model';
 export { emptyProject } from '../src/core/project';
 export { allRules } from '../src/rules';
 export { Query } from 'web-tree-sitter';
+export { modelledRanges } from '../src/core/apex/members';

@@ -1,4 +1,4 @@
-// Per-phase timing for one file: parse, Apex model, each rule, and the whole engine.lint.
+// Per-phase timing for one file: parse, member pre-check, Apex model, each rule, and the whole engine.lint.
 // Prints wall (performance.now) and CPU (process.cpuUsage, user+system) medians of N warm runs, in ms.
 //   node bench/profile-file.mjs <file> [runs=5]
 import { build } from 'esbuild';
@@ -35,7 +35,10 @@ function once() {
   const sf = new m.SourceFile(file, text, kind, true);
   if (kind === 'apex') {
     const tree = time('parse', () => m.parseApex(text));
-    const model = time('model', () => m.buildApexFile(tree, sf.lines));
+    // As inside engine.lint: the member-level pre-check picks what the model covers (apex/members.ts).
+    const running = engine.rules.filter(r => r.meta.kinds.includes('apex')).map(r => r.meta.id);
+    const only = time('members (member pre-check)', () => m.modelledRanges(tree, text, running));
+    const model = time('model', () => m.buildApexFile(tree, sf.lines, undefined, only));
     sf.apexCache = model;   // the rules below share this model, as inside engine.lint
   }
   for (const rule of m.allRules) {
@@ -55,5 +58,7 @@ let findings = 0;
 for (let i = 0; i < runs; i++) { findings = once(); }
 const med = a => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 const rows = [...times].map(([phase, l]) => ({ phase, wallMs: +med(l.map(x => x.wall)).toFixed(2), cpuMs: +med(l.map(x => x.cpu)).toFixed(2) }));
+const { loadavg, cpus } = await import('node:os');
+console.log(`load average ${loadavg().map(x => x.toFixed(2)).join(' ')} on ${cpus().length} cores`);
 console.log(`${path.basename(file)}: ${text.length} chars, ${text.split('\n').length} lines, ${findings} findings, median of ${runs} runs`);
 for (const r of rows) { console.log(`${r.phase.padEnd(48)} wall ${String(r.wallMs).padStart(9)} ms   cpu ${String(r.cpuMs).padStart(9)} ms`); }

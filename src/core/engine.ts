@@ -9,6 +9,7 @@ import { applySuppressions } from './suppressions';
 import { mergeByOrigin } from './oneFinding';
 import { apexRulesMayReport } from './apex/precheck';
 import { blankSpan, testClassSpan } from './apex/testClass';
+import { MEMBER_PRECHECK_MIN_CHARS } from './apex/members';
 
 export interface LintOptions {
   /** Per-rule overrides; rules not named run at their default severity. */
@@ -19,8 +20,16 @@ export interface LintOptions {
   kind?: FileKind;
   /** Per-file budgets (`.apiguard.json` "limits"); defaults in DEFAULT_LIMITS. */
   limits?: Partial<FileLimits>;
-  /** false: parse every Apex file, even one the text pre-check (`apex/precheck.ts`) clears or that is one @IsTest class (`apex/testClass.ts`): for the equivalence check. */
+  /**
+   * false: parse every Apex file, even one the text pre-check (`apex/precheck.ts`) clears or that is one @IsTest class
+   * (`apex/testClass.ts`), and model it whole (no member-level pre-check): for the equivalence check.
+   */
   precheck?: boolean;
+  /**
+   * The member-level pre-check (`apex/members.ts`): by default on for Apex files of MEMBER_PRECHECK_MIN_CHARS
+   * or more; false: model every member; true: at any size (the equivalence check and tests).
+   */
+  memberPrecheck?: boolean;
   /**
    * A tree-sitter tree of exactly `text` (Apex), kept by the caller (the editor worker re-parses it
    * incrementally): the engine builds the model on a copy instead of parsing. The caller still owns it.
@@ -78,6 +87,7 @@ export class Engine {
   ruleIds(): Set<string> { return new Set(this.rules.map(r => r.meta.id)); }
 
   lint(path: string, text: string, options: LintOptions = {}): FileReport {
+    const input = text;
     const notes: FileNote[] = [];
     const report: FileReport = { path, findings: [], notes };
     const kind = options.kind ?? fileKindOf(path);
@@ -114,13 +124,16 @@ export class Engine {
         if (/^\s*$/.test(text)) { return report; }
       }
     }
+    let running: string[] | undefined;
     if (kind === 'apex' && !tooLarge && options.precheck !== false) {
       // No rule can fire in this text: skip the parse and the model (most classes of a real project).
-      const running = (this.byKind.get(kind) ?? []).filter(r => (overrides[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map(r => r.meta.id);
+      running = (this.byKind.get(kind) ?? []).filter(r => (overrides[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map(r => r.meta.id);
       if (!apexRulesMayReport(text, running)) { return report; }
     }
     const project = options.project ?? emptyProject();
     let file = new SourceFile(path, text, kind, !tooLarge, project);
+    // Large classes model only the members a rule can fire in (apex/members.ts); `memberPrecheck: true` forces it at any size.
+    if (running && (options.memberPrecheck === true || (options.memberPrecheck === undefined && text.length >= MEMBER_PRECHECK_MIN_CHARS))) { file.modelRules = running; }
     file.deadline = deadline;
     file.maxNodes = limits.maxSyntaxNodes;
     file.givenTree = given;
@@ -162,6 +175,12 @@ export class Engine {
         try { rule.check(ctx); } catch (e) {
           notes.push({ path, code: 'internal-error', message: `Rule ${rule.meta.id} failed on this file: ${(e as Error).message}. Other rules ran.` });
         }
+      }
+      // The member-level pre-check left members out of the model: a finding there (never expected, since
+      // no rule's text gate passes on them) means it cannot vouch for this file: lint it with the whole model.
+      const modelled = file.parsedApex()?.modelled;
+      if (modelled && raw.some(f => !inRanges(file, modelled, f.range) || f.related?.some(r => r.path === path && !inRanges(file, modelled, r.range)))) {
+        return this.lint(path, input, { ...options, memberPrecheck: false });
       }
       if (!overBudget && file.budgetExceeded) {
         overBudget = file.budgetExceeded === 'nodes' ? `its syntax tree has more than ${limits.maxSyntaxNodes} nodes` : `parsing took more than ${limits.fileTimeoutMs} ms`;
@@ -217,6 +236,12 @@ export function looksBinary(text: string): boolean {
     if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27) || c === 0xfffd) { bad++; }
   }
   return bad > n * 0.1;
+}
+
+/** Whether `r` lies within one of the (sorted) character ranges. */
+function inRanges(file: SourceFile, ranges: ReadonlyArray<readonly [number, number]>, r: Range): boolean {
+  const s = file.lines.offsetAt(r.start), e = file.lines.offsetAt(r.end);
+  return ranges.some(([a, b]) => s >= a && e <= b);
 }
 
 function overlaps(a: Range, b: Range): boolean {

@@ -4,6 +4,7 @@ import { LineIndex } from './position';
 import { metadataTypeOf, type MetadataType } from './metadata/types';
 import { buildApexFile, type ApexFile } from './apex/model';
 import { parseApexWithin } from './apex/parser';
+import { modelledRanges } from './apex/members';
 import type { XmlDocument } from './xml/document';
 import { parseXml } from './xml/parse';
 import type { ProjectIndex } from './project';
@@ -22,6 +23,11 @@ export class SourceFile {
   maxNodes = Infinity;
   /** A tree of exactly this text that the caller keeps (see LintOptions.tree): apex() models a copy of it instead of parsing. */
   givenTree?: Tree;
+  /**
+   * The rules about to run (the engine sets it when the pre-check is on): apex() then models only the
+   * members of the class where one of them can fire and what those members are linked to (`apex/members.ts`).
+   */
+  modelRules?: readonly string[];
 
   /** `parse` false (file too large): apex() and xml() return undefined and parser-based checks skip it. */
   /** `project`: what resolve() may follow into other files (constants, labels, custom metadata). */
@@ -37,7 +43,8 @@ export class SourceFile {
       const tree = this.givenTree ? this.givenTree.copy() : parseApexWithin(this.text, this.deadline);
       if (!tree) { this.budgetExceeded = 'time'; return undefined; }
       if (tree.rootNode.descendantCount > this.maxNodes) { tree.delete(); this.budgetExceeded = 'nodes'; return undefined; }
-      this.apexCache = buildApexFile(tree, this.lines, this.project);
+      const only = this.modelRules ? modelledRanges(tree, this.text, this.modelRules) : undefined;
+      this.apexCache = buildApexFile(tree, this.lines, this.project, only);
     }
     return this.apexCache;
   }

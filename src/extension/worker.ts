@@ -29,6 +29,7 @@ import { loadProjectIndex, readOne, scanProject, sha256Hex } from '../node/scan'
 import { holdsSymbols, readsAny, setFileSymbols, symbolsOf } from '../core/symbols';
 import { loadSurface } from '../node/surface';
 import { IncrementalApexDoc, offsetAtLine } from '../core/incremental';
+import { ApexConstantsDoc } from '../core/apex/constants';
 import { fileKindOf } from '../core/fileKind';
 import { entryViews } from '../core/surface/inventory';
 import { OUT_OF_SYNC, type ExportResult, type LintResult, type LintSettings, type Request, type Response, type RuleDoc, type RuleInfo, type ScanResult, type SurfaceResult } from './protocol';
@@ -44,9 +45,10 @@ const aborts = new Map<number, AbortController>();
 /**
  * The worker's copy of each open document, kept current by `change` messages (no full text per keystroke).
  * Apex classes also keep their syntax tree and last findings (`inc`): a lint after an edit re-parses with
- * tree-sitter's edit API and re-lints only the members the edit can change (src/core/incremental.ts).
+ * tree-sitter's edit API and re-lints only the members the edit can change (src/core/incremental.ts),
+ * and their static constants (`consts`), which a keystroke in a method body leaves as they were.
  */
-interface DocCopy { version: number; text: string; inc?: IncrementalApexDoc }
+interface DocCopy { version: number; text: string; inc?: IncrementalApexDoc; consts?: ApexConstantsDoc }
 const docs = new Map<string, DocCopy>();
 /** Bumped whenever project values (constants, labels, records) or a root's configuration change: incremental results keyed on it are stale. */
 let projectEpoch = 0;
@@ -62,6 +64,13 @@ function lineCountOf(text: string): number {
 function applyChange(m: Extract<Request, { type: 'change' }>): void {
   const d = docs.get(m.path);
   if (!d || d.version !== m.fromVersion) { dropDoc(m.path); return; }     // missed or reordered edit: the next lint resends the text
+  if (d.consts) {
+    for (const c of m.changes) {
+      const t = d.consts.current;
+      const st = offsetAtLine(t, c.range.start.line, c.range.start.character);
+      d.consts.edit(st, Math.max(st, offsetAtLine(t, c.range.end.line, c.range.end.character)), c.text);
+    }
+  }
   if (d.inc) {
     d.inc.applyChanges(m.changes);
     d.text = d.inc.current;
@@ -153,7 +162,8 @@ function takeText(req: Extract<Request, { type: 'lint' }>): void {
   if (d?.inc && d.inc.current === req.text) { d.version = req.version; return; }   // the same text again: keep tree and findings
   d?.inc?.dispose();
   const apex = (req.kind ?? fileKindOf(req.path)) === 'apex';
-  docs.set(req.path, { version: req.version, text: req.text, ...(apex ? { inc: new IncrementalApexDoc(req.path, req.text) } : {}) });
+  docs.set(req.path, { version: req.version, text: req.text, ...(apex ? { inc: new IncrementalApexDoc(req.path, req.text) } : {}),
+    ...(/\.(cls|trigger)$/i.test(req.path) ? { consts: new ApexConstantsDoc(req.path, req.text) } : {}) });
 }
 
 async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Promise<LintResult> {
@@ -177,7 +187,7 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
   const t0 = performance.now();
   // This document's constants / labels / records as typed now: only its own entries change, and the open
   // documents that read a changed one are named so that the extension lints them again.
-  const changed = holdsSymbols(req.path) ? setFileSymbols(project, req.path, symbolsOf(req.path, text)) : [];
+  const changed = holdsSymbols(req.path) ? setFileSymbols(project, req.path, symbolsOfDoc(req.path, text, d)) : [];
   if (changed.length) { projectEpoch++; }
   const options = { rules: cfg.rules, includeTests: cfg.includeTests, project, kind: req.kind };
   let incremental: LintResult['incremental'];
@@ -197,6 +207,13 @@ async function lint(engine: Engine, req: Extract<Request, { type: 'lint' }>): Pr
     [report] = applyBaseline(req.root, [report], bl.baseline);
   }
   return { report, excluded: false, configError: state.configError ?? bl.error, ms, ...(relint.length ? { relint } : {}), ...(incremental ? { incremental } : {}) };
+}
+
+/** `symbolsOf` for an open document: its class's constants kept between edits that cannot change them (ApexConstantsDoc). */
+function symbolsOfDoc(p: string, text: string, d: DocCopy | undefined): ReturnType<typeof symbolsOf> {
+  if (!d?.consts || d.consts.current !== text) { return symbolsOf(p, text); }
+  const constants = d.consts.constants();
+  return constants.length ? { constants, labels: [], records: [] } : undefined;
 }
 
 /** Open Apex documents under `root` (other than `except`) that read one of `names`. */

@@ -120,8 +120,21 @@ export function scanApexConstants(path: string, text: string): ApexConstantFact[
   try { return scan(path, text); } catch { return []; }
 }
 
-function scan(path: string, text: string): ApexConstantFact[] {
+/** What `ApexConstantsDoc` keeps of a scan besides the constants (offsets in the scanned text). */
+interface ScanMap {
+  /** Bodies the scan skipped: the outermost `{` and its `}`. */
+  blocks: Array<[number, number]>;
+  /** Where each constant found is. */
+  spans: Array<[number, number]>;
+  /** Statements of a class body or static block that gave no constant, first token to `;`, and whether it was a static block's. */
+  inert: Array<[number, number, boolean]>;
+  /** Lower-cased names of the non-final statics whose assignments the scan counted (`x =` anywhere in the text). */
+  counted: Set<string>;
+}
+
+function scan(path: string, text: string, map?: ScanMap): ApexConstantFact[] {
   let li: LineIndex | undefined;
+  let blockAt = -1;                                  // where the outermost open block (a body the scan skips) starts
   const lines = () => (li ??= new LineIndex(text));
   const stack: Frame[] = [];
   const found: Pending[] = [];
@@ -142,6 +155,7 @@ function scan(path: string, text: string): ApexConstantFact[] {
       if (ch === '/') { const e = commentEnd(text, i); i = e < 0 ? i + 1 : e; continue; }
       if (ch === '{') { stack.push({ kind: 'block' }); i++; continue; }
       stack.pop(); i++;
+      if (top()?.kind !== 'block' && blockAt >= 0) { map?.blocks.push([blockAt, i - 1]); blockAt = -1; }
       stmt = [];
       continue;
     }
@@ -160,6 +174,7 @@ function scan(path: string, text: string): ApexConstantFact[] {
         stack.push({ kind: 'static' });
       } else {
         stack.push({ kind: 'block' });
+        blockAt = t.start;
       }
       stmt = [];
       continue;
@@ -170,8 +185,12 @@ function scan(path: string, text: string): ApexConstantFact[] {
     stmt = [];
     const f = top();
     const cls = classPath();
-    if (!f || !cls || st.length < 2) { continue; }
     const eq = st.findIndex(x => x.text === '=');
+    // A statement that cannot give a constant: in a class body without `static`, in a static block without `=`.
+    if (map && st.length && f && (f.kind === 'class' ? !st.some(x => isId(x, 'static')) : f.kind === 'static' && eq < 0)) {
+      map.inert.push([st[0].start, t.start, f.kind === 'static']);
+    }
+    if (!f || !cls || st.length < 2) { continue; }
     if (f.kind === 'class' && eq >= 2 && st.slice(0, eq).some(x => isId(x, 'static')) && isId(st[eq - 1])) {
       const value = st.slice(eq + 1);
       if (!value.length || (value.some(x => x.text === ',') && !value.some(x => x.text === '(' || x.text === '{'))) { continue; }
@@ -192,8 +211,104 @@ function scan(path: string, text: string): ApexConstantFact[] {
     if (!d.parts.length) { continue; }
     // A static that is not final is a constant only if nothing else assigns it: its declaration's (or static
     // block's) `=` is the one assignment in the text (a match in a comment or string only makes this stricter).
+    if (!d.final) { map?.counted.add(d.nameLower); }
     if (!d.final && (text.match(new RegExp(`\\b${d.name}\\s*\\+?=(?!=)`, 'gi'))?.length ?? 0) !== 1) { continue; }
     out.push({ className: d.className, name: d.name, path, parts: d.parts, range: lines().rangeOf(d.start, d.end) });
+    map?.spans.push([d.start, d.end]);
   }
   return out;
+}
+
+/** Characters an edit may consist of and still leave the constants as they were (see ApexConstantsDoc). */
+const NEUTRAL = /^[A-Za-z0-9_ \t]*$/;
+const isWordOrSpace = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 32 || c === 9 || c === 10 || c === 13;
+
+/** Whether an assignment (`x =`, `x +=`, as the final check of `scan` counts them) may run through `[s, e)` of `text`. */
+/**
+ * The name an assignment (`x =`, `x +=`: what the final check of `scan` counts) that may run through
+ * `[s, e)` of `text` assigns, lower-cased: the last word before the `=` of the run of words and spaces
+ * the edit lies in; undefined when that run is not followed by an assignment.
+ */
+function assignedThrough(text: string, s: number, e: number): string | undefined {
+  let b = e;
+  while (b < text.length && isWordOrSpace(text.charCodeAt(b))) { b++; }
+  const eq = text[b] === '+' ? b + 1 : b;
+  if (text[eq] !== '=' || text[eq + 1] === '=') { return undefined; }
+  let we = b;
+  while (we > 0 && /\s/.test(text[we - 1])) { we--; }
+  let ws = we;
+  while (ws > 0 && isWordOrSpace(text.charCodeAt(ws - 1)) && !/\s/.test(text[ws - 1])) { ws--; }
+  return text.slice(ws, we).toLowerCase();
+}
+
+/**
+ * The static constants of one open class, kept between the edits the editor worker receives, so that
+ * a keystroke in a method body does not re-read the whole class (42 ms on a 1 MB WSDL2Apex class).
+ *
+ * An edit leaves the constants exactly as they were when: it replaces and inserts only letters,
+ * digits, `_`, spaces and tabs (no quote, comment, brace, `=`, `+` or line break: the scan's strings,
+ * comments, blocks and assignments stay where they are), and not next to a backslash, `/` or `*`;
+ * it lies inside a method, accessor or initializer body, which the scan skips (a static block's are
+ * read, so they do not count), or inside a statement that gave no constant and still cannot (a class
+ * body's without `static`, as WSDL2Apex fields; a static block's without `=`); no assignment of a
+ * non-final static runs through it (the scan counts those `x =` in the whole text); and no constant is on its line
+ * (constants' ranges keep their columns). Anything else, and any edit of a doubt, rescans.
+ * `src/core/apex/constants.test.ts` compares it with a fresh scan after random edits.
+ */
+export class ApexConstantsDoc {
+  private facts: ApexConstantFact[] | undefined;
+  private map: ScanMap = { blocks: [], spans: [], inert: [], counted: new Set() };
+  /** How many times the text was scanned (the rest of the calls reused the constants). */
+  scans = 0;
+
+  constructor(readonly path: string, private text: string) {}
+
+  get current(): string { return this.text; }
+
+  /** Applies one edit (`start`, `end`: offsets in the current text) and notes whether the constants may have changed. */
+  edit(start: number, end: number, inserted: string): void {
+    const before = this.text;
+    const after = before.slice(0, start) + inserted + before.slice(end);
+    this.text = after;
+    if (!this.facts) { return; }
+    const d = inserted.length - (end - start);
+    // Beside a backslash, `/` or `*` an edit can change what is escaped or start or end a comment (`/x*` → `/*`).
+    const neutral = NEUTRAL.test(inserted) && NEUTRAL.test(before.slice(start, end))
+      && !'\\/*'.includes(before[start - 1] ?? '\\') && !'/*'.includes(before[end] ?? '/')
+      && !this.counts(assignedThrough(before, start, end)) && !this.counts(assignedThrough(after, start, start + inserted.length));
+    const lineStart = before.lastIndexOf('\n', start - 1) + 1;
+    const lineEnd = before.indexOf('\n', end) < 0 ? before.length : before.indexOf('\n', end);
+    const inBody = () => this.map.blocks.some(([a, b]) => a < start && end <= b);
+    // A statement that gave no constant still gives none: no `static` typed into a class body's, no `=` into a static block's.
+    const inInert = () => this.map.inert.some(([a, b, inStatic]) => a < start && end <= b
+      && (inStatic || !/\bstatic\b/i.test(after.slice(a, b + d))));
+    if (!neutral || this.map.spans.some(([a, b]) => b >= lineStart && a <= lineEnd) || !(inBody() || inInert())) { this.facts = undefined; return; }
+    if (d === 0) { return; }
+    const shift = (x: number) => (x >= end ? x + d : x);
+    this.map = {
+      blocks: this.map.blocks.map(([a, b]) => [shift(a), shift(b)]),
+      spans: this.map.spans.map(([a, b]) => [shift(a), shift(b)]),
+      inert: this.map.inert.map(([a, b, k]) => [shift(a), shift(b), k]),
+      counted: this.map.counted,
+    };
+    // Literal parts carry their offsets too (their line/column ranges are on other lines, unchanged).
+    this.facts = this.facts.map(f => (f.parts.some(p => p.kind === 'literal' && p.end > start)
+      ? { ...f, parts: f.parts.map(p => (p.kind === 'literal' ? { ...p, start: shift(p.start), end: shift(p.end) } : p)) } : f));
+  }
+
+  /** Whether an assignment of `name` (through an edit) can change which statics are constants: it is one whose assignments the scan counts. */
+  private counts(name: string | undefined): boolean { return name !== undefined && this.map.counted.has(name); }
+
+  /** The constants of the current text: the kept ones when no edit since the last scan could change them. */
+  constants(): ApexConstantFact[] {
+    if (this.facts) { return this.facts; }
+    this.scans++;
+    const map: ScanMap = { blocks: [], spans: [], inert: [], counted: new Set() };
+    let facts: ApexConstantFact[];
+    if (this.text.length > MAX_TEXT || !/\bstatic\b/i.test(this.text)) { facts = []; }
+    else { try { facts = scan(this.path, this.text, map); } catch { facts = []; } }
+    this.facts = facts;
+    this.map = map;
+    return facts;
+  }
 }

@@ -51,6 +51,12 @@ export interface ApexFile {
   concatenations(): Node[];
   /** Where resolve() stopped early because a value had more than MAX_RESOLVED_PARTS parts (the rest is dynamic). */
   readonly capped: Range[];
+  /**
+   * The character ranges the model covers ([start, end), sorted), when it was built for part of the file
+   * (the member-level pre-check, `members.ts`): literals, calls, declarations… elsewhere are not in it.
+   * Undefined: the whole file.
+   */
+  readonly modelled?: ReadonlyArray<readonly [number, number]>;
 }
 
 export interface StringLit {
@@ -430,9 +436,12 @@ const MAX_METHOD_HOPS = 2;
 const MAX_CALL_SITES = 8;
 const DYN_TEXT_MAX = 80;
 
-/** Builds the model with one pass over the tree (a tree-sitter query, iterative, no recursion). */
-export function buildApexFile(tree: Tree, lines: LineIndex, project?: ProjectIndex): ApexFile {
-  return new ApexModel(tree, lines, project);
+/**
+ * Builds the model with one pass over the tree (a tree-sitter query, iterative, no recursion).
+ * `only`: model just these character ranges (sorted, disjoint; see `members.ts`), not the whole file.
+ */
+export function buildApexFile(tree: Tree, lines: LineIndex, project?: ProjectIndex, only?: ReadonlyArray<readonly [number, number]>): ApexFile {
+  return new ApexModel(tree, lines, project, only);
 }
 
 class ApexModel implements ApexFile {
@@ -482,7 +491,8 @@ class ApexModel implements ApexFile {
   /** Whether the running resolution used a project value. */
   private usedProject = false;
 
-  constructor(readonly tree: Tree, readonly lines: LineIndex, private readonly project?: ProjectIndex) {
+  constructor(readonly tree: Tree, readonly lines: LineIndex, private readonly project?: ProjectIndex,
+    readonly modelled?: ReadonlyArray<readonly [number, number]>) {
     this.syntaxError = findSyntaxError(tree);
     this.build();
   }
@@ -512,8 +522,8 @@ class ApexModel implements ApexFile {
 
   private build(): void {
     const root = this.tree.rootNode;
-    let caps;
-    try { caps = queryFor(this.tree.language).captures(root); } catch { return; }
+    let caps: QueryCapture[];
+    try { caps = this.capturesOf(root); } catch { return; }
     // Node.endIndex crosses into WebAssembly: read only for scopes and calls (the stack) and to order captures
     // that start at the same offset (the query yields them by start already, so the sort mostly confirms).
     // The captures are used as they come (no wrapper object per capture: a WSDL2Apex class has 36,000).
@@ -579,6 +589,25 @@ class ApexModel implements ApexFile {
       const m = r.method ? this.methodByNodeId.get(r.method.id) : undefined;
       if (e && m) { m.returns.push(e); }
     }
+  }
+
+  /**
+   * The query's captures, of the whole tree or of the nodes that start in the modelled ranges. A ranged
+   * query walks only the nodes that overlap its range (so the members left out cost nothing) but also
+   * yields the enclosing nodes (the class, its body), which the range where they start yields already.
+   * web-tree-sitter reads the text as UTF-16: its query ranges are in bytes, two per character.
+   */
+  private capturesOf(root: Node): QueryCapture[] {
+    const q = queryFor(this.tree.language);
+    if (!this.modelled) { return q.captures(root); }
+    const out: QueryCapture[] = [];
+    for (const [a, b] of this.modelled) {
+      for (const c of q.captures(root, { startIndex: 2 * a, endIndex: 2 * b })) {
+        const s = c.node.startIndex;
+        if (s >= a && s < b) { out.push(c); }
+      }
+    }
+    return out;
   }
 
   private addTestRange(decl: Node | null | undefined): void {

@@ -1,6 +1,7 @@
 import { mayHoldCredentialName, SECRET_PATTERNS } from '../secrets';
 import { mayExpose } from '../surface/risks';
 
+
 /**
  * The cheap text pre-check that decides whether an Apex file needs the parse and the Apex model.
  * For each rule that reads Apex, a test of the raw text that is true whenever the rule could report
@@ -21,28 +22,57 @@ const HEADER_SINK = /setheader|inputhttpheaders_x/i;
 /** What secret-in-debug-log follows besides credential names: session ids, auth headers, token responses, JWTs. */
 const DEBUG_LEAK = /session|\bsid\b|authoriz|api-?key|auth-token|subscription-key|cookie|token|eyj|header/i;
 
-/** The surface rules report only at entry points: the same test `fileSurface` makes before it parses. */
-const entryPoint = mayExpose;
+/**
+ * A rule's text test: true when `re` matches, or (`credName`) `mayHoldCredentialName` holds, or
+ * `test` holds. Written as data so that the tests of all running rules compile into one that runs
+ * each distinct regex, the credential-name test and each other test at most once.
+ */
+interface Gate { re?: RegExp; credName?: boolean; test?: (text: string) => boolean }
 
-const GATES: Readonly<Record<string, (text: string) => boolean>> = {
+/** The surface rules report only at entry points: the same test `fileSurface` makes before it parses. */
+const entryPoint: Gate = { test: mayExpose };
+/** Endpoints, plus any literal with user info ('…@…') or a credential-named query parameter. `[^'\n@]*` (not `[^'\n]*`): each
+ * try stops at the first `@`, so a long line with many quotes is read once, not once per quote. */
+const CREDENTIAL_IN_URL = /setendpoint|endpoint_x|'[^'\n@]*@/i;
+
+const GATES: Readonly<Record<string, Gate>> = {
   'aura-returns-sobject': entryPoint,
   'endpoint-not-granted': entryPoint,
   'endpoint-without-sharing': entryPoint,
   'guest-accessible-endpoint': entryPoint,
   'rest-unchecked-record-id': entryPoint,
   'soql-injection': entryPoint,
-  'hardcoded-secret': t => SECRET_KEYWORD.test(t),
-  'hardcoded-credential': t => mayHoldCredentialName(t),
-  'callout-without-named-credential': t => ENDPOINT_SINK.test(t),
-  'insecure-endpoint': t => ENDPOINT_SINK.test(t),
-  // Endpoints, plus any literal with user info ('…@…') or a credential-named query parameter.
-  'credential-in-url': t => ENDPOINT_SINK.test(t) || /'[^'\n]*@/.test(t) || mayHoldCredentialName(t),
-  'hardcoded-authorization-header': t => HEADER_SINK.test(t),
-  'manual-authorization-header': t => HEADER_SINK.test(t),
-  'session-id-in-callout': t => /setheader|setbody|setendpoint|inputhttpheaders_x|sessionid/i.test(t),
-  'secret-in-debug-log': t => /debug/i.test(t) && (mayHoldCredentialName(t) || DEBUG_LEAK.test(t)),
-  'weak-crypto': t => /crypto/i.test(t),
+  'hardcoded-secret': { re: SECRET_KEYWORD },
+  'hardcoded-credential': { credName: true },
+  'callout-without-named-credential': { re: ENDPOINT_SINK },
+  'insecure-endpoint': { re: ENDPOINT_SINK },
+  'credential-in-url': { re: CREDENTIAL_IN_URL, credName: true },
+  'hardcoded-authorization-header': { re: HEADER_SINK },
+  'manual-authorization-header': { re: HEADER_SINK },
+  'session-id-in-callout': { re: /setheader|setbody|setendpoint|inputhttpheaders_x|sessionid/i },
+  'secret-in-debug-log': { test: t => /debug/i.test(t) && (mayHoldCredentialName(t) || DEBUG_LEAK.test(t)) },
+  'weak-crypto': { re: /crypto/i },
 };
+
+/** The combined test of a set of rules (undefined: one of them has no gate, so every text passes). */
+type Combined = ((text: string) => boolean) | undefined;
+const combined = new Map<string, Combined>();
+
+function combine(ids: readonly string[]): Combined {
+  const key = ids.join(',');
+  if (combined.has(key)) { return combined.get(key); }
+  let c: Combined;
+  const gates = ids.map(id => GATES[id]);
+  if (gates.every(g => g)) {
+    // Separate regexes, each once: V8 scans one keyword alternation fast, a union of them far slower.
+    const res = [...new Set(gates.flatMap(g => (g.re ? [g.re] : [])))];
+    const credName = gates.some(g => g.credName);
+    const tests = [...new Set(gates.flatMap(g => (g.test ? [g.test] : [])))];
+    c = t => res.some(re => re.test(t)) || (credName && mayHoldCredentialName(t)) || tests.some(f => f(t));
+  }
+  combined.set(key, c);
+  return c;
+}
 
 /**
  * Whether any of `ruleIds` (the rules about to run on an Apex file) could report in `text`. False
@@ -50,12 +80,13 @@ const GATES: Readonly<Record<string, (text: string) => boolean>> = {
  * anything in a literal's value, so a file with one is always parsed.
  */
 export function apexRulesMayReport(text: string, ruleIds: Iterable<string>): boolean {
-  if (text.includes('\\u')) { return true; }
-  for (const id of ruleIds) {
-    const gate = GATES[id];
-    if (!gate || gate(text)) { return true; }
-  }
-  return false;
+  return apexGate([...ruleIds])(text);
+}
+
+/** `apexRulesMayReport` for one set of rules, compiled once (the member-level pre-check asks it per member). */
+export function apexGate(ruleIds: readonly string[]): (text: string) => boolean {
+  const test = combine(ruleIds);
+  return t => t.includes('\\u') || !test || test(t);
 }
 
 /** Rule ids that have a text test (a rule not listed always gets the parse). */

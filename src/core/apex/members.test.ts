@@ -1,0 +1,159 @@
+import * as assert from 'assert';
+import { Engine } from '../engine';
+import { initApexParser, parseApex, setReadyParser } from './parser';
+import { modelledRanges } from './members';
+import { allRules } from '../../rules';
+import { defineRule } from '../rule';
+import { locateApexAssets } from '../../node/assets';
+
+const APEX_RULES = allRules.filter(r => r.meta.kinds.includes('apex')).map(r => r.meta.id);
+
+/** A WSDL2Apex-shaped data class: fields and type-info arrays, nothing any rule looks for. */
+function dataClass(name: string): string {
+  return `    public class ${name} {
+        public String fullName;
+        public Integer count_x;
+        private String[] fullName_type_info = new String[]{'fullName',SOAP_M_URI,null,'0','1','false'};
+        private String[] apex_schema_type_info = new String[]{SOAP_M_URI,'true','false'};
+        private String[] field_order_type_info = new String[]{'fullName','count_x'};
+    }
+`;
+}
+
+/** The members of `text` the model covers: which of `names` (written `class <name>` or `<name>(`) lie in a modelled range. */
+function modelledNames(text: string, names: string[]): string[] {
+  const tree = parseApex(text);
+  try {
+    const only = modelledRanges(tree, text, APEX_RULES);
+    assert.ok(only, 'the member pre-check trims this class');
+    return names.filter(n => {
+      const at = text.search(new RegExp(`(class ${n}\\b|\\b${n}\\()`));
+      return only.some(([a, b]) => at >= a && at < b);
+    });
+  } finally {
+    tree.delete();
+  }
+}
+
+describe('member-level pre-check (apex/members.ts)', () => {
+  let engine: Engine;
+  before(async () => { setReadyParser(await initApexParser(locateApexAssets())); engine = new Engine(allRules); });
+
+  /** Lints with and without the member pre-check: same report, and at least `min` findings. */
+  function same(text: string, min = 1): void {
+    const a = engine.lint('/p/Svc.cls', text, { memberPrecheck: true });
+    const b = engine.lint('/p/Svc.cls', text, { memberPrecheck: false });
+    assert.deepStrictEqual(a, b);
+    assert.ok(a.findings.length >= min, JSON.stringify(a.findings.map(f => f.ruleId)));
+  }
+
+  it('a WSDL2Apex-shaped class: the port class is modelled, data classes no rule can fire in are not', () => {
+    const text = `public class Svc {
+    public static String SOAP_M_URI = 'http://soap.sforce.com/2006/04/metadata';
+${dataClass('Alpha')}${dataClass('Beta')}    public class Port {
+        public String endpoint_x = 'http://example.com/services/Soap/m/42.0';
+        public Svc.Alpha[] read(String type_x) {
+            Svc.Alpha request_x = new Svc.Alpha();
+            return new Svc.Alpha[]{ request_x };
+        }
+    }
+${dataClass('Gamma')}}
+`;
+    assert.deepStrictEqual(modelledNames(text, ['Alpha', 'Beta', 'Port', 'Gamma']), ['Port']);
+    same(text);
+  });
+
+  it('a data class read as `Other.X` by a modelled member is modelled (its constant is the endpoint)', () => {
+    const text = `public class Svc {
+${dataClass('Alpha')}    public class Config {
+        public final String BASE = 'http://api.example.com/v1';
+    }
+    public void send(HttpRequest req) {
+        req.setEndpoint(Config.BASE);
+    }
+${dataClass('Beta')}}
+`;
+    assert.deepStrictEqual(modelledNames(text, ['Alpha', 'Config', 'send', 'Beta']), ['Config', 'send']);
+    same(text);
+  });
+
+  it('a method that calls a modelled method is modelled (call-site arguments), and so is a helper it calls', () => {
+    const text = `public class Svc {
+${dataClass('Alpha')}    public void go() {
+        send(baseUrl() + '/v1/orders');
+    }
+    private String baseUrl() {
+        return 'http://api.example.com';
+    }
+    private void send(String url) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(url);
+    }
+${dataClass('Beta')}}
+`;
+    assert.deepStrictEqual(modelledNames(text, ['Alpha', 'go', 'baseUrl', 'send', 'Beta']), ['go', 'baseUrl', 'send']);
+    same(text);
+  });
+
+  it('a method that assigns a field of the class a modelled member reads is modelled', () => {
+    const text = `public class Svc {
+    private String base;
+${dataClass('Alpha')}    public void init() {
+        base = 'http://api.example.com';
+    }
+    public void send(HttpRequest req) {
+        req.setEndpoint(base + '/v1');
+    }
+${dataClass('Beta')}}
+`;
+    assert.deepStrictEqual(modelledNames(text, ['Alpha', 'init', 'send', 'Beta']), ['init', 'send']);
+    same(text);
+  });
+
+  it('a member that uses a secret another member holds is modelled (the "used here" related place)', () => {
+    const text = `public class Svc {
+${dataClass('Alpha')}    public class Keys {
+        public final String STRIPE = 'sk_live_51Hx9K2eZvKYlo2Cq8Rt3Wm7aQ';
+    }
+    public void charge() {
+        Billing.call(Keys.STRIPE);
+    }
+${dataClass('Beta')}}
+`;
+    assert.deepStrictEqual(modelledNames(text, ['Alpha', 'Keys', 'charge', 'Beta']), ['Keys', 'charge']);
+    const a = engine.lint('/p/Svc.cls', text, { memberPrecheck: true });
+    assert.ok(a.findings.some(f => f.ruleId === 'hardcoded-secret' && f.related?.some(r => r.message === 'The secret is used here.')), JSON.stringify(a.findings));
+    same(text);
+  });
+
+  it('the whole class is modelled when it may expose entry points, has a syntax error or a unicode escape', () => {
+    const base = `public class Svc {\n${dataClass('Alpha')}    public void send(HttpRequest req) { req.setEndpoint('http://x.example.com'); }\n}\n`;
+    const whole = (t: string) => { const tree = parseApex(t); try { return modelledRanges(tree, t, APEX_RULES); } finally { tree.delete(); } };
+    assert.ok(whole(base), 'trimmed as written');
+    assert.strictEqual(whole(base.replace('public void send', '@AuraEnabled public static void send')), undefined);
+    assert.strictEqual(whole(base.replace('public Integer count_x;', 'public Integer count_x')), undefined);
+    assert.strictEqual(whole(base.replace("'fullName'", "'\\u0066ullName'")), undefined);
+    assert.strictEqual(whole(`public class A {}\npublic class B {\n${dataClass('Alpha')}}\n`), undefined, 'not one top-level class');
+    assert.strictEqual(modelledRanges(parseApex(base), base, [...APEX_RULES, 'some-new-rule']), undefined, 'a rule without a text gate');
+  });
+
+  it('a finding in a member left out (a rule whose gate is wrong) makes the engine lint with the whole model', () => {
+    // A rule registered under a gated id whose check ignores the gate: it reports every string literal
+    // of the tree (not of the model, which would not have those of the members left out).
+    const everyLiteral = defineRule({
+      meta: { id: 'weak-crypto', type: 'problem', defaultSeverity: 'warning', description: 'test', kinds: ['apex'], messages: { lit: 'literal' } },
+      check(ctx) {
+        const apex = ctx.file.apex();
+        for (const s of apex?.tree.rootNode.descendantsOfType('string_literal') ?? []) { if (s) { ctx.report({ messageId: 'lit', range: apex!.nodeRange(s) }); } }
+      },
+    });
+    const e = new Engine([everyLiteral]);
+    const text = `public class Svc {\n${dataClass('Alpha')}    public void h() { Blob b = Crypto.generateAesKey(128); String s = 'x'; }\n}\n`;
+    const tree = parseApex(text);
+    assert.ok(modelledRanges(tree, text, ['weak-crypto']), 'Alpha is left out by the gate');
+    tree.delete();
+    const a = e.lint('/p/Svc.cls', text, { memberPrecheck: true });
+    assert.deepStrictEqual(a, e.lint('/p/Svc.cls', text, { memberPrecheck: false }));
+    assert.strictEqual(a.findings.length, 9, 'the 8 literals of Alpha too');
+  });
+});

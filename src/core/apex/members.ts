@@ -1,0 +1,215 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { apexGate, GATED_RULES } from './precheck';
+import { mayExpose } from '../surface/risks';
+
+/**
+ * The member-level pre-check: which parts of a parsed Apex class the model must cover.
+ *
+ * `precheck.ts` skips the model for whole files in which no rule can fire. A generated class
+ * (WSDL2Apex: a thousand inner data classes around one port class) passes that test because a few of
+ * its members mention a credential name or an endpoint, and then the model (a tree-sitter query over
+ * every node) cost more than the parse. Here the same text gates are asked per *member* of the file's
+ * one top-level class (method, constructor, inner class, interface, enum): a member whose own text
+ * passes no gate is left out of the model, unless a member that is modelled is linked to it by a
+ * name, because then what the model says about the modelled member may depend on it:
+ *
+ * - a member with code (a method, a class with methods, accessors or initializers) that a modelled
+ *   member names: a call into it (its returns, one method hop), or it is a type whose fields are read;
+ * - a member of data only (fields, WSDL2Apex element classes) that a modelled member names followed by
+ *   `.`, `[`, an assignment or `++`/`--` (`Other.CONST`, `Other.x = …`); named as a type only it gives
+ *   the model nothing;
+ * - a member that names a modelled member with code (it calls into it: call-site arguments of its
+ *   parameters; or it uses a value the modelled member reports, the "used here" related places), or
+ *   names a modelled data member followed by `.` etc. as above;
+ * - a member that names a field or property of the top-level class (it may assign it, or use the value
+ *   a finding is about).
+ *
+ * The links are followed transitively. Names are compared as words, case-insensitively, in the whole
+ * text of a member (comments and strings included: more links, never fewer). The top-level class's
+ * header, fields and properties and everything between members are always modelled.
+ *
+ * Nothing is left out (the whole file is modelled) when: a rule without a text gate runs, an inbound
+ * surface rule runs on a class that may expose entry points (the surface walk follows calls across
+ * members), the file has a syntax error, or is not one top-level class, or has a Unicode escape.
+ * A member left out reports nothing by construction (no gate passes on its text); the engine still
+ * re-lints with the whole model if any finding or related place lands in one (a safety net, never
+ * expected). `bench/precheck-equivalence.mjs` compares the findings with and without it.
+ */
+
+/** Below this size a file is modelled whole: the query over a small tree costs less than the member pre-check. */
+export const MEMBER_PRECHECK_MIN_CHARS = 100_000;
+/** Above this share of the text kept by the gates alone, the whole file is modelled. */
+const MAX_KEPT_SHARE = 0.5;
+const UNIT_TYPES = new Set(['method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'enum_declaration']);
+const CLASS_LIKE = new Set(['class_declaration', 'interface_declaration', 'enum_declaration']);
+/** The surface rules' shared gate is `mayExpose` (see precheck.ts): they need the whole class when it passes. */
+const SURFACE_RULES = new Set(['aura-returns-sobject', 'endpoint-not-granted', 'endpoint-without-sharing', 'guest-accessible-endpoint', 'rest-unchecked-record-id', 'soql-injection']);
+const NESTED_TYPE = /\b(?:class|interface|enum)\b/i;
+const NOT_WORD = /[^a-z0-9_]+/;
+/** A name followed by what reads or writes through it (`X.`, `X[i]` (not an array type `X[]`), `X =`, `X +=`, `X++`). */
+const WRITE_SUFFIX = String.raw`\s*(?:\.|\[(?!\s*\])|[-+*/]?=(?!=)|\+\+|--)`;
+// A match starts only where a word starts (the look-behind): otherwise every character of a long run
+// (a 22,000-character token in a mock's JSON) starts a match attempt that reads the rest of the run.
+const WRITE = new RegExp(`(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)${WRITE_SUFFIX}`, 'g');
+
+interface Unit {
+  start: number;
+  end: number;
+  node: Node;
+  /** Lower-cased names others reach it by: its name, and the names of types declared inside it. */
+  exported: string[];
+  /** It holds code (see `holdsCode`). */
+  code: boolean;
+  modelled: boolean;
+}
+
+/** Words of `text` (identifier-like runs), lower-cased; a few non-words (digit runs) do no harm. */
+function words(text: string): Set<string> {
+  return new Set(text.toLowerCase().split(NOT_WORD));
+}
+
+/** Words of `text` followed by `.`, `[`, an assignment or `++`/`--`, lower-cased. */
+function written(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(WRITE)) { out.add(m[1].toLowerCase()); }
+  return out;
+}
+
+/**
+ * Whether a class-like member may hold code: a `{` in its body that does not open an array or
+ * collection initializer (`new String[]{…}`, `new Map<K, V>{…}`), so a method body, accessor, block or
+ * initializer. Braces in strings and comments count (true when unsure).
+ */
+function holdsCode(text: string): boolean {
+  const open = text.indexOf('{');
+  for (let i = text.indexOf('{', open + 1); i >= 0; i = text.indexOf('{', i + 1)) {
+    let j = i - 1;
+    while (j > open && /\s/.test(text[j])) { j--; }
+    if (text[j] !== ']' && text[j] !== '>') { return true; }
+  }
+  return false;
+}
+
+function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+
+/**
+ * The character ranges (sorted, disjoint, [start, end)) of `text` the model must cover for the rules
+ * `ruleIds`, or undefined for the whole file. `tree` is the tree of `text`.
+ */
+export function modelledRanges(tree: Tree, text: string, ruleIds: readonly string[]): Array<[number, number]> | undefined {
+  if (text.includes('\\u')) { return undefined; }
+  if (ruleIds.some(id => !GATED_RULES.has(id))) { return undefined; }
+  if (ruleIds.some(id => SURFACE_RULES.has(id)) && mayExpose(text)) { return undefined; }
+  const root = tree.rootNode;
+  if (root.hasError) { return undefined; }
+  let top: Node | undefined;
+  for (const n of root.namedChildren) {
+    if (!n || n.type === 'line_comment' || n.type === 'block_comment') { continue; }
+    if (top || n.type !== 'class_declaration') { return undefined; }
+    top = n;
+  }
+  const body = top?.childForFieldName('body');
+  if (!top || !body) { return undefined; }
+  const mayReport = apexGate(ruleIds);
+  const units: Unit[] = [];
+  /** Names of the top-level class's fields and properties, and the text outside the members. */
+  const contextNames = new Set<string>();
+  const context: string[] = [text.slice(0, body.startIndex)];
+  for (const n of body.namedChildren) {
+    if (!n) { continue; }
+    if (!UNIT_TYPES.has(n.type)) {
+      if (n.type === 'line_comment' || n.type === 'block_comment') { continue; }
+      context.push(n.text);
+      // A field's or property's names (its declarators), or the name of anything else that declares one.
+      for (const d of n.type === 'field_declaration' || n.type === 'constant_declaration' ? n.descendantsOfType('variable_declarator') : [n]) {
+        const dn = d?.childForFieldName('name')?.text.toLowerCase();
+        if (dn) { contextNames.add(dn); }
+      }
+      continue;
+    }
+    const start = n.startIndex, end = n.endIndex;
+    const own = text.slice(start, end);
+    const exported: string[] = [];
+    const name = n.childForFieldName('name')?.text.toLowerCase();
+    if (name) { exported.push(name); }
+    let code = true;
+    if (CLASS_LIKE.has(n.type)) {
+      // Apex inner types cannot nest types, but unusual code might: look when the keyword appears in the body.
+      if (NESTED_TYPE.test(own.slice(own.indexOf('{') + 1))) {
+        for (const d of n.descendantsOfType(['class_declaration', 'interface_declaration', 'enum_declaration'])) {
+          const dn = d?.childForFieldName('name')?.text.toLowerCase();
+          if (dn && !exported.includes(dn)) { exported.push(dn); }
+        }
+      }
+      code = holdsCode(own);
+    }
+    units.push({ start, end, node: n, exported, code, modelled: mayReport(own) });
+  }
+  context.push(text.slice(body.endIndex - 1));
+  // Following the links reads the text of every member modelled: when the gates already keep most of
+  // the class, the ranged model would save less than that costs.
+  let kept = 0;
+  for (const u of units) { if (u.modelled) { kept += u.end - u.start; } }
+  if (kept > MAX_KEPT_SHARE * text.length) { return undefined; }
+
+  // Follow the links from the modelled members (and the context) to the others, round by round.
+  // A field of the class is "hot" when its value may be what a finding is about: the context (where it
+  // is declared) passes a gate, or a modelled member writes it (its declaration in the context is no write). Then every member that names it is
+  // modelled (it may use that value: related places). Otherwise only members that write it (they may
+  // set what a modelled member reads), once a modelled member names it.
+  const contextText = context.join('\n');
+  const contextHot = mayReport(contextText);
+  const fieldsRead = new Set<string>(), fieldsHot = new Set<string>();
+  const unitAt = (o: number): Unit | undefined => {
+    let lo = 0, hi = units.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (units[mid].end <= o) { lo = mid + 1; } else if (units[mid].start > o) { hi = mid - 1; } else { return units[mid]; }
+    }
+    return undefined;
+  };
+  let fresh: Array<{ text: string; exported: string[]; code: boolean; context?: boolean }> = [
+    { text: contextText, exported: [], code: true, context: true },
+    ...units.filter(u => u.modelled).map(u => ({ text: text.slice(u.start, u.end), exported: u.exported, code: u.code })),
+  ];
+  while (fresh.length) {
+    const next: Unit[] = [];
+    const add = (u: Unit | undefined) => { if (u && !u.modelled) { u.modelled = true; next.push(u); } };
+    // Members the fresh ones name.
+    const said = new Set<string>(), wrote = new Set<string>(), unitWrote = new Set<string>();
+    for (const f of fresh) {
+      for (const w of words(f.text)) { said.add(w); }
+      for (const w of written(f.text)) { wrote.add(w); if (!f.context) { unitWrote.add(w); } }
+    }
+    for (const u of units) {
+      if (!u.modelled && u.exported.some(x => (u.code ? said : wrote).has(x))) { add(u); }
+    }
+    // Members that name the fresh ones, or a field of the class as above.
+    const any = new Set<string>(), dotted = new Set<string>();
+    for (const f of fresh) { for (const x of f.exported) { (f.code ? any : dotted).add(x); } }
+    for (const x of contextNames) {
+      const hot = contextHot || unitWrote.has(x);
+      if (hot && !fieldsHot.has(x)) { fieldsHot.add(x); any.add(x); }
+      else if (!hot && said.has(x) && !fieldsRead.has(x)) { fieldsRead.add(x); dotted.add(x); }
+    }
+    const alts: string[] = [];
+    if (any.size) { alts.push(`\\b(?:${[...any].map(escapeRe).join('|')})\\b`); }
+    if (dotted.size) { alts.push(`\\b(?:${[...dotted].map(escapeRe).join('|')})${WRITE_SUFFIX}`); }
+    if (alts.length) {
+      const re = new RegExp(alts.join('|'), 'gi');
+      for (const m of text.matchAll(re)) { add(unitAt(m.index)); }
+    }
+    fresh = next.map(u => ({ text: text.slice(u.start, u.end), exported: u.exported, code: u.code }));
+  }
+
+  // The complement of the members left out, without the stretches of whitespace between two of them.
+  const out: Array<[number, number]> = [];
+  let from = 0;
+  for (const u of units) {
+    if (u.modelled) { continue; }
+    if (u.start > from && /\S/.test(text.slice(from, u.start))) { out.push([from, u.start]); }
+    from = u.end;
+  }
+  if (from < text.length) { out.push([from, text.length]); }
+  return out;
+}
