@@ -101,15 +101,13 @@ describe('IncrementalApexDoc', () => {
     } finally { doc.dispose(); }
   });
 
-  it('other settings or project values (the key), a reset text or a syntax error: a full lint', () => {
+  it('other settings or project values (the key) or a reset text: a full lint', () => {
     const doc = new IncrementalApexDoc(path, CLASS);
     try {
       doc.lint(engine, {}, 'k');
       assert.strictEqual(doc.lint(engine, {}, 'k').mode, 'unchanged');
       assert.strictEqual(doc.lint(engine, { includeTests: true }, 'k2').mode, 'full');
-      const broken = insert(CLASS, 'return n;', '{ ');
-      assert.strictEqual(step(doc, broken).mode, 'full');
-      doc.reset(CLASS);
+      doc.reset(CLASS.replace('qty', 'quantity'));
       const r = doc.lint(engine, {}, 'k2');
       assert.strictEqual(r.mode, 'full');
       assert.strictEqual(r.why, 'first lint');
@@ -123,6 +121,47 @@ describe('IncrementalApexDoc', () => {
       const r = step(doc, insert(CLASS, 'public Integer qty;', '        public String password = \'Tr0ub4dor&3x!\';\n'));
       assert.strictEqual(r.mode, 'members');
       assert.strictEqual(r.relinted, 1);
+    } finally { doc.dispose(); }
+  });
+  it('a syntax error typed into one method re-lints that member alone (its findings and the parse-error note from it), and so does the edit that mends it', () => {
+    const doc = new IncrementalApexDoc(path, CLASS);
+    try {
+      doc.lint(engine, {}, 'k');
+      // A statement typed without its ';' yet: the method is broken while the user types.
+      const typed = insert(CLASS, 'return n;', "String apiKey = 'sk_live_51HxYzAbCdEfGhIjKlMnOpQr'\n        ");
+      const r = step(doc, typed);
+      assert.strictEqual(r.mode, 'members', r.why);
+      assert.strictEqual(r.relinted, 1);
+      const line = at(CLASS, 'return n;').line;
+      assert.ok(r.report.notes.some(n => n.code === 'parse-error' && n.message.includes(`line ${line + 1}`)), JSON.stringify(r.report.notes));
+      assert.ok(r.report.findings.some(f => f.range.start.line === line), JSON.stringify(r.report.findings.map(f => [f.ruleId, f.range.start.line])));
+      // Still broken after the next keystroke, then mended by the ';'.
+      const p = at(typed.text, "Qr'", 2);
+      doc.applyChanges([{ range: { start: p, end: p }, text: 'Z' }]);
+      const still = typed.text.replace("Qr'", "QrZ'");
+      const r2 = doc.lint(engine, {}, 'k');
+      assert.strictEqual(r2.mode, 'members', r2.why);
+      assert.deepStrictEqual(r2.report, engine.lint(path, still, {}));
+      const q = at(still, "QrZ'", 4);
+      doc.applyChanges([{ range: { start: q, end: q }, text: ';' }]);
+      const mended = still.replace("QrZ'", "QrZ';");
+      const r3 = doc.lint(engine, {}, 'k');
+      assert.strictEqual(r3.mode, 'members', r3.why);
+      assert.deepStrictEqual(r3.report, engine.lint(path, mended, {}));
+      assert.ok(!r3.report.notes.length);
+    } finally { doc.dispose(); }
+  });
+  it('the same secret typed into a second member: one finding with the copy as a related place, as a full lint gives', () => {
+    const token = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+    const withSecret = CLASS.replace('public String name;', `public String name = '${token}';`);
+    const doc = new IncrementalApexDoc(path, withSecret, { maxSliceShare: 0.9 });
+    try {
+      doc.lint(engine, {}, 'k');
+      const r = step(doc, insert(withSecret, 'return n;', `String u = '${token}';\n        `));
+      const secrets = r.report.findings.filter(f => f.ruleId === 'hardcoded-secret');
+      assert.strictEqual(secrets.length, 1, JSON.stringify(r.report.findings));
+      assert.strictEqual(secrets[0].related?.length, 1);
+      assert.notStrictEqual(r.why, undefined, 'a full lint: the slice cannot see the other copy');
     } finally { doc.dispose(); }
   });
 });

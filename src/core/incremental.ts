@@ -11,8 +11,12 @@
  * between members) stays in the slice, so cross-member facts the model follows (constants, fields,
  * one method hop, call-site arguments) are there.
  *
+ * A syntax error inside the edited members is linted in the slice (see `byMembers`): the broken member's
+ * findings and parse-error note come from it alone, the other members keep theirs.
+ *
  * Anything this cannot vouch for falls back to a full lint (with the kept tree, so no full parse):
- * no previous result, other settings or project values, a syntax error, an edit outside the members
+ * no previous result, other settings or project values, a syntax error outside the edited members
+ * (a full lint of broken text parses it fresh), an edit outside the members
  * or of a field/header, a member others' context depends on, more than 30% of the text to re-lint,
  * notes, a disable comment in a blanked member, findings whose related places cross members, or
  * class-level findings that differ between the slice and the previous lint.
@@ -27,6 +31,7 @@ import { LineIndex, compareRanges } from './position';
 import { parseApexWithin } from './apex/parser';
 import { apexRulesMayReport } from './apex/precheck';
 import { mayExpose } from './surface/risks';
+import { testClassSpan } from './apex/testClass';
 
 /** One edit as VS Code reports it: a range of the text before the edit (lines split at \n) and its replacement. */
 export interface TextChange { range: Range; text: string }
@@ -369,12 +374,17 @@ export class IncrementalApexDoc {
     slice += text.slice(at);
     const { tree: _unused, ...sliceOptions } = options;
     void _unused;
-    // A syntax error: where tree-sitter's error recovery puts it (and the findings "in the broken part")
-    // may differ between the slice, the kept tree and a fresh parse, so only a fresh full parse is exact.
-    // The edit that repairs one is fine when every member that was broken is linted again.
-    if (now.errorUnits.size) { return 'syntax error'; }
+    // A syntax error in a member being edited (a statement half typed): the member is linted in the slice,
+    // parsed fresh there, so the error and what tree-sitter's recovery makes of the broken part are the
+    // member's own; the other members keep their findings. A fresh parse of the whole text might recover
+    // differently and move findings "in the broken part" (the parse-error note says they may be missing):
+    // while the user types, the rest of the file does not flicker, and once the member parses again the
+    // result is exactly a full lint's. A broken member that is not linted again has no fresh findings: full lint.
+    if ([...now.errorUnits].some(u => !relint.has(u))) { return 'a syntax error in a member not linted again'; }
     if ([...before.errorUnits].some(u => !relintOld.has(u))) { return 'a syntax error in a member not linted again'; }
     if (prev.report.notes.some(n => n.code !== 'parse-error')) { return 'notes (cap, budget) are file-wide'; }
+    // A file that is one @IsTest class is not parsed by the engine (no findings, no parse-error note): that lint is cheap.
+    if (!options.includeTests && options.precheck !== false && testClassSpan(text)) { return 'one @IsTest class'; }
     // The engine's text pre-check decides on the whole text (a word in a blanked member may let the file
     // through): decide it here as the engine does, and have the slice always parsed.
     if (options.precheck !== false) {
@@ -453,6 +463,14 @@ export class IncrementalApexDoc {
       (home ? fresh : sliceContext).push(f);
     }
     if (JSON.stringify(sliceContext) !== JSON.stringify(keptContext)) { return 'class-level findings changed'; }
+    // Rules report a value written twice in a file once, the copy as a related place ("written again"):
+    // a fresh finding's value that a blanked member also holds, or a kept finding's value that a member
+    // linted again holds, is merged differently in the whole file.
+    const valueAt = (f: Finding) => text.slice(lines.offsetAt(f.range.start), lines.offsetAt(f.range.end));
+    const holds = (units: Iterable<Unit>, value: string) => { for (const u of units) { if (u.text.includes(value)) { return true; } } return false; };
+    if (fresh.some(f => holds(now.units.filter(u => !relint.has(u)), valueAt(f))) || kept.some(f => holds(relint, valueAt(f)))) {
+      return 'a finding\'s value is written in another member too';
+    }
     const findings = [...kept, ...keptContext, ...fresh].sort((a, b) => compareRanges(a.range, b.range));
     return { report: { path: this.path, findings, notes: sr.notes }, mode: 'members', relinted: relint.size, units: now.units.length, lines };
   }
