@@ -6,7 +6,7 @@
  * previous lint: units the edits did not touch keep their findings (positions shifted). The changed
  * units, and every unit linked to them by a name (a method or inner type name one of them declares and
  * the other mentions, or a mutable field of the class both mention), are linted again on a *slice*:
- * the text with all other units blanked out, line breaks and line lengths kept, so that the slice's
+ * the text with all other units blanked out, line breaks kept (and columns where text follows), so that the slice's
  * positions are the document's positions. Everything else (the class header, fields, comments
  * between members) stays in the slice, so cross-member facts the model follows (constants, fields,
  * one method hop, call-site arguments) are there.
@@ -85,7 +85,8 @@ const UNIT_TYPES = new Set(['method_declaration', 'constructor_declaration', 'cl
 const IMMUTABLE_TYPES = /^(string|integer|long|decimal|double|boolean|id|date|datetime|time)$/i;
 const MAX_SLICE_SHARE = 0.3;
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
-const WRITE = /([A-Za-z_][A-Za-z0-9_]*)\s*(?:[-+*/]?=(?!=)|\+\+|--|\.|\[(?!\s*\]))|(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)/g;
+// A match starts only where a word starts (the look-behind), else every character of a long name starts an attempt.
+const WRITE = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)\s*(?:[-+*/]?=(?!=)|\+\+|--|\.|\[(?!\s*\]))|(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)/g;
 const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'/g;
 
 function tokens(text: string): Set<string> {
@@ -105,12 +106,25 @@ export function offsetAtLine(text: string, line: number, character: number): num
   return Math.min(start + character, text.length);
 }
 
-/** The text of a unit that is not linted: line breaks kept, its first and last line's characters as spaces (line lengths kept), the rest dropped. */
+/**
+ * The text of a unit that is not linted, up to its last line: only its line breaks (so the lines after it keep
+ * their numbers). Its characters on its first line are dropped (nothing of the unit follows them on that line);
+ * those on its last line are added by `lastLine` when the document has more on that line after the unit.
+ */
 function blank(s: string): string {
   const first = s.search(/[\r\n]/);
-  if (first < 0) { return ' '.repeat(s.length); }
+  if (first < 0) { return ''; }
   const last = Math.max(s.lastIndexOf('\n'), s.lastIndexOf('\r'));
-  return ' '.repeat(first) + s.slice(first, last + 1).replace(/[^\r\n]+/g, '') + ' '.repeat(s.length - last - 1);
+  return s.slice(first, last + 1).replace(/[^\r\n]+/g, '');
+}
+
+/** Spaces for a blanked unit's characters on its last line when something follows it on that line (its column is kept), else nothing. */
+function lastLine(text: string, u: { start: number; end: number }): string {
+  let i = u.end;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) { i++; }
+  if (i >= text.length || text[i] === '\n' || text[i] === '\r') { return ''; }
+  const from = Math.max(text.lastIndexOf('\n', u.end - 1), text.lastIndexOf('\r', u.end - 1), u.start - 1) + 1;
+  return ' '.repeat(u.end - from);
 }
 
 export class IncrementalApexDoc {
@@ -363,12 +377,13 @@ export class IncrementalApexDoc {
     const relintOld = new Set<Unit>(oldChanged);
     for (const [o, n] of oldToNew) { if (relint.has(n)) { relintOld.add(o); } }
 
-    // The slice: blanked members keep their line breaks and line lengths, so positions are the document's.
+    // The slice: blanked members keep their line breaks (and their columns where text follows on the same line),
+    // so positions in the slice are the document's. Empty lines cost the parser little.
     let slice = '', at = 0;
     for (const u of now.units) {
       if (relint.has(u)) { continue; }
       if (u.facts.guard) { return 'a disable comment in a member not linted again'; }
-      slice += text.slice(at, u.start) + (u.facts.blanked ??= blank(u.text));
+      slice += text.slice(at, u.start) + (u.facts.blanked ??= blank(u.text)) + lastLine(text, u);
       at = u.end;
     }
     slice += text.slice(at);
@@ -395,7 +410,7 @@ export class IncrementalApexDoc {
     const sr = this.engine.lint(this.path, slice, { ...sliceOptions, precheck: false });
     if (sr.notes.some(n => n.code !== 'parse-error')) { return 'notes (cap, budget) are file-wide'; }
 
-    const lines = new LineIndex(text);
+    const lines = LineIndex.afterEdit(prev.lines, text, ds, oldDe, de);
     const unitAt = (units: Unit[], o: number): Unit | undefined => {
       let lo = 0, hi = units.length - 1;
       while (lo <= hi) {

@@ -3,8 +3,10 @@ import type { Position, Range } from './types';
 /** Maps offsets in a text to 0-based line/character positions (binary search over line starts). */
 export class LineIndex {
   private readonly starts: number[];
-  constructor(readonly text: string) {
-    const starts = [0];
+  /** `starts`: the line starts of `text` when the caller already knows them (`afterEdit`). */
+  constructor(readonly text: string, starts?: number[]) {
+    if (starts) { this.starts = starts; return; }
+    starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) { starts.push(i + 1); }
@@ -14,6 +16,35 @@ export class LineIndex {
       }
     }
     this.starts = starts;
+  }
+  /**
+   * The index of `text`, which is `before.text` with [start, oldEnd) replaced by what is now [start, newEnd):
+   * the line starts before the edit are kept, those after it shifted, and only the edited lines scanned
+   * (a new index of a 1 MB class costs ~3 ms; this, microseconds).
+   */
+  static afterEdit(before: LineIndex, text: string, start: number, oldEnd: number, newEnd: number): LineIndex {
+    const old = before.starts;
+    const delta = newEnd - oldEnd;
+    // Keep the starts up to the line before the edit's (a \r\n split or joined at `start` changes the line of start - 1).
+    let keep = 0;
+    while (keep + 1 < old.length && old[keep + 1] < start - 1) { keep++; }
+    const starts = old.slice(0, keep + 1);
+    // Scan from that line's start through one character past the edit (a \r just before a kept \n).
+    const to = Math.min(text.length, newEnd + 1);
+    for (let i = starts[keep]; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) { starts.push(i + 1); }
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) { i++; }
+        starts.push(i + 1);
+      }
+    }
+    const last = starts[starts.length - 1];
+    for (let k = 0; k < old.length; k++) {
+      const n = old[k] + delta;
+      if (old[k] > oldEnd && n > last) { starts.push(n); }
+    }
+    return new LineIndex(text, starts);
   }
   get lineCount(): number { return this.starts.length; }
   lineStart(line: number): number { return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))]; }
