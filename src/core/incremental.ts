@@ -231,8 +231,6 @@ export class IncrementalApexDoc {
   }
 
   private factsOf(node: Node, text: string): UnitFacts {
-    let f = this.factsCache.get(text);
-    if (f) { return f; }
     const exported: string[] = [];
     let hasCode = true;
     const supers: string[] = [];
@@ -252,9 +250,7 @@ export class IncrementalApexDoc {
     }
     const writes = new Set<string>();
     for (const m of text.matchAll(WRITE)) { writes.add((m[1] ?? m[2]).toLowerCase()); }
-    f = { exported: [...new Set(exported)], supers, idents: tokens(text), writes, hasCode, guard: /apiguard/i.test(text) };
-    this.factsCache.set(text, f);
-    return f;
+    return { exported: [...new Set(exported)], supers, idents: tokens(text), writes, hasCode, guard: /apiguard/i.test(text) };
   }
 
   /** The members of the file's one top-level class, or undefined (trigger, several types, anything else). */
@@ -271,33 +267,45 @@ export class IncrementalApexDoc {
     const context: string[] = [text.slice(top.startIndex, body.startIndex)];
     if (top.hasError && top.namedChildren.some(c => c && c.id !== body.id && c.hasError)) { return undefined; }
     const seen = new Map<string, UnitFacts>();
-    for (const n of body.namedChildren) {
-      if (!n) { continue; }
-      if (UNIT_TYPES.has(n.type)) {
-        const u = { start: n.startIndex, end: n.endIndex, text: text.slice(n.startIndex, n.endIndex) };
-        const facts = this.factsOf(n, u.text);
-        seen.set(u.text, facts);
-        const unit = { ...u, facts };
-        units.push(unit);
-        if (n.hasError) { errorUnits.add(unit); }
-        continue;
-      }
-      if (n.hasError) { return undefined; }
-      if (n.type === 'line_comment' || n.type === 'block_comment') { continue; }
-      context.push(n.text);
-      if (n.type === 'field_declaration') {
-        const typeText = n.childForFieldName('type')?.text ?? '';
-        const final = /\bfinal\b/i.test(n.namedChildren.find(c => c?.type === 'modifiers')?.text ?? '');
-        if (final && IMMUTABLE_TYPES.test(typeText.trim())) { continue; }
-        for (const d of n.descendantsOfType('variable_declarator')) {
-          const nm = d?.childForFieldName('name')?.text.toLowerCase();
-          if (nm) { mutable.add(nm); }
+    const anyError = tree.rootNode.hasError;
+    // A cursor over the body's children: no node object per member (a 1 MB WSDL2Apex class has ~1,500),
+    // only for members whose facts are not cached, the class-level declarations, and errors.
+    const cursor = body.walk();
+    try {
+      for (let more = cursor.gotoFirstChild(); more; more = cursor.gotoNextSibling()) {
+        if (!cursor.nodeIsNamed) { continue; }
+        if (UNIT_TYPES.has(cursor.nodeType)) {
+          const start = cursor.startIndex, end = cursor.endIndex;
+          const unitText = text.slice(start, end);
+          let node: Node | undefined;
+          let facts = seen.get(unitText) ?? this.factsCache.get(unitText);
+          if (!facts) { node = cursor.currentNode; facts = this.factsOf(node, unitText); }
+          seen.set(unitText, facts);
+          const unit = { start, end, text: unitText, facts };
+          units.push(unit);
+          if (anyError && (node ?? cursor.currentNode).hasError) { errorUnits.add(unit); }
+          continue;
         }
-        continue;
+        const n = cursor.currentNode;
+        if (n.hasError) { return undefined; }
+        if (n.type === 'line_comment' || n.type === 'block_comment') { continue; }
+        context.push(n.text);
+        if (n.type === 'field_declaration') {
+          const typeText = n.childForFieldName('type')?.text ?? '';
+          const final = /\bfinal\b/i.test(n.namedChildren.find(c => c?.type === 'modifiers')?.text ?? '');
+          if (final && IMMUTABLE_TYPES.test(typeText.trim())) { continue; }
+          for (const d of n.descendantsOfType('variable_declarator')) {
+            const nm = d?.childForFieldName('name')?.text.toLowerCase();
+            if (nm) { mutable.add(nm); }
+          }
+          continue;
+        }
+        // Properties and anything else that declares a name: a unit may assign it.
+        const nm = n.childForFieldName('name')?.text.toLowerCase();
+        if (nm) { mutable.add(nm); }
       }
-      // Properties and anything else that declares a name: a unit may assign it.
-      const nm = n.childForFieldName('name')?.text.toLowerCase();
-      if (nm) { mutable.add(nm); }
+    } finally {
+      cursor.delete();
     }
     // An error outside the members (a field, the header, a missing brace of the class body) gives no structure.
     if (tree.rootNode.hasError && !errorUnits.size) { return undefined; }
