@@ -95,6 +95,12 @@ function tokens(text: string): Set<string> {
   return out;
 }
 
+/** Whether one of `names` is in `set` (a loop, not `some` with a closure: it runs for every member, per linked member). */
+function anyIn(names: Iterable<string>, set: ReadonlySet<string>): boolean {
+  for (const n of names) { if (set.has(n)) { return true; } }
+  return false;
+}
+
 /** Offset of a 0-based line/character (lines end at \n), clamped to the text. */
 export function offsetAtLine(text: string, line: number, character: number): number {
   let start = 0;
@@ -202,7 +208,7 @@ export class IncrementalApexDoc {
     this.dirty = undefined;
     this.delta = 0;
     const tree = this.freshTree(options);
-    const structure = tree ? this.structureOf(tree) : undefined;
+    const structure = tree ? this.structureOf(tree, prev?.structure, dirty, delta) : undefined;
     const why = !prev ? 'first lint' : prev.key !== key ? 'settings or project values changed' : !tree ? 'no tree'
       : !structure ? 'not one class (or a syntax error outside its members)' : !prev.structure ? 'previous text had no member structure' : !dirty ? 'no edit recorded' : undefined;
     let result: IncrementalResult | string | undefined;
@@ -254,7 +260,12 @@ export class IncrementalApexDoc {
   }
 
   /** The members of the file's one top-level class, or undefined (trigger, several types, anything else). */
-  private structureOf(tree: Tree): Structure | undefined {
+  /**
+   * `before`, `dirty`, `delta`: the previous structure and the span the edits since rewrote. A member
+   * wholly before or after that span has the text it had (shifted by `delta` after it): it keeps its facts,
+   * found by its old offsets, so no member's text is hashed or compared (1 MB of text per lint).
+   */
+  private structureOf(tree: Tree, before?: Structure, dirty?: [number, number], delta = 0): Structure | undefined {
     const tops = tree.rootNode.namedChildren.filter(n => n && n.type !== 'line_comment' && n.type !== 'block_comment');
     if (tops.length !== 1 || tops[0]?.type !== 'class_declaration') { return undefined; }
     const body = tops[0].childForFieldName('body');
@@ -267,6 +278,15 @@ export class IncrementalApexDoc {
     const context: string[] = [text.slice(top.startIndex, body.startIndex)];
     if (top.hasError && top.namedChildren.some(c => c && c.id !== body.id && c.hasError)) { return undefined; }
     const seen = new Map<string, UnitFacts>();
+    const byOldStart = new Map<number, Unit>();
+    if (before && dirty) { for (const u of before.units) { byOldStart.set(u.start, u); } }
+    const kept = (start: number, end: number): UnitFacts | undefined => {
+      if (!dirty) { return undefined; }
+      const shift = end < dirty[0] ? 0 : start > dirty[1] ? delta : undefined;
+      if (shift === undefined) { return undefined; }
+      const old = byOldStart.get(start - shift);
+      return old && old.end === end - shift ? old.facts : undefined;
+    };
     const anyError = tree.rootNode.hasError;
     // A cursor over the body's children: no node object per member (a 1 MB WSDL2Apex class has ~1,500),
     // only for members whose facts are not cached, the class-level declarations, and errors.
@@ -278,9 +298,13 @@ export class IncrementalApexDoc {
           const start = cursor.startIndex, end = cursor.endIndex;
           const unitText = text.slice(start, end);
           let node: Node | undefined;
-          let facts = seen.get(unitText) ?? this.factsCache.get(unitText);
-          if (!facts) { node = cursor.currentNode; facts = this.factsOf(node, unitText); }
-          seen.set(unitText, facts);
+          let facts = kept(start, end);
+          if (!facts) {
+            // An edited member: its facts by text (typing a character and deleting it gives the old text back).
+            facts = this.factsCache.get(unitText);
+            if (!facts) { node = cursor.currentNode; facts = this.factsOf(node, unitText); }
+            seen.set(unitText, facts);
+          }
           const unit = { start, end, text: unitText, facts };
           units.push(unit);
           if (anyError && (node ?? cursor.currentNode).hasError) { errorUnits.add(unit); }
@@ -309,7 +333,8 @@ export class IncrementalApexDoc {
     }
     // An error outside the members (a field, the header, a missing brace of the class body) gives no structure.
     if (tree.rootNode.hasError && !errorUnits.size) { return undefined; }
-    this.factsCache = seen;                         // keep the facts of current members only
+    // Keep the facts of the members edited last (and the ones before, while the user types in the same member).
+    if (seen.size) { this.factsCache = dirty ? new Map([...[...this.factsCache].slice(-8), ...seen]) : seen; }
     return { units, mutable, contextIdents: tokens(context.join(' ').replace(STRING_LITERAL, "''")), errorUnits };
   }
 
@@ -329,7 +354,8 @@ export class IncrementalApexDoc {
     for (let i = 0; i < oldKept.length; i++) {
       const o = oldKept[i], n = newKept[i];
       const shift = o.start > oldDe ? delta : 0;
-      if (n.start !== o.start + shift || n.end !== o.end + shift || n.text !== o.text) { return 'member boundaries moved'; }
+      // Same place, shifted: then the same text (it lies wholly outside the edited span).
+      if (n.start !== o.start + shift || n.end !== o.end + shift) { return 'member boundaries moved'; }
       oldToNew.set(o, n);
     }
     // The edited span may cover text between members only as whitespace.
@@ -341,8 +367,17 @@ export class IncrementalApexDoc {
     const oldGap = outside(oldChanged, ds, oldDe, prev.text), newGap = outside(newChanged, ds, de, text);
     if (oldGap.replace(/\s+/g, '') !== newGap.replace(/\s+/g, '')) { return 'edit outside the members (header, field, comment)'; }
     // Disable comments act on other lines: near the edit, only a full lint places them right.
-    const keptBefore = (units: Unit[], changed: Unit[]) => Math.max(0, ...units.filter(u => !changed.includes(u) && u.end <= ds).map(u => u.end));
-    const keptAfter = (units: Unit[], changed: Unit[], end: number, len: number) => Math.min(len, ...units.filter(u => !changed.includes(u) && u.start >= end).map(u => u.start));
+    // (Members are sorted and disjoint: the kept member ending last before the edit, the first starting after it.)
+    const keptBefore = (units: Unit[], changed: Unit[]) => {
+      let at = 0;
+      for (const u of units) { if (u.end > ds) { break; } if (!changed.includes(u)) { at = u.end; } }
+      return at;
+    };
+    const keptAfter = (units: Unit[], changed: Unit[], end: number, len: number) => {
+      let at = len;
+      for (let i = units.length - 1; i >= 0 && units[i].start >= end; i--) { if (!changed.includes(units[i])) { at = units[i].start; } }
+      return at;
+    };
     if (/apiguard/i.test(text.slice(keptBefore(now.units, newChanged), keptAfter(now.units, newChanged, de, text.length)))
       || /apiguard/i.test(prev.text.slice(keptBefore(before.units, oldChanged), keptAfter(before.units, oldChanged, oldDe, prev.text.length)))) {
       return 'a disable comment near the edit';
@@ -350,33 +385,43 @@ export class IncrementalApexDoc {
 
     // The members to lint again: the changed ones and everything linked to them by a name, transitively.
     const relint = new Set<Unit>(newChanged);
-    const queue: UnitFacts[] = [...newChanged.map(u => u.facts), ...oldChanged.map(u => u.facts)];
-    for (const f of queue) {
+    let round: UnitFacts[] = [...newChanged.map(u => u.facts), ...oldChanged.map(u => u.facts)];
+    for (const f of round) {
       if (f.exported.some(x => now.contextIdents.has(x))) { return 'a member the class-level declarations name changed'; }
     }
     // The surface walk (entry points of an exposed class) follows calls through an interface or a superclass
     // to the implementing / overriding methods: then the types a member extends or implements name it too.
     const dispatch = mayExpose(text);
-    while (queue.length) {
-      const f = queue.pop()!;
-      // Names others reach f by, and class fields f may change; class fields f reads (others may change them).
-      const hot = f.hasCode ? [...f.exported, ...(dispatch ? f.supers : [])] : [];
-      const qualified = f.hasCode ? [] : f.exported;
-      const read: string[] = [];
-      for (const m of now.mutable) {
-        if (f.writes.has(m)) { hot.push(m); }
-        if (f.idents.has(m)) { read.push(m); }
+    // Breadth first, a round at a time: a member is linked to the round when it is linked to one of its
+    // members, and each test below asks whether some name of one side is in a set of the other, so the
+    // round's sets are unions (one pass over the class's members per round, not per linked member).
+    while (round.length) {
+      // Names others reach the round's members by, and class fields they may change (`hot`); names of data-only
+      // members, reached by `Name.x` (`qualified`); class fields they read, which others may change (`read`).
+      const hot = new Set<string>(), qualified = new Set<string>(), read = new Set<string>();
+      const idents = new Set<string>(), writes = new Set<string>();
+      for (const f of round) {
+        for (const x of f.exported) { (f.hasCode ? hot : qualified).add(x); }
+        if (f.hasCode && dispatch) { for (const x of f.supers) { hot.add(x); } }
+        for (const m of now.mutable) {
+          if (f.writes.has(m)) { hot.add(m); }
+          if (f.idents.has(m)) { read.add(m); }
+        }
+        for (const x of f.idents) { idents.add(x); }
+        for (const x of f.writes) { writes.add(x); }
       }
+      const next: UnitFacts[] = [];
       for (const v of now.units) {
         if (relint.has(v)) { continue; }
-        if (hot.some(t => v.facts.idents.has(t)) || qualified.some(t => v.facts.writes.has(t)) || read.some(t => v.facts.writes.has(t))
-          || v.facts.exported.some(t => (v.facts.hasCode ? f.idents : f.writes).has(t))
-          || (dispatch && v.facts.hasCode && v.facts.supers.some(t => f.idents.has(t)))) {
-          if (v.facts.exported.some(x => now.contextIdents.has(x))) { return 'a member the class-level declarations name is linked'; }
+        const g = v.facts;
+        if (anyIn(hot, g.idents) || anyIn(qualified, g.writes) || anyIn(read, g.writes)
+          || anyIn(g.exported, g.hasCode ? idents : writes) || (dispatch && g.hasCode && anyIn(g.supers, idents))) {
+          if (g.exported.some(x => now.contextIdents.has(x))) { return 'a member the class-level declarations name is linked'; }
           relint.add(v);
-          queue.push(v.facts);
+          next.push(g);
         }
       }
+      round = next;
     }
     let size = 0;
     for (const u of relint) { size += u.end - u.start; }
