@@ -41,9 +41,12 @@ export function checkApex(ctx: RuleContext): void {
   const path = ctx.file.path;
   const pending = new Map<string, Pending>();
 
-  // 1. Each literal on its own.
+  // 1. Each literal on its own (and whether any literal carries a keyword: pass 2 needs one).
+  let keyword = false;
   for (const s of apex.strings) {
-    if (s.value.length < 8 || !KEYWORDS.test(s.value)) { continue; }
+    if (!KEYWORDS.test(s.value)) { continue; }
+    keyword = true;
+    if (s.value.length < 8) { continue; }
     const matches = matchSecrets(s.value);
     for (const m of matches) {
       const range = matches.length === 1 ? s.range : subRange(apex, s, m.start, m.end) ?? s.range;
@@ -57,7 +60,7 @@ export function checkApex(ctx: RuleContext): void {
   // 2. Values built from several literals: concatenations, += chains, String.format, base64Encode(Blob.valueOf(…)).
   // Only when some literal of the file carries a pattern keyword (or Basic credentials may be encoded).
   inComments(apex, pending);
-  if (!apex.strings.some(s => KEYWORDS.test(s.value))) { finish(ctx, pending); return; }
+  if (!keyword) { finish(ctx, pending); return; }
   const seenUse = new Set<string>();
   for (const expr of builtValues(apex)) {
     const r = apex.resolve(expr);
