@@ -46,6 +46,11 @@ export interface IncrementalResult {
   why?: string;
   relinted?: number;
   units?: number;
+  /**
+   * Set when the text has a syntax error the edits made inside one member: that member's range, linted alone
+   * (the members around it as they were). A fresh parse of the whole broken text may recover differently.
+   */
+  confined?: Range;
   /** Internal: the current text's line index, kept for the next lint. */
   lines?: LineIndex;
 }
@@ -212,15 +217,54 @@ export class IncrementalApexDoc {
     const why = !prev ? 'first lint' : prev.key !== key ? 'settings or project values changed' : !tree ? 'no tree'
       : !structure ? 'not one class (or a syntax error outside its members)' : !prev.structure ? 'previous text had no member structure' : !dirty ? 'no edit recorded' : undefined;
     let result: IncrementalResult | string | undefined;
+    let kept = structure;
     if (!why && prev && structure && prev.structure && dirty) {
       result = this.byMembers(options, prev, structure, prev.structure, dirty, delta);
+    }
+    if ((!result || typeof result === 'string') && tree?.rootNode.hasError && prev?.structure && prev.key === key && dirty) {
+      // Broken text (an open string literal, a missing brace): tree-sitter's recovery may stretch the edited
+      // member over its neighbours or the rest of the class, and a full lint would parse 1 MB afresh on every
+      // keystroke. An edit inside one member is linted as that member alone, within its last bounds; the other
+      // members keep their findings.
+      const confined = this.confinedStructure(prev.structure, dirty, delta);
+      // Linted alone: the members linked to it keep their findings too (the slice's broken parse could swallow them),
+      // until it parses again. The slice must show the break (else the error was the kept tree's only: a full lint).
+      const r = confined && this.byMembers(options, prev, confined, prev.structure, dirty, delta, true);
+      if (r && typeof r !== 'string' && r.report.notes.some(n => n.code === 'parse-error')) {
+        const broken = [...confined.errorUnits][0];
+        const lines = r.lines ?? new LineIndex(text);
+        result = { ...r, confined: lines.rangeOf(broken.start, broken.end) };
+        kept = confined;
+      }
     }
     if (!result || typeof result === 'string') {
       const report = this.engine.lint(this.path, text, { ...options, ...(tree && !tree.rootNode.hasError ? { tree } : {}) });
       result = { report, mode: 'full', why: why ?? result ?? 'unknown', units: structure?.units.length };
     }
-    this.last = { text, lines: result.lines ?? new LineIndex(text), report: result.report, structure, key };
+    this.last = { text, lines: result.lines ?? new LineIndex(text), report: result.report, structure: kept, key };
     return result;
+  }
+
+  /**
+   * The previous members, when the edits since lie strictly inside one of them: that member stretched or
+   * shrunk by the edits and marked broken, the others shifted. Undefined when the edits touch a member's
+   * first or last character or anything outside the members.
+   */
+  private confinedStructure(before: Structure, dirty: [number, number], delta: number): Structure | undefined {
+    const [ds, de] = dirty;
+    const oldDe = de - delta;
+    const i = before.units.findIndex(u => u.start < ds && oldDe < u.end - 1);
+    if (i < 0) { return undefined; }
+    const old = before.units[i];
+    const end = old.end + delta;
+    const unitText = this.text.slice(old.start, end);
+    const writes = new Set<string>();
+    for (const m of unitText.matchAll(WRITE)) { writes.add((m[1] ?? m[2]).toLowerCase()); }
+    // Its names and types as before the edits (linking also follows the member's old facts).
+    const facts: UnitFacts = { ...old.facts, idents: tokens(unitText), writes, guard: /apiguard/i.test(unitText), blanked: undefined };
+    const broken: Unit = { start: old.start, end, text: unitText, facts };
+    const units = before.units.map((u, j) => (j < i ? { ...u } : j === i ? broken : { ...u, start: u.start + delta, end: u.end + delta }));
+    return { units, mutable: before.mutable, contextIdents: before.contextIdents, errorUnits: new Set([broken]) };
   }
 
   /** Re-parses (incrementally when a tree is kept); undefined for text the worker does not keep a tree for. */
@@ -339,7 +383,8 @@ export class IncrementalApexDoc {
   }
 
   /** The member-wise lint, or why it cannot be trusted (then a full lint runs). */
-  private byMembers(options: LintOptions, prev: NonNullable<IncrementalApexDoc['last']>, now: Structure, before: Structure, dirty: [number, number], delta: number): IncrementalResult | string {
+  /** `alone`: lint the changed members only, not the members linked to them (a broken member, see `lint`). */
+  private byMembers(options: LintOptions, prev: NonNullable<IncrementalApexDoc['last']>, now: Structure, before: Structure, dirty: [number, number], delta: number, alone = false): IncrementalResult | string {
     const text = this.text;
     const [ds, de] = dirty;
     const oldDe = de - delta;
@@ -395,7 +440,7 @@ export class IncrementalApexDoc {
     // Breadth first, a round at a time: a member is linked to the round when it is linked to one of its
     // members, and each test below asks whether some name of one side is in a set of the other, so the
     // round's sets are unions (one pass over the class's members per round, not per linked member).
-    while (round.length) {
+    while (round.length && !alone) {
       // Names others reach the round's members by, and class fields they may change (`hot`); names of data-only
       // members, reached by `Name.x` (`qualified`); class fields they read, which others may change (`read`).
       const hot = new Set<string>(), qualified = new Set<string>(), read = new Set<string>();

@@ -106,4 +106,18 @@ describe('ApexConstantsDoc (the editor worker\'s constants between edits)', () =
     assert.deepStrictEqual(doc.constants(), before);
     assert.strictEqual(doc.scans, 1);
   });
+  it('typing a statement\'s punctuation in a method body keeps the constants without a scan; a quote, a brace or a line break rescans', () => {
+    const doc = new ApexConstantsDoc('/p/Config.cls', CLASS);
+    const before = doc.constants();
+    let at = CLASS.indexOf('req.setEndpoint');
+    for (const typed of ['String x', ' ', '=', ' ', 'req', '.', 'getBody', '(', ')', ' + ', '1', ';', ' ']) {
+      doc.edit(at, at, typed);
+      at += typed.length;
+      assert.deepStrictEqual(doc.constants(), before);
+    }
+    assert.strictEqual(doc.scans, 1, 'no scan for words, spaces and punctuation other than quotes, braces and comment marks');
+    doc.edit(at, at, "'");
+    assert.deepStrictEqual(doc.constants(), scanApexConstants('/p/Config.cls', doc.current));
+    assert.strictEqual(doc.scans, 2, 'a quote can move where strings (and so braces) are');
+  });
 });

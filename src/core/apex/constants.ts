@@ -221,6 +221,12 @@ function scan(path: string, text: string, map?: ScanMap): ApexConstantFact[] {
 
 /** Characters an edit may consist of and still leave the constants as they were (see ApexConstantsDoc). */
 const NEUTRAL = /^[A-Za-z0-9_ \t]*$/;
+/**
+ * Inside a body the scan skips (a method's), only strings, comments and braces matter (and assignments,
+ * checked apart): anything else typed there (`(`, `;`, `.`, `=`, digits) cannot change the constants.
+ * A line break can end a string literal, so it is not neutral either.
+ */
+const NEUTRAL_IN_BODY = /^[^'\/*\\{}\r\n]*$/;
 const isWordOrSpace = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 32 || c === 9 || c === 10 || c === 13;
 
 /** Whether an assignment (`x =`, `x +=`, as the final check of `scan` counts them) may run through `[s, e)` of `text`. */
@@ -273,12 +279,13 @@ export class ApexConstantsDoc {
     if (!this.facts) { return; }
     const d = inserted.length - (end - start);
     // Beside a backslash, `/` or `*` an edit can change what is escaped or start or end a comment (`/x*` → `/*`).
-    const neutral = NEUTRAL.test(inserted) && NEUTRAL.test(before.slice(start, end))
+    const inBody = () => this.map.blocks.some(([a, b]) => a < start && end <= b);
+    const quiet = inBody() ? NEUTRAL_IN_BODY : NEUTRAL;
+    const neutral = quiet.test(inserted) && quiet.test(before.slice(start, end))
       && !'\\/*'.includes(before[start - 1] ?? '\\') && !'/*'.includes(before[end] ?? '/')
       && !this.counts(assignedThrough(before, start, end)) && !this.counts(assignedThrough(after, start, start + inserted.length));
     const lineStart = before.lastIndexOf('\n', start - 1) + 1;
     const lineEnd = before.indexOf('\n', end) < 0 ? before.length : before.indexOf('\n', end);
-    const inBody = () => this.map.blocks.some(([a, b]) => a < start && end <= b);
     // A statement that gave no constant still gives none: no `static` typed into a class body's, no `=` into a static block's.
     const inInert = () => this.map.inert.some(([a, b, inStatic]) => a < start && end <= b
       && (inStatic || !/\bstatic\b/i.test(after.slice(a, b + d))));
