@@ -171,13 +171,12 @@ describe('IncrementalApexDoc', () => {
       const callout = first.report.findings.filter(f => f.ruleId === 'callout-without-named-credential');
       assert.strictEqual(callout.length, 1);
       // A fresh parse of this text loses send()'s finding (tree-sitter's recovery swallows the rest of the class).
-      let text = CLASS;
       const line = at(CLASS, 'return n;').line;
       const typedAt = at(CLASS, 'return n;');
       const typed = "String apiKey = 'sk_live_51HxYzAbCdEfGhIjKlMnOpQr";
       const prefix = "String apiKey = '";
       doc.applyChanges([{ range: { start: typedAt, end: typedAt }, text: prefix }]);
-      text = text.replace('return n;', prefix + 'return n;');
+      assert.strictEqual(doc.current, CLASS.replace('return n;', prefix + 'return n;'));
       let r = doc.lint(engine, {}, 'k');
       assert.strictEqual(r.mode, 'members', r.why);
       assert.strictEqual(r.relinted, 1);

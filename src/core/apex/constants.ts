@@ -226,7 +226,7 @@ const NEUTRAL = /^[A-Za-z0-9_ \t]*$/;
  * checked apart): anything else typed there (`(`, `;`, `.`, `=`, digits) cannot change the constants.
  * A line break can end a string literal, so it is not neutral either.
  */
-const NEUTRAL_IN_BODY = /^[^'\/*\\{}\r\n]*$/;
+const NEUTRAL_IN_BODY = /^[^'/*\\{}\r\n]*$/;
 const isWordOrSpace = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 32 || c === 9 || c === 10 || c === 13;
 
 /** Whether an assignment (`x =`, `x +=`, as the final check of `scan` counts them) may run through `[s, e)` of `text`. */
