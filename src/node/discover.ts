@@ -12,6 +12,8 @@ export interface DiscoverOptions {
   exclude?: readonly string[];
   /** Called for each folder that cannot be listed (EACCES, ENOTDIR, ELOOP, …); the walk goes on without it. */
   onUnlistable?: (dir: string, error: NodeJS.ErrnoException) => void;
+  /** Called with the number of files kept in each folder as the walk lists (or recalls) it: a running count before the walk ends. */
+  onFiles?: (count: number) => void;
   /** Tests inject failures here; defaults to fs.promises.readdir. */
   readdir?: (dir: string) => Promise<import('node:fs').Dirent[]>;
   /** Folder listings of the last walk of this root (`--cache`); used only for a walk of the whole root. */
@@ -229,6 +231,7 @@ export async function discoverFiles(root: string, options: DiscoverOptions = {},
       // What was remembered below this folder was made under the same rules only if its .gitignore is unchanged.
       below = trusted && !!last && last.gitignore === gitignore;
     }
+    if (files.length) { options.onFiles?.(files.length); }
     // Sibling folders are listed concurrently: one after another, an unchanged --cache re-scan spent
     // most of its discovery waiting on readdir.
     const inner = await Promise.all(subdirs.map(d => walk(prefix + d, local, below)));
