@@ -55,8 +55,8 @@ const matcher = (base: string, ig: Ignore): Matcher => ({ base, ig, rules: compi
  * in an object that ends up holding every path of the tree) each parent again first: half of the
  * discovery of a 24,000-file tree. This uses the rules `ignore` compiled (their regular expressions,
  * in order, with their negation), so the matching is its own; a rule that can only match the last
- * segment of a path (no slash but a trailing one, no character class, no escape: `*.log`, `.sfdx/`)
- * is tested against the name alone. If the installed `ignore` keeps its rules differently, `fast` is
+ * segment of a path (no slash but a leading `**\/` or a trailing one, no character class, no escape:
+ * `*.log`, `.sfdx/`, `**\/.vscode/`) is tested against the name alone. If the installed `ignore` keeps its rules differently, `fast` is
  * false and every test goes through `ignores()`.
  */
 export interface RuleSet {
@@ -74,8 +74,9 @@ export interface RuleSet {
 /** What `ignore` 7 keeps of each rule (`_rules._rules`); checked at run time, never trusted blindly. */
 interface CompiledRule { negative: boolean; regex: RegExp; body: string }
 /** A rule whose regular expression can match only the last segment of a path (see `compileRules`). */
-const NAME_RULE_BODY = /^[^/\\[]*\/?$/;
-const NAME_RULE_REGEX = /^\(\?:\^\|\\\/\)/;
+const NAME_RULE_BODY = /^(?:\*\*\/)?[^/\\[]*\/?$/;
+/** How `ignore` starts such a rule's expression: `(?:^|\/)` (`*.log`) or `^(?:.*\/)?` (`**\/.sf/`). */
+const NAME_RULE_REGEX = /^(?:\(\?:\^\|\\\/\)|\^\(\?:\.\*\\\/\)\?)/;
 
 export function compileRules(ig: Ignore): RuleSet {
   const found = (ig as unknown as { _rules?: { _rules?: unknown } })._rules?._rules;
@@ -84,7 +85,7 @@ export function compileRules(ig: Ignore): RuleSet {
   if (!usable) {
     return { empty: false, fast: false, ignores: (relPath, _name, isDir) => ig.ignores(isDir ? relPath + '/' : relPath) };
   }
-  // `(?:^|\/)` then only literal characters and `[^/]` classes: the match is the last segment, whatever precedes it.
+  // `(?:^|\/)` or `^(?:.*\/)?`, then only literal characters and `[^/]` classes: the match is the last segment, whatever precedes it.
   const rules = (found as CompiledRule[]).map(r => ({ negative: r.negative, regex: r.regex, byName: NAME_RULE_BODY.test(r.body) && NAME_RULE_REGEX.test(r.regex.source) }));
   const byPath = rules.some(r => !r.byName);
   return {

@@ -13,7 +13,7 @@ import { removeProject, tempProject } from './helpers/project';
 /** gitignore patterns covering git's semantics: negation, dir-only `/`, `**`, anchored, classes, escapes, case. */
 const PATTERNS = [
   '*.log', '!keep.log', 'build/', '!build/', '/build', 'build', 'docs/**', '!docs/**/*.md', '**/lwc/jsconfig.json',
-  '**/tmp', 'tmp/', '!tmp/', 'a/*', '/a/b/', 'a/**/c', 'a/b', '*', '!*.cls', '!*/', '.*', '.sfdx/', 'src',
+  '**/tmp', '**/.sf/', '**/*.md', '!**/keep.log', '**/a?c/', '**/', '**/**', '**/*', '***/x', '**/.*', '**/*/', 'tmp/', '!tmp/', 'a/*', '/a/b/', 'a/**/c', 'a/b', '*', '!*.cls', '!*/', '.*', '.sfdx/', 'src',
   '[Dd]esktop.ini', 'x[!y]z', 'x[^y]z', 'x[.-0]z', 'x[a-c]/', 'f\\*o', '\\!bang', '\\#hash', 'trailing  ', 'esc\\ ', '?.txt', '**foo',
   'foo**', '*.CLS', '!A.cls', 'deep/**/', '/root.json', 'nested/x.json', '$RECYCLE.BIN/', 'a?c/', '# comment', '',
 ];
