@@ -70,7 +70,9 @@ export class StartedWorkers {
   private readonly waiting: Array<{ worker: Worker; events: EarlyEvent[]; detach: () => void }> = [];
   constructor(readonly script: string, count: number) {
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(script);
+      let worker: Worker;
+      // A thread that cannot be created now is left to lintOnPool, which spawns what it lacks (and says why not).
+      try { worker = new Worker(script); } catch { break; }
       const events: EarlyEvent[] = [];
       const onMessage = (m: FromWorker) => events.push({ type: 'message', value: m });
       const onError = (e: Error) => events.push({ type: 'error', value: e });

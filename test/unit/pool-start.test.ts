@@ -85,6 +85,14 @@ describe('lint pool: workers start during discovery', function () {
     } finally { watch.restore(); }
   });
 
+  it('a thread that cannot be created is left to the pool, which spawns what it lacks', async () => {
+    const none = new StartedWorkers('not/an/absolute/path.js', 2);
+    assert.strictEqual(none.count, 0);
+    const one = await scanProject({ root: corpus, config: defaultConfig(), jobs: 1 });
+    const run = await lintOnPool(one.reports.map(r => r.path), 2, { root: corpus, rules: defaultConfig().rules, includeTests: false, project: one.project }, { script: lintWorker, started: none });
+    assert.strictEqual(run.reports.length, one.reports.length);
+  });
+
   it('what a started worker said before it was taken is not lost: a failed start fails the run', async () => {
     const log: string[] = [];
     const watch = watchWorkers(log);
