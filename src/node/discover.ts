@@ -56,8 +56,8 @@ const matcher = (base: string, ig: Ignore): Matcher => ({ base, ig, rules: compi
  * discovery of a 24,000-file tree. This uses the rules `ignore` compiled (their regular expressions,
  * in order, with their negation), so the matching is its own; a rule that can only match the last
  * segment of a path (no slash but a leading `**\/` or a trailing one, no character class, no escape:
- * `*.log`, `.sfdx/`, `**\/.vscode/`) is tested against the name alone. If the installed `ignore` keeps its rules differently, `fast` is
- * false and every test goes through `ignores()`.
+ * `*.log`, `.sfdx/`, `**\/.vscode/`) is tested against the name alone. If the installed `ignore` keeps
+ * its rules differently, `fast` is false and every test goes through `ignores()`.
  */
 export interface RuleSet {
   /** No rule at all (no ignore file, only comments): nothing to test. */
