@@ -60,6 +60,42 @@ export function lintWorkerScript(from = __dirname): string | undefined {
  */
 export interface SymbolsRequest { files: readonly string[]; done: (symbols: ReadonlyMap<string, FileSymbols | undefined>) => void }
 
+/**
+ * Workers started before the file list is known: a whole-root scan starts them during its walk, so that
+ * their start-up (module load, grammar compile: 150-250 ms each) overlaps discovery instead of following
+ * it. `lintOnPool` takes them (`started`) instead of spawning its own; what a worker emitted before it
+ * was taken (a fatal start-up error, an exit) is kept and handed over. `close` ends the ones not taken.
+ */
+export class StartedWorkers {
+  private readonly waiting: Array<{ worker: Worker; events: EarlyEvent[]; detach: () => void }> = [];
+  constructor(readonly script: string, count: number) {
+    for (let i = 0; i < count; i++) {
+      let worker: Worker;
+      // A thread that cannot be created now is left to lintOnPool, which spawns what it lacks (and says why not).
+      try { worker = new Worker(script); } catch { break; }
+      const events: EarlyEvent[] = [];
+      const onMessage = (m: FromWorker) => events.push({ type: 'message', value: m });
+      const onError = (e: Error) => events.push({ type: 'error', value: e });
+      const onExit = (code: number) => events.push({ type: 'exit', value: code });
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      this.waiting.push({ worker, events, detach: () => { worker.off('message', onMessage).off('error', onError).off('exit', onExit); } });
+    }
+  }
+  get count(): number { return this.waiting.length; }
+  /** A started worker and what it emitted so far (its recording stops: the caller listens now). */
+  take(): { worker: Worker; events: EarlyEvent[] } | undefined {
+    const w = this.waiting.shift();
+    if (!w) { return undefined; }
+    w.detach();
+    return { worker: w.worker, events: w.events };
+  }
+  /** Ends the workers not taken (their listeners stay, so a late error event cannot go unheard). */
+  close(): void {
+    for (const w of this.waiting.splice(0)) { void w.worker.terminate(); }
+  }
+}
+export type EarlyEvent = { type: 'message'; value: FromWorker } | { type: 'error'; value: Error } | { type: 'exit'; value: number };
+
 export interface PoolRun {
   /** Reports with findings or notes, in completion order (the caller sorts). */
   reports: ReportFile[];
@@ -77,7 +113,7 @@ export interface PoolRun {
  * file never ends the scan and never silently drops a file.
  */
 export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSetup | Promise<PoolSetup>,
-  options: { script: string; signal?: AbortSignal; onDone?: (done: number) => void; symbols?: SymbolsRequest }): Promise<PoolRun> {
+  options: { script: string; signal?: AbortSignal; onDone?: (done: number) => void; symbols?: SymbolsRequest; started?: StartedWorkers }): Promise<PoolRun> {
   const { script, signal, onDone } = options;
   return new Promise<PoolRun>((resolve, reject) => {
     const reports: ReportFile[] = [];
@@ -110,6 +146,7 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
       symbolsFrom.clear();
       symbolsDone();
       signal?.removeEventListener('abort', onAbort);
+      options.started?.close();
       for (const w of held.keys()) { void w.terminate(); }
       held.clear();
       if (error) { reject(error); } else { resolve({ reports, done }); }
@@ -133,11 +170,12 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
 
     const spawn = () => {
       spawned++;
-      const w = new Worker(script);
+      const early = options.started?.take();
+      const w = early?.worker ?? new Worker(script);
       held.set(w, new Map());
       if (ready) { w.postMessage({ type: 'setup', setup: ready } satisfies ToWorker); }
       let failed = false;
-      w.on('message', (m: FromWorker) => {
+      const onMessage = (m: FromWorker) => {
         if (finished) { return; }
         if (m.type === 'fatal') { finish(new Error(`API Guard lint worker could not start: ${m.message}`)); return; }
         if (m.type === 'symbols') {
@@ -151,7 +189,8 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
         done += m.count;
         onDone?.(done);
         feed(w);
-      });
+      };
+      w.on('message', onMessage);
       const lost = (why: string) => {
         if (finished || failed) { return; }
         failed = true;
@@ -180,14 +219,20 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
           finish();
         }
       };
+      const onExit = (code: number) => { if (code !== 0) { lost(`exit code ${code}`); } else if (!finished && held.has(w)) { lost('exited'); } };
       w.on('error', e => lost(e.message));
-      w.on('exit', code => { if (code !== 0) { lost(`exit code ${code}`); } else if (!finished && held.has(w)) { lost('exited'); } });
+      w.on('exit', onExit);
+      // A worker started early: what it said before it was taken, as if it came now.
+      for (const e of early?.events ?? []) {
+        if (e.type === 'message') { onMessage(e.value); } else if (e.type === 'error') { lost(e.value.message); } else { onExit(e.value); }
+      }
       return w;
     };
 
     if (!files.length || signal?.aborted) { finish(); return; }
     const n = Math.max(1, Math.min(jobs, files.length));
-    for (let i = 0; i < n; i++) { spawn(); }
+    for (let i = 0; i < n && !finished; i++) { spawn(); }
+    options.started?.close();
     const wanted = options.symbols?.files ?? [];
     if (wanted.length) {
       [...held.keys()].forEach((w, i) => {

@@ -20,7 +20,7 @@ import { decodeText } from './decode';
 
 /** Native SHA-256 (hex) for fingerprints: the same values as core's pure-JS `sha256`, faster. */
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-import { defaultJobs, lintOnPool, lintWorkerScript, type SymbolsRequest } from './pool';
+import { defaultJobs, lintOnPool, lintWorkerScript, StartedWorkers, type SymbolsRequest } from './pool';
 
 /** Files larger than this are not read at all (a note says so). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -504,18 +504,34 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
   const { config, signal, onProgress } = options;
   onProgress?.({ phase: 'discover', done: 0, total: 0 });
-  const discover = options.cache?.discovery ? { ...options.discover, memo: options.cache.discovery } : options.discover;
-  const collected = options.files ? { files: [...options.files], notes: [] as FileNote[] } : await collectFiles(root, options.paths, config, signal, discover);
-  const indexOptions: ProjectIndexOptions = { exclude: config.exclude, signal, ...(options.files && options.readers ? { readers: options.readers } : {}), ...(options.projectFiles && options.projectFilter ? { filter: options.projectFilter } : {}),
-    ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files: collected.files }) };
   const { cache } = options;
   const shard = options.shard;
+  const jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()));
+  const minFilesPerWorker = options.minFilesPerWorker ?? MIN_FILES_PER_WORKER;
+  // A whole-root scan that will lint on the pool starts its workers as soon as the walk has found files
+  // enough for all of them, so that their start-up overlaps the rest of the walk.
+  const earlyScript = !options.files && !options.paths?.length && !options.engine && !options.read && !cache && jobs > 1 ? lintWorkerScript() : undefined;
+  const early: { workers?: StartedWorkers; found: number } = { found: 0 };
+  const onFiles = earlyScript ? (n: number) => {
+    early.found += n;
+    if (!early.workers && early.found >= jobs * minFilesPerWorker * (shard?.count ?? 1) && !signal?.aborted) { early.workers = new StartedWorkers(earlyScript, jobs); }
+  } : undefined;
+  const discover = { ...options.discover, ...(options.cache?.discovery ? { memo: options.cache.discovery } : {}), ...(onFiles ? { onFiles } : {}) };
+  let collected: { files: string[]; notes: FileNote[] };
+  try {
+    collected = options.files ? { files: [...options.files], notes: [] } : await collectFiles(root, options.paths, config, signal, discover);
+  } catch (e) {
+    early.workers?.close();
+    throw e;
+  }
+  const indexOptions: ProjectIndexOptions = { exclude: config.exclude, signal, ...(options.files && options.readers ? { readers: options.readers } : {}), ...(options.projectFiles && options.projectFilter ? { filter: options.projectFilter } : {}),
+    ...(options.projectFiles ? { files: options.projectFiles } : options.paths?.length || options.files ? {} : { files: collected.files }) };
   const mine = (f: string) => !shard || shardOf(relativePath(root, f), shard.count) === shard.index;
   const files = shard ? collected.files.filter(mine) : collected.files;
   const total = files.length;
-  const jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()));
-  const workers = Math.min(jobs, Math.floor(total / (options.minFilesPerWorker ?? MIN_FILES_PER_WORKER)));
-  const script = !options.engine && !options.read && !cache && workers > 1 ? lintWorkerScript() : undefined;
+  const workers = Math.min(jobs, Math.floor(total / minFilesPerWorker));
+  const script = !options.engine && !options.read && !cache && workers > 1 ? earlyScript ?? lintWorkerScript() : undefined;
+  if (!script) { early.workers?.close(); }
   // With a cache that keeps the index's inputs, files it vouches for are not read for the index, and
   // the index itself (and the grammar) is loaded only when a file has to be linted. With the pool, the
   // workers start (and compile the grammar) while this thread builds the index.
@@ -562,7 +578,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   let done = 0;
   const setup = { root, rules: config.rules, includeTests: config.includeTests, project: project ?? emptyProject(root), ...(config.limits ? { limits: config.limits } : {}) };
   if (script) {
-    const run = await lintOnPool(files, workers, loadProject().then(p => ({ ...setup, project: p })), { script, signal, symbols: symbolsRequest, onDone: n => {
+    const run = await lintOnPool(files, workers, loadProject().then(p => ({ ...setup, project: p })), { script, signal, symbols: symbolsRequest, started: early.workers, onDone: n => {
       done = n;
       const now = performance.now();
       if (onProgress && now - lastProgress >= 100) { lastProgress = now; onProgress({ phase: 'lint', done, total }); }
