@@ -87,7 +87,7 @@ function where(frame) {
 }
 const f = x => (x === undefined || x === null ? '-' : Number(x).toFixed(1));
 function line(run, r) {
-  const blocks = r.blocks.map(b => b.apiGuardMs === undefined ? `${f(b.ms)}` : `${f(b.ms)} ms at ${(b.atMs / 1000).toFixed(1)} s [API Guard ${f(b.apiGuardMs)}, GC ${f(b.gcMs)}; ${b.top.join(', ') || 'no samples: thread not scheduled'}]`);
+  const blocks = r.blocks.map(b => b.apiGuardMs === undefined ? `${f(b.ms)}` : `${f(b.ms)} ms at ${(b.atMs / 1000).toFixed(1)} s [${b.heldByCode ? 'ran' : 'waited for a core: ran'} ${f(b.ranMs)} ms, API Guard ${f(b.apiGuardMs)}, GC ${f(b.gcMs)}; ${b.top.join(', ') || 'no samples'}]`);
   const parts = [
     `${run.config}${run.round} ${r.scenario}:`,
     `event-loop delay max ${f(r.eventLoopDelay.maxMs)} ms p99 ${f(r.eventLoopDelay.p99Ms)} ms;`,
@@ -101,6 +101,8 @@ function line(run, r) {
   } else {
     parts.push(`API Guard diagnostic updates ${r.apiGuardDiagnosticUpdates};`);
   }
+  if (r.cpuMs) { parts.push(`CPU in the window: host thread ${f(r.cpuMs.hostThread)} ms, other threads ${f(r.cpuMs.otherThreads)} ms;`); }
+  if (r.memoryAtFirstKey) { parts.push(`host process RSS ${f(r.memoryAtFirstKey.rssMB)} MB, its heap ${f(r.memoryAtFirstKey.hostHeapMB)} MB;`); }
   parts.push(`open: delay max ${f(r.open.eventLoopDelayMaxMs)} ms${r.open.apiGuardMaxSyncMs !== undefined ? `, API Guard ${f(r.open.apiGuardMaxSyncMs)} ms` : ''};`,
     `load ${r.loadAverage.map(x => x.toFixed(1)).join(' ')}, ${r.cores} cores`);
   return parts.join(' ');
@@ -137,11 +139,15 @@ for (const s of scenarios) {
 }
 const complete = ok.length === runs.length && A.length > 0 && B.length > 0;
 const attributed = profile && complete;
+const held = bs => bs.filter(b => b.heldByCode).length;
+const other = rs => med(rs.map(r => r.cpuMs?.otherThreads).filter(x => typeof x === 'number'));
 const pass = complete && ours < BLOCK_MS && (!profile || (oursProfile < BLOCK_MS && attributable.length === 0));
 const verdict = !complete ? `NOT PROVEN: ${runs.length - ok.length} of ${runs.length} runs failed`
-  : `${pass ? 'PASS' : 'FAIL'}: ${attributable.length} of ${blocksA.length} blocks >= ${BLOCK_MS} ms with API Guard (A) attributable to API Guard` +
-    `${attributed ? '' : ' (no profile: not attributed)'}; B (API Guard not running) had ${blocksB.length}; ` +
-    `API Guard's longest synchronous slice ${f(ours)} ms (hook), ${attributed ? `${f(oursProfile)} ms (profile)` : 'profile off'}, target < ${BLOCK_MS} ms`;
+  : `${pass ? 'PASS' : 'FAIL'}: ${attributable.length} of ${blocksA.length} gaps >= ${BLOCK_MS} ms with API Guard (A) attributable to API Guard's code` +
+    `${attributed ? ` (${held(blocksA)} while the thread ran other code, ${blocksA.length - held(blocksA)} while it waited for a core)` : ' (no profile: not attributed)'}; ` +
+    `B (API Guard not running) had ${blocksB.length}${attributed ? ` (${held(blocksB)} ran code, ${blocksB.length - held(blocksB)} waited)` : ''}; ` +
+    `API Guard's longest synchronous slice ${f(ours)} ms (hook, wall time), ${attributed ? `${f(oursProfile)} ms (profile)` : 'profile off'}, target < ${BLOCK_MS} ms; ` +
+    `CPU of the host's other threads per window (median): A ${f(other(A))} ms, B ${f(other(B))} ms`;
 console.log(`verdict: ${verdict}`);
 
 const resultsDir = path.join(repo, 'bench', 'results');

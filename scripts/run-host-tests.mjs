@@ -72,6 +72,9 @@ writeFileSync(path.join(tmp, 'data/User/settings.json'), JSON.stringify({
   'chat.disableAIFeatures': true, 'git.enabled': false, 'github.gitAuthentication': false,
   'workbench.enableExperiments': false, 'security.workspace.trust.enabled': false,
   'files.autoSave': 'off', 'editor.formatOnSave': false,
+  // The remote host's port auto-forwarding runs a process scan (exec) on the extension host thread every
+  // few seconds: 50-90 ms blocks that bench/host-typing.mjs's profile showed. Not part of what we test.
+  'remote.autoForwardPorts': false,
 }, null, 1));
 const port = await freePort();
 const host = `127.0.0.1:${port}`;

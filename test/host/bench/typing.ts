@@ -61,6 +61,14 @@ function scenarios(): Scenario[] {
   return list;
 }
 
+/** CPU time of this thread (ms), where Node has `process.threadCpuUsage` (23.9+; the host runs 24). */
+function threadCpu(): number | undefined {
+  const f = (process as unknown as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  if (!f) { return undefined; }
+  const u = f.call(process);
+  return (u.user + u.system) / 1000;
+}
+
 const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms));
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -92,7 +100,7 @@ class Profiler {
   }
 }
 
-interface Block { atMs: number; ms: number; sampledMs: number; apiGuardMs: number; gcMs: number; top: string[]; stack: string[] }
+interface Block { atMs: number; ms: number; ranMs: number; heldByCode: boolean; apiGuardMs: number; gcMs: number; top: string[]; stack: string[] }
 
 function frameName(n: CpuProfile['nodes'][number]): string {
   const f = n.callFrame;
@@ -130,12 +138,14 @@ function attribute(profile: CpuProfile, gaps: Array<{ endUs: number; ms: number 
     return undefined;
   };
   const frames = { open: new Map<string, number>(), typing: new Map<string, number>() };
+  const selfTyping = new Map<string, number>();      // everything the thread ran while typing, by leaf frame
   // Longest run of consecutive samples with our code on the stack (an upper bound of one synchronous slice), per phase.
   const longest = { open: 0, typing: 0 };
   let run = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const d = (times[i] - (i ? times[i - 1] : profile.startTime)) / 1000;
     const phase = times[i] > t0Us ? 'typing' : 'open';
+    if (phase === 'typing') { const k = frameName(byId.get(profile.samples[i])!); selfTyping.set(k, (selfTyping.get(k) ?? 0) + d); }
     if (ours(profile.samples[i])) {
       run += d;
       if (run > longest[phase]) { longest[phase] = run; }
@@ -149,7 +159,7 @@ function attribute(profile: CpuProfile, gaps: Array<{ endUs: number; ms: number 
   for (const g of gaps) {
     if (g.ms < BLOCK_MS) { continue; }
     const from = g.endUs - (g.ms + 5) * 1000;
-    let sampledMs = 0, apiGuardMs = 0, gcMs = 0;
+    let sampledMs = 0, apiGuardMs = 0, gcMs = 0, idleMs = 0;
     const self = new Map<string, number>();
     const heaviest = new Map<string, { d: number; id: number }>();
     for (let i = 0; i < profile.samples.length; i++) {
@@ -159,6 +169,7 @@ function attribute(profile: CpuProfile, gaps: Array<{ endUs: number; ms: number 
       sampledMs += d;
       if (ours(n.id)) { apiGuardMs += d; }
       if (n.callFrame.functionName === '(garbage collector)') { gcMs += d; }
+      if (n.callFrame.functionName === '(idle)') { idleMs += d; }
       const name = frameName(n);
       self.set(name, (self.get(name) ?? 0) + d);
       if (d > (heaviest.get(name)?.d ?? 0)) { heaviest.set(name, { d, id: n.id }); }
@@ -171,9 +182,12 @@ function attribute(profile: CpuProfile, gaps: Array<{ endUs: number; ms: number 
       const n = byId.get(id)!;
       if (n.callFrame.functionName !== '(root)') { stack.push(`${frameName(n)}${ours(id) ? ':' + String(n.callFrame.columnNumber) : ''}`); }
     }
-    blocks.push({ atMs: Math.round((from - t0Us) / 1000), ms: round(g.ms), sampledMs: round(sampledMs), apiGuardMs: round(apiGuardMs), gcMs: round(gcMs), top, stack });
+    // Ran: sampled and not idle. A gap in which the thread mostly did not run (no samples: the process was not
+    // scheduled; or idle: its timer was due but the thread did not get a core) is CPU contention, not work on it.
+    const ranMs = sampledMs - idleMs;
+    blocks.push({ atMs: Math.round((from - t0Us) / 1000), ms: round(g.ms), ranMs: round(ranMs), heldByCode: ranMs >= g.ms / 2, apiGuardMs: round(apiGuardMs), gcMs: round(gcMs), top, stack });
   }
-  return { blocks, longestApiGuardStretchMs: { open: round(longest.open), typing: round(longest.typing) }, apiGuardFrames: { open: top(frames.open), typing: top(frames.typing) } };
+  return { blocks, longestApiGuardStretchMs: { open: round(longest.open), typing: round(longest.typing) }, apiGuardFrames: { open: top(frames.open), typing: top(frames.typing) }, threadTop: top(selfTyping) };
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -209,6 +223,8 @@ async function measure(s: Scenario, guard: GuardApi | undefined, ourPrefix: stri
   let keys = 0, lintedAfterLastKeyMs: number | undefined, t0Us = 0, windowEndUs = 0, apiGuardMaxSyncOpenMs: number | undefined;
   let updates = 0, shownOnLine = false, ourDiagnostics = 0, load: number[] = [];
   let editor: vscode.TextEditor | undefined;
+  let memory: { rssMB: number; hostHeapMB: number } | undefined;
+  let cpu0: { process: NodeJS.CpuUsage; thread: number | undefined } | undefined, cpu: { processMs: number; hostThreadMs: number | undefined } | undefined;
   try {
     openDelay.enable();
     editor = await open(uri);
@@ -226,6 +242,8 @@ async function measure(s: Scenario, guard: GuardApi | undefined, ourPrefix: stri
       if (ds.some(d => d.range.start.line === at.line)) { shownOnLine = true; }
     });
     apiGuardMaxSyncOpenMs = guard?.maxMainThreadMs(true);
+    cpu0 = { process: process.cpuUsage(), thread: threadCpu() };
+    memory = { rssMB: round(process.memoryUsage().rss / 1048576), hostHeapMB: round(process.memoryUsage().heapUsed / 1048576) };
     t0Us = nowUs();
     delay.enable();
     const ed = editor;
@@ -260,6 +278,7 @@ async function measure(s: Scenario, guard: GuardApi | undefined, ourPrefix: stri
     openDelay.disable();
     clearInterval(probe);
     windowEndUs = nowUs();
+    if (cpu0) { const p = process.cpuUsage(cpu0.process), t = threadCpu(); cpu = { processMs: (p.user + p.system) / 1000, hostThreadMs: t === undefined || cpu0.thread === undefined ? undefined : t - cpu0.thread }; }
   }
   const doc = editor.document;
   const windowMs = (windowEndUs - t0Us) / 1000;
@@ -277,7 +296,10 @@ async function measure(s: Scenario, guard: GuardApi | undefined, ourPrefix: stri
   }
   const result = {
     scenario: s.name, bytes: Buffer.byteLength(doc.getText()), lines: doc.lineCount, keys, windowMs: round(windowMs),
-    loadAverage: load.map(round), cores: cpus().length,
+    loadAverage: load.map(round), cores: cpus().length, memoryAtFirstKey: memory,
+    // CPU time in the window: the whole extension host process, its main thread, and the rest (API Guard's
+    // worker in A; V8's and libuv's helper threads in both): what competes with the host thread for the cores.
+    cpuMs: cpu ? { process: round(cpu.processMs), hostThread: cpu.hostThreadMs === undefined ? null : round(cpu.hostThreadMs), otherThreads: cpu.hostThreadMs === undefined ? null : round(cpu.processMs - cpu.hostThreadMs) } : null,
     eventLoopDelay: { maxMs: round(delay.max / 1e6), p99Ms: round(delay.percentile(99) / 1e6), meanMs: round(delay.mean / 1e6) },
     probe: { samples: gaps.length, worstMs: round(sorted[sorted.length - 1] ?? 0), p99Ms: round(sorted[Math.floor(sorted.length * 0.99)] ?? 0), gapsOver50: blocks.length },
     blocks,
@@ -285,6 +307,7 @@ async function measure(s: Scenario, guard: GuardApi | undefined, ourPrefix: stri
     ...(attributed && profile ? {
       longestApiGuardStretchMs: attributed.longestApiGuardStretchMs,
       ...(ourPrefix ? { apiGuardFrames: attributed.apiGuardFrames } : {}),
+      threadTop: attributed.threadTop,
       // The profile's clock against the probe's (both monotonic): start after "before", end before "after".
       profileClock: { startAfterMs: round((profile.startTime - beforeProfileUs) / 1000), endBeforeMs: round((afterProfileUs - profile.endTime) / 1000) },
     } : {}),
