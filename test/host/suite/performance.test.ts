@@ -86,3 +86,18 @@ describe('performance in the extension host', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
+
+describe('the engine worker yields the CPU to the extension host thread', () => {
+  // Linux: the nice value is per thread (/proc/self/task/<tid>/stat, field 19).
+  const nice = (tid: string) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[16]);
+
+  it('on Linux the worker thread runs 10 nice levels below the host thread (a busy machine serves typing first)', async function () {
+    if (process.platform !== 'linux') { this.skip(); }
+    const doc = (await open(wsFile('force-app', 'main', 'default', 'classes', 'ShippingClient.cls'))).document;
+    await linted(doc);                                     // the worker is running
+    const host = nice(String(process.pid));
+    const levels = fs.readdirSync('/proc/self/task').map(nice);
+    assert.ok(levels.includes(Math.min(19, host + 10)), `host thread nice ${host}; threads: ${levels.join(' ')}`);
+    await closeAll();
+  });
+});
