@@ -72,9 +72,10 @@ writeFileSync(path.join(tmp, 'data/User/settings.json'), JSON.stringify({
   'chat.disableAIFeatures': true, 'git.enabled': false, 'github.gitAuthentication': false,
   'workbench.enableExperiments': false, 'security.workspace.trust.enabled': false,
   'files.autoSave': 'off', 'editor.formatOnSave': false,
-  // The remote host's port auto-forwarding runs a process scan (exec) on the extension host thread every
-  // few seconds: 50-90 ms blocks that bench/host-typing.mjs's profile showed. Not part of what we test.
-  'remote.autoForwardPorts': false,
+  // The remote host's port auto-forwarding scans processes (exec) from the extension host thread every few
+  // seconds: 50-110 ms blocks in bench/host-typing.mjs's profile. Not part of what we test. With
+  // code-server's tunnel provider only the source `output` turns the scan off.
+  'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output',
 }, null, 1));
 const port = await freePort();
 const host = `127.0.0.1:${port}`;

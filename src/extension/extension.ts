@@ -4,7 +4,7 @@ import { ApiGuardCodeActions } from './codeActions';
 import { registerCommands } from './commands';
 import { Linter, kindOf } from './diagnostics';
 import { RuleDocsView } from './docsView';
-import { readSettings } from './settings';
+import { readSettings, watchSettings } from './settings';
 import { StatusBar } from './statusBar';
 import { EngineWorker } from './workerClient';
 import type { LintResult } from './protocol';
@@ -45,6 +45,7 @@ let loadMs = 0;
  */
 export function activate(context: vscode.ExtensionContext): ApiGuardApi {
   const activateStart = performance.now();
+  context.subscriptions.push(watchSettings());      // first: its listener must run before those that read settings
   const log = vscode.window.createOutputChannel('API Guard');
   worker = new EngineWorker();
   const w = worker;
