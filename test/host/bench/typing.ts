@@ -27,6 +27,7 @@ const BLOCK_MS = 50;
 interface GuardApi {
   lintedVersion(uri: vscode.Uri): number | undefined;
   maxMainThreadMs(reset?: boolean): number;
+  maxMainThreadCpuMs?(reset?: boolean): number;
   lastLintMs(): number;
   lastLintIncremental(): { mode: string; why?: string; relinted?: number; units?: number } | undefined;
 }
@@ -242,6 +243,7 @@ async function measure(s: Scenario, guard: GuardApi | undefined, ourPrefix: stri
       if (ds.some(d => d.range.start.line === at.line)) { shownOnLine = true; }
     });
     apiGuardMaxSyncOpenMs = guard?.maxMainThreadMs(true);
+    guard?.maxMainThreadCpuMs?.(true);
     cpu0 = { process: process.cpuUsage(), thread: threadCpu() };
     memory = { rssMB: round(process.memoryUsage().rss / 1048576), hostHeapMB: round(process.memoryUsage().heapUsed / 1048576) };
     t0Us = nowUs();
@@ -285,6 +287,7 @@ async function measure(s: Scenario, guard: GuardApi | undefined, ourPrefix: stri
   const profile = await profiler?.stop();
   const afterProfileUs = nowUs();
   const apiGuardMaxSyncMs = guard ? round(guard.maxMainThreadMs()) : undefined;
+  const apiGuardMaxSyncCpuMs = guard?.maxMainThreadCpuMs ? round(guard.maxMainThreadCpuMs()) : undefined;
   const typing = gaps.filter(g => g.endUs > t0Us);
   const sorted = typing.map(g => g.ms).sort((a, b) => a - b);
   const attributed = profile ? attribute(profile, gaps, t0Us, ourPrefix) : undefined;
@@ -312,7 +315,7 @@ async function measure(s: Scenario, guard: GuardApi | undefined, ourPrefix: stri
       profileClock: { startAfterMs: round((profile.startTime - beforeProfileUs) / 1000), endBeforeMs: round((afterProfileUs - profile.endTime) / 1000) },
     } : {}),
     ...(guard ? {
-      apiGuardMaxSyncMs,
+      apiGuardMaxSyncMs, apiGuardMaxSyncCpuMs,
       lint: { diagnosticUpdates: updates, findingShownOnTypedLine: shownOnLine, lintedAfterLastKeyMs: lintedAfterLastKeyMs ?? null, lastLintMsInWorker: round(guard.lastLintMs()), incremental: guard.lastLintIncremental(), findings: ourDiagnostics },
     } : { apiGuardDiagnosticUpdates: updates }),
   };
