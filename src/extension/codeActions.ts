@@ -3,7 +3,7 @@ import type { FixPlan } from '../core/fix/types';
 import type { Finding } from '../core/types';
 import { kindOf, ruleIdOf, type Linter } from './diagnostics';
 import { isTextOnly, requestPlan, toWorkspaceEdit } from './fixes';
-import { commentStyle, disableFileEdit, disableLineEdit, type LineEdit } from './suppress';
+import { commentStyle, disableFileEdit, disableLineEdit, linesForDisable, type LineEdit } from './suppress';
 import type { EngineWorker } from './workerClient';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('apiguard');
@@ -46,7 +46,10 @@ export class ApiGuardCodeActions implements vscode.CodeActionProvider {
       return this.fixAll(doc, token);
     }
     if (ctx.only && !vscode.CodeActionKind.QuickFix.intersects(ctx.only)) { return []; }
-    const lines = Array.from({ length: doc.lineCount }, (_, i) => doc.lineAt(i).text);
+    // VS Code asks on every cursor move: only the lines the "Disable …" edits read, never the whole document.
+    const ours = ctx.diagnostics.filter(d => ruleIdOf(d));
+    if (!ours.length) { return []; }
+    const lines = linesForDisable(doc.lineCount, ours.map(d => d.range.start.line), i => doc.lineAt(i).text);
     const path = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
     const actions: vscode.CodeAction[] = [];
     const all = this.linter.allFindings();

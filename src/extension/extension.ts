@@ -4,7 +4,7 @@ import { ApiGuardCodeActions } from './codeActions';
 import { registerCommands } from './commands';
 import { Linter, kindOf } from './diagnostics';
 import { RuleDocsView } from './docsView';
-import { readSettings } from './settings';
+import { readSettings, watchSettings } from './settings';
 import { StatusBar } from './statusBar';
 import { EngineWorker } from './workerClient';
 import type { LintResult } from './protocol';
@@ -25,6 +25,8 @@ export interface ApiGuardApi {
   lintedVersion(uri: vscode.Uri): number | undefined;
   /** Longest synchronous stretch of linter work on the extension host's thread since the last reset (ms); `reset` starts over. */
   maxMainThreadMs(reset?: boolean): number;
+  /** The most thread CPU time in one such stretch (ms; 0 where Node lacks `process.threadCpuUsage`); `reset` starts over. */
+  maxMainThreadCpuMs(reset?: boolean): number;
   /** The status bar item's text, tooltip and click command. */
   statusBar(): { text: string; tooltip: string; command: string | undefined };
   /** Shows the connected org in the status bar (undefined: none). */
@@ -45,6 +47,7 @@ let loadMs = 0;
  */
 export function activate(context: vscode.ExtensionContext): ApiGuardApi {
   const activateStart = performance.now();
+  context.subscriptions.push(watchSettings());      // first: its listener must run before those that read settings
   const log = vscode.window.createOutputChannel('API Guard');
   worker = new EngineWorker();
   const w = worker;
@@ -122,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): ApiGuardApi {
     setConnectedOrg: org => status.setOrg(org),
     statusBar: () => status.snapshot(),
     maxMainThreadMs: reset => { const v = linter.maxSyncMs; if (reset) { linter.maxSyncMs = 0; } return v; },
+    maxMainThreadCpuMs: reset => { const v = linter.maxSyncCpuMs; if (reset) { linter.maxSyncCpuMs = 0; } return v; },
     org: orgView,
     surface: surfaceView,
   };

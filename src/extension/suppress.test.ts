@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import type { Engine } from '../core/engine';
 import { fileKindOf } from '../core/fileKind';
 import { createEngine } from '../node/createEngine';
-import { commentStyle, disableFileEdit, disableLineEdit, type LineEdit } from './suppress';
+import { commentStyle, disableFileEdit, disableLineEdit, linesForDisable, type LineEdit } from './suppress';
 
 function apply(text: string, e: LineEdit): string {
   const lines = text.split('\n');
@@ -93,5 +93,34 @@ describe('suppression quick fixes (text edits)', () => {
     assert.deepStrictEqual(commentStyle('/p/ci.yml', 'yaml', 'file'), { open: '#', close: '' });
     const e = disableLineEdit(['export.batchSize=200', 'export.apiKey=AKIA4QWERTYUIOPASDFG'], 1, 'hardcoded-secret', commentStyle('/p/a.properties', 'properties', 'line')!)!;
     assert.strictEqual(e.text, '# apiguard-disable-next-line hardcoded-secret -- reason\n');
+  });
+});
+
+describe('lines the "Disable …" quick fixes read (code actions run on the extension host thread)', () => {
+  // A 16,000-line class with disable comments here and there (in the head, above some lines).
+  const lineCount = 16000;
+  const full = Array.from({ length: lineCount }, (_, i) =>
+    i === 3 ? '/* apiguard-disable-file insecure-endpoint -- reason */'
+      : i % 997 === 0 ? '        // apiguard-disable-next-line hardcoded-credential -- legacy'
+        : `        String s${i} = 'value ${i}';`);
+
+  it('reads the first 20 lines and each finding line with the one above it, not the whole document', () => {
+    let reads = 0;
+    const at = [8000, 8001, 12000, 0, lineCount - 1];
+    const lines = linesForDisable(lineCount, at, i => { reads++; return full[i]; });
+    assert.equal(lines.length, lineCount);
+    assert.ok(reads <= 20 + 2 * at.length, `${reads} lines read`);
+  });
+
+  it('gives the same edits as the whole document', () => {
+    const style = { open: '//', close: '' };
+    const block = { open: '/*', close: ' */' };
+    for (const line of [0, 1, 3, 4, 997, 998, 5000, 9970, 9971, lineCount - 1]) {
+      for (const rule of ['hardcoded-credential', 'insecure-endpoint', 'credential-in-url']) {
+        const sparse = linesForDisable(lineCount, [line], i => full[i]);
+        assert.deepEqual(disableLineEdit(sparse, line, rule, style), disableLineEdit(full, line, rule, style), `line ${line} ${rule}`);
+        assert.deepEqual(disableFileEdit(sparse, rule, block), disableFileEdit(full, rule, block), `file ${rule}`);
+      }
+    }
   });
 });

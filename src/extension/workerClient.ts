@@ -7,6 +7,9 @@ export type RequestBody = DistributiveOmit<Exclude<Request, { type: 'cancel' } |
 
 interface Pending { resolve(v: unknown): void; reject(e: Error): void; onProgress?: (done: number, total: number) => void }
 
+/** How many nice levels the engine worker thread runs below the extension host thread (Linux). */
+const WORKER_NICE = 10;
+
 export class CancelledError extends Error { constructor() { super('cancelled'); } }
 
 /**
@@ -22,7 +25,11 @@ export class EngineWorker {
 
   private ensure(): Worker {
     if (this.worker) { return this.worker; }
-    const w = new Worker(this.script, { name: 'apiguard-engine' });
+    const w = process.platform === 'linux'
+      // Linux keeps a nice value per thread: the engine's thread yields to the extension host's (typing,
+      // VS Code's own work) when the cores are busy. Elsewhere it would lower the whole host: not done.
+      ? new Worker(`try { const os = require('node:os'); os.setPriority(0, Math.min(19, os.getPriority(0) + ${WORKER_NICE})); } catch {}\nrequire(${JSON.stringify(this.script)});`, { eval: true, name: 'apiguard-engine' })
+      : new Worker(this.script, { name: 'apiguard-engine' });
     w.unref();
     w.on('message', (m: Response) => {
       const p = this.pending.get(m.id);

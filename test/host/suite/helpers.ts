@@ -7,6 +7,7 @@ export const EXTENSION_ID = 'apiguard.apiguard';
 export interface Api {
   whenIdle(): Promise<void>; activationMs: number; lastLintMs(): number; lintedVersion(uri: vscode.Uri): number | undefined;
   maxMainThreadMs(reset?: boolean): number;
+  maxMainThreadCpuMs(reset?: boolean): number;
   lastLintIncremental(): { mode: string; why?: string; relinted?: number; units?: number } | undefined;
   statusBar(): { text: string; tooltip: string; command: string | undefined };
 }
