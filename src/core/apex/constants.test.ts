@@ -29,6 +29,7 @@ const CLASS = `public class Config {
     public void send(HttpRequest req) {
         // a note
         String local = 'it\\'s'; Integer n = 1;
+        Integer m = n + 1;
         if (n == 2) { local = local + 'x'; }
         req.setEndpoint(BASE + '/items?q=' + local);
     }
@@ -118,6 +119,11 @@ describe('ApexConstantsDoc (the editor worker\'s constants between edits)', () =
     assert.strictEqual(doc.scans, 1, 'no scan for words, spaces and punctuation other than quotes, braces and comment marks');
     doc.edit(at, at, "'");
     assert.deepStrictEqual(doc.constants(), scanApexConstants('/p/Config.cls', doc.current));
-    assert.strictEqual(doc.scans, 2, 'a quote can move where strings (and so braces) are');
+    assert.strictEqual(doc.scans, 2, 'a quote on a line with a brace, a slash or a backslash can move where strings (and so braces) are');
+    // On a line with none of those, a quote only moves where a string of that line ends (at the latest, its end).
+    const plain = doc.current.indexOf('Integer m = n + 1;');
+    doc.edit(plain, plain, "String k = '");
+    assert.deepStrictEqual(doc.constants(), scanApexConstants('/p/Config.cls', doc.current));
+    assert.strictEqual(doc.scans, 2);
   });
 });

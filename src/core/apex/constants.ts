@@ -224,9 +224,18 @@ const NEUTRAL = /^[A-Za-z0-9_ \t]*$/;
 /**
  * Inside a body the scan skips (a method's), only strings, comments and braces matter (and assignments,
  * checked apart): anything else typed there (`(`, `;`, `.`, `=`, digits) cannot change the constants.
- * A line break can end a string literal, so it is not neutral either.
+ * A line break can end a string literal, so it is not neutral either. A quote is, on a line without
+ * `/`, `\`, `{` or `}` (before and after the edit): a string literal ends at its line's end (unless a
+ * backslash escapes the line break), so the quote only moves strings over text the scan does not read.
  */
-const NEUTRAL_IN_BODY = /^[^'/*\\{}\r\n]*$/;
+const NEUTRAL_IN_BODY = /^[^/*\\{}\r\n]*$/;
+const STRINGS_MAY_HIDE = /[/\\{}]/;
+
+/** The line of `text` around [s, e). */
+function lineAround(text: string, s: number, e: number): string {
+  const end = text.indexOf('\n', e);
+  return text.slice(text.lastIndexOf('\n', s - 1) + 1, end < 0 ? text.length : end);
+}
 const isWordOrSpace = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 32 || c === 9 || c === 10 || c === 13;
 
 /** Whether an assignment (`x =`, `x +=`, as the final check of `scan` counts them) may run through `[s, e)` of `text`. */
@@ -278,10 +287,14 @@ export class ApexConstantsDoc {
     this.text = after;
     if (!this.facts) { return; }
     const d = inserted.length - (end - start);
-    // Beside a backslash, `/` or `*` an edit can change what is escaped or start or end a comment (`/x*` → `/*`).
     const inBody = () => this.map.blocks.some(([a, b]) => a < start && end <= b);
-    const quiet = inBody() ? NEUTRAL_IN_BODY : NEUTRAL;
-    const neutral = quiet.test(inserted) && quiet.test(before.slice(start, end))
+    const removed = before.slice(start, end);
+    const quiet = !inBody() ? NEUTRAL.test(inserted) && NEUTRAL.test(removed)
+      : NEUTRAL_IN_BODY.test(inserted) && NEUTRAL_IN_BODY.test(removed)
+        && (!(inserted + removed).includes("'")
+          || (!STRINGS_MAY_HIDE.test(lineAround(before, start, end)) && !STRINGS_MAY_HIDE.test(lineAround(after, start, start + inserted.length))));
+    // Beside a backslash, `/` or `*` an edit can change what is escaped or start or end a comment (`/x*` → `/*`).
+    const neutral = quiet
       && !'\\/*'.includes(before[start - 1] ?? '\\') && !'/*'.includes(before[end] ?? '/')
       && !this.counts(assignedThrough(before, start, end)) && !this.counts(assignedThrough(after, start, start + inserted.length));
     const lineStart = before.lastIndexOf('\n', start - 1) + 1;
