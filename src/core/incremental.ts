@@ -213,28 +213,33 @@ export class IncrementalApexDoc {
     this.dirty = undefined;
     this.delta = 0;
     const tree = this.freshTree(options);
-    const structure = tree ? this.structureOf(tree, prev?.structure, dirty, delta) : undefined;
-    const why = !prev ? 'first lint' : prev.key !== key ? 'settings or project values changed' : !tree ? 'no tree'
-      : !structure ? 'not one class (or a syntax error outside its members)' : !prev.structure ? 'previous text had no member structure' : !dirty ? 'no edit recorded' : undefined;
     let result: IncrementalResult | string | undefined;
-    let kept = structure;
-    if (!why && prev && structure && prev.structure && dirty) {
-      result = this.byMembers(options, prev, structure, prev.structure, dirty, delta);
-    }
-    if ((!result || typeof result === 'string') && tree?.rootNode.hasError && prev?.structure && prev.key === key && dirty) {
+    let structure: Structure | undefined;
+    let kept: Structure | undefined;
+    if (tree?.rootNode.hasError && prev?.structure && prev.key === key && dirty) {
       // Broken text (an open string literal, a missing brace): tree-sitter's recovery may stretch the edited
-      // member over its neighbours or the rest of the class, and a full lint would parse 1 MB afresh on every
-      // keystroke. An edit inside one member is linted as that member alone, within its last bounds; the other
-      // members keep their findings.
+      // member over its neighbours or the rest of the class (reading that tree's members costs more than the
+      // lint), and a full lint would parse 1 MB afresh on every keystroke. An edit inside one member is linted
+      // as that member alone, within its last bounds; the other members keep their findings, the ones linked
+      // to it too (the slice's broken parse could swallow them), until it parses again. The slice must show
+      // the break (else the error was the kept tree's only: the lint below decides).
       const confined = this.confinedStructure(prev.structure, dirty, delta);
-      // Linted alone: the members linked to it keep their findings too (the slice's broken parse could swallow them),
-      // until it parses again. The slice must show the break (else the error was the kept tree's only: a full lint).
       const r = confined && this.byMembers(options, prev, confined, prev.structure, dirty, delta, true);
       if (r && typeof r !== 'string' && r.report.notes.some(n => n.code === 'parse-error')) {
         const broken = [...confined.errorUnits][0];
         const lines = r.lines ?? new LineIndex(text);
         result = { ...r, confined: lines.rangeOf(broken.start, broken.end) };
         kept = confined;
+      }
+    }
+    let why: string | undefined;
+    if (!result) {
+      structure = tree ? this.structureOf(tree, prev?.structure, dirty, delta) : undefined;
+      kept = structure;
+      why = !prev ? 'first lint' : prev.key !== key ? 'settings or project values changed' : !tree ? 'no tree'
+        : !structure ? 'not one class (or a syntax error outside its members)' : !prev.structure ? 'previous text had no member structure' : !dirty ? 'no edit recorded' : undefined;
+      if (!why && prev && structure && prev.structure && dirty) {
+        result = this.byMembers(options, prev, structure, prev.structure, dirty, delta);
       }
     }
     if (!result || typeof result === 'string') {
