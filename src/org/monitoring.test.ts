@@ -64,8 +64,19 @@ describe('API usage monitoring', () => {
   it('10 failed logins from one IP within an hour is a burst; 9 is not', () => {
     const fail = (min: number, ip = '198.51.100.9') => ({ Status: 'Invalid Password', SourceIp: ip, UserId: `005X${min}`, LoginTime: `2026-06-14T04:${String(min).padStart(2, '0')}:00.000+0000` });
     const burst = buildUsage({ source: 'event-log-object', days, rows: [], ...names, logins: [...Array.from({ length: 10 }, (_, i) => fail(i * 5)), { Status: 'Success', SourceIp: '198.51.100.9', UserId: 'x', LoginTime: '2026-06-14T04:30:00.000+0000' }] });
-    assert.deepStrictEqual(burst.anomalies.map(a => a.detail), ['10 failed logins from this IP between 04:00 and 05:00 UTC on 2026-06-14']);
+    assert.deepStrictEqual(burst.anomalies.map(a => a.detail), ['10 failed logins from this IP between 04:00 and 04:45 UTC on 2026-06-14']);
     const nine = buildUsage({ source: 'event-log-object', days, rows: [], ...names, logins: Array.from({ length: 9 }, (_, i) => fail(i * 5)) });
     assert.deepStrictEqual(nine.anomalies, []);
+  });
+
+  it('a burst across a clock hour (04:55 to 05:04) is one burst; the same failures spread over more than an hour are not', () => {
+    const at = (t: string, ip = '198.51.100.9') => ({ Status: 'Invalid Password', SourceIp: ip, UserId: '005Xburst', LoginTime: `2026-06-14T${t}:00.000+0000` });
+    const minutes = ['04:55', '04:56', '04:57', '04:58', '04:59', '05:00', '05:01', '05:02', '05:03', '05:04'];
+    const burst = buildUsage({ source: 'event-log-object', days, rows: [], ...names, logins: minutes.map(m => at(m)) });
+    assert.deepStrictEqual(burst.anomalies.map(a => a.detail), ['10 failed logins from this IP between 04:55 and 05:04 UTC on 2026-06-14',
+      '10 failed logins for this user between 04:55 and 05:04 UTC on 2026-06-14']);
+    const spread = buildUsage({ source: 'event-log-object', days, rows: [], ...names,
+      logins: ['04:00', '04:07', '04:14', '04:21', '04:28', '04:35', '04:42', '04:49', '04:56', '05:03'].map(m => at(m)) });
+    assert.deepStrictEqual(spread.anomalies, [], 'ten failures over 63 minutes: never ten within one hour');
   });
 });

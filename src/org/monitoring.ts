@@ -229,25 +229,36 @@ export function buildUsage(input: UsageInput): ApiUsage {
         detail: `API calls at ${odd.map(hh).join(', ')} UTC on ${days[lastDay]}; usual hours ${hh(lo)}–${hh(hi + 1)} UTC` });
     }
   }
-  // 4. Failed-login bursts: 10+ failures from one source IP, or for one user, within one hour.
-  const bursts = new Map<string, { n: number; day: string; hour: number; who: string; kind: 'ip' | 'user' }>();
+  // 4. Failed-login bursts: 10+ failures from one source IP, or for one user, within any 60 minutes (a sliding
+  // window: a burst from 04:55 to 05:04 is one, where clock-hour buckets would split it in two).
+  const failures = new Map<string, { who: string; kind: 'ip' | 'user'; times: number[] }>();
   for (const l of input.logins ?? []) {
     const status = s(l.Status);
     if (!status || status === 'Success') { continue; }
     const t = Date.parse(s(l.LoginTime));
     if (Number.isNaN(t)) { continue; }
-    const d = new Date(t), day = d.toISOString().slice(0, 10), hour = d.getUTCHours();
     for (const [kind, who] of [['ip', s(l.SourceIp) || 'unknown IP'], ['user', s(l.UserId)]] as const) {
       if (!who) { continue; }
-      const k = `${kind}|${who}|${day}|${hour}`;
-      const b = bursts.get(k) ?? { n: 0, day, hour, who, kind };
-      b.n++;
-      bursts.set(k, b);
+      const f = failures.get(`${kind}|${who}`) ?? { who, kind, times: [] };
+      f.times.push(t);
+      failures.set(`${kind}|${who}`, f);
     }
   }
-  for (const b of [...bursts.values()].filter(x => x.n >= BURST_MIN).sort((x, y) => y.n - x.n)) {
-    anomalies.push({ kind: 'failed-logins', label: b.kind === 'ip' ? b.who : label('user', b.who), day: b.day,
-      detail: `${fmt(b.n)} failed logins ${b.kind === 'ip' ? 'from this IP' : 'for this user'} between ${hh(b.hour)} and ${hh(b.hour + 1)} UTC on ${b.day}` });
+  const bursts: Array<{ n: number; from: number; to: number; who: string; kind: 'ip' | 'user' }> = [];
+  for (const f of failures.values()) {
+    const ts = f.times.sort((x, y) => x - y);
+    // Each window starts at a failure; one that holds enough is a burst, and the next starts after it.
+    for (let j = 0; j < ts.length;) {
+      let k = j;
+      while (k < ts.length && ts[k] < ts[j] + 3_600_000) { k++; }
+      if (k - j >= BURST_MIN) { bursts.push({ n: k - j, from: ts[j], to: ts[k - 1], who: f.who, kind: f.kind }); j = k; } else { j++; }
+    }
+  }
+  const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+  for (const b of bursts.sort((x, y) => y.n - x.n || x.from - y.from)) {
+    const day = new Date(b.from).toISOString().slice(0, 10);
+    anomalies.push({ kind: 'failed-logins', label: b.kind === 'ip' ? b.who : label('user', b.who), day,
+      detail: `${fmt(b.n)} failed logins ${b.kind === 'ip' ? 'from this IP' : 'for this user'} between ${hhmm(b.from)} and ${hhmm(b.to)} UTC on ${day}` });
   }
   return {
     source: input.source, days, total,
