@@ -94,6 +94,13 @@ const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
 const WRITE = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)\s*(?:[-+*/]?=(?!=)|\+\+|--|\.|\[(?!\s*\]))|(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)/g;
 const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'/g;
 
+/** Tokens `text` may write (see `UnitFacts.writes`), lower-cased. */
+function written(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(WRITE)) { out.add((m[1] ?? m[2]).toLowerCase()); }
+  return out;
+}
+
 function tokens(text: string): Set<string> {
   const out = new Set<string>();
   for (const m of text.matchAll(IDENT)) { out.add(m[0].toLowerCase()); }
@@ -263,10 +270,8 @@ export class IncrementalApexDoc {
     const old = before.units[i];
     const end = old.end + delta;
     const unitText = this.text.slice(old.start, end);
-    const writes = new Set<string>();
-    for (const m of unitText.matchAll(WRITE)) { writes.add((m[1] ?? m[2]).toLowerCase()); }
     // Its names and types as before the edits (linking also follows the member's old facts).
-    const facts: UnitFacts = { ...old.facts, idents: tokens(unitText), writes, guard: /apiguard/i.test(unitText), blanked: undefined };
+    const facts: UnitFacts = { ...old.facts, idents: tokens(unitText), writes: written(unitText), guard: /apiguard/i.test(unitText), blanked: undefined };
     const broken: Unit = { start: old.start, end, text: unitText, facts };
     const units = before.units.map((u, j) => (j < i ? { ...u } : j === i ? broken : { ...u, start: u.start + delta, end: u.end + delta }));
     return { units, mutable: before.mutable, contextIdents: before.contextIdents, errorUnits: new Set([broken]) };
@@ -303,9 +308,7 @@ export class IncrementalApexDoc {
       }
       hasCode = node.descendantsOfType(['block', 'constructor_body', 'static_initializer', 'accessor_declaration']).length > 0;
     }
-    const writes = new Set<string>();
-    for (const m of text.matchAll(WRITE)) { writes.add((m[1] ?? m[2]).toLowerCase()); }
-    return { exported: [...new Set(exported)], supers, idents: tokens(text), writes, hasCode, guard: /apiguard/i.test(text) };
+    return { exported: [...new Set(exported)], supers, idents: tokens(text), writes: written(text), hasCode, guard: /apiguard/i.test(text) };
   }
 
   /** The members of the file's one top-level class, or undefined (trigger, several types, anything else). */
@@ -586,7 +589,8 @@ export class IncrementalApexDoc {
     // linted again holds, is merged differently in the whole file.
     const valueAt = (f: Finding) => text.slice(lines.offsetAt(f.range.start), lines.offsetAt(f.range.end));
     const holds = (units: Iterable<Unit>, value: string) => { for (const u of units) { if (u.text.includes(value)) { return true; } } return false; };
-    if (fresh.some(f => holds(now.units.filter(u => !relint.has(u)), valueAt(f))) || kept.some(f => holds(relint, valueAt(f)))) {
+    const blanked = fresh.length ? now.units.filter(u => !relint.has(u)) : [];
+    if (fresh.some(f => holds(blanked, valueAt(f))) || kept.some(f => holds(relint, valueAt(f)))) {
       return 'a finding\'s value is written in another member too';
     }
     const findings = [...kept, ...keptContext, ...fresh].sort((a, b) => compareRanges(a.range, b.range));
