@@ -11,11 +11,12 @@
  * between members) stays in the slice, so cross-member facts the model follows (constants, fields,
  * one method hop, call-site arguments) are there.
  *
- * A syntax error inside the edited members is linted in the slice (see `byMembers`): the broken member's
- * findings and parse-error note come from it alone, the other members keep theirs.
+ * An edit that breaks the parse inside one member is linted as that member alone, within its bounds of
+ * the last lint (see `lint` and `confinedStructure`): its findings and parse-error note come from the
+ * slice, the other members keep theirs until it parses again (`IncrementalResult.confined`).
  *
  * Anything this cannot vouch for falls back to a full lint (with the kept tree, so no full parse):
- * no previous result, other settings or project values, a syntax error outside the edited members
+ * no previous result, other settings or project values, a syntax error in a member not linted again
  * (a full lint of broken text parses it fresh), an edit outside the members
  * or of a field/header, a member others' context depends on, more than 30% of the text to re-lint,
  * notes, a disable comment in a blanked member, findings whose related places cross members, or
@@ -311,8 +312,8 @@ export class IncrementalApexDoc {
     return { exported: [...new Set(exported)], supers, idents: tokens(text), writes: written(text), hasCode, guard: /apiguard/i.test(text) };
   }
 
-  /** The members of the file's one top-level class, or undefined (trigger, several types, anything else). */
-  /**
+    /**
+   * The members of the file's one top-level class, or undefined (trigger, several types, anything else).
    * `before`, `dirty`, `delta`: the previous structure and the span the edits since rewrote. A member
    * wholly before or after that span has the text it had (shifted by `delta` after it): it keeps its facts,
    * found by its old offsets, so no member's text is hashed or compared (1 MB of text per lint).
@@ -390,8 +391,10 @@ export class IncrementalApexDoc {
     return { units, mutable, contextIdents: tokens(context.join(' ').replace(STRING_LITERAL, "''")), errorUnits };
   }
 
-  /** The member-wise lint, or why it cannot be trusted (then a full lint runs). */
-  /** `alone`: lint the changed members only, not the members linked to them (a broken member, see `lint`). */
+  /**
+   * The member-wise lint, or why it cannot be trusted (then a full lint runs). `alone`: lint the changed
+   * members only, not the members linked to them (a broken member, see `lint`).
+   */
   private byMembers(options: LintOptions, prev: NonNullable<IncrementalApexDoc['last']>, now: Structure, before: Structure, dirty: [number, number], delta: number, alone = false): IncrementalResult | string {
     const text = this.text;
     const [ds, de] = dirty;
@@ -444,7 +447,7 @@ export class IncrementalApexDoc {
     }
     // The surface walk (entry points of an exposed class) follows calls through an interface or a superclass
     // to the implementing / overriding methods: then the types a member extends or implements name it too.
-    const dispatch = mayExpose(text);
+    const dispatch = !alone && mayExpose(text);
     // Breadth first, a round at a time: a member is linked to the round when it is linked to one of its
     // members, and each test below asks whether some name of one side is in a set of the other, so the
     // round's sets are unions (one pass over the class's members per round, not per linked member).
@@ -495,14 +498,12 @@ export class IncrementalApexDoc {
     slice += text.slice(at);
     const { tree: _unused, ...sliceOptions } = options;
     void _unused;
-    // A syntax error in a member being edited (a statement half typed): the member is linted in the slice,
-    // parsed fresh there, so the error and what tree-sitter's recovery makes of the broken part are the
-    // member's own; the other members keep their findings. A fresh parse of the whole text might recover
-    // differently and move findings "in the broken part" (the parse-error note says they may be missing):
-    // while the user types, the rest of the file does not flicker, and once the member parses again the
-    // result is exactly a full lint's. A broken member that is not linted again has no fresh findings: full lint.
-    if ([...now.errorUnits].some(u => !relint.has(u))) { return 'a syntax error in a member not linted again'; }
-    if ([...before.errorUnits].some(u => !relintOld.has(u))) { return 'a syntax error in a member not linted again'; }
+    // A syntax error in a member being linted again is parsed fresh in the slice, so the error and what
+    // tree-sitter's recovery makes of it are the member's own. A broken member that is not linted again
+    // (now or in the last lint) has no fresh findings: a full lint.
+    if ([...now.errorUnits].some(u => !relint.has(u)) || [...before.errorUnits].some(u => !relintOld.has(u))) {
+      return 'a syntax error in a member not linted again';
+    }
     if (prev.report.notes.some(n => n.code !== 'parse-error')) { return 'notes (cap, budget) are file-wide'; }
     // A file that is one @IsTest class is not parsed by the engine (no findings, no parse-error note): that lint is cheap.
     if (!options.includeTests && options.precheck !== false && testClassSpan(text)) { return 'one @IsTest class'; }

@@ -5,17 +5,7 @@ export class LineIndex {
   private readonly starts: number[];
   /** `starts`: the line starts of `text` when the caller already knows them (`afterEdit`). */
   constructor(readonly text: string, starts?: number[]) {
-    if (starts) { this.starts = starts; return; }
-    starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) { starts.push(i + 1); }
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) { i++; }
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
+    this.starts = starts ?? pushLineStarts(text, 0, text.length, [0]);
   }
   /**
    * The index of `text`, which is `before.text` with [start, oldEnd) replaced by what is now [start, newEnd):
@@ -30,15 +20,7 @@ export class LineIndex {
     while (keep + 1 < old.length && old[keep + 1] < start - 1) { keep++; }
     const starts = old.slice(0, keep + 1);
     // Scan from that line's start through one character past the edit (a \r just before a kept \n).
-    const to = Math.min(text.length, newEnd + 1);
-    for (let i = starts[keep]; i < to; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) { starts.push(i + 1); }
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) { i++; }
-        starts.push(i + 1);
-      }
-    }
+    pushLineStarts(text, starts[keep], Math.min(text.length, newEnd + 1), starts);
     const last = starts[starts.length - 1];
     for (let k = 0; k < old.length; k++) {
       const n = old[k] + delta;
@@ -67,6 +49,19 @@ export class LineIndex {
     const e = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
     return this.text.slice(s, e).replace(/\r?\n$|\r$/, '');
   }
+}
+
+/** Appends to `starts` the start of each line that a line break in [from, to) of `text` begins (\n, \r\n or a lone \r). */
+function pushLineStarts(text: string, from: number, to: number, starts: number[]): number[] {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) { starts.push(i + 1); }
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) { i++; }
+      starts.push(i + 1);
+    }
+  }
+  return starts;
 }
 
 /** A string key for a range (maps and sets of ranges). */
