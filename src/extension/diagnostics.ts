@@ -1,3 +1,4 @@
+import { threadCpuMs } from './timing';
 import * as vscode from 'vscode';
 import { fileKindOf } from '../core/fileKind';
 import { ruleDocsUrl } from '../core/rule';
@@ -59,13 +60,6 @@ export function rootOf(uri: vscode.Uri): string {
 }
 
 type Stamp = { wall: number; cpu: number | undefined };
-const threadCpuUsage = (process as unknown as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
-/** This thread's CPU time (ms) where Node has `process.threadCpuUsage` (23.9+), else undefined. */
-function threadCpuMs(): number | undefined {
-  if (!threadCpuUsage) { return undefined; }
-  const u = threadCpuUsage.call(process);
-  return (u.user + u.system) / 1000;
-}
 function stamp(): Stamp { return { wall: performance.now(), cpu: threadCpuMs() }; }
 
 /**

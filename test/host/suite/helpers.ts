@@ -5,7 +5,7 @@ import * as path from 'node:path';
 export const EXTENSION_ID = 'apiguard.apiguard';
 
 export interface Api {
-  whenIdle(): Promise<void>; activationMs: number; lastLintMs(): number; lintedVersion(uri: vscode.Uri): number | undefined;
+  whenIdle(): Promise<void>; activationMs: number; activationCpuMs: number | undefined; lastLintMs(): number; lintedVersion(uri: vscode.Uri): number | undefined;
   maxMainThreadMs(reset?: boolean): number;
   maxMainThreadCpuMs(reset?: boolean): number;
   lastLintIncremental(): { mode: string; why?: string; relinted?: number; units?: number } | undefined;
