@@ -16,5 +16,5 @@ export function buildIndex(root: string, files: string[]) {
 export { apexRulesMayReport } from '../src/core/apex/precheck';
 export { loadProjectIndex } from '../src/node/scan';
 export { testClassSpan } from '../src/core/apex/testClass';
-export { modelledRanges } from '../src/core/apex/members';
+export { modelledRanges, parseTrim } from '../src/core/apex/members';
 export { parseApex } from '../src/core/apex/parser';

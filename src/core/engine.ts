@@ -1,7 +1,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { FileKind, FileNote, FileReport, Finding, Position, Range, SeverityOrOff } from './types';
 import { formatMessage, type Rule, type RuleContext, type RuleMeta, type ValueOrigin } from './rule';
-import { SourceFile } from './sourceFile';
+import { PARSE_TRIM_MIN_CHARS, SourceFile } from './sourceFile';
 import { fileKindOf } from './fileKind';
 import { emptyProject, type ProjectIndex } from './project';
 import { rangeContains, compareRanges } from './position';
@@ -26,10 +26,12 @@ export interface LintOptions {
    */
   precheck?: boolean;
   /**
-   * The member-level pre-check (`apex/members.ts`): by default on for Apex files of MEMBER_PRECHECK_MIN_CHARS
-   * or more; false: model every member; true: at any size (the equivalence check and tests).
+   * The member-level pre-checks (`apex/members.ts`): by default the parse skips the members no rule needs in Apex
+   * files of PARSE_TRIM_MIN_CHARS or more, and the model skips them in files of MEMBER_PRECHECK_MIN_CHARS or more;
+   * false: parse and model every member; true: both at any size (the equivalence check and tests); `model`: the
+   * model-level one only, at any size (tests).
    */
-  memberPrecheck?: boolean;
+  memberPrecheck?: boolean | 'model';
   /**
    * A tree-sitter tree of exactly `text` (Apex), kept by the caller (the editor worker re-parses it
    * incrementally): the engine builds the model on a copy instead of parsing. The caller still owns it.
@@ -133,8 +135,13 @@ export class Engine {
     }
     const project = options.project ?? emptyProject();
     let file = new SourceFile(path, text, kind, !tooLarge, project);
-    // Large classes model only the members a rule can fire in (apex/members.ts); `memberPrecheck: true` forces it at any size.
-    if (running && (options.memberPrecheck === true || (options.memberPrecheck === undefined && text.length >= MEMBER_PRECHECK_MIN_CHARS))) { file.modelRules = running; }
+    // Larger classes parse and model only the members a rule can fire in (apex/members.ts); `memberPrecheck: true` forces it at any size.
+    const level = options.memberPrecheck;
+    if (running && (level === true || level === 'model' || (level === undefined && text.length >= Math.min(PARSE_TRIM_MIN_CHARS, MEMBER_PRECHECK_MIN_CHARS)))) {
+      file.modelRules = running;
+      file.trimAnySize = level === true;
+      file.parseWhole = level === 'model';
+    }
     file.deadline = deadline;
     file.maxNodes = limits.maxSyntaxNodes;
     file.givenTree = given;

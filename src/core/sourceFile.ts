@@ -1,10 +1,10 @@
-import type { Tree } from 'web-tree-sitter';
+import type { Range as TsRange, Tree } from 'web-tree-sitter';
 import type { FileKind } from './types';
 import { LineIndex } from './position';
 import { metadataTypeOf, type MetadataType } from './metadata/types';
 import { buildApexFile, type ApexFile } from './apex/model';
 import { parseApexWithin } from './apex/parser';
-import { modelledRanges } from './apex/members';
+import { MEMBER_PRECHECK_MIN_CHARS, modelledRanges, parseTrim, UNIT_TYPES, type OutlineUnit } from './apex/members';
 import type { XmlDocument } from './xml/document';
 import { parseXml } from './xml/parse';
 import type { ProjectIndex } from './project';
@@ -28,6 +28,12 @@ export class SourceFile {
    * members of the class where one of them can fire and what those members are linked to (`apex/members.ts`).
    */
   modelRules?: readonly string[];
+  /** With `modelRules`: trim by members at any size (the engine's `memberPrecheck: true`), not only large classes. */
+  trimAnySize = false;
+  /** With `modelRules`: no parse-level trim, the model-level one only (at any size). */
+  parseWhole = false;
+  /** How many members the parse left out, for the bench and tests. */
+  parseLeftOut = 0;
 
   /** `parse` false (file too large): apex() and xml() return undefined and parser-based checks skip it. */
   /** `project`: what resolve() may follow into other files (constants, labels, custom metadata). */
@@ -40,13 +46,34 @@ export class SourceFile {
   apex(): ApexFile | undefined {
     if (this.kind !== 'apex' || !this.parse || this.budgetExceeded) { return undefined; }
     if (!this.apexCache) {
-      const tree = this.givenTree ? this.givenTree.copy() : parseApexWithin(this.text, this.deadline);
-      if (!tree) { this.budgetExceeded = 'time'; return undefined; }
+      let tree: Tree | undefined;
+      let only: Array<[number, number]> | undefined;
+      if (this.givenTree) { tree = this.givenTree.copy(); }
+      else if (this.modelRules && !this.parseWhole && (this.trimAnySize || this.text.length >= PARSE_TRIM_MIN_CHARS)) {
+        // The parse-level pre-check: tree-sitter reads only the text outside the members no rule needs (apex/members.ts).
+        const trim = parseTrim(this.text, this.modelRules);
+        if (trim?.leftOut.length) {
+          tree = parseApexWithin(this.text, this.deadline, undefined, trim.ranges.map(([a, b]) => this.tsRange(a, b)));
+          if (!tree) { this.budgetExceeded = 'time'; return undefined; }
+          if (fitsOutline(tree, trim.kept)) { only = trim.ranges; this.parseLeftOut = trim.leftOut.length; }
+          else { tree.delete(); tree = undefined; }
+        }
+      }
+      if (!tree) {
+        tree = parseApexWithin(this.text, this.deadline);
+        if (!tree) { this.budgetExceeded = 'time'; return undefined; }
+        if (this.modelRules && (this.trimAnySize || this.parseWhole || this.text.length >= MEMBER_PRECHECK_MIN_CHARS)) { only = modelledRanges(tree, this.text, this.modelRules); }
+      }
       if (tree.rootNode.descendantCount > this.maxNodes) { tree.delete(); this.budgetExceeded = 'nodes'; return undefined; }
-      const only = this.modelRules ? modelledRanges(tree, this.text, this.modelRules) : undefined;
       this.apexCache = buildApexFile(tree, this.lines, this.project, only);
     }
     return this.apexCache;
+  }
+
+  /** A range of the text as tree-sitter's included ranges take it (rows and columns from the line index). */
+  private tsRange(start: number, end: number): TsRange {
+    const a = this.lines.positionAt(start), b = this.lines.positionAt(end);
+    return { startIndex: start, endIndex: end, startPosition: { row: a.line, column: a.character }, endPosition: { row: b.line, column: b.character } };
   }
 
   /** The XML document, for `xml` files only. */
@@ -64,4 +91,27 @@ export class SourceFile {
 
   /** Frees the tree-sitter tree (WASM memory is not garbage-collected). */
   dispose(): void { this.apexCache?.tree.delete(); this.apexCache = undefined; }
+}
+
+/** Below this size a class is parsed whole: its outline would cost about what leaving members out saves. */
+export const PARSE_TRIM_MIN_CHARS = 16_384;
+
+/**
+ * Whether the tree of the text without the members left out is what the text outline said: no syntax error, and the members
+ * of its one class are exactly the members kept. Otherwise the outline misread the class (or the text
+ * does not parse), and the file is parsed whole.
+ */
+function fitsOutline(tree: Tree, kept: readonly OutlineUnit[]): boolean {
+  const root = tree.rootNode;
+  if (root.hasError) { return false; }
+  const top = root.namedChildren.filter(n => n && n.type !== 'line_comment' && n.type !== 'block_comment');
+  const body = top.length === 1 && top[0]?.type === 'class_declaration' ? top[0].childForFieldName('body') : null;
+  if (!body) { return false; }
+  let k = 0;
+  for (const n of body.namedChildren) {
+    if (!n || !UNIT_TYPES.has(n.type)) { continue; }
+    const u = kept[k++];
+    if (!u || u.start !== n.startIndex || u.end !== n.endIndex) { return false; }
+  }
+  return k === kept.length;
 }

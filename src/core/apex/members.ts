@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { apexGate, GATED_RULES } from './precheck';
+import { apexGate, apexGateWithin, GATED_RULES } from './precheck';
 import { mayExpose } from '../surface/risks';
+import { holdsCode, outlineOfText } from './outline';
 
 /**
  * The member-level pre-check: which parts of a parsed Apex class the model must cover.
@@ -38,9 +39,11 @@ import { mayExpose } from '../surface/risks';
 
 /** Below this size a file is modelled whole: the query over a small tree costs less than the member pre-check. */
 export const MEMBER_PRECHECK_MIN_CHARS = 100_000;
-/** Above this share of the text kept by the gates alone, the whole file is modelled. */
+/** The parse-level pre-check runs on classes with at least this share of their text in inner classes of data only. */
+const MIN_DATA_SHARE = 0.5;
+/** Above this share of the text kept by the gates (or the links), the whole file is modelled. */
 const MAX_KEPT_SHARE = 0.5;
-const UNIT_TYPES = new Set(['method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'enum_declaration']);
+export const UNIT_TYPES: ReadonlySet<string> = new Set(['method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'enum_declaration']);
 const CLASS_LIKE = new Set(['class_declaration', 'interface_declaration', 'enum_declaration']);
 /** The surface rules' shared gate is `mayExpose` (see precheck.ts): they need the whole class when it passes. */
 const SURFACE_RULES = new Set(['aura-returns-sobject', 'endpoint-not-granted', 'endpoint-without-sharing', 'guest-accessible-endpoint', 'rest-unchecked-record-id', 'soql-injection']);
@@ -52,16 +55,7 @@ const WRITE_SUFFIX = String.raw`\s*(?:\.|\[(?!\s*\])|[-+*/]?=(?!=)|\+\+|--)`;
 // (a 22,000-character token in a mock's JSON) starts a match attempt that reads the rest of the run.
 const WRITE = new RegExp(`(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)${WRITE_SUFFIX}`, 'g');
 
-interface Unit {
-  start: number;
-  end: number;
-  node: Node;
-  /** Lower-cased names others reach it by: its name, and the names of types declared inside it. */
-  exported: string[];
-  /** It holds code (see `holdsCode`). */
-  code: boolean;
-  modelled: boolean;
-}
+interface Unit extends OutlineUnit { modelled: boolean }
 
 /** Words of `text` (identifier-like runs), lower-cased; a few non-words (digit runs) do no harm. */
 function words(text: string): Set<string> {
@@ -75,31 +69,60 @@ function written(text: string): Set<string> {
   return out;
 }
 
-/**
- * Whether a class-like member may hold code: a `{` in its body that does not open an array or
- * collection initializer (`new String[]{…}`, `new Map<K, V>{…}`), so a method body, accessor, block or
- * initializer. Braces in strings and comments count (true when unsure).
- */
-function holdsCode(text: string): boolean {
-  const open = text.indexOf('{');
-  for (let i = text.indexOf('{', open + 1); i >= 0; i = text.indexOf('{', i + 1)) {
-    let j = i - 1;
-    while (j > open && /\s/.test(text[j])) { j--; }
-    if (text[j] !== ']' && text[j] !== '>') { return true; }
-  }
-  return false;
+function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+
+/** The top-level class seen as its members (units) and the rest, whether read from a tree or from the text (`outline.ts`). */
+export interface ClassOutline {
+  /** Methods, constructors and inner types, in text order. */
+  units: OutlineUnit[];
+  /** The text outside the members: the header up to the body's `{`, the fields, properties and initializers, the closing `}` and after. */
+  context: string[];
+  /** Lower-cased names of the class's fields and properties (more names than there are only model more). */
+  contextNames: Set<string>;
+}
+export interface OutlineUnit {
+  start: number;
+  end: number;
+  /** Lower-cased names others reach it by: its name, and the names of types declared inside it. */
+  exported: string[];
+  /** It holds code (see `holdsCode`). */
+  code: boolean;
 }
 
-function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+/** The guards both pre-checks share: when one holds, the whole file is modelled. */
+function wholeFileNeeded(text: string, ruleIds: readonly string[]): boolean {
+  return text.includes('\\u') || ruleIds.some(id => !GATED_RULES.has(id)) || (ruleIds.some(id => SURFACE_RULES.has(id)) && mayExpose(text));
+}
 
 /**
  * The character ranges (sorted, disjoint, [start, end)) of `text` the model must cover for the rules
  * `ruleIds`, or undefined for the whole file. `tree` is the tree of `text`.
  */
 export function modelledRanges(tree: Tree, text: string, ruleIds: readonly string[]): Array<[number, number]> | undefined {
-  if (text.includes('\\u')) { return undefined; }
-  if (ruleIds.some(id => !GATED_RULES.has(id))) { return undefined; }
-  if (ruleIds.some(id => SURFACE_RULES.has(id)) && mayExpose(text)) { return undefined; }
+  if (wholeFileNeeded(text, ruleIds)) { return undefined; }
+  const outline = outlineOfTree(tree, text);
+  return outline && keptRanges(outline, text, ruleIds)?.ranges;
+}
+
+/**
+ * The parse-level pre-check: the members of `text` (read from the text, before any parse) that neither a rule can fire in
+ * nor a member that can is linked to, so the parse may skip them; undefined when nothing can be left out, or the text
+ * is not one plainly laid out class (`outline.ts`). `kept`: the members that stay, for checking the tree of the rest.
+ */
+export function parseTrim(text: string, ruleIds: readonly string[]): { leftOut: OutlineUnit[]; kept: OutlineUnit[]; ranges: Array<[number, number]> } | undefined {
+  if (wholeFileNeeded(text, ruleIds)) { return undefined; }
+  const outline = outlineOfText(text);
+  if (!outline) { return undefined; }
+  // A class whose members are mostly code (most hand-written ones) links most of them to the few the gates keep:
+  // the parse would skip little (3% of the 16-64 KB classes of the real-code corpus) for what the gates cost. Inner
+  // data classes (WSDL2Apex stubs) are left out whole.
+  let data = 0;
+  for (const u of outline.units) { if (!u.code) { data += u.end - u.start; } }
+  return data >= MIN_DATA_SHARE * text.length ? keptRanges(outline, text, ruleIds) : undefined;
+}
+
+/** The outline of a parsed class: undefined unless the tree is one top-level class without a syntax error. */
+export function outlineOfTree(tree: Tree, text: string): ClassOutline | undefined {
   const root = tree.rootNode;
   if (root.hasError) { return undefined; }
   let top: Node | undefined;
@@ -110,9 +133,7 @@ export function modelledRanges(tree: Tree, text: string, ruleIds: readonly strin
   }
   const body = top?.childForFieldName('body');
   if (!top || !body) { return undefined; }
-  const mayReport = apexGate(ruleIds);
-  const units: Unit[] = [];
-  /** Names of the top-level class's fields and properties, and the text outside the members. */
+  const units: OutlineUnit[] = [];
   const contextNames = new Set<string>();
   const context: string[] = [text.slice(0, body.startIndex)];
   for (const n of body.namedChildren) {
@@ -143,24 +164,31 @@ export function modelledRanges(tree: Tree, text: string, ruleIds: readonly strin
       }
       code = holdsCode(own);
     }
-    units.push({ start, end, node: n, exported, code, modelled: mayReport(own) });
+    units.push({ start, end, exported, code });
   }
   context.push(text.slice(body.endIndex - 1));
-  // Following the links reads the text of every member modelled: when the gates already keep most of
-  // the class, the ranged model would save less than that costs.
-  let kept = 0;
-  for (const u of units) { if (u.modelled) { kept += u.end - u.start; } }
-  if (kept > MAX_KEPT_SHARE * text.length) { return undefined; }
+  return { units, context, contextNames };
+}
 
-  // Follow the links from the modelled members (and the context) to the others, round by round.
-  // A field of the class is "hot" when its value may be what a finding is about: the context (where it
-  // is declared) passes a gate, or a modelled member writes it (its declaration in the context is no write). Then every member that names it is
-  // modelled (it may use that value: related places). Otherwise only members that write it (they may
-  // set what a modelled member reads), once a modelled member names it.
-  const contextText = context.join('\n');
-  const contextHot = mayReport(contextText);
-  const fieldsRead = new Set<string>(), fieldsHot = new Set<string>();
-  const unitAt = (o: number): Unit | undefined => {
+/**
+ * The members the model must cover (the gates, then the links), the others, and the ranges to model (the complement of
+ * the others); undefined when the gates, or the links after them, keep more than half of the text.
+ */
+function keptRanges(outline: ClassOutline, text: string, ruleIds: readonly string[]): { leftOut: OutlineUnit[]; kept: OutlineUnit[]; ranges: Array<[number, number]> } | undefined {
+  const units: Unit[] = outline.units.map(u => ({ ...u, modelled: false }));
+  // Following the links reads the text of every member modelled: when the gates already keep most of the class,
+  // the ranged model would save less than that costs. The largest members are asked first, so that such a class
+  // (most hand-written ones) stops the gates early.
+  const gate = apexGateWithin(ruleIds, text);
+  let kept = 0;
+  for (const u of [...units].sort((a, b) => (b.end - b.start) - (a.end - a.start))) {
+    u.modelled = gate(text.slice(u.start, u.end));
+    if (u.modelled && (kept += u.end - u.start) > MAX_KEPT_SHARE * text.length) { return undefined; }
+  }
+  const { contextNames } = outline;
+  const mayReport = apexGate(ruleIds);
+  /** The unit holding offset `o`. */
+  const unitHolding = (o: number): Unit | undefined => {
     let lo = 0, hi = units.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
@@ -168,13 +196,22 @@ export function modelledRanges(tree: Tree, text: string, ruleIds: readonly strin
     }
     return undefined;
   };
+
+  // Follow the links from the modelled members (and the context) to the others, round by round.
+  // A field of the class is "hot" when its value may be what a finding is about: the context (where it
+  // is declared) passes a gate, or a modelled member writes it (its declaration in the context is no write). Then every member that names it is
+  // modelled (it may use that value: related places). Otherwise only members that write it (they may
+  // set what a modelled member reads), once a modelled member names it.
+  const contextText = outline.context.join('\n');
+  const contextHot = mayReport(contextText);
+  const fieldsRead = new Set<string>(), fieldsHot = new Set<string>();
   let fresh: Array<{ text: string; exported: string[]; code: boolean; context?: boolean }> = [
     { text: contextText, exported: [], code: true, context: true },
     ...units.filter(u => u.modelled).map(u => ({ text: text.slice(u.start, u.end), exported: u.exported, code: u.code })),
   ];
   while (fresh.length) {
     const next: Unit[] = [];
-    const add = (u: Unit | undefined) => { if (u && !u.modelled) { u.modelled = true; next.push(u); } };
+    const add = (u: Unit | undefined) => { if (u && !u.modelled) { u.modelled = true; kept += u.end - u.start; next.push(u); } };
     // Members the fresh ones name.
     const said = new Set<string>(), wrote = new Set<string>(), unitWrote = new Set<string>();
     for (const f of fresh) {
@@ -197,19 +234,20 @@ export function modelledRanges(tree: Tree, text: string, ruleIds: readonly strin
     if (dotted.size) { alts.push(`\\b(?:${[...dotted].map(escapeRe).join('|')})${WRITE_SUFFIX}`); }
     if (alts.length) {
       const re = new RegExp(alts.join('|'), 'gi');
-      for (const m of text.matchAll(re)) { add(unitAt(m.index)); }
+      for (const m of text.matchAll(re)) { add(unitHolding(m.index)); }
     }
+    if (kept > MAX_KEPT_SHARE * text.length) { return undefined; }
     fresh = next.map(u => ({ text: text.slice(u.start, u.end), exported: u.exported, code: u.code }));
   }
 
   // The complement of the members left out, without the stretches of whitespace between two of them.
-  const out: Array<[number, number]> = [];
+  const ranges: Array<[number, number]> = [];
   let from = 0;
   for (const u of units) {
     if (u.modelled) { continue; }
-    if (u.start > from && /\S/.test(text.slice(from, u.start))) { out.push([from, u.start]); }
+    if (u.start > from && /\S/.test(text.slice(from, u.start))) { ranges.push([from, u.start]); }
     from = u.end;
   }
-  if (from < text.length) { out.push([from, text.length]); }
-  return out;
+  if (from < text.length) { ranges.push([from, text.length]); }
+  return { ranges, kept: units.filter(u => u.modelled), leftOut: units.filter(u => !u.modelled) };
 }

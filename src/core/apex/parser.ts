@@ -1,4 +1,4 @@
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Range as TsRange, type Tree } from 'web-tree-sitter';
 
 /** Where the two WebAssembly files live: web-tree-sitter's runtime and the compiled Apex grammar. */
 export interface ApexParserAssets { runtimeWasm: string; grammarWasm: string }
@@ -40,10 +40,13 @@ export function parseApex(text: string, previous?: Tree): Tree {
  * callback): undefined then. `previous`: the edited tree of the text before (`tree.edit`), for an incremental parse. Error recovery on garbage (random bytes, binary read as text) costs
  * tens of microseconds per byte, so a per-file time budget must be able to stop the parse itself.
  */
-export function parseApexWithin(text: string, deadline: number, previous?: Tree): Tree | undefined {
+export function parseApexWithin(text: string, deadline: number, previous?: Tree, includedRanges?: TsRange[]): Tree | undefined {
   if (!parserInstance) { throw new Error('Apex parser used before initApexParser() resolved'); }
   let checks = 0;
-  const tree = parserInstance.parse(text, previous ?? null, { progressCallback: () => (++checks & 15) === 0 && performance.now() > deadline });
+  const tree = parserInstance.parse(text, previous ?? null, {
+    progressCallback: () => (++checks & 15) === 0 && performance.now() > deadline,
+    ...(includedRanges ? { includedRanges } : {}),
+  });
   if (!tree) { parserInstance.reset(); }
   return tree ?? undefined;
 }

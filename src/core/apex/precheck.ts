@@ -54,21 +54,31 @@ const GATES: Readonly<Record<string, Gate>> = {
   'weak-crypto': { re: /crypto/i },
 };
 
+/** The distinct parts of the gates of a set of rules: regexes, the credential-name test, tests written as functions. */
+interface Parts { res: RegExp[]; credName: boolean; tests: Array<(text: string) => boolean> }
 /** The combined test of a set of rules (undefined: one of them has no gate, so every text passes). */
 type Combined = ((text: string) => boolean) | undefined;
-const combined = new Map<string, Combined>();
+const combined = new Map<string, { parts?: Parts; test: Combined }>();
 
-function combine(ids: readonly string[]): Combined {
+function testOf({ res, credName, tests }: Parts): (text: string) => boolean {
+  return t => res.some(re => re.test(t)) || (credName && mayHoldCredentialName(t)) || tests.some(f => f(t));
+}
+
+function combine(ids: readonly string[]): { parts?: Parts; test: Combined } {
   const key = ids.join(',');
-  if (combined.has(key)) { return combined.get(key); }
-  let c: Combined;
+  let c = combined.get(key);
+  if (c) { return c; }
   const gates = ids.map(id => GATES[id]);
   if (gates.every(g => g)) {
     // Separate regexes, each once: V8 scans one keyword alternation fast, a union of them far slower.
-    const res = [...new Set(gates.flatMap(g => (g.re ? [g.re] : [])))];
-    const credName = gates.some(g => g.credName);
-    const tests = [...new Set(gates.flatMap(g => (g.test ? [g.test] : [])))];
-    c = t => res.some(re => re.test(t)) || (credName && mayHoldCredentialName(t)) || tests.some(f => f(t));
+    const parts: Parts = {
+      res: [...new Set(gates.flatMap(g => (g.re ? [g.re] : [])))],
+      credName: gates.some(g => g.credName),
+      tests: [...new Set(gates.flatMap(g => (g.test ? [g.test] : [])))],
+    };
+    c = { parts, test: testOf(parts) };
+  } else {
+    c = { test: undefined };
   }
   combined.set(key, c);
   return c;
@@ -85,8 +95,20 @@ export function apexRulesMayReport(text: string, ruleIds: Iterable<string>): boo
 
 /** `apexRulesMayReport` for one set of rules, compiled once (the member-level pre-check asks it per member). */
 export function apexGate(ruleIds: readonly string[]): (text: string) => boolean {
-  const test = combine(ruleIds);
+  const { test } = combine(ruleIds);
   return t => t.includes('\\u') || !test || test(t);
+}
+
+/**
+ * `apexGate` for the members of a class `whole` (`apex/members.ts`): only the parts of the test that pass on the whole
+ * text can pass on a member, so the others are not asked again per member. Each part looks for keywords or words,
+ * and a member starts and ends beside a character that is not a word character, so a match in a member's text is a
+ * match in the whole text.
+ */
+export function apexGateWithin(ruleIds: readonly string[], whole: string): (text: string) => boolean {
+  const { parts } = combine(ruleIds);
+  if (!parts || whole.includes('\\u')) { return () => true; }
+  return testOf({ res: parts.res.filter(re => re.test(whole)), credName: parts.credName && mayHoldCredentialName(whole), tests: parts.tests.filter(f => f(whole)) });
 }
 
 /** Rule ids that have a text test (a rule not listed always gets the parse). */
