@@ -117,22 +117,25 @@ export class Engine {
         `File is ${(text.length / 1048576).toFixed(1)} MB: larger than ${(limits.maxParseBytes / 1048576).toFixed(1)} MB, so it was not parsed; only the secret scan of its text ran.` });
     }
     const overrides = options.rules ?? {};
+    let running: string[] | undefined;
+    if (kind === 'apex' && !tooLarge && options.precheck !== false) {
+      running = (this.byKind.get(kind) ?? []).filter(r => (overrides[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map(r => r.meta.id);
+    }
     if (kind === 'apex' && !given && !options.includeTests && options.precheck !== false) {
       // A file that is one @IsTest class: every finding inside it would be dropped, so it is not parsed;
       // the comments around it are still linted, in place (apex/testClass.ts).
       const span = testClassSpan(text);
       if (span) {
-        // Nothing but white space around it (most test classes): nothing to lint, no blanked copy to build.
-        if (!/\S/.test(text.slice(0, span.start)) && !/\S/.test(text.slice(span.end))) { return report; }
+        // Nothing around it that a rule could report (most test classes: white space, a licence header): nothing to
+        // lint, no blanked copy to build. The two sides are joined by one space, where the blanked copy has the
+        // class's width of white space: every text test passes on that join if it passes on the copy.
+        const outside = text.slice(0, span.start) + ' ' + text.slice(span.end);
+        if (!/\S/.test(outside) || (running && !apexRulesMayReport(outside, running))) { return report; }
         text = blankSpan(text, span);
       }
     }
-    let running: string[] | undefined;
-    if (kind === 'apex' && !tooLarge && options.precheck !== false) {
-      // No rule can fire in this text: skip the parse and the model (most classes of a real project).
-      running = (this.byKind.get(kind) ?? []).filter(r => (overrides[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map(r => r.meta.id);
-      if (!apexRulesMayReport(text, running)) { return report; }
-    }
+    // No rule can fire in this text: skip the parse and the model (most classes of a real project).
+    if (running && !apexRulesMayReport(text, running)) { return report; }
     const project = options.project ?? emptyProject();
     let file = new SourceFile(path, text, kind, !tooLarge, project);
     // Larger classes parse and model only the members a rule can fire in (apex/members.ts); `memberPrecheck: true` forces it at any size.

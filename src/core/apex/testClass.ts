@@ -116,5 +116,5 @@ export function testClassSpan(text: string): { start: number; end: number } | un
 
 /** The text with `span` blanked: every character but line breaks becomes a space, so offsets and lines stay. */
 export function blankSpan(text: string, span: { start: number; end: number }): string {
-  return text.slice(0, span.start) + text.slice(span.start, span.end).replace(/[^\r\n]/g, ' ') + text.slice(span.end);
+  return text.slice(0, span.start) + text.slice(span.start, span.end).replace(/[^\r\n]+/g, run => ' '.repeat(run.length)) + text.slice(span.end);
 }
