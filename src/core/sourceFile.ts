@@ -11,7 +11,7 @@ import type { ProjectIndex } from './project';
 
 /** One file as the rules see it. Parses lazily and at most once, whichever rules ask. */
 export class SourceFile {
-  readonly lines: LineIndex;
+  private linesCache: LineIndex | undefined;
   readonly metadataType: MetadataType | undefined;
   private apexCache: ApexFile | undefined;
   private xmlCache: XmlDocument | undefined;
@@ -38,9 +38,11 @@ export class SourceFile {
   /** `parse` false (file too large): apex() and xml() return undefined and parser-based checks skip it. */
   /** `project`: what resolve() may follow into other files (constants, labels, custom metadata). */
   constructor(readonly path: string, readonly text: string, readonly kind: FileKind, readonly parse = true, private readonly project?: ProjectIndex) {
-    this.lines = new LineIndex(text);
     this.metadataType = kind === 'xml' ? metadataTypeOf(path) : undefined;
   }
+
+  /** Where the text's lines start: built on first use (most files of a scan report nothing and never need it). */
+  get lines(): LineIndex { return (this.linesCache ??= new LineIndex(this.text)); }
 
   /** The Apex model, for `apex` files only. */
   apex(): ApexFile | undefined {
