@@ -39,9 +39,18 @@ function identifierAt(text: string, i: number): string {
 }
 
 /** The index just after the bracket that closes the one at `open` (strings and comments skipped), or -1. */
+const BRACE_STOP = /['/{}]/g;
+const PAREN_STOP = /['/()]/g;
+
 function closing(text: string, open: number, left: string, right: string): number {
   let depth = 0;
+  // Only quotes, slashes and the two brackets matter: the rest is skipped a run at a time.
+  const stop = left === '{' ? BRACE_STOP : PAREN_STOP;
   for (let i = open; i < text.length; i++) {
+    stop.lastIndex = i;
+    const hit = stop.exec(text);
+    if (!hit) { return -1; }
+    i = hit.index;
     const ch = text[i];
     if (ch === "'") {
       // An Apex string: backslash escapes, no line breaks.

@@ -27,11 +27,10 @@ export default defineRule({
     // Vendor and minified code: names there are a library's, not the project's; only the format-based
     // patterns of hardcoded-secret look at it (a real token in it is still reported, by that rule).
     if (isVendorFile(ctx.file.path)) { return; }
-    const lines = ctx.file.lines;
     // Minified code (JS, JSON, CSS-like text); metadata XML keeps long values such as a key in a field default.
     const narrowed: RuleContext = ctx.file.kind !== 'xml' && ctx.file.text.length > MAX_LINE ? {
       ...ctx,
-      report: d => { if (lines.lineText(d.range.start.line).length <= MAX_LINE) { ctx.report(d); } },
+      report: d => { if (ctx.file.lines.lineText(d.range.start.line).length <= MAX_LINE) { ctx.report(d); } },
     } : ctx;
     if (ctx.file.kind === 'xml') { checkXml(narrowed); } // metadata values keep their own, more specific message
     checkText(narrowed); // also Apex files too large to parse
