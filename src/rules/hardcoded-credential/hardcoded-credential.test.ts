@@ -275,6 +275,23 @@ export default class WeatherCard extends LightningElement {
     assert.match(f.message, /^'apiKey' is set to a hardcoded value '[0-9a-f]{4}…' \(32 chars\): rotate it/);
   });
 
+  it('XML without a credential name is read for passwords in URLs only, and metadata XML of neither reports nothing', () => {
+    // No tag or attribute here names a credential: only the URL's user info can report.
+    const job = `<?xml version="1.0" encoding="UTF-8"?>
+<job>
+  <source>amqp://etl:Rabbit-Prod-77@mq.acme.com:5672/vhost</source>
+  <target name="warehouse" value="ordinary"/>
+</job>
+`;
+    assert.deepStrictEqual(found('/p/config/job.xml', job), ['3:Rabbit-Prod-77']);
+    const layout = `<?xml version="1.0" encoding="UTF-8"?>
+<Layout xmlns="http://soap.sforce.com/2006/04/metadata">
+    <layoutSections><label>Information</label><style>TwoColumnsTopToBottom</style></layoutSections>
+</Layout>
+`;
+    assert.deepStrictEqual(found('/p/force-app/main/default/layouts/Account-Account Layout.layout-meta.xml', layout), []);
+  });
+
   it('generic XML elements and attributes; metadata types owned by metadata-secret are skipped', () => {
     const cfg = `<?xml version="1.0" encoding="UTF-8"?>
 <configuration>

@@ -1,7 +1,7 @@
 import type { RuleContext } from '../../core/rule';
 import type { MetadataType } from '../../core/metadata/types';
 import { redact } from '../../core/redact';
-import { isCredentialName, isExampleFile, isPlaceholder, nameWords } from '../../core/secrets';
+import { isCredentialName, isExampleFile, isPlaceholder, mayHoldCredentialName, nameWords } from '../../core/secrets';
 
 /**
  * key = value, key: value, "key": "value" in .env, properties, YAML, JSON, JS/TS (and XML text):
@@ -30,6 +30,10 @@ export const MAX_CREDENTIAL_FINDINGS = 5000;
 
 export function checkText(ctx: RuleContext): void {
   const { file } = ctx;
+  // An XML pair reports only under a credential name, which its tag or attribute writes in the text as it is (so
+  // mayHoldCredentialName holds), or with a password in a URL (`://` and `@` in the text: xmlUnescape makes neither).
+  // Most metadata XML has neither: its pairs are not extracted at all.
+  if (file.kind === 'xml' && !(file.text.includes('://') && file.text.includes('@')) && !mayHoldCredentialName(file.text)) { return; }
   const pairs = extractPairs(file.kind, file.path, file.text, file.metadataType);
   const label = (n: string) => (n.length > 60 ? n.slice(0, 57) + '...' : n);
   // Data files repeat the same keys thousands of times: judge each distinct name once.
