@@ -32,6 +32,10 @@ export interface ApexConstantFact {
 type Tok = { t: 'id' | 'str' | 'num' | 'p'; text: string; start: number; end: number };
 
 const MAX_TEXT = 2 * 1024 * 1024;
+/** Where a class-body statement may end, or the scan must read tokens (a string or a comment). */
+const CLASS_STOP = /[;{}'/]/g;
+/** Words that make a class-body statement one the tokens must read: a static, or a nested type. */
+const MAY_DECLARE = /\b(?:static|class|interface|enum)\b/i;
 /** The characters a block body (method, accessor, initializer) is skipped by: strings, comments, braces. */
 const BLOCK_STOP = /['/{}]/g;
 
@@ -158,6 +162,22 @@ function scan(path: string, text: string, map?: ScanMap): ApexConstantFact[] {
       if (top()?.kind !== 'block' && blockAt >= 0) { map?.blocks.push([blockAt, i - 1]); blockAt = -1; }
       stmt = [];
       continue;
+    }
+    // A class-body statement without `static` or a type keyword gives no constant: when no string or comment
+    // comes before its `;` (or the `{` of its body), it is skipped without tokens (WSDL2Apex's thousands of fields).
+    if (stmt.length === 0 && top()?.kind === 'class') {
+      CLASS_STOP.lastIndex = i;
+      const m = CLASS_STOP.exec(text);
+      if (m && (m[0] === ';' || m[0] === '{') && !MAY_DECLARE.test(text.slice(i, m.index))) {
+        if (m[0] === '{') { stack.push({ kind: 'block' }); blockAt = m.index; }
+        else {
+          let first = i;
+          while (first < m.index && text.charCodeAt(first) <= 32) { first++; }
+          if (map && first < m.index) { map.inert.push([first, m.index, false]); }
+        }
+        i = m.index + 1;
+        continue;
+      }
     }
     const c = text.charCodeAt(i);
     if (c <= 32) { i++; continue; }
