@@ -66,6 +66,17 @@ public with sharing abstract class Svc extends Base implements Api.Port {
     for (const [what, text] of Object.entries(declined)) { assert.strictEqual(outlineOfText(text), undefined, what); }
   });
 
+  it('reads a member with a 300,000-character word in linear time (a generated or broken file)', () => {
+    const word = 'a'.repeat(300_000);
+    for (const member of [`public String x = ${word} + b;`, `public String ${word};`, `public void ${word}() { }`, `public String ${word} { get; set; }`]) {
+      const text = `public class A {\n    ${member}\n    public void m() { }\n}\n`;
+      const started = performance.now();
+      assert.ok(outlineOfText(text), member.slice(0, 30));
+      // Quadratic matching of the word would take minutes; linear takes a few milliseconds.
+      assert.ok(performance.now() - started < 1000, `${member.slice(0, 30)}: ${performance.now() - started} ms`);
+    }
+  });
+
   it('the parse-level pre-check leaves out the data classes of a WSDL2Apex-shaped class and keeps the port', () => {
     const data = (n: string) => `    public class ${n} {\n        public String fullName;\n        private String[] fullName_type_info = new String[]{'fullName',SOAP_M_URI,null,'0','1','false'};\n    }\n`;
     const text = `public class Svc {\n    public static String SOAP_M_URI = 'http://soap.sforce.com/2006/04/metadata';\n${data('Alpha')}${data('Beta')}` +

@@ -165,7 +165,14 @@ function dropAnnotations(s: string): string {
 
 const TYPE_DECL = /\b(?:class|interface|enum)\s+([A-Za-z_]\w*)/gi;
 const NESTED_TYPE = /\b(?:class|interface|enum)\b/i;
-const IDENT_BEFORE_PAREN = /([A-Za-z_]\w*)\s*$/;
+/** The identifier `s` ends with (white space after it allowed), read backwards: a regex anchored at the end would try every start. */
+function lastWord(s: string): string | undefined {
+  let e = s.length;
+  while (e > 0 && /\s/.test(s[e - 1])) { e--; }
+  let b = e;
+  while (b > 0 && /\w/.test(s[b - 1])) { b--; }
+  return b < e && /[A-Za-z_]/.test(s[b]) ? s.slice(b, e) : undefined;
+}
 
 /**
  * A unit's names and whether it holds code; null for context (a field, property or initializer);
@@ -191,7 +198,7 @@ function classify(head: string, own: string, bodyAt: number, m: Scanned): Omit<O
     for (; k >= 0; k--) {
       if (head[k] === ')') { depth++; } else if (head[k] === '(' && --depth === 0) { break; }
     }
-    const name = k > 0 ? IDENT_BEFORE_PAREN.exec(head.slice(0, k))?.[1] : undefined;
+    const name = k > 0 ? lastWord(head.slice(0, k)) : undefined;
     return name ? { exported: [name.toLowerCase()], code: true } : undefined;
   }
   if (m.kind === 'semi' && head.includes('(')) { return undefined; }
@@ -208,11 +215,12 @@ const NOT_NAMES = new Set(['static', 'final', 'public', 'private', 'protected', 
 function declaredNames(head: string, m: Scanned): string[] {
   const out: string[] = [];
   if (m.kind === 'body') {
-    const last = /([A-Za-z_]\w*)\s*$/.exec(head)?.[1].toLowerCase();
+    const last = lastWord(head)?.toLowerCase();
     if (last && !NOT_NAMES.has(last)) { out.push(last); }
     return out;
   }
-  for (const d of head.matchAll(/([A-Za-z_]\w*)\s*(?==(?!=)|,|;|$)/g)) {
+  // The look-behind starts a match only where a word starts: otherwise each character of a long word starts one.
+  for (const d of head.matchAll(/(?<!\w)([A-Za-z_]\w*)\s*(?==(?!=)|,|;|$)/g)) {
     const name = d[1].toLowerCase();
     if (!NOT_NAMES.has(name)) { out.push(name); }
   }
