@@ -50,8 +50,10 @@ export class SourceFile {
     if (!this.apexCache) {
       let tree: Tree | undefined;
       let only: Array<[number, number]> | undefined;
-      if (this.givenTree) { tree = this.givenTree.copy(); }
-      else if (this.modelRules && !this.parseWhole && (this.trimAnySize || this.text.length >= PARSE_TRIM_MIN_CHARS)) {
+      if (this.givenTree) {
+        tree = this.givenTree.copy();
+        only = this.modelledOf(tree);
+      } else if (this.modelRules && !this.parseWhole && (this.trimAnySize || this.text.length >= PARSE_TRIM_MIN_CHARS)) {
         // The parse-level pre-check: tree-sitter reads only the text outside the members no rule needs (apex/members.ts).
         const trim = parseTrim(this.text, this.modelRules);
         if (trim?.leftOut.length) {
@@ -64,12 +66,18 @@ export class SourceFile {
       if (!tree) {
         tree = parseApexWithin(this.text, this.deadline);
         if (!tree) { this.budgetExceeded = 'time'; return undefined; }
-        if (this.modelRules && (this.trimAnySize || this.parseWhole || this.text.length >= MEMBER_PRECHECK_MIN_CHARS)) { only = modelledRanges(tree, this.text, this.modelRules); }
+        only = this.modelledOf(tree);
       }
       if (tree.rootNode.descendantCount > this.maxNodes) { tree.delete(); this.budgetExceeded = 'nodes'; return undefined; }
       this.apexCache = buildApexFile(tree, this.lines, this.project, only);
     }
     return this.apexCache;
+  }
+
+  /** The model-level pre-check on a tree of the whole text (parsed here or the caller's): the ranges to model, or undefined for all. */
+  private modelledOf(tree: Tree): Array<[number, number]> | undefined {
+    if (!this.modelRules || !(this.trimAnySize || this.parseWhole || this.text.length >= MEMBER_PRECHECK_MIN_CHARS)) { return undefined; }
+    return modelledRanges(tree, this.text, this.modelRules);
   }
 
   /** A range of the text as tree-sitter's included ranges take it (rows and columns from the line index). */

@@ -5,6 +5,7 @@ import { modelledRanges } from './members';
 import { allRules } from '../../rules';
 import { defineRule } from '../rule';
 import { locateApexAssets } from '../../node/assets';
+import { SourceFile } from '../sourceFile';
 
 const APEX_RULES = allRules.filter(r => r.meta.kinds.includes('apex')).map(r => r.meta.id);
 
@@ -124,6 +125,31 @@ ${dataClass('Beta')}}
     const a = engine.lint('/p/Svc.cls', text, { memberPrecheck: true });
     assert.ok(a.findings.some(f => f.ruleId === 'hardcoded-secret' && f.related?.some(r => r.message === 'The secret is used here.')), JSON.stringify(a.findings));
     same(text);
+  });
+
+  it('a tree the caller keeps (the editor worker) is modelled by members too, as a parse of the text is', () => {
+    const text = `public class Svc {
+    public static String SOAP_M_URI = 'http://soap.sforce.com/2006/04/metadata';
+${dataClass('Alpha')}${dataClass('Beta')}    public class Port {
+        public String endpoint_x = 'http://example.com/services/Soap/m/42.0';
+    }
+}
+`;
+    const tree = parseApex(text);
+    try {
+      const modelled = (given?: typeof tree) => {
+        const file = new SourceFile('/p/Svc.cls', text, 'apex');
+        file.modelRules = APEX_RULES;
+        file.trimAnySize = true;
+        file.givenTree = given;
+        try { return file.apex()?.modelled; } finally { file.dispose(); }
+      };
+      assert.ok(modelled(), 'parsed here: members left out');
+      assert.deepStrictEqual(modelled(tree), modelledRanges(tree, text, APEX_RULES));
+      assert.ok(modelled(tree));
+    } finally {
+      tree.delete();
+    }
   });
 
   it('the whole class is modelled when it may expose entry points, has a syntax error or a unicode escape', () => {
