@@ -237,11 +237,13 @@ function keptRanges(outline: ClassOutline, text: string, ruleIds: readonly strin
   // Following the links reads the text of every member modelled: when the gates already keep most of the class,
   // the ranged model would save less than that costs. The largest members are asked first, so that such a class
   // (most hand-written ones) stops the gates early.
-  const gate = apexGateWithin(ruleIds, text);
+  // Built on first use (it tests the whole text): a re-lint with every member's gate kept does not need it.
+  let within: ((t: string) => boolean) | undefined;
+  const gate = (u: Unit) => (within ??= apexGateWithin(ruleIds, text))(text.slice(u.start, u.end));
   let kept = 0;
   for (const u of [...units].sort((a, b) => (b.end - b.start) - (a.end - a.start))) {
     // A member's gate is its text's (the `within` gate answers as `apexGate` would): kept with its facts.
-    u.modelled = u.facts ? (u.facts.gate ??= gate(text.slice(u.start, u.end))) : gate(text.slice(u.start, u.end));
+    u.modelled = u.facts ? (u.facts.gate ??= gate(u)) : gate(u);
     if (u.modelled && (kept += u.end - u.start) > MAX_KEPT_SHARE * text.length) { return undefined; }
   }
   const { contextNames } = outline;
