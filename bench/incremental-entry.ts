@@ -2,6 +2,6 @@
 export { createEngine } from '../src/node/createEngine';
 export { IncrementalApexDoc } from '../src/core/incremental';
 export { loadProjectIndex } from '../src/node/scan';
-export { symbolsOf } from '../src/core/symbols';
+export { symbolsOf, setFileSymbols } from '../src/core/symbols';
 export { ApexConstantsDoc } from '../src/core/apex/constants';
 export { offsetAtLine } from '../src/core/incremental';

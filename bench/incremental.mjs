@@ -5,8 +5,10 @@
 // the parse: before a statement's ';'), how many edits
 // took the member path or a full lint (and why), the full-lint time for comparison, and the load average.
 // Each edit's time includes what the worker does besides the lint: the class's constants for the project
-// index (ApexConstantsDoc: kept when the edit cannot change them; how many edits needed a full re-read).
-//   node bench/incremental.mjs [file.cls] [--edits=50] [--seed=1] [--check]
+// index (ApexConstantsDoc: kept when the edit cannot change them; how many edits needed a full re-read), put
+// into the project index of the file's project (--root, default two folders up: apex-mdapi/ for src/classes/X.cls);
+// when they changed (typing in a constant's value), the key changes, as the worker's project epoch does.
+//   node bench/incremental.mjs [file.cls] [--edits=50] [--seed=1] [--check] [--root=dir]
 // Without a file: the certinia apex-mdapi MetadataService.cls of the shared corpus; skipped when absent.
 // --check: also compares every result with a fresh full lint (slow: a full lint per edit).
 import { build } from 'esbuild';
@@ -29,12 +31,15 @@ const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed
 const bundle = path.join(here, '.tools', 'incremental.cjs');
 await build({ entryPoints: [path.join(here, 'incremental-entry.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'error',
   define: { 'import.meta.url': '__apiguardImportMetaUrl' }, banner: { js: 'var __apiguardImportMetaUrl = require("url").pathToFileURL(__filename).href;' } });
-const { createEngine, IncrementalApexDoc, ApexConstantsDoc, offsetAtLine, symbolsOf } = createRequire(import.meta.url)(bundle);
+const { createEngine, IncrementalApexDoc, ApexConstantsDoc, offsetAtLine, symbolsOf, setFileSymbols, loadProjectIndex } = createRequire(import.meta.url)(bundle);
 
 const engine = await createEngine();
 const text0 = readFileSync(file, 'utf8');
-const options = {};
-const key = 'bench';
+const project = await loadProjectIndex(path.resolve(opt('root', path.join(path.dirname(file), '..', '..'))));
+const options = { project };
+/** The worker's lint key: it changes when project values change (here: this class's constants). */
+let epoch = 0;
+const keyOf = () => `bench\0${epoch}`;
 const fullMs = [];
 for (let i = 0; i < 3; i++) { const t0 = performance.now(); engine.lint(file, text0, options); fullMs.push(performance.now() - t0); }
 
@@ -57,7 +62,7 @@ for (let l = 0; l < lines.length; l++) {
 const doc = new IncrementalApexDoc(file, text0);
 // The worker also keeps the class's constants for the project index (ApexConstantsDoc): part of each edit's time.
 const consts = new ApexConstantsDoc(file, text0);
-const first = performance.now(); consts.constants(); doc.lint(engine, options, key); const firstMs = performance.now() - first;
+const first = performance.now(); consts.constants(); doc.lint(engine, options, keyOf()); const firstMs = performance.now() - first;
 /** CPU time (user + system) of this process since `c0`, in ms: less sensitive than wall time to other load on the machine. */
 const cpuMs = c0 => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1000; };
 /** As the worker: the edit to both copies, the constants (kept unless the edit can change them), then the lint. */
@@ -66,8 +71,9 @@ function edit(change) {
   const s = offsetAtLine(t, change.range.start.line, change.range.start.character);
   consts.edit(s, Math.max(s, offsetAtLine(t, change.range.end.line, change.range.end.character)), change.text);
   doc.applyChanges([change]);
-  consts.constants();
-  return doc.lint(engine, options, key);
+  const constants = consts.constants();
+  if (setFileSymbols(project, file, constants.length ? { constants, labels: [], records: [] } : undefined).length) { epoch++; }
+  return doc.lint(engine, options, keyOf());
 }
 const results = {};
 let mismatches = 0;

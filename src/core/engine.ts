@@ -4,12 +4,12 @@ import { formatMessage, type Rule, type RuleContext, type RuleMeta, type ValueOr
 import { PARSE_TRIM_MIN_CHARS, SourceFile } from './sourceFile';
 import { fileKindOf } from './fileKind';
 import { emptyProject, type ProjectIndex } from './project';
-import { rangeContains, compareRanges } from './position';
+import { rangeContains, compareRanges, type LineIndex } from './position';
 import { applySuppressions } from './suppressions';
 import { mergeByOrigin } from './oneFinding';
 import { apexRulesMayReport } from './apex/precheck';
 import { blankSpan, testClassSpan } from './apex/testClass';
-import { MEMBER_PRECHECK_MIN_CHARS } from './apex/members';
+import { MEMBER_PRECHECK_MIN_CHARS, type MemberMemo } from './apex/members';
 
 export interface LintOptions {
   /** Per-rule overrides; rules not named run at their default severity. */
@@ -32,6 +32,13 @@ export interface LintOptions {
    * model-level one only, at any size (tests).
    */
   memberPrecheck?: boolean | 'model';
+  /**
+   * Kept by a caller that lints one document again after each edit (the editor worker): the member-level
+   * pre-check's facts of each member by its text, so that a re-lint reads only the members an edit changed.
+   */
+  memberMemo?: MemberMemo;
+  /** The line index of `text`, when the caller keeps one (the editor worker updates it per edit: a new one of 1 MB costs ~3 ms). */
+  lines?: LineIndex;
   /**
    * A tree-sitter tree of exactly `text` (Apex), kept by the caller (the editor worker re-parses it
    * incrementally): the engine builds the model on a copy instead of parsing. The caller still owns it.
@@ -137,7 +144,7 @@ export class Engine {
     // No rule can fire in this text: skip the parse and the model (most classes of a real project).
     if (running && !apexRulesMayReport(text, running)) { return report; }
     const project = options.project ?? emptyProject();
-    let file = new SourceFile(path, text, kind, !tooLarge, project);
+    let file = new SourceFile(path, text, kind, !tooLarge, project, options.lines);
     // Larger classes parse and model only the members a rule can fire in (apex/members.ts); `memberPrecheck: true` forces it at any size.
     const level = options.memberPrecheck;
     if (running && (level === true || level === 'model' || (level === undefined && text.length >= Math.min(PARSE_TRIM_MIN_CHARS, MEMBER_PRECHECK_MIN_CHARS)))) {
@@ -148,6 +155,7 @@ export class Engine {
     file.deadline = deadline;
     file.maxNodes = limits.maxSyntaxNodes;
     file.givenTree = given;
+    file.memberMemo = options.memberMemo;
     const raw: Finding[] = [];
     const origins = new Map<Finding, readonly ValueOrigin[]>();
     const truncatedBy = new Set<string>();

@@ -4,7 +4,7 @@ import { LineIndex } from './position';
 import { metadataTypeOf, type MetadataType } from './metadata/types';
 import { buildApexFile, type ApexFile } from './apex/model';
 import { parseApexWithin } from './apex/parser';
-import { MEMBER_PRECHECK_MIN_CHARS, modelledRanges, parseTrim, UNIT_TYPES, type OutlineUnit } from './apex/members';
+import { MEMBER_PRECHECK_MIN_CHARS, modelledRanges, parseTrim, UNIT_TYPES, type MemberMemo, type OutlineUnit } from './apex/members';
 import type { XmlDocument } from './xml/document';
 import { parseXml } from './xml/parse';
 import type { ProjectIndex } from './project';
@@ -32,13 +32,17 @@ export class SourceFile {
   trimAnySize = false;
   /** With `modelRules`: no parse-level trim, the model-level one only (at any size). */
   parseWhole = false;
+  /** The member facts of the last lint of this document (see LintOptions.memberMemo). */
+  memberMemo?: MemberMemo;
   /** How many members the parse left out, for the bench and tests. */
   parseLeftOut = 0;
 
   /** `parse` false (file too large): apex() and xml() return undefined and parser-based checks skip it. */
   /** `project`: what resolve() may follow into other files (constants, labels, custom metadata). */
-  constructor(readonly path: string, readonly text: string, readonly kind: FileKind, readonly parse = true, private readonly project?: ProjectIndex) {
+  /** `lines`: the line index of `text` when the caller has it (LintOptions.lines). */
+  constructor(readonly path: string, readonly text: string, readonly kind: FileKind, readonly parse = true, private readonly project?: ProjectIndex, lines?: LineIndex) {
     this.metadataType = kind === 'xml' ? metadataTypeOf(path) : undefined;
+    if (lines?.text === text) { this.linesCache = lines; }
   }
 
   /** Where the text's lines start: built on first use (most files of a scan report nothing and never need it). */
@@ -50,8 +54,10 @@ export class SourceFile {
     if (!this.apexCache) {
       let tree: Tree | undefined;
       let only: Array<[number, number]> | undefined;
-      if (this.givenTree) { tree = this.givenTree.copy(); }
-      else if (this.modelRules && !this.parseWhole && (this.trimAnySize || this.text.length >= PARSE_TRIM_MIN_CHARS)) {
+      if (this.givenTree) {
+        tree = this.givenTree.copy();
+        only = this.modelledOf(tree);
+      } else if (this.modelRules && !this.parseWhole && (this.trimAnySize || this.text.length >= PARSE_TRIM_MIN_CHARS)) {
         // The parse-level pre-check: tree-sitter reads only the text outside the members no rule needs (apex/members.ts).
         const trim = parseTrim(this.text, this.modelRules);
         if (trim?.leftOut.length) {
@@ -64,12 +70,18 @@ export class SourceFile {
       if (!tree) {
         tree = parseApexWithin(this.text, this.deadline);
         if (!tree) { this.budgetExceeded = 'time'; return undefined; }
-        if (this.modelRules && (this.trimAnySize || this.parseWhole || this.text.length >= MEMBER_PRECHECK_MIN_CHARS)) { only = modelledRanges(tree, this.text, this.modelRules); }
+        only = this.modelledOf(tree);
       }
       if (tree.rootNode.descendantCount > this.maxNodes) { tree.delete(); this.budgetExceeded = 'nodes'; return undefined; }
       this.apexCache = buildApexFile(tree, this.lines, this.project, only);
     }
     return this.apexCache;
+  }
+
+  /** The model-level pre-check on a tree of the whole text (parsed here or the caller's): the ranges to model, or undefined for all. */
+  private modelledOf(tree: Tree): Array<[number, number]> | undefined {
+    if (!this.modelRules || !(this.trimAnySize || this.parseWhole || this.text.length >= MEMBER_PRECHECK_MIN_CHARS)) { return undefined; }
+    return modelledRanges(tree, this.text, this.modelRules, this.memberMemo);
   }
 
   /** A range of the text as tree-sitter's included ranges take it (rows and columns from the line index). */

@@ -64,6 +64,51 @@ describe('ApexConstantsDoc (the editor worker\'s constants between edits)', () =
     assert.ok(reusedInBody > 100, `reused ${reusedInBody} of ${edits}`);
   });
 
+  it('typing and deleting inside a constant\'s string literal keeps the constants without a scan: only that value and the columns after it on its line change', () => {
+    // Literals of constants (two on one line, one a non-final static whose assignments the scan counts), edited
+    // at random inside: quotes, backslashes, line breaks, `=` and `+` (they can move strings or assignments) rescan.
+    const typed = ['a', 'Z', '_', '1', ' ', '.', ':', '/', '?', '&', '{', '}', '*', '-', 'MODE', ' MODE', "'", '\\', '\n', '=', '+', ' ='];
+    const next = rng(13);
+    let kept = 0, edits = 0;
+    for (let round = 0; round < 20; round++) {
+      const doc = new ApexConstantsDoc('/p/Config.cls', CLASS);
+      for (let i = 0; i < 100; i++) {
+        const lits = doc.constants().flatMap(c => c.parts.flatMap(p => (p.kind === 'literal' ? [p] : [])));
+        if (!lits.length) { break; }                 // a quote or an assignment typed left no constant with a literal
+        const lit = lits[Math.floor(next() * lits.length)];
+        const start = lit.start + 1 + Math.floor(next() * (lit.end - lit.start - 1));
+        const end = Math.min(lit.end - 1, start + (next() < 0.4 ? Math.floor(next() * 3) : 0));
+        const ins = next() < 0.8 ? typed[Math.floor(next() * typed.length)] : '';
+        const scans = doc.scans;
+        doc.edit(start, Math.max(start, end), ins);
+        assert.deepStrictEqual(doc.constants(), scanApexConstants('/p/Config.cls', doc.current), `round ${round}, edit ${i}: ${JSON.stringify({ start, end, ins })}`);
+        edits++;
+        if (doc.scans === scans) { kept++; }
+      }
+    }
+    assert.ok(kept > edits / 2, `kept ${kept} of ${edits}`);
+  });
+
+  it('an edit inside a constant\'s literal that adds `MODE =` to the text (the scan counts it as an assignment) drops MODE', () => {
+    const doc = new ApexConstantsDoc('/p/Config.cls', CLASS);
+    assert.ok(doc.constants().some(c => c.name === 'MODE'));
+    const at = CLASS.indexOf("'/oauth/token'") + 1;
+    doc.edit(at, at, 'MODE ');
+    doc.edit(at + 5, at + 5, '=');
+    assert.ok(!doc.constants().some(c => c.name === 'MODE'));
+    assert.deepStrictEqual(doc.constants(), scanApexConstants('/p/Config.cls', doc.current));
+  });
+
+  it('a text that grows past 2 MB by neutral edits has no constants, as a fresh scan says', () => {
+    const big = CLASS.replace('// a note', `// ${'x'.repeat(2 * 1024 * 1024 - CLASS.length - 10)}`);
+    const doc = new ApexConstantsDoc('/p/Config.cls', big);
+    assert.ok(doc.constants().length > 0);
+    const at = big.indexOf('req.setEndpoint') + 1;
+    doc.edit(at, at, 'abcdefghijklmnopqrstuvwxyz');
+    assert.deepStrictEqual(doc.constants(), scanApexConstants('/p/Config.cls', doc.current));
+    assert.strictEqual(doc.constants().length, 0);
+  });
+
   it('an edit that adds an assignment of a static in a method body drops it from the constants', () => {
     const doc = new ApexConstantsDoc('/p/Config.cls', CLASS);
     assert.ok(doc.constants().some(c => c.name === 'MODE'));

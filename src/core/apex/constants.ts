@@ -8,7 +8,7 @@
  * Nested classes are named `Outer.Inner`. Pure, never throws; what it cannot read it leaves out.
  */
 import { LineIndex } from '../position';
-import type { Range } from '../types';
+import type { Position, Range } from '../types';
 import { unescapeApexString } from './model';
 
 /** One operand of a constant's initializer (`'https://x' + Other.BASE + '/v1'`). */
@@ -250,6 +250,8 @@ const NEUTRAL = /^[A-Za-z0-9_ \t]*$/;
  */
 const NEUTRAL_IN_BODY = /^[^/*\\{}\r\n]*$/;
 const STRINGS_MAY_HIDE = /[/\\{}]/;
+/** What an edit inside a constant's literal may type or remove and keep the constants' scan as it was (see `inLiteral`). */
+const IN_LITERAL = /^[^'\\\r\n=+]*$/;
 
 /** The line of `text` around [s, e). */
 function lineAround(text: string, s: number, e: number): string {
@@ -306,6 +308,8 @@ export class ApexConstantsDoc {
     const after = before.slice(0, start) + inserted + before.slice(end);
     this.text = after;
     if (!this.facts) { return; }
+    if (after.length > MAX_TEXT) { this.facts = undefined; return; }
+    if (this.inLiteral(before, after, start, end, inserted)) { return; }
     const d = inserted.length - (end - start);
     const inBody = () => this.map.blocks.some(([a, b]) => a < start && end <= b);
     const removed = before.slice(start, end);
@@ -334,6 +338,52 @@ export class ApexConstantsDoc {
     // Literal parts carry their offsets too (their line/column ranges are on other lines, unchanged).
     this.facts = this.facts.map(f => (f.parts.some(p => p.kind === 'literal' && p.end > start)
       ? { ...f, parts: f.parts.map(p => (p.kind === 'literal' ? { ...p, start: shift(p.start), end: shift(p.end) } : p)) } : f));
+  }
+
+  /**
+   * An edit strictly inside the string literal of a constant (typing a URL, a top-level `SOAP_M_URI = '…'`): when it
+   * types and removes no quote, backslash, line break, `=` or `+` and does not follow a backslash, the literal still
+   * ends at the same quote and the scan reads the same tokens, so only that literal's value and the columns after the
+   * edit on its line change (no assignment the scan counts appears or goes: `assignedThrough` and the characters
+   * around the edit, as for a body). Applies it and returns true; false: not such an edit (nothing changed).
+   */
+  private inLiteral(before: string, after: string, start: number, end: number, inserted: string): boolean {
+    const facts = this.facts!;
+    let hit: Extract<ConstPart, { kind: 'literal' }> | undefined;
+    for (const f of facts) {
+      for (const p of f.parts) { if (p.kind === 'literal' && p.start < start && end <= p.end - 1) { hit = p; } }
+    }
+    if (!hit || !IN_LITERAL.test(inserted) || !IN_LITERAL.test(before.slice(start, end))
+      || '\\=+'.includes(before[start - 1]) || '=+'.includes(before[end])
+      || this.counts(assignedThrough(before, start, end)) || this.counts(assignedThrough(after, start, start + inserted.length))) {
+      return false;
+    }
+    const d = inserted.length - (end - start);
+    if (d === 0 && inserted === before.slice(start, end)) { return true; }
+    // The literal has no line break before `end`: the edit's line and column follow from the literal's start.
+    const line = hit.range.start.line;
+    const col = hit.range.start.character + (end - hit.start);
+    const pos = (p: Position): Position => (p.line === line && p.character >= col ? { line, character: p.character + d } : p);
+    const range = (r: Range): Range => ({ start: pos(r.start), end: pos(r.end) });
+    const edited = hit;
+    this.facts = facts.map(f => ({
+      ...f,
+      range: range(f.range),
+      parts: f.parts.map(p => {
+        if (p.kind !== 'literal') { return p; }
+        const moved = { ...p, range: range(p.range), end: p.end >= end ? p.end + d : p.end, start: p.start >= end ? p.start + d : p.start };
+        if (p === edited) { moved.value = unescapeApexString(after.slice(moved.start, moved.end)); }
+        return moved;
+      }),
+    }));
+    const shift = (x: number) => (x >= end ? x + d : x);
+    this.map = {
+      blocks: this.map.blocks.map(([a, b]) => [shift(a), shift(b)]),
+      spans: this.map.spans.map(([a, b]) => [shift(a), shift(b)]),
+      inert: this.map.inert.map(([a, b, k]) => [shift(a), shift(b), k]),
+      counted: this.map.counted,
+    };
+    return true;
   }
 
   /** Whether an assignment of `name` (through an edit) can change which statics are constants: it is one whose assignments the scan counts. */

@@ -1,10 +1,11 @@
 import * as assert from 'assert';
 import { Engine } from '../engine';
 import { initApexParser, parseApex, setReadyParser } from './parser';
-import { modelledRanges } from './members';
+import { MemberMemo, modelledRanges } from './members';
 import { allRules } from '../../rules';
 import { defineRule } from '../rule';
 import { locateApexAssets } from '../../node/assets';
+import { SourceFile } from '../sourceFile';
 
 const APEX_RULES = allRules.filter(r => r.meta.kinds.includes('apex')).map(r => r.meta.id);
 
@@ -124,6 +125,75 @@ ${dataClass('Beta')}}
     const a = engine.lint('/p/Svc.cls', text, { memberPrecheck: true });
     assert.ok(a.findings.some(f => f.ruleId === 'hardcoded-secret' && f.related?.some(r => r.message === 'The secret is used here.')), JSON.stringify(a.findings));
     same(text);
+  });
+
+  it('a tree the caller keeps (the editor worker) is modelled by members too, as a parse of the text is', () => {
+    const text = `public class Svc {
+    public static String SOAP_M_URI = 'http://soap.sforce.com/2006/04/metadata';
+${dataClass('Alpha')}${dataClass('Beta')}    public class Port {
+        public String endpoint_x = 'http://example.com/services/Soap/m/42.0';
+    }
+}
+`;
+    const tree = parseApex(text);
+    try {
+      const modelled = (given?: typeof tree) => {
+        const file = new SourceFile('/p/Svc.cls', text, 'apex');
+        file.modelRules = APEX_RULES;
+        file.trimAnySize = true;
+        file.givenTree = given;
+        try { return file.apex()?.modelled; } finally { file.dispose(); }
+      };
+      assert.ok(modelled(), 'parsed here: members left out');
+      assert.deepStrictEqual(modelled(tree), modelledRanges(tree, text, APEX_RULES));
+      assert.ok(modelled(tree));
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('a memo kept across edits (the editor worker\'s) gives the ranges a fresh pre-check gives, also when the rules change', () => {
+    // Typing that changes which members pass a gate or are linked (an endpoint into a data class, a write of the
+    // top-level field, a credential-named value into its literal), then undoing it; edits land in members and in the field.
+    // Iota names note() as `\bnote\b` reads it, before a dotted capital I (whose lower case is two characters).
+    const text = `public class Svc {
+    public static String SOAP_M_URI = 'http://soap.sforce.com/2006/04/metadata';
+${dataClass('Alpha')}${dataClass('Beta')}    public class Port {
+        public String endpoint_x = 'http://example.com/services/Soap/m/42.0';
+        public Svc.Alpha[] read(String type_x) { return new Svc.Alpha[]{ new Svc.Alpha() }; }
+    }
+${['Gamma', 'Delta', 'Eps', 'Zeta', 'Eta', 'Theta', 'Alpha'].map(dataClass).join('')}    public class Iota { public String s = 'NOTE\u0130'; }
+    public void note() { Integer n = 1; }
+}
+`;
+    // Into a string literal (any member's, or the field's), or a statement into a method body: the text still parses.
+    const inString = ['x', ' ', 'password', 'user:pw@', 'setEndpoint', 'class Omega'];
+    const statements = ["req.setEndpoint('x'); ", 'SOAP_M_URI = null; ', 'Alpha.count_x = 1; ', 'Gamma g; '];
+    const memo = new MemberMemo();
+    let seed = 7;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    let compared = 0, trimmed = 0;
+    for (let i = 0; i < 200; i++) {
+      const rules = i % 50 < 40 ? APEX_RULES : ['weak-crypto', 'hardcoded-secret'];
+      const kind = rnd();
+      const literals = [...text.matchAll(/'[a-z:/.]{4,}/gi)].map(m => m.index + 2);
+      const anchor = kind < 0.3 ? text.indexOf("'http://soap") + 1 + Math.floor(rnd() * 10)
+        : kind < 0.8 ? literals[Math.floor(rnd() * literals.length)] : text.indexOf('Integer n = 1;');
+      const ins = kind < 0.8 ? inString[Math.floor(rnd() * inString.length)] : statements[Math.floor(rnd() * statements.length)];
+      const next = text.slice(0, anchor) + ins + text.slice(anchor);
+      for (const t of [next, text]) {                       // typed, then undone (edits that stay make most of it hot)
+        const tree = parseApex(t);
+        try {
+          const fresh = modelledRanges(tree, t, rules);
+          assert.deepStrictEqual(modelledRanges(tree, t, rules, memo), fresh, `edit ${i}: ${JSON.stringify(ins)} at ${anchor}`);
+          compared++;
+          if (fresh) { trimmed++; }
+        } finally {
+          tree.delete();
+        }
+      }
+    }
+    assert.ok(compared === 400 && trimmed > compared / 2, `compared ${compared}, trimmed ${trimmed}`);
   });
 
   it('the whole class is modelled when it may expose entry points, has a syntax error or a unicode escape', () => {

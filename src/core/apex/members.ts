@@ -49,6 +49,10 @@ const CLASS_LIKE = new Set(['class_declaration', 'interface_declaration', 'enum_
 const SURFACE_RULES = new Set(['aura-returns-sobject', 'endpoint-not-granted', 'endpoint-without-sharing', 'guest-accessible-endpoint', 'rest-unchecked-record-id', 'soql-injection']);
 const NESTED_TYPE = /\b(?:class|interface|enum)\b/i;
 const NOT_WORD = /[^a-z0-9_]+/;
+/** A character other than printable ASCII, tab and line breaks. */
+const NOT_ASCII = /[^\t\n\r -~]/;
+/** A lower-cased name the word sets can answer for (see `keptRanges`). */
+const IDENT = /^[a-z_][a-z0-9_]*$/;
 /** A name followed by what reads or writes through it (`X.`, `X[i]` (not an array type `X[]`), `X =`, `X +=`, `X++`). */
 const WRITE_SUFFIX = String.raw`\s*(?:\.|\[(?!\s*\])|[-+*/]?=(?!=)|\+\+|--)`;
 // A match starts only where a word starts (the look-behind): otherwise every character of a long run
@@ -56,6 +60,28 @@ const WRITE_SUFFIX = String.raw`\s*(?:\.|\[(?!\s*\])|[-+*/]?=(?!=)|\+\+|--)`;
 const WRITE = new RegExp(`(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)${WRITE_SUFFIX}`, 'g');
 
 interface Unit extends OutlineUnit { modelled: boolean }
+
+/** What the pre-checks read of one member's text, as they need it: functions of that text (and of the rules, for `gate`). */
+interface MemberFacts {
+  exported: string[];
+  code: boolean;
+  /** A gate of the rules passes on its text. */
+  gate?: boolean;
+  /** Its words and written words (`words`, `written`), and whether it is plain ASCII. */
+  words?: Set<string>;
+  written?: Set<string>;
+  ascii?: boolean;
+}
+
+/**
+ * The member facts of the last model-level pre-check of one document, by member text, kept by a caller that
+ * lints the same document again and again (the editor worker, through `LintOptions.memberMemo`): a re-lint
+ * reads again only the members an edit changed. Holds the members of the last lint only; other rules empty it.
+ */
+export class MemberMemo {
+  rules = '';
+  byText = new Map<string, MemberFacts>();
+}
 
 /** Words of `text` (identifier-like runs), lower-cased; a few non-words (digit runs) do no harm. */
 function words(text: string): Set<string> {
@@ -67,6 +93,12 @@ function written(text: string): Set<string> {
   const out = new Set<string>();
   for (const m of text.matchAll(WRITE)) { out.add(m[1].toLowerCase()); }
   return out;
+}
+
+/** Whether one of `names` is in `set`. */
+function someIn(names: ReadonlySet<string>, set: ReadonlySet<string> | undefined): boolean {
+  for (const n of names) { if (set?.has(n)) { return true; } }
+  return false;
 }
 
 function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
@@ -87,6 +119,8 @@ export interface OutlineUnit {
   exported: string[];
   /** It holds code (see `holdsCode`). */
   code: boolean;
+  /** Its facts kept between lints of one document (`MemberMemo`), when the caller keeps them. */
+  facts?: MemberFacts;
 }
 
 /** The guards both pre-checks share: when one holds, the whole file is modelled. */
@@ -98,10 +132,20 @@ function wholeFileNeeded(text: string, ruleIds: readonly string[]): boolean {
  * The character ranges (sorted, disjoint, [start, end)) of `text` the model must cover for the rules
  * `ruleIds`, or undefined for the whole file. `tree` is the tree of `text`.
  */
-export function modelledRanges(tree: Tree, text: string, ruleIds: readonly string[]): Array<[number, number]> | undefined {
+export function modelledRanges(tree: Tree, text: string, ruleIds: readonly string[], memo?: MemberMemo): Array<[number, number]> | undefined {
   if (wholeFileNeeded(text, ruleIds)) { return undefined; }
-  const outline = outlineOfTree(tree, text);
+  const outline = outlineOfTree(tree, text, memo && memoFor(memo, ruleIds));
   return outline && keptRanges(outline, text, ruleIds)?.ranges;
+}
+
+/** The memo's facts for these rules, emptied when the rules changed; what the outline reads replaces them. */
+function memoFor(memo: MemberMemo, ruleIds: readonly string[]): { known: Map<string, MemberFacts>; seen: Map<string, MemberFacts> } {
+  const key = ruleIds.join(',');
+  const known = memo.rules === key ? memo.byText : new Map<string, MemberFacts>();
+  const seen = new Map<string, MemberFacts>();
+  memo.rules = key;
+  memo.byText = seen;
+  return { known, seen };
 }
 
 /**
@@ -122,7 +166,7 @@ export function parseTrim(text: string, ruleIds: readonly string[]): { leftOut: 
 }
 
 /** The outline of a parsed class: undefined unless the tree is one top-level class without a syntax error. */
-export function outlineOfTree(tree: Tree, text: string): ClassOutline | undefined {
+export function outlineOfTree(tree: Tree, text: string, memo?: { known: Map<string, MemberFacts>; seen: Map<string, MemberFacts> }): ClassOutline | undefined {
   const root = tree.rootNode;
   if (root.hasError) { return undefined; }
   let top: Node | undefined;
@@ -136,38 +180,52 @@ export function outlineOfTree(tree: Tree, text: string): ClassOutline | undefine
   const units: OutlineUnit[] = [];
   const contextNames = new Set<string>();
   const context: string[] = [text.slice(0, body.startIndex)];
-  for (const n of body.namedChildren) {
-    if (!n) { continue; }
-    if (!UNIT_TYPES.has(n.type)) {
-      if (n.type === 'line_comment' || n.type === 'block_comment') { continue; }
-      context.push(n.text);
-      // A field's or property's names (its declarators), or the name of anything else that declares one.
-      for (const d of n.type === 'field_declaration' || n.type === 'constant_declaration' ? n.descendantsOfType('variable_declarator') : [n]) {
-        const dn = d?.childForFieldName('name')?.text.toLowerCase();
-        if (dn) { contextNames.add(dn); }
-      }
-      continue;
-    }
-    const start = n.startIndex, end = n.endIndex;
-    const own = text.slice(start, end);
-    const exported: string[] = [];
-    const name = n.childForFieldName('name')?.text.toLowerCase();
-    if (name) { exported.push(name); }
-    let code = true;
-    if (CLASS_LIKE.has(n.type)) {
-      // Apex inner types cannot nest types, but unusual code might: look when the keyword appears in the body.
-      if (NESTED_TYPE.test(own.slice(own.indexOf('{') + 1))) {
-        for (const d of n.descendantsOfType(['class_declaration', 'interface_declaration', 'enum_declaration'])) {
+  // A cursor over the body's children: a node object only for the rest of the body and the members not in the memo.
+  const cursor = body.walk();
+  try {
+    for (let more = cursor.gotoFirstChild(); more; more = cursor.gotoNextSibling()) {
+      if (!cursor.nodeIsNamed) { continue; }
+      if (!UNIT_TYPES.has(cursor.nodeType)) {
+        const n = cursor.currentNode;
+        if (n.type === 'line_comment' || n.type === 'block_comment') { continue; }
+        context.push(n.text);
+        // A field's or property's names (its declarators), or the name of anything else that declares one.
+        for (const d of n.type === 'field_declaration' || n.type === 'constant_declaration' ? n.descendantsOfType('variable_declarator') : [n]) {
           const dn = d?.childForFieldName('name')?.text.toLowerCase();
-          if (dn && !exported.includes(dn)) { exported.push(dn); }
+          if (dn) { contextNames.add(dn); }
         }
+        continue;
       }
-      code = holdsCode(own);
+      const start = cursor.startIndex, end = cursor.endIndex;
+      const own = text.slice(start, end);
+      const facts = memo?.known.get(own) ?? memo?.seen.get(own) ?? unitFacts(cursor.currentNode, own);
+      memo?.seen.set(own, facts);
+      units.push({ start, end, exported: facts.exported, code: facts.code, ...(memo ? { facts } : {}) });
     }
-    units.push({ start, end, exported, code });
+  } finally {
+    cursor.delete();
   }
   context.push(text.slice(body.endIndex - 1));
   return { units, context, contextNames };
+}
+
+/** The names and code flag of one member (`node`, whose text is `own`). */
+function unitFacts(node: Node, own: string): MemberFacts {
+  const exported: string[] = [];
+  const name = node.childForFieldName('name')?.text.toLowerCase();
+  if (name) { exported.push(name); }
+  let code = true;
+  if (CLASS_LIKE.has(node.type)) {
+    // Apex inner types cannot nest types, but unusual code might: look when the keyword appears in the body.
+    if (NESTED_TYPE.test(own.slice(own.indexOf('{') + 1))) {
+      for (const d of node.descendantsOfType(['class_declaration', 'interface_declaration', 'enum_declaration'])) {
+        const dn = d?.childForFieldName('name')?.text.toLowerCase();
+        if (dn && !exported.includes(dn)) { exported.push(dn); }
+      }
+    }
+    code = holdsCode(own);
+  }
+  return { exported, code };
 }
 
 /**
@@ -179,10 +237,13 @@ function keptRanges(outline: ClassOutline, text: string, ruleIds: readonly strin
   // Following the links reads the text of every member modelled: when the gates already keep most of the class,
   // the ranged model would save less than that costs. The largest members are asked first, so that such a class
   // (most hand-written ones) stops the gates early.
-  const gate = apexGateWithin(ruleIds, text);
+  // Built on first use (it tests the whole text): a re-lint with every member's gate kept does not need it.
+  let within: ((t: string) => boolean) | undefined;
+  const gate = (u: Unit) => (within ??= apexGateWithin(ruleIds, text))(text.slice(u.start, u.end));
   let kept = 0;
   for (const u of [...units].sort((a, b) => (b.end - b.start) - (a.end - a.start))) {
-    u.modelled = gate(text.slice(u.start, u.end));
+    // A member's gate is its text's (the `within` gate answers as `apexGate` would): kept with its facts.
+    u.modelled = u.facts ? (u.facts.gate ??= gate(u)) : gate(u);
     if (u.modelled && (kept += u.end - u.start) > MAX_KEPT_SHARE * text.length) { return undefined; }
   }
   const { contextNames } = outline;
@@ -205,18 +266,23 @@ function keptRanges(outline: ClassOutline, text: string, ruleIds: readonly strin
   const contextText = outline.context.join('\n');
   const contextHot = mayReport(contextText);
   const fieldsRead = new Set<string>(), fieldsHot = new Set<string>();
-  let fresh: Array<{ text: string; exported: string[]; code: boolean; context?: boolean }> = [
-    { text: contextText, exported: [], code: true, context: true },
-    ...units.filter(u => u.modelled).map(u => ({ text: text.slice(u.start, u.end), exported: u.exported, code: u.code })),
-  ];
+  // The words of the context and of the members (a member's kept with its facts, when the caller keeps them).
+  const contextFacts: MemberFacts = { exported: [], code: true, words: words(contextText), written: written(contextText) };
+  const read = (u: Unit): MemberFacts => {
+    const f = u.facts ?? { exported: u.exported, code: u.code };
+    if (!f.words) { const own = text.slice(u.start, u.end); f.words = words(own); f.written = written(own); f.ascii = !NOT_ASCII.test(own); }
+    return f;
+  };
+  let fresh: MemberFacts[] = [contextFacts, ...units.filter(u => u.modelled).map(read)];
+  const memoized = units.some(u => u.facts);
   while (fresh.length) {
     const next: Unit[] = [];
     const add = (u: Unit | undefined) => { if (u && !u.modelled) { u.modelled = true; kept += u.end - u.start; next.push(u); } };
     // Members the fresh ones name.
     const said = new Set<string>(), wrote = new Set<string>(), unitWrote = new Set<string>();
     for (const f of fresh) {
-      for (const w of words(f.text)) { said.add(w); }
-      for (const w of written(f.text)) { wrote.add(w); if (!f.context) { unitWrote.add(w); } }
+      for (const w of f.words!) { said.add(w); }
+      for (const w of f.written!) { wrote.add(w); if (f !== contextFacts) { unitWrote.add(w); } }
     }
     for (const u of units) {
       if (!u.modelled && u.exported.some(x => (u.code ? said : wrote).has(x))) { add(u); }
@@ -232,12 +298,22 @@ function keptRanges(outline: ClassOutline, text: string, ruleIds: readonly strin
     const alts: string[] = [];
     if (any.size) { alts.push(`\\b(?:${[...any].map(escapeRe).join('|')})\\b`); }
     if (dotted.size) { alts.push(`\\b(?:${[...dotted].map(escapeRe).join('|')})${WRITE_SUFFIX}`); }
-    if (alts.length) {
+    if (alts.length && memoized && [...any, ...dotted].every(x => IDENT.test(x))) {
+      // The caller keeps each member's words: the regex's test as set lookups (`\bx\b`: x among the words of a
+      // plain ASCII text; x followed by WRITE_SUFFIX: among its written words), not two regexes over the whole text
+      // per lint. A member with other characters (whose lower case may merge or split words) gets the regex.
+      const one = new RegExp(alts.join('|'), 'i');
+      for (const u of units) {
+        if (u.modelled) { continue; }
+        const f = read(u);
+        if (f.ascii ? someIn(any, f.words) || someIn(dotted, f.written) : one.test(text.slice(u.start, u.end))) { add(u); }
+      }
+    } else if (alts.length) {
       const re = new RegExp(alts.join('|'), 'gi');
       for (const m of text.matchAll(re)) { add(unitHolding(m.index)); }
     }
     if (kept > MAX_KEPT_SHARE * text.length) { return undefined; }
-    fresh = next.map(u => ({ text: text.slice(u.start, u.end), exported: u.exported, code: u.code }));
+    fresh = next.map(read);
   }
 
   // The complement of the members left out, without the stretches of whitespace between two of them.
