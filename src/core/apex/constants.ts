@@ -239,6 +239,17 @@ function scan(path: string, text: string, map?: ScanMap): ApexConstantFact[] {
   return out;
 }
 
+/** `map` after an edit that ended at `end` (in the old text) and changed the length by `d`: offsets from `end` on move. */
+function shiftedMap(map: ScanMap, end: number, d: number): ScanMap {
+  const shift = (x: number) => (x >= end ? x + d : x);
+  return {
+    blocks: map.blocks.map(([a, b]) => [shift(a), shift(b)]),
+    spans: map.spans.map(([a, b]) => [shift(a), shift(b)]),
+    inert: map.inert.map(([a, b, k]) => [shift(a), shift(b), k]),
+    counted: map.counted,
+  };
+}
+
 /** Characters an edit may consist of and still leave the constants as they were (see ApexConstantsDoc). */
 const NEUTRAL = /^[A-Za-z0-9_ \t]*$/;
 /**
@@ -329,12 +340,7 @@ export class ApexConstantsDoc {
     if (!neutral || this.map.spans.some(([a, b]) => b >= lineStart && a <= lineEnd) || !(inBody() || inInert())) { this.facts = undefined; return; }
     if (d === 0) { return; }
     const shift = (x: number) => (x >= end ? x + d : x);
-    this.map = {
-      blocks: this.map.blocks.map(([a, b]) => [shift(a), shift(b)]),
-      spans: this.map.spans.map(([a, b]) => [shift(a), shift(b)]),
-      inert: this.map.inert.map(([a, b, k]) => [shift(a), shift(b), k]),
-      counted: this.map.counted,
-    };
+    this.map = shiftedMap(this.map, end, d);
     // Literal parts carry their offsets too (their line/column ranges are on other lines, unchanged).
     this.facts = this.facts.map(f => (f.parts.some(p => p.kind === 'literal' && p.end > start)
       ? { ...f, parts: f.parts.map(p => (p.kind === 'literal' ? { ...p, start: shift(p.start), end: shift(p.end) } : p)) } : f));
@@ -376,13 +382,7 @@ export class ApexConstantsDoc {
         return moved;
       }),
     }));
-    const shift = (x: number) => (x >= end ? x + d : x);
-    this.map = {
-      blocks: this.map.blocks.map(([a, b]) => [shift(a), shift(b)]),
-      spans: this.map.spans.map(([a, b]) => [shift(a), shift(b)]),
-      inert: this.map.inert.map(([a, b, k]) => [shift(a), shift(b), k]),
-      counted: this.map.counted,
-    };
+    this.map = shiftedMap(this.map, end, d);
     return true;
   }
 
