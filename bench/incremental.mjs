@@ -8,7 +8,7 @@
 // index (ApexConstantsDoc: kept when the edit cannot change them; how many edits needed a full re-read), put
 // into the project index of the file's project (--root, default two folders up: apex-mdapi/ for src/classes/X.cls);
 // when they changed (typing in a constant's value), the key changes, as the worker's project epoch does.
-//   node bench/incremental.mjs [file.cls] [--edits=50] [--seed=1] [--check] [--root=dir]
+//   node bench/incremental.mjs [file.cls] [--edits=50] [--seed=1] [--check] [--kinds=topField,statement] [--root=dir]
 // Without a file: the certinia apex-mdapi MetadataService.cls of the shared corpus; skipped when absent.
 // --check: also compares every result with a fresh full lint (slow: a full lint per edit).
 import { build } from 'esbuild';
@@ -25,6 +25,8 @@ const file = path.resolve(args.find(a => !a.startsWith('--')) ?? '/work/corpus/c
 if (!existsSync(file)) { console.log(JSON.stringify({ skipped: `${file} not found` })); process.exit(0); }
 const EDITS = Number(opt('edits', '50'));
 const check = args.includes('--check');
+/** --kinds: only these kinds of edit (e.g. to profile one). */
+const kinds = opt('kinds', '') ? new Set(opt('kinds', '').split(',')) : undefined;
 let seed = Number(opt('seed', '1'));
 const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
 
@@ -79,7 +81,7 @@ const results = {};
 let mismatches = 0;
 for (const kind of Object.keys(places)) {
   const ps = places[kind];
-  if (!ps.length) continue;
+  if (!ps.length || (kinds && !kinds.has(kind))) continue;
   const ms = [], cpu = [], modes = {}, relinted = [];
   for (let i = 0; i < EDITS; i++) {
     const [line, character] = ps[Math.floor(rnd() * ps.length)];
@@ -105,7 +107,7 @@ for (const kind of Object.keys(places)) {
 }
 // Typing a whole statement key by key into method bodies, as a user does: punctuation, an open string literal
 // (the text does not parse until its quote is closed), then deleting it again key by key.
-{
+if (!kinds || kinds.has('statement')) {
   const statement = "String apiKey = 'sk_live_51HxYzAbCdEf';";
   const ms = [], cpu = [], modes = {};
   const lints = (r, t0, c0) => { ms.push(performance.now() - t0); cpu.push(cpuMs(c0)); const k = r.mode + (r.why ? `: ${r.why}` : r.confined ? ' (broken member alone)' : ''); modes[k] = (modes[k] ?? 0) + 1; };
