@@ -1,7 +1,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { FileKind, FileNote, FileReport, Finding, Position, Range, SeverityOrOff } from './types';
 import { formatMessage, type Rule, type RuleContext, type RuleMeta, type ValueOrigin } from './rule';
-import { PARSE_TRIM_MIN_CHARS, SourceFile } from './sourceFile';
+import { SourceFile } from './sourceFile';
 import { fileKindOf } from './fileKind';
 import { emptyProject, type ProjectIndex } from './project';
 import { rangeContains, compareRanges, type LineIndex } from './position';
@@ -9,7 +9,7 @@ import { applySuppressions } from './suppressions';
 import { mergeByOrigin } from './oneFinding';
 import { apexRulesMayReport } from './apex/precheck';
 import { blankSpan, testClassSpan } from './apex/testClass';
-import { MEMBER_PRECHECK_MIN_CHARS, type MemberMemo } from './apex/members';
+import { MEMBER_PRECHECK_MIN_CHARS, PARSE_TRIM_MIN_CHARS, type MemberMemo } from './apex/members';
 
 export interface LintOptions {
   /** Per-rule overrides; rules not named run at their default severity. */

@@ -4,7 +4,7 @@ import { LineIndex } from './position';
 import { metadataTypeOf, type MetadataType } from './metadata/types';
 import { buildApexFile, type ApexFile } from './apex/model';
 import { parseApexWithin } from './apex/parser';
-import { MEMBER_PRECHECK_MIN_CHARS, modelledRanges, parseTrim, UNIT_TYPES, type MemberMemo, type OutlineUnit } from './apex/members';
+import { MEMBER_PRECHECK_MIN_CHARS, PARSE_TRIM_MIN_CHARS, modelledRanges, outlineOfTree, parseTrim, type MemberMemo, type OutlineUnit } from './apex/members';
 import type { XmlDocument } from './xml/document';
 import { parseXml } from './xml/parse';
 import type { ProjectIndex } from './project';
@@ -63,7 +63,7 @@ export class SourceFile {
         if (trim?.leftOut.length) {
           tree = parseApexWithin(this.text, this.deadline, undefined, trim.ranges.map(([a, b]) => this.tsRange(a, b)));
           if (!tree) { this.budgetExceeded = 'time'; return undefined; }
-          if (fitsOutline(tree, trim.kept)) { only = trim.ranges; this.parseLeftOut = trim.leftOut.length; }
+          if (fitsOutline(tree, this.text, trim.kept)) { only = trim.ranges; this.parseLeftOut = trim.leftOut.length; }
           else { tree.delete(); tree = undefined; }
         }
       }
@@ -107,25 +107,12 @@ export class SourceFile {
   dispose(): void { this.apexCache?.tree.delete(); this.apexCache = undefined; }
 }
 
-/** Below this size a class is parsed whole: its outline would cost about what leaving members out saves. */
-export const PARSE_TRIM_MIN_CHARS = 16_384;
-
 /**
- * Whether the tree of the text without the members left out is what the text outline said: no syntax error, and the members
- * of its one class are exactly the members kept. Otherwise the outline misread the class (or the text
- * does not parse), and the file is parsed whole.
+ * Whether the tree of the text without the members left out is what the text outline said: one class without a
+ * syntax error (`outlineOfTree`) whose members are exactly the members kept. Otherwise the outline misread the class
+ * (or the text does not parse), and the file is parsed whole.
  */
-function fitsOutline(tree: Tree, kept: readonly OutlineUnit[]): boolean {
-  const root = tree.rootNode;
-  if (root.hasError) { return false; }
-  const top = root.namedChildren.filter(n => n && n.type !== 'line_comment' && n.type !== 'block_comment');
-  const body = top.length === 1 && top[0]?.type === 'class_declaration' ? top[0].childForFieldName('body') : null;
-  if (!body) { return false; }
-  let k = 0;
-  for (const n of body.namedChildren) {
-    if (!n || !UNIT_TYPES.has(n.type)) { continue; }
-    const u = kept[k++];
-    if (!u || u.start !== n.startIndex || u.end !== n.endIndex) { return false; }
-  }
-  return k === kept.length;
+function fitsOutline(tree: Tree, text: string, kept: readonly OutlineUnit[]): boolean {
+  const units = outlineOfTree(tree, text)?.units;
+  return !!units && units.length === kept.length && units.every((u, k) => u.start === kept[k].start && u.end === kept[k].end);
 }

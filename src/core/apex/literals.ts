@@ -1,5 +1,5 @@
 /**
- * Text-level helpers for string literals in an Apex file. They read the file text instead of the
+ * Text-level helpers for string literals (and the comments around code) in an Apex file. They read the file text instead of the
  * tree because `Node.parent`, `Node.endIndex` and `range` each cost a WebAssembly call, and most
  * literals of a large class need none of them.
  */
@@ -24,6 +24,26 @@ export function literalEnd(text: string, start: number): number {
   let i = start + 1;
   for (let c = text.charCodeAt(i); i < text.length && c !== 39 /* ' */ && c !== 10; c = text.charCodeAt(i)) { i += c === 92 /* \\ */ ? 2 : 1; }
   return Math.min(i + 1, text.length);
+}
+
+/**
+ * The index after white space and comments from `i`; -1 inside an unterminated block comment. `space`: which
+ * characters are white space (by default the C0 controls and the space).
+ */
+export function skipTrivia(text: string, i: number, space: (c: number) => boolean = c => c <= 32): number {
+  for (;;) {
+    while (i < text.length && space(text.charCodeAt(i))) { i++; }
+    if (text.startsWith('//', i)) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else if (text.startsWith('/*', i)) {
+      const e = text.indexOf('*/', i + 2);
+      if (e < 0) { return -1; }
+      i = e + 2;
+    } else {
+      return i;
+    }
+  }
 }
 
 /** Where one resolved part sits in the joined text. */

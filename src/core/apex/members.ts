@@ -35,15 +35,21 @@ import { holdsCode, outlineOfText } from './outline';
  * A member left out reports nothing by construction (no gate passes on its text); the engine still
  * re-lints with the whole model if any finding or related place lands in one (a safety net, never
  * expected). `bench/precheck-equivalence.mjs` compares the findings with and without it.
+ *
+ * `parseTrim` asks the same before the parse, of the members found on the text (`outline.ts`), in classes that are
+ * mostly inner data classes: the parse then reads only the members kept (`SourceFile.apex`). It has no such safety
+ * net (a member it leaves out has no tree), as the file-level pre-check has none for a file it does not parse.
  */
 
 /** Below this size a file is modelled whole: the query over a small tree costs less than the member pre-check. */
 export const MEMBER_PRECHECK_MIN_CHARS = 100_000;
+/** Below this size a class is parsed whole: its text outline would cost about what leaving members out saves. */
+export const PARSE_TRIM_MIN_CHARS = 16_384;
 /** The parse-level pre-check runs on classes with at least this share of their text in inner classes of data only. */
 const MIN_DATA_SHARE = 0.5;
 /** Above this share of the text kept by the gates (or the links), the whole file is modelled. */
 const MAX_KEPT_SHARE = 0.5;
-export const UNIT_TYPES: ReadonlySet<string> = new Set(['method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'enum_declaration']);
+const UNIT_TYPES: ReadonlySet<string> = new Set(['method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'enum_declaration']);
 const CLASS_LIKE = new Set(['class_declaration', 'interface_declaration', 'enum_declaration']);
 /** The surface rules' shared gate is `mayExpose` (see precheck.ts): they need the whole class when it passes. */
 const SURFACE_RULES = new Set(['aura-returns-sobject', 'endpoint-not-granted', 'endpoint-without-sharing', 'guest-accessible-endpoint', 'rest-unchecked-record-id', 'soql-injection']);
@@ -123,6 +129,9 @@ export interface OutlineUnit {
   facts?: MemberFacts;
 }
 
+/** The members kept and left out, and the ranges of the text to read (the complement of those left out, sorted). */
+export interface MemberTrim { leftOut: OutlineUnit[]; kept: OutlineUnit[]; ranges: Array<[number, number]> }
+
 /** The guards both pre-checks share: when one holds, the whole file is modelled. */
 function wholeFileNeeded(text: string, ruleIds: readonly string[]): boolean {
   return text.includes('\\u') || ruleIds.some(id => !GATED_RULES.has(id)) || (ruleIds.some(id => SURFACE_RULES.has(id)) && mayExpose(text));
@@ -153,7 +162,7 @@ function memoFor(memo: MemberMemo, ruleIds: readonly string[]): { known: Map<str
  * nor a member that can is linked to, so the parse may skip them; undefined when nothing can be left out, or the text
  * is not one plainly laid out class (`outline.ts`). `kept`: the members that stay, for checking the tree of the rest.
  */
-export function parseTrim(text: string, ruleIds: readonly string[]): { leftOut: OutlineUnit[]; kept: OutlineUnit[]; ranges: Array<[number, number]> } | undefined {
+export function parseTrim(text: string, ruleIds: readonly string[]): MemberTrim | undefined {
   if (wholeFileNeeded(text, ruleIds)) { return undefined; }
   const outline = outlineOfText(text);
   if (!outline) { return undefined; }
@@ -232,7 +241,7 @@ function unitFacts(node: Node, own: string): MemberFacts {
  * The members the model must cover (the gates, then the links), the others, and the ranges to model (the complement of
  * the others); undefined when the gates, or the links after them, keep more than half of the text.
  */
-function keptRanges(outline: ClassOutline, text: string, ruleIds: readonly string[]): { leftOut: OutlineUnit[]; kept: OutlineUnit[]; ranges: Array<[number, number]> } | undefined {
+function keptRanges(outline: ClassOutline, text: string, ruleIds: readonly string[]): MemberTrim | undefined {
   const units: Unit[] = outline.units.map(u => ({ ...u, modelled: false }));
   // Following the links reads the text of every member modelled: when the gates already keep most of the class,
   // the ranged model would save less than that costs. The largest members are asked first, so that such a class

@@ -1,10 +1,11 @@
 import type { ClassOutline, OutlineUnit } from './members';
+import { literalEnd, skipTrivia } from './literals';
 
 /**
  * The outline of an Apex class read from its text, before any parse: where its members (methods,
  * constructors, inner types) start and end, and what lies between them. The parse-level pre-check
- * (`members.ts`, `parseTrim`) uses it to blank the members no rule needs before tree-sitter reads the
- * file, so a WSDL2Apex class of a thousand data classes parses only its port class.
+ * (`members.ts`, `parseTrim`) uses it to leave the members no rule needs out of tree-sitter's included
+ * ranges, so a WSDL2Apex class of a thousand data classes parses only its port class.
  *
  * It reads the text as a sequence of members of the one top-level class: a member ends at a `;` or at
  * the `}` closing its body (a `{` after an `=` opens an initializer, not a body), with strings and
@@ -15,21 +16,13 @@ import type { ClassOutline, OutlineUnit } from './members';
  */
 export function outlineOfText(text: string): ClassOutline | undefined {
   const n = text.length;
-  /** The index after white space and comments from `i` (-1 for an unterminated block comment). */
-  const skipTrivia = (i: number): number => {
-    for (;;) {
-      while (i < n && isSpace(text.charCodeAt(i))) { i++; }
-      if (text.startsWith('//', i)) { const e = text.indexOf('\n', i); i = e < 0 ? n : e + 1; continue; }
-      if (text.startsWith('/*', i)) { const e = text.indexOf('*/', i + 2); if (e < 0) { return -1; } i = e + 2; continue; }
-      return i;
-    }
-  };
+  const skip = (i: number) => skipTrivia(text, i, isSpace);
   // The header: up to the first `{` outside parentheses. It must declare a class.
-  const h = skipTrivia(0);
+  const h = skip(0);
   if (h < 0) { return undefined; }
   const header = scanMember(text, h, true);
   if (!header) { return undefined; }
-  const headWords = codeOnly(dropAnnotations(codeOnly(text.slice(h, header.headEnd))));
+  const headWords = dropAnnotations(codeOnly(text.slice(h, header.headEnd)));
   const keyword = /\b(class|interface|enum|trigger)\b/i.exec(headWords);
   if (keyword?.[1].toLowerCase() !== 'class') { return undefined; }
   const units: OutlineUnit[] = [];
@@ -37,7 +30,7 @@ export function outlineOfText(text: string): ClassOutline | undefined {
   const contextNames = new Set<string>();
   let i = header.headEnd + 1;
   for (;;) {
-    i = skipTrivia(i);
+    i = skip(i);
     if (i < 0 || i >= n) { return undefined; }
     if (text[i] === '}') { break; }
     const m = scanMember(text, i);
@@ -55,7 +48,7 @@ export function outlineOfText(text: string): ClassOutline | undefined {
     i = m.end;
   }
   // The class's closing brace: only white space and comments may follow (one top-level type).
-  const after = skipTrivia(i + 1);
+  const after = skip(i + 1);
   if (after !== n) { return undefined; }
   context.push(text.slice(i));
   return { units, context, contextNames };
@@ -122,16 +115,14 @@ function scanMember(text: string, i: number, header = false): Scanned | undefine
 /** The characters `scanMember` acts on (the rest it skips in one step). */
 const SPECIAL = /['/()[\]{};=]/g;
 
-/** The index after the string literal opening at `i` (`'…'`, or `'''…'''`), or -1 when it does not end on its line. */
+/**
+ * The index after the string literal opening at `i` (`'…'`, or `'''…'''`), or -1 when it does not end: at a line
+ * break or at the end of the text.
+ */
 function stringEnd(text: string, i: number): number {
-  if (text.startsWith('\'\'\'', i)) { const e = text.indexOf('\'\'\'', i + 3); return e < 0 ? -1 : e + 3; }
-  for (let j = i + 1; j < text.length; j++) {
-    const c = text[j];
-    if (c === '\\') { j++; continue; }
-    if (c === '\'') { return j + 1; }
-    if (c === '\n' || c === '\r') { return -1; }
-  }
-  return -1;
+  const e = literalEnd(text, i);
+  const closed = text.startsWith("'''", i) ? e >= i + 6 && text.startsWith("'''", e - 3) : e > i + 1 && text[e - 1] === "'";
+  return closed && !text.slice(i, e).includes('\r') ? e : -1;
 }
 
 /** `s` with its comments and string literals replaced by spaces. */
@@ -164,6 +155,7 @@ function dropAnnotations(s: string): string {
 }
 
 const TYPE_DECL = /\b(?:class|interface|enum)\s+([A-Za-z_]\w*)/gi;
+const FIRST_TYPE_DECL = new RegExp(TYPE_DECL.source, 'i');
 const NESTED_TYPE = /\b(?:class|interface|enum)\b/i;
 /** The identifier `s` ends with (white space after it allowed), read backwards: a regex anchored at the end would try every start. */
 function lastWord(s: string): string | undefined {
@@ -181,7 +173,7 @@ function lastWord(s: string): string | undefined {
  */
 function classify(head: string, own: string, bodyAt: number, m: Scanned): Omit<OutlineUnit, 'start' | 'end'> | null | undefined {
   if (m.assigned) { return null; }                                  // a field with an initializer
-  const type = new RegExp(TYPE_DECL.source, 'i').exec(head);
+  const type = FIRST_TYPE_DECL.exec(head);
   if (type) {
     if (m.kind !== 'body') { return undefined; }
     const exported = [type[1].toLowerCase()];

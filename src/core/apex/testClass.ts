@@ -10,27 +10,11 @@
  * balance (strings and comments skipped), and nothing but comments after it. That span is the
  * `class_declaration` node whose range the model would drop.
  */
+import { skipTrivia } from './literals';
 
 const MODIFIERS = new Set(['public', 'private', 'protected', 'global', 'virtual', 'abstract', 'with', 'without', 'inherited', 'sharing', 'static', 'final', 'transient']);
 
 const isIdChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-
-/** After whitespace and comments from `i`; -1 inside an unterminated block comment. */
-function skipTrivia(text: string, i: number): number {
-  for (;;) {
-    while (i < text.length && text.charCodeAt(i) <= 32) { i++; }
-    if (text.startsWith('//', i)) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl + 1;
-    } else if (text.startsWith('/*', i)) {
-      const e = text.indexOf('*/', i + 2);
-      if (e < 0) { return -1; }
-      i = e + 2;
-    } else {
-      return i;
-    }
-  }
-}
 
 function identifierAt(text: string, i: number): string {
   let e = i;
@@ -38,13 +22,13 @@ function identifierAt(text: string, i: number): string {
   return text.slice(i, e);
 }
 
-/** The index just after the bracket that closes the one at `open` (strings and comments skipped), or -1. */
+/** What `closing` acts on, by bracket: quotes, slashes and the two brackets (the rest is skipped a run at a time). */
 const BRACE_STOP = /['/{}]/g;
 const PAREN_STOP = /['/()]/g;
 
+/** The index just after the bracket that closes the one at `open` (strings and comments skipped), or -1. */
 function closing(text: string, open: number, left: string, right: string): number {
   let depth = 0;
-  // Only quotes, slashes and the two brackets matter: the rest is skipped a run at a time.
   const stop = left === '{' ? BRACE_STOP : PAREN_STOP;
   for (let i = open; i < text.length; i++) {
     stop.lastIndex = i;
