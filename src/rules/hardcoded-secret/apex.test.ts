@@ -5,6 +5,7 @@ import { locateApexAssets } from '../../node/assets';
 import { fakeToken, ALNUM } from '../../core/secrets/entropy';
 import type { Finding } from '../../core/types';
 import rule from './index';
+import { allRules } from '..';
 import { underlined } from '../../core/testkit';
 
 // Realistic fakes (deterministic, not real credentials) in the shapes Salesforce and SaaS APIs issue.
@@ -176,6 +177,22 @@ describe('hardcoded-secret (Apex)', () => {
 }`;
     assert.deepStrictEqual(found(engine, src), [`2:${STRIPE}`, `4:${REFRESH}`]);
     assert.match(lint(engine, src)[0].message, /comment/);
+  });
+
+  it('finds a secret typed key by key into a comment of a large class with no keyword before (the edited text is read around the edit)', () => {
+    const fields = Array.from({ length: 2500 }, (_, i) => `    public String field${i};\n`).join('');
+    const head = `public class Stub {\n${fields}    // old key: `;
+    // A callout (through a Named Credential) gives the callout rules something to read: with every rule, the file is
+    // linted (with this rule alone, the engine's text pre-check would skip it until a keyword is typed).
+    const tail = `\n    public void m() { HttpRequest req = new HttpRequest(); req.setEndpoint('callout:Billing/v1'); }\n}`;
+    const all = new Engine(allRules);
+    const found = (src: string) => underlined(src, all.lint('/p/force-app/main/default/classes/Stub.cls', src).findings.filter(f => f.ruleId === 'hardcoded-secret'));
+    assert.ok(head.length > 64 * 1024);
+    assert.deepStrictEqual(found(head + tail), []);
+    // Typed one character per lint, as in the editor: the keyword first, then the key (20 characters or more after it).
+    const typed = Array.from({ length: STRIPE.length }, (_, n) => found(head + STRIPE.slice(0, n + 1) + tail));
+    assert.deepStrictEqual(typed.findIndex(f => f.length > 0), 'sk_live_'.length + 20 - 1);
+    assert.deepStrictEqual(typed[typed.length - 1], [`2502:${STRIPE}`]);
   });
 
   it('two secrets in one literal are two findings', () => {

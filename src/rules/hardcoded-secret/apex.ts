@@ -8,6 +8,7 @@ import { matchSecrets, SECRET_PATTERNS } from '../../core/secrets';
 import type { Range, RelatedInformation } from '../../core/types';
 import type { ValueOrigin } from '../../core/rule';
 import { valueOrigins } from '../../core/apex/origins';
+import { RegionalNoMatch } from '../../core/editedText';
 
 /** Apex side: string literals (resolved through the Apex model) that match a secret pattern. */
 export const apexMessages: Record<string, string> = {
@@ -19,6 +20,11 @@ export const apexMessages: Record<string, string> = {
 /** Any pattern keyword, case-insensitive: a literal without one cannot hold a known secret (matchSecrets' own pre-filter, done once). */
 const KEYWORDS = new RegExp([...new Set(SECRET_PATTERNS.flatMap(p => p.keywords))]
   .map(k => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+/**
+ * KEYWORDS over a whole class, for the comment scan: an edited 1 MB class with none (a WSDL2Apex stub) is read
+ * again only around the edit (6 ms a keystroke in the editor worker otherwise). Keywords have no look-arounds.
+ */
+const classKeywords = new RegionalNoMatch(KEYWORDS, Math.max(...SECRET_PATTERNS.flatMap(p => p.keywords.map(k => k.length))));
 
 interface Pending {
   range: Range;
@@ -126,7 +132,7 @@ export function checkApex(ctx: RuleContext): void {
 /** Secrets inside comments (commented-out callouts, pasted notes): one text scan, kept when the match lies in a comment. */
 function inComments(apex: ApexFile, pending: Map<string, Pending>): void {
   const text = apex.lines.text;
-  if (!KEYWORDS.test(text) || !/\/\/|\/\*/.test(text)) { return; }
+  if (!/\/\/|\/\*/.test(text) || !classKeywords.test(text)) { return; }
   for (const m of matchSecrets(text)) {
     const n = apex.tree.rootNode.descendantForIndex(m.start, m.end);
     if (n?.type !== 'line_comment' && n?.type !== 'block_comment') { continue; }
