@@ -206,7 +206,7 @@ export class IncrementalApexDoc {
   }
 
   /** Frees the tree (web-tree-sitter trees live in WASM memory). */
-  dispose(): void { this.dropTree(); this.last = undefined; this.factsCache.clear(); this.memberMemo.byText.clear(); }
+  dispose(): void { this.dropTree(); this.last = undefined; this.factsCache.clear(); this.memberMemo.clear(); }
 
   private dropTree(): void { this.tree?.delete(); this.tree = undefined; this.treeFresh = false; }
 

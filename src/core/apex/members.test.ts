@@ -196,6 +196,24 @@ ${['Gamma', 'Delta', 'Eps', 'Zeta', 'Eta', 'Theta', 'Alpha'].map(dataClass).join
     assert.ok(compared === 400 && trimmed > compared / 2, `compared ${compared}, trimmed ${trimmed}`);
   });
 
+  it('a memo finds unchanged members by offset: a same-length edit at a member\'s edge is read again', () => {
+    // `endpoint_y` -> `endpoint_x` in the last characters of one member (the gate passes then), and in the first
+    // characters of the member after it: the members keep their offsets and lengths, so only the edited span tells.
+    const text = (a: string, b: string) => `public class Svc {\n    public static String SOAP_M_URI = 'urn:x';\n${dataClass('Alpha')}` +
+      `    public class Gamma { public String endpoint_${a};}\n    public class Delta { public String endpoint_${b};}\n${dataClass('Beta')}` +
+      '    public class Port {\n        public String endpoint_x = \'http://example.com/services/Soap/m/42.0\';\n        public void call() { Gamma g; Delta d; }\n    }\n}\n';
+    const memo = new MemberMemo();
+    for (const [a, b] of [['y', 'y'], ['x', 'y'], ['y', 'y'], ['y', 'x'], ['x', 'x'], ['y', 'y']]) {
+      const t = text(a, b);
+      const tree = parseApex(t);
+      try {
+        assert.deepStrictEqual(modelledRanges(tree, t, APEX_RULES, memo), modelledRanges(tree, t, APEX_RULES), `endpoint_${a}, endpoint_${b}`);
+      } finally {
+        tree.delete();
+      }
+    }
+  });
+
   it('the whole class is modelled when it may expose entry points, has a syntax error or a unicode escape', () => {
     const base = `public class Svc {\n${dataClass('Alpha')}    public void send(HttpRequest req) { req.setEndpoint('http://x.example.com'); }\n}\n`;
     const whole = (t: string) => { const tree = parseApex(t); try { return modelledRanges(tree, t, APEX_RULES); } finally { tree.delete(); } };

@@ -2,6 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { apexGate, apexGateWithin, GATED_RULES } from './precheck';
 import { mayExpose } from '../surface/risks';
 import { holdsCode, outlineOfText } from './outline';
+import { changedSpan } from '../editedText';
 
 /**
  * The member-level pre-check: which parts of a parsed Apex class the model must cover.
@@ -80,13 +81,22 @@ interface MemberFacts {
 }
 
 /**
- * The member facts of the last model-level pre-check of one document, by member text, kept by a caller that
- * lints the same document again and again (the editor worker, through `LintOptions.memberMemo`): a re-lint
- * reads again only the members an edit changed. Holds the members of the last lint only; other rules empty it.
+ * The member facts of the last model-level pre-check of one document, kept by a caller that lints the same
+ * document again and again (the editor worker, through `LintOptions.memberMemo`): a re-lint reads again only
+ * the members an edit changed. A member wholly outside the span where the text differs from the last lint's
+ * (`changedSpan`: two block compares) has the same text, shifted: its facts are found by its old offset, so
+ * no member's text is hashed (1 MB per lint of a WSDL2Apex class). The members the edits touched are kept by
+ * text too (typing a character and deleting it gives the old text back). Other rules empty it.
  */
 export class MemberMemo {
   rules = '';
+  /** The text of the last lint, and its members' facts by start offset. */
+  text: string | undefined;
+  byStart = new Map<number, { end: number; facts: MemberFacts }>();
+  /** Facts of the members recent edits touched, by their text (a few). */
   byText = new Map<string, MemberFacts>();
+
+  clear(): void { this.rules = ''; this.text = undefined; this.byStart.clear(); this.byText.clear(); }
 }
 
 /** Words of `text` (identifier-like runs), lower-cased; a few non-words (digit runs) do no harm. */
@@ -143,18 +153,51 @@ function wholeFileNeeded(text: string, ruleIds: readonly string[]): boolean {
  */
 export function modelledRanges(tree: Tree, text: string, ruleIds: readonly string[], memo?: MemberMemo): Array<[number, number]> | undefined {
   if (wholeFileNeeded(text, ruleIds)) { return undefined; }
-  const outline = outlineOfTree(tree, text, memo && memoFor(memo, ruleIds));
+  const outline = outlineOfTree(tree, text, memo && memoFor(memo, ruleIds, text));
   return outline && keptRanges(outline, text, ruleIds)?.ranges;
 }
 
-/** The memo's facts for these rules, emptied when the rules changed; what the outline reads replaces them. */
-function memoFor(memo: MemberMemo, ruleIds: readonly string[]): { known: Map<string, MemberFacts>; seen: Map<string, MemberFacts> } {
+/** A member's facts: found in the memo, else read from its text (`read`). */
+type FactsOf = (start: number, end: number, read: (own: string) => MemberFacts) => MemberFacts;
+
+/** How many members' facts the memo keeps by text (the members recent edits touched). */
+const MEMO_BY_TEXT = 64;
+
+/** The memo's facts for these rules and `text` (emptied when the rules changed); what the outline reads replaces them. */
+function memoFor(memo: MemberMemo, ruleIds: readonly string[], text: string): FactsOf {
   const key = ruleIds.join(',');
-  const known = memo.rules === key ? memo.byText : new Map<string, MemberFacts>();
-  const seen = new Map<string, MemberFacts>();
+  const last = memo.rules === key ? memo.text : undefined;
+  const before = memo.byStart;
+  const span = last === undefined ? undefined : changedSpan(last, text);
+  const byText = new Map(last === undefined || memo.byText.size > MEMO_BY_TEXT ? [] : memo.byText);
+  if (last !== undefined && span) {
+    // The members the edits touched, as they were.
+    for (const [s, b] of before) {
+      if (b.end > span.start && s < span.beforeEnd) { byText.set(last.slice(s, b.end), b.facts); }
+    }
+  }
+  const byStart = new Map<number, { end: number; facts: MemberFacts }>();
   memo.rules = key;
-  memo.byText = seen;
-  return { known, seen };
+  memo.text = text;
+  memo.byStart = byStart;
+  memo.byText = byText;
+  const shift = span ? span.afterEnd - span.beforeEnd : 0;
+  return (start, end, read) => {
+    let facts: MemberFacts | undefined;
+    if (span) {
+      // Wholly in the common prefix, or wholly in the common suffix: the same text, at its old offset.
+      const old = end <= span.start ? start : start >= span.afterEnd ? start - shift : undefined;
+      const b = old === undefined ? undefined : before.get(old);
+      if (b && b.end === end - start + old!) { facts = b.facts; }
+    }
+    if (!facts) {
+      const own = text.slice(start, end);
+      facts = byText.get(own) ?? read(own);
+      byText.set(own, facts);
+    }
+    byStart.set(start, { end, facts });
+    return facts;
+  };
 }
 
 /**
@@ -175,7 +218,7 @@ export function parseTrim(text: string, ruleIds: readonly string[]): MemberTrim 
 }
 
 /** The outline of a parsed class: undefined unless the tree is one top-level class without a syntax error. */
-export function outlineOfTree(tree: Tree, text: string, memo?: { known: Map<string, MemberFacts>; seen: Map<string, MemberFacts> }): ClassOutline | undefined {
+export function outlineOfTree(tree: Tree, text: string, memo?: FactsOf): ClassOutline | undefined {
   const root = tree.rootNode;
   if (root.hasError) { return undefined; }
   let top: Node | undefined;
@@ -206,9 +249,8 @@ export function outlineOfTree(tree: Tree, text: string, memo?: { known: Map<stri
         continue;
       }
       const start = cursor.startIndex, end = cursor.endIndex;
-      const own = text.slice(start, end);
-      const facts = memo?.known.get(own) ?? memo?.seen.get(own) ?? unitFacts(cursor.currentNode, own);
-      memo?.seen.set(own, facts);
+      const read = (own: string) => unitFacts(cursor.currentNode, own);
+      const facts = memo ? memo(start, end, read) : read(text.slice(start, end));
       units.push({ start, end, exported: facts.exported, code: facts.code, ...(memo ? { facts } : {}) });
     }
   } finally {
