@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { RegionalNoMatch, changedSpan } from './editedText';
+import { EditedRegexTest, changedSpan } from './editedText';
 
 describe('changedSpan', () => {
   it('gives the span two texts differ in, from both ends', () => {
@@ -28,14 +28,14 @@ describe('changedSpan', () => {
   });
 });
 
-describe('RegionalNoMatch', () => {
+describe('EditedRegexTest', () => {
   const keywords = ['bearer', 'sk_live_', 'eyj', 'sig=', 'private key'];
   const re = new RegExp(keywords.map(k => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
 
   it('answers as the regex does after every random edit, typing keywords in and out', () => {
     let seed = 11;
     const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor(seed / 2147483648 * n); };
-    const memo = new RegionalNoMatch(re, Math.max(...keywords.map(k => k.length)), 0);
+    const memo = new EditedRegexTest(re, Math.max(...keywords.map(k => k.length)), { minChars: 0 });
     let text = Array.from({ length: 20_000 }, () => 'abcdefgh ijklmnop\n'[rnd(18)]).join('');
     let regional = 0;
     for (let i = 0; i < 3000; i++) {
@@ -61,8 +61,31 @@ describe('RegionalNoMatch', () => {
     assert.ok(regional > 500, `the regional path ran ${regional} times`);
   });
 
+  it('answers as the regex does when a match may hold a run of white space of any length (`@ RestResource`)', () => {
+    const exposed = /@\s*(restresource|auraenabled)\b|\bwebservice\b/i;
+    let seed = 5;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor(seed / 2147483648 * n); };
+    const memo = new EditedRegexTest(exposed, 20, { run: /\s/, minChars: 0 });
+    const pieces = ['@', 'RestResource', 'AuraEnabled', 'webservice', 'WebServiceCallout', ' ', '\n', ' '.repeat(1 + rnd(300)), 'x', '@x'];
+    let text = Array.from({ length: 4000 }, () => 'ab cd\n'[rnd(6)]).join('');
+    let regional = 0, yes = 0;
+    for (let i = 0; i < 4000; i++) {
+      const at = rnd(text.length + 1);
+      if (rnd(3) === 0) { text = text.slice(0, at) + text.slice(at + 1 + rnd(40)); } else { text = text.slice(0, at) + pieces[rnd(pieces.length)] + text.slice(at); }
+      // A piece typed at the end of a long run of white space after an `@`, or before one, now and then.
+      if (i % 7 === 3) { const w = text.indexOf('@'); if (w >= 0) { text = text.slice(0, w + 1) + ' '.repeat(50 + rnd(200)) + text.slice(w + 1); } }
+      if (i % 9 === 8) { text = text.replace(/@|webservice/gi, ''); }
+      const before = memo.regionalTests;
+      const want = exposed.test(text);
+      assert.strictEqual(memo.test(text), want, `edit ${i}`);
+      if (memo.regionalTests > before) { regional++; }
+      if (want) { yes++; }
+    }
+    assert.ok(regional > 1000 && yes > 500 && yes < 3500, `regional ${regional}, matches ${yes}`);
+  });
+
   it('reads the whole text when the texts are unrelated, and below its minimum size', () => {
-    const memo = new RegionalNoMatch(/needle/, 6, 100);
+    const memo = new EditedRegexTest(/needle/, 6, { minChars: 100 });
     const small = 'x'.repeat(50);
     assert.strictEqual(memo.test(small), false);
     assert.strictEqual(memo.test(small + 'needle'), true);
@@ -72,11 +95,13 @@ describe('RegionalNoMatch', () => {
     assert.strictEqual(memo.regionalTests, 0);
     assert.strictEqual(memo.test(big), false);
     assert.strictEqual(memo.test(big.slice(0, 500) + 'needle' + big.slice(500)), true, 'typed into a text with no match');
+    assert.strictEqual(memo.regionalTests, 0, 'a match in the window is confirmed on the whole text');
+    assert.strictEqual(memo.test(big.slice(0, 500) + 'needle' + big.slice(500, 900) + 'q' + big.slice(900)), true, 'an edit far from the match');
     assert.strictEqual(memo.regionalTests, 1);
   });
 
   it('does not let the regex flags carry state between calls (a global regex keeps lastIndex)', () => {
-    const memo = new RegionalNoMatch(/ab/g, 2, 0);
+    const memo = new EditedRegexTest(/ab/g, 2, { minChars: 0 });
     assert.strictEqual(memo.test('xxab'), true);
     assert.strictEqual(memo.test('xxab'), true);
   });

@@ -31,6 +31,19 @@ describe('endpoint-without-sharing', () => {
     assert.deepStrictEqual(r.findings[0].related?.map(l => l.range.start.line + 1), [6]);
   });
 
+  it('an entry point typed key by key into a large class with none is found (the edited class is read around the edit)', () => {
+    // The text test for entry points remembers the last large text: typing must not hide what a fresh read finds,
+    // also when the annotation's name is typed after a long run of white space behind its `@`.
+    const fields = Array.from({ length: 2500 }, (_, i) => `    public String field${i};\n`).join('');
+    const head = `global without sharing class Big {\n${fields}    @${' '.repeat(200)}\n`;
+    const tail = `\n    public static List<Case> open() {\n        return [SELECT Id FROM Case WHERE IsClosed = false];\n    }\n}`;
+    assert.ok(head.length > 64 * 1024);
+    assert.deepStrictEqual(lintRule(engine, 'endpoint-without-sharing', `${head}Deprecated${tail}`).shown, []);
+    const typed = [...'InvocableMethod'].map((_, n) => lintRule(engine, 'endpoint-without-sharing', head + 'InvocableMethod'.slice(0, n + 1) + tail).shown);
+    assert.deepStrictEqual(typed.slice(0, -1).flat(), []);
+    assert.deepStrictEqual(typed[typed.length - 1], ['2504:open']);
+  });
+
   it('no sharing keyword: SOAP and invocable entry points run without sharing; @AuraEnabled runs with sharing', () => {
     const src = `global class LegacyService {
     webservice static Integer countOpen() {

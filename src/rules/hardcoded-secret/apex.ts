@@ -8,7 +8,7 @@ import { matchSecrets, SECRET_PATTERNS } from '../../core/secrets';
 import type { Range, RelatedInformation } from '../../core/types';
 import type { ValueOrigin } from '../../core/rule';
 import { valueOrigins } from '../../core/apex/origins';
-import { RegionalNoMatch } from '../../core/editedText';
+import { EditedRegexTest } from '../../core/editedText';
 
 /** Apex side: string literals (resolved through the Apex model) that match a secret pattern. */
 export const apexMessages: Record<string, string> = {
@@ -24,7 +24,7 @@ const KEYWORDS = new RegExp([...new Set(SECRET_PATTERNS.flatMap(p => p.keywords)
  * KEYWORDS over a whole class, for the comment scan: an edited 1 MB class with none (a WSDL2Apex stub) is read
  * again only around the edit (6 ms a keystroke in the editor worker otherwise). Keywords have no look-arounds.
  */
-const classKeywords = new RegionalNoMatch(KEYWORDS, Math.max(...SECRET_PATTERNS.flatMap(p => p.keywords.map(k => k.length))));
+const classKeywords = new EditedRegexTest(KEYWORDS, Math.max(...SECRET_PATTERNS.flatMap(p => p.keywords.map(k => k.length))));
 
 interface Pending {
   range: Range;
