@@ -34,8 +34,8 @@ type Grouped<T> = Record<string, Record<string, T>>;
 interface CacheFileData { format: string; key: string; settings?: string; files: Record<string, StoredFolder>; inputs?: Grouped<InputEntry>; rules?: string; folders?: Record<string, FolderRow> }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
-/** The cache key of a file's text: 132 bits of its SHA-256 (22 base64url characters). */
-const textKey = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, DIGEST_LENGTH);
+/** The cache key of a file's text: 132 bits of its SHA-256 (22 base64url characters). The pool's workers compute it of what they lint. */
+export const textKey = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, DIGEST_LENGTH);
 
 /** JSON of a value with Maps and Sets as sorted arrays, so an index with either hashes the same every time. */
 function stableJson(v: unknown): string {
@@ -350,9 +350,18 @@ export class FileLintCache implements LintCache {
     return undefined;
   }
 
-  set(file: string, text: string, report: ReportFile): void {
+  /** Whether a result is stored for `file` (maybe of other text): only then can `get` answer for it. */
+  knows(file: string): boolean {
+    const [dir, name] = this.split(file);
+    return this.files.get(dir)?.get(name) !== undefined;
+  }
+
+  set(file: string, text: string, report: ReportFile): void { this.setKey(file, textKey(text), report); }
+
+  /** `set` with the text's key (`textKey`) computed where the text was read (a pool worker). */
+  setKey(file: string, key: string, report: ReportFile): void {
     const { path: _p, ...r } = report;
-    const e: Entry = r.findings.length || r.notes.length ? [textKey(text), null, null, r] : [textKey(text), null, null];
+    const e: Entry = r.findings.length || r.notes.length ? [key, null, null, r] : [key, null, null];
     this.stamp(file, e);
     const [dir, name] = this.split(file);
     let folder = this.files.get(dir);

@@ -10,6 +10,7 @@ import { symbolsOf } from '../core/symbols';
 import { createEngine } from './createEngine';
 import type { FromWorker, PoolSetup, ToWorker } from './pool';
 import { lintRead, readOneSync } from './scan';
+import { textKey } from './cache';
 
 /** The project index and rule levels, from the pool's first message. */
 let setup: PoolSetup | undefined;
@@ -35,14 +36,18 @@ port?.on('message', (m: ToWorker) => {
   void ready.then(engine => {
     // This thread does nothing but lint, so it reads synchronously (readOneSync says why).
     const reports: ReportFile[] = [];
+    const keys: Array<[string, string]> = [];
     for (const file of m.files) {
       const read = readOneSync(file);
       let report: ReportFile;
-      try { report = lintRead(engine, read, s); } catch (e) {
+      try {
+        report = lintRead(engine, read, s);
+        if (s.keys && read.text !== undefined) { keys.push([file, textKey(read.text)]); }
+      } catch (e) {
         report = { path: read.path, findings: [], notes: [{ path: read.path, code: 'internal-error', message: `Linting failed: ${(e as Error).message}. Not checked.` }] };
       }
       if (report.findings.length || report.notes.length) { reports.push(report); }
     }
-    port.postMessage({ type: 'done', chunk: m.chunk, reports, count: m.files.length } satisfies FromWorker);
+    port.postMessage({ type: 'done', chunk: m.chunk, reports, count: m.files.length, ...(s.keys ? { keys } : {}) } satisfies FromWorker);
   }, () => { /* reported as fatal above */ });
 });

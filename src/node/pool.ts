@@ -23,13 +23,15 @@ export interface PoolSetup {
   project: ProjectIndex;
   /** `.apiguard.json` per-file budgets. */
   limits?: ApiGuardConfig['limits'];
+  /** Post the cache key (`textKey`) of each file linted, so the caller can store every result (`--cache`). */
+  keys?: boolean;
 }
 
 /** Messages between the pool and a worker: `symbols` (optional) and `setup` first, then chunks to lint. */
 export type ToWorker = { type: 'symbols'; files: string[] } | { type: 'setup'; setup: PoolSetup } | { type: 'lint'; chunk: number; files: string[] };
 export type FromWorker =
   | { type: 'symbols'; results: Array<[string, FileSymbols | undefined]> }
-  | { type: 'done'; chunk: number; reports: ReportFile[]; count: number }
+  | { type: 'done'; chunk: number; reports: ReportFile[]; count: number; keys?: Array<[file: string, key: string]> }
   | { type: 'fatal'; message: string };
 
 /**
@@ -99,6 +101,8 @@ export type EarlyEvent = { type: 'message'; value: FromWorker } | { type: 'error
 export interface PoolRun {
   /** Reports with findings or notes, in completion order (the caller sorts). */
   reports: ReportFile[];
+  /** With `PoolSetup.keys`: each file linted and the key of the text it was linted as (a file that failed has none). */
+  keys: Array<[file: string, key: string]>;
   /** Files linted (or given a note). */
   done: number;
 }
@@ -117,6 +121,7 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
   const { script, signal, onDone } = options;
   return new Promise<PoolRun>((resolve, reject) => {
     const reports: ReportFile[] = [];
+    const keys: Array<[string, string]> = [];
     let done = 0;
     let nextChunkId = 0;
     /** Files not yet handed out: `files` from `next` on, and files to retry one by one, which go first. */
@@ -149,7 +154,7 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
       options.started?.close();
       for (const w of held.keys()) { void w.terminate(); }
       held.clear();
-      if (error) { reject(error); } else { resolve({ reports, done }); }
+      if (error) { reject(error); } else { resolve({ reports, keys, done }); }
     };
     const onAbort = () => finish();
     signal?.addEventListener('abort', onAbort);
@@ -186,6 +191,7 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
         }
         held.get(w)?.delete(m.chunk);
         for (const r of m.reports) { reports.push(r); }
+        for (const k of m.keys ?? []) { keys.push(k); }
         done += m.count;
         onDone?.(done);
         feed(w);

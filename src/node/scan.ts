@@ -91,6 +91,10 @@ export interface LintCache extends Partial<IndexInputCache> {
   lookup?(file: string): Promise<ReportFile | undefined>;
   get(file: string, text: string): ReportFile | undefined;
   set(file: string, text: string, report: ReportFile): void;
+  /** Whether `get` can answer for the file (a result for some text of it is kept); with `setKey`, the pool lints the misses. */
+  knows?(file: string): boolean;
+  /** `set` with the key of the text (`textKey` of cache.ts) computed where it was read. */
+  setKey?(file: string, key: string, report: ReportFile): void;
   /** Folder listings of the last walk, for a scan of the whole root (see `DiscoveryMemo`). */
   discovery?: DiscoveryMemo;
 }
@@ -588,10 +592,60 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   }
   // Without a cache the grammar loads while the first files are read; with one, on the first miss.
   if (!script && !cache) { getEngine().catch(() => { /* awaited when linting */ }); }
+  // With a cache, the files it vouches for are taken from it first. When enough are left to lint (a first run, a
+  // branch switch), they are linted on the pool, as without a cache, and every result is stored under the key of the
+  // text the worker read; the rest are linted on this thread below.
+  let rest = files;
+  let threads = script ? workers : 1;
+  const cachePool = !options.engine && !options.read && workers > 1 ? lintWorkerScript() : undefined;
+  const knows = cache?.knows?.bind(cache), setKey = cache?.setKey?.bind(cache);
+  if (cachePool && lookup && knows && setKey && cache) {
+    const misses: string[] = [];
+    const triage = async (f: string): Promise<ReportFile | undefined> => {
+      const hit = await lookup(f);
+      if (hit || !knows(f)) { return hit; }
+      // Touched, maybe not changed: its text decides.
+      const r = await readOne(f);
+      if (r.text === undefined) { return { path: f, findings: [], notes: r.note ? [r.note] : [] }; }
+      return cache.get(f, r.text);
+    };
+    const ahead: Array<Promise<ReportFile | undefined>> = [];
+    for (let i = 0; i < files.length && !signal?.aborted; i++) {
+      while (ahead.length < READ_AHEAD && i + ahead.length < files.length) { ahead.push(triage(files[i + ahead.length])); }
+      const report = await ahead.shift()!;
+      if (!report) {
+        // The index loads while the triage goes on (the pool, or this thread, needs it).
+        if (!misses.length) { loadProject().catch(() => { /* awaited when linting */ }); }
+        misses.push(files[i]);
+        continue;
+      }
+      if (report.findings.length || report.notes.length) { reports.push(report); }
+      done++;
+    }
+    await Promise.allSettled(ahead);
+    const poolWorkers = Math.min(jobs, Math.floor(misses.length / minFilesPerWorker));
+    rest = misses;
+    if (poolWorkers > 1 && !signal?.aborted) {
+      const before = done;
+      const run = await lintOnPool(misses, poolWorkers, loadProject().then(p => ({ ...setup, project: p, keys: true })), { script: cachePool, signal, onDone: n => {
+        done = before + n;
+        const now = performance.now();
+        if (onProgress && now - lastProgress >= 100) { lastProgress = now; onProgress({ phase: 'lint', done, total }); }
+      } });
+      reports.push(...run.reports);
+      const withFindings = new Map(run.reports.map(r => [r.path, r]));
+      for (const [f, key] of run.keys) { setKey(f, key, withFindings.get(f) ?? { path: f, findings: [], notes: [] }); }
+      done = before + run.done;
+      rest = [];
+      threads = poolWorkers;
+    }
+  }
+  // The files left after the cache's triage are read plainly (it was asked about them already).
+  const readRest = rest === files ? readFile : readOne;
   const queue: Array<Promise<ReadResult>> = [];
   let next = 0;
-  const fill = () => { while (queue.length < READ_AHEAD && next < files.length) { queue.push(readFile(files[next++])); } };
-  while (!script && done < total && !signal?.aborted) {
+  const fill = () => { while (queue.length < READ_AHEAD && next < rest.length) { queue.push(readRest(rest[next++])); } };
+  while (!script && (queue.length > 0 || next < rest.length) && !signal?.aborted) {
     fill();
     const read = await queue.shift()!;
     fill();
@@ -617,7 +671,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   onProgress?.({ phase: 'lint', done, total });
   reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
-    root, project: project ?? emptyProject(root), loadProject, reports, notes: reports.flatMap(r => r.notes), threads: script ? workers : 1,
+    root, project: project ?? emptyProject(root), loadProject, reports, notes: reports.flatMap(r => r.notes), threads,
     filesScanned: done, durationMs: performance.now() - started, cancelled: !!signal?.aborted && done < total,
   };
 }

@@ -1,10 +1,12 @@
 import * as assert from 'assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultConfig } from '../../src/core/config';
 import { lintOnPool, type PoolSetup } from '../../src/node/pool';
+import { FileLintCache } from '../../src/node/cache';
+import { discoverFiles } from '../../src/node/discover';
 import { loadProjectIndex, scanProject, shardOf, type ScanResult } from '../../src/node/scan';
 import { run as scan } from '../../src/cli/commands/scan';
 import { recordingIO, removeProject, S3_UPLOADER, SFDX_PROJECT, tempProject } from './helpers/project';
@@ -33,6 +35,47 @@ describe('lint pool (worker threads)', function () {
       assert.strictEqual(content(pool), content(one));
     });
   }
+
+  it('with a cache: a cold run lints on the pool and stores every result; a warm one lints nothing; a few edits lint here', async () => {
+    const config = defaultConfig();
+    const location = path.join(os.tmpdir(), `apiguard-pool-cache-${process.pid}`);
+    const dir = path.join(os.tmpdir(), `apiguard-pool-cached-${process.pid}`);
+    execFileSync(process.execPath, [path.join(repo, 'bench/generate-corpus.mjs'), '--apex', '60', '--out', dir, '--seed', '9'], { stdio: 'ignore' });
+    try {
+      // Files older than the run, so that size and mtime vouch for them next time.
+      const old = new Date(Date.now() - 3600_000);
+      const files = await discoverFiles(dir);
+      for (const f of files) { utimesSync(f, old, old); }
+      // A warm run reads the project index only when asked (ScanResult.loadProject): the results, not the index.
+      const results = (r: ScanResult) => JSON.stringify({ reports: r.reports, notes: r.notes, filesScanned: r.filesScanned, cancelled: r.cancelled });
+      const one = await scanProject({ root: dir, config, jobs: 1 });
+      assert.strictEqual(one.filesScanned, files.length);
+      const run = async () => {
+        const cache = await FileLintCache.open(location, { tool: 'test' });
+        const r = await scanProject({ root: dir, config, jobs: 2, minFilesPerWorker: 1, cache });
+        await cache.save();
+        return { r, hits: cache.hits, misses: cache.misses };
+      };
+      const cold = await run();
+      assert.strictEqual(cold.r.threads, 2, 'the misses were linted on the pool');
+      assert.strictEqual(content(cold.r), content(one));
+      assert.ok(one.reports.some(r => r.findings.length), 'the corpus has findings');
+      const warm = await run();
+      assert.deepStrictEqual([warm.r.threads, warm.hits, warm.misses], [1, files.length, 0], 'every result was stored, with its text\'s key');
+      assert.strictEqual(results(warm.r), results(one));
+      // One class edited (not its constants: they are project facts), one touched without a change: the edit is linted
+      // on this thread, the touch is a hit by its text.
+      const cls = files.filter(f => f.endsWith('.cls'));
+      writeFileSync(cls[0], `${readFileSync(cls[0], 'utf8')}\n// reviewed\n`);
+      utimesSync(cls[1], new Date(), new Date());
+      const edited = await run();
+      assert.deepStrictEqual([edited.r.threads, edited.hits], [1, files.length - 1]);
+      assert.strictEqual(results(edited.r), results(await scanProject({ root: dir, config, jobs: 1 })));
+    } finally {
+      removeProject(dir);
+      rmSync(location, { force: true });
+    }
+  });
 
   it('small scans lint on this thread (starting workers would cost more than it saves)', async () => {
     const root = tempProject({ 'sfdx-project.json': SFDX_PROJECT, 'force-app/main/default/classes/S3InvoiceUploader.cls': S3_UPLOADER });
@@ -112,7 +155,7 @@ describe('lint pool (worker threads)', function () {
     before.abort();
     const none = await lintOnPool(r.reports.map(x => x.path), 2, { root: corpus, rules: {}, includeTests: false, project: r.project },
       { script: path.join(repo, 'out/src/node/lintWorker.js'), signal: before.signal });
-    assert.deepStrictEqual(none, { reports: [], done: 0 });
+    assert.deepStrictEqual(none, { reports: [], keys: [], done: 0 });
   });
 
   it('CLI: a scan on the pool never compiles the grammar on its own thread; one on this thread does', () => {
