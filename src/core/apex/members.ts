@@ -111,9 +111,11 @@ function written(text: string): Set<string> {
   return out;
 }
 
-/** Whether one of `names` is in `set`. */
+/** Whether the two sets share a name (the smaller one is walked: hot names may be hundreds, a data class's words a few dozen). */
 function someIn(names: ReadonlySet<string>, set: ReadonlySet<string> | undefined): boolean {
-  for (const n of names) { if (set?.has(n)) { return true; } }
+  if (!set) { return false; }
+  const small = names.size <= set.size ? names : set, large = small === names ? set : names;
+  for (const n of small) { if (large.has(n)) { return true; } }
   return false;
 }
 
