@@ -294,7 +294,9 @@ function keptRanges(outline: ClassOutline, text: string, ruleIds: readonly strin
   let within: ((t: string) => boolean) | undefined;
   const gate = (u: Unit) => (within ??= apexGateWithin(ruleIds, text))(text.slice(u.start, u.end));
   let kept = 0;
-  for (const u of [...units].sort((a, b) => (b.end - b.start) - (a.end - a.start))) {
+  // (Whether the gates keep more than that does not depend on the order: with every gate known, no sort.)
+  const known = units.every(u => u.facts?.gate !== undefined);
+  for (const u of known ? units : [...units].sort((a, b) => (b.end - b.start) - (a.end - a.start))) {
     // A member's gate is its text's (the `within` gate answers as `apexGate` would): kept with its facts.
     u.modelled = u.facts ? (u.facts.gate ??= gate(u)) : gate(u);
     if (u.modelled && (kept += u.end - u.start) > MAX_KEPT_SHARE * text.length) { return undefined; }
