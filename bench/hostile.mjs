@@ -2,7 +2,8 @@
 //   npm run compile && node bench/hostile.mjs [case ...]
 // Cases: header-5000 (one Authorization header from 5,000 literals, 25 KB), doubling-40 (h = h + h, 40 times),
 // uses-4000 (a 200-literal header read at 4,000 call sites), garbage-400k (400 KB of invalid UTF-8 as .cls),
-// creds-100k (100,000 credential lines in a .properties file), tokens-20k (20,000 GitHub tokens in a .env).
+// creds-100k (100,000 credential lines in a .properties file), tokens-20k (20,000 GitHub tokens in a .env),
+// chain-6000 (6,000 methods calling each other in a chain, 310 KB).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -44,6 +45,11 @@ if (process.argv[2] === '--child') {
     file = '/p/config/tokens.env';
     const l = []; for (let i = 0; i < 20000; i++) { l.push(`TOKEN_${i}=ghp_${fakeToken(`t${i}`, 36, ALNUM)}`); }
     text = l.join('\n') + '\n';
+  } else if (name === 'chain-6000') {
+    // 6,000 methods, each calling the next, from one with a callout: the member pre-check's links, one member per round.
+    text = "public class Chain {\n    public void m0() { HttpRequest r = new HttpRequest(); r.setEndpoint('http://x.example.com'); m1(); }\n";
+    for (let i = 1; i < 6000; i++) { text += `    public void m${i}() { Integer a = ${i}; m${i + 1}(); }\n`; }
+    text += '}\n';
   } else { console.error(`unknown case ${name}`); process.exit(2); }
   const engine = await createEngine();
   const t0 = performance.now();
@@ -54,7 +60,7 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-const cases = process.argv.slice(2).length ? process.argv.slice(2) : ['header-5000', 'doubling-40', 'uses-4000', 'garbage-400k', 'creds-100k', 'tokens-20k'];
+const cases = process.argv.slice(2).length ? process.argv.slice(2) : ['header-5000', 'doubling-40', 'uses-4000', 'garbage-400k', 'creds-100k', 'tokens-20k', 'chain-6000'];
 console.log('case           KB   lint ms   peak RSS MB   findings  notes');
 for (const c of cases) {
   try {

@@ -214,6 +214,19 @@ ${['Gamma', 'Delta', 'Eps', 'Zeta', 'Eta', 'Theta', 'Alpha'].map(dataClass).join
     }
   });
 
+  it('links are followed a bounded number of rounds: a long call chain is modelled whole, a short one by members', () => {
+    // Each round of links finds one more method of a chain: a hostile chain of thousands would read the class once per
+    // method (quadratic). Real classes need at most 7 rounds (10,000 classes of whole public repositories).
+    const chain = (n: number) => `public class Chain {\n    public void m0() { HttpRequest r = new HttpRequest(); r.setEndpoint('http://x.example.com'); m1(); }\n` +
+      Array.from({ length: n }, (_, i) => `    public void m${i + 1}() { Integer a = ${i}; m${i + 2}(); }\n`).join('') +
+      ['Alpha', 'Beta', 'Gamma', 'Delta', 'Eps', 'Zeta', 'Eta', 'Theta', 'Iota', 'Kappa', 'Lambda', 'Mu'].map(dataClass).join('') + '}\n';
+    const ranges = (text: string) => { const tree = parseApex(text); try { return modelledRanges(tree, text, APEX_RULES); } finally { tree.delete(); } };
+    const short = chain(4), long = chain(40);
+    assert.ok(ranges(short), 'a chain of 5 methods: the data classes are left out');
+    assert.strictEqual(ranges(long), undefined, 'a chain of 41 methods: the whole class');
+    same(long);
+  });
+
   it('the whole class is modelled when it may expose entry points, has a syntax error or a unicode escape', () => {
     const base = `public class Svc {\n${dataClass('Alpha')}    public void send(HttpRequest req) { req.setEndpoint('http://x.example.com'); }\n}\n`;
     const whole = (t: string) => { const tree = parseApex(t); try { return modelledRanges(tree, t, APEX_RULES); } finally { tree.delete(); } };

@@ -50,6 +50,11 @@ export const PARSE_TRIM_MIN_CHARS = 16_384;
 const MIN_DATA_SHARE = 0.5;
 /** Above this share of the text kept by the gates (or the links), the whole file is modelled. */
 const MAX_KEPT_SHARE = 0.5;
+/**
+ * Rounds of links followed before the whole file is modelled instead: each round reads the members (or the text) once,
+ * and a chain of calls adds one member per round (quadratic on a hostile class). Whole public repositories need at most 7.
+ */
+const MAX_LINK_ROUNDS = 16;
 const UNIT_TYPES: ReadonlySet<string> = new Set(['method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'enum_declaration']);
 const CLASS_LIKE = new Set(['class_declaration', 'interface_declaration', 'enum_declaration']);
 /** The surface rules' shared gate is `mayExpose` (see precheck.ts): they need the whole class when it passes. */
@@ -330,7 +335,8 @@ function keptRanges(outline: ClassOutline, text: string, ruleIds: readonly strin
   };
   let fresh: MemberFacts[] = [contextFacts, ...units.filter(u => u.modelled).map(read)];
   const memoized = units.some(u => u.facts);
-  while (fresh.length) {
+  for (let round = 1; fresh.length; round++) {
+    if (round > MAX_LINK_ROUNDS) { return undefined; }
     const next: Unit[] = [];
     const add = (u: Unit | undefined) => { if (u && !u.modelled) { u.modelled = true; kept += u.end - u.start; next.push(u); } };
     // Members the fresh ones name.
