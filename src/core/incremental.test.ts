@@ -114,6 +114,24 @@ describe('IncrementalApexDoc', () => {
     } finally { doc.dispose(); }
   });
 
+  it('links are followed a bounded number of rounds: an edit at the end of a long call chain is a full lint', () => {
+    // Each round of links adds one method of a chain; on a hostile chain of thousands that was a pass over every member
+    // per method (seconds per keystroke in a 310 KB class). A short chain stays member-wise.
+    const chain = (n: number) => 'public class Chain {\n    public void m0() { Integer a = 0; m1(); }\n' +
+      Array.from({ length: n }, (_, i) => `    public void m${i + 1}() { Integer a = ${i}; m${i + 2}(); }\n`).join('') +
+      Array.from({ length: 300 }, (_, i) => `    public class Data${i} { public String name; public Integer count; }\n`).join('') + '}\n';
+    for (const [n, mode] of [[4, 'members'], [40, 'full']] as const) {
+      const text = chain(n);
+      const doc = new IncrementalApexDoc(path, text);
+      try {
+        doc.lint(engine, {}, 'k');
+        const r = step(doc, insert(text, `m${n}() { Integer a = `, '7', `m${n}() { Integer a = `.length));
+        assert.strictEqual(r.mode, mode, `a chain of ${n + 1} methods: ${r.why ?? ''}`);
+        if (mode === 'full') { assert.match(r.why ?? '', /rounds/); }
+      } finally { doc.dispose(); }
+    }
+  });
+
   it('typing inside an inner data class re-lints that class alone', () => {
     const doc = new IncrementalApexDoc(path, CLASS);
     try {

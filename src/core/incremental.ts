@@ -92,6 +92,8 @@ interface Structure {
 const UNIT_TYPES = new Set(['method_declaration', 'constructor_declaration', 'class_declaration', 'interface_declaration', 'enum_declaration']);
 const IMMUTABLE_TYPES = /^(string|integer|long|decimal|double|boolean|id|date|datetime|time)$/i;
 const MAX_SLICE_SHARE = 0.3;
+/** Rounds of links followed before a full lint is cheaper: each round is a pass over every member, and a chain of calls adds one member per round. */
+const MAX_LINK_ROUNDS = 16;
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
 // A match starts only where a word starts (the look-behind), else every character of a long name starts an attempt.
 const WRITE = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)\s*(?:[-+*/]?=(?!=)|\+\+|--|\.|\[(?!\s*\]))|(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -457,7 +459,8 @@ export class IncrementalApexDoc {
     // Breadth first, a round at a time: a member is linked to the round when it is linked to one of its
     // members, and each test below asks whether some name of one side is in a set of the other, so the
     // round's sets are unions (one pass over the class's members per round, not per linked member).
-    while (round.length && !alone) {
+    for (let rounds = 1; round.length && !alone; rounds++) {
+      if (rounds > MAX_LINK_ROUNDS) { return `links run more than ${MAX_LINK_ROUNDS} rounds`; }
       // Names others reach the round's members by, and class fields they may change (`hot`); names of data-only
       // members, reached by `Name.x` (`qualified`); class fields they read, which others may change (`read`).
       const hot = new Set<string>(), qualified = new Set<string>(), read = new Set<string>();
