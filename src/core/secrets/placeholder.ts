@@ -32,6 +32,7 @@ const REFERENCE_RES: readonly RegExp[] = [
   /\$\{[^}]*\}?/,                         // ${VAR}, ${{ secrets.X }}, `${a}`
   /\{\{[^}]*\}\}?/,                       // {{var}}, mustache, Helm
   /\{![^}]*\}?/,                          // Visualforce / Apex merge fields {!$Credential.Password}
+  /^\{(?:[A-Z][A-Z_]*[A-Z]|[a-z]+(?:[A-Z][a-z]+)*)\}$/, // {HMACKEY}, {CLIENT_SECRET}, {apiToken}: a slot a script fills in ({9f3Kq…} is not)
   /^\$[A-Za-z_][A-Za-z0-9_]*$/,           // $VAR
   /^\$\([^)]*\)$/,                        // $(command) / $(VAR) (Azure Pipelines)
   /^%[sdv]$|%\([a-z_]+\)s|^%[A-Z_][A-Z0-9_]*%$/i, // %s, %(x)s, %VAR%
