@@ -433,6 +433,11 @@ const MAX_DEPTH = 48;
 /** A resolved value with more parts than this is cut (a dynamic `…` part ends it) and the place listed in `capped`. */
 export const MAX_RESOLVED_PARTS = 20000;
 const MAX_METHOD_HOPS = 2;
+/**
+ * How far back a variable that extends itself is followed (`url = url + '&a=…'`, one line per part):
+ * URLs are built in a few such lines; a long chain (an XML body, line by line) keeps its last lines.
+ */
+const MAX_SELF_READS = 8;
 const MAX_CALL_SITES = 8;
 const DYN_TEXT_MAX = 80;
 
@@ -484,6 +489,8 @@ class ApexModel implements ApexFile {
   /** Cycle cuts so far, read around a resDecl to know whether its result may be memoised. */
   private cuts = 0;
   private partsCut = false;
+  /** `x = <value>` assignments whose value is being resolved, innermost last; `read`: `x` was read inside it (`url = url + '/x'`). */
+  private readonly expanding: Array<{ d: VarDecl; value: Node; read: boolean }> = [];
 
   private readonly projectCache = new Map<number, Resolved>();
   /** Set while a `{ project: true }` resolution runs. */
@@ -1060,12 +1067,22 @@ class ApexModel implements ApexFile {
 
   /** The value `d` holds where `use` reads it; literal parts are tagged with the declaration they came through. */
   private resDecl(d: VarDecl, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    let self = false;
+    if (visiting.has(d.node.id)) {
+      // `url = url + '/x'`: inside the value being assigned, the variable holds what it held before (its
+      // earlier assignments only, so a chain of them ends), up to MAX_SELF_READS lines back. Once per
+      // assignment: a value read twice (`s = s + s`) doubles at each line, so the second read stays a
+      // cycle, as does `s += s`.
+      const x = this.selfRead(d, use);
+      if (!x || x.read || this.expanding.filter(e => e.d === d && e.read).length >= MAX_SELF_READS) { this.cuts++; return [dynamic(use)]; }
+      x.read = self = true;
+    }
     // A value used many times (or built from itself: h2 = h1 + h1) is resolved once per method it is read in.
     const key = !this.followProject && d.kind !== 'param' && !d.getter && !hasBindings(env) ? this.memoKey(d, use, env, depth) : undefined;
     const hit = key !== undefined ? this.declMemo.get(key) : undefined;
     if (hit) { for (const r of hit.via) { via.push(r); } return hit.parts.slice(); }
     const cuts = this.cuts, viaFrom = via.length;
-    const parts = this.resDeclInner(d, use, env, depth, visiting, via);
+    const parts = self ? this.resDeclValue(d, use, env, depth, visiting, via) : this.resDeclInner(d, use, env, depth, visiting, via);
     if (d.kind !== 'param') {
       for (const p of parts) { if (p.kind === 'literal' && !p.declaredAs) { p.declaredAs = d.name; p.declRange = d.range; } }
     }
@@ -1086,6 +1103,35 @@ class ApexModel implements ApexFile {
     if (visiting.has(d.node.id)) { this.cuts++; return [dynamic(use)]; }
     visiting.add(d.node.id);
     try {
+      return this.resDeclValue(d, use, env, depth, visiting, via);
+    } finally {
+      visiting.delete(d.node.id);
+    }
+  }
+
+  /** The innermost assignment to `d` being resolved, when `use` is inside its value. */
+  private selfRead(d: VarDecl, use: Node): (typeof this.expanding)[number] | undefined {
+    for (let i = this.expanding.length - 1; i >= 0; i--) {
+      const x = this.expanding[i];
+      if (x.d !== d) { continue; }
+      return use.startIndex >= x.value.startIndex && use.endIndex <= x.value.endIndex ? x : undefined;
+    }
+    return undefined;
+  }
+
+  /** `this.res(a.value)` for an `=` assignment to `d`, recorded in `expanding` for a read of `d` inside it. */
+  private resAssigned(d: VarDecl, value: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    this.expanding.push({ d, value, read: false });
+    try {
+      return this.res(value, env, depth, visiting, via);
+    } finally {
+      this.expanding.pop();
+    }
+  }
+
+  /** What `d` holds at `use` (the body of resDeclInner, inside its cycle guard). */
+  private resDeclValue(d: VarDecl, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    {
       via.push(d.range);
       if (d.kind === 'param') {
         for (let e: Env | undefined = env; e; e = e.parent) {
@@ -1130,14 +1176,13 @@ class ApexModel implements ApexFile {
       let lastSet = -1;
       for (let i = 0; i < before.length; i++) { if (before[i].op === '=') { lastSet = i; } }
       if (lastSet >= 0) { start = { value: before[lastSet].value, from: lastSet }; via.push(before[lastSet].range); }
-      const out: ResolvedPart[] = start.value ? this.res(start.value, env, depth + 1, visiting, via) : [dynamic(use)];
+      const out: ResolvedPart[] = !start.value ? [dynamic(use)]
+        : start.from >= 0 ? this.resAssigned(d, start.value, env, depth + 1, visiting, via) : this.res(start.value, env, depth + 1, visiting, via);
       for (let i = start.from + 1; i < before.length; i++) {
         via.push(before[i].range);
         if (!this.append(out, this.res(before[i].value, env, depth + 1, visiting, via))) { break; }
       }
       return out;
-    } finally {
-      visiting.delete(d.node.id);
     }
   }
 
