@@ -74,7 +74,17 @@ export function isPlaceholder(value: string): boolean {
   // use ('Password123' and 'P@ssw0rd2024' are what people really pick, so they stay credentials).
   if (v === lower && /^(?:password|passw0rd|p@ssw[o0]rd|pass|secret|test|admin|changeme|welcome|letmein|qwerty)\d{1,4}!?$/.test(v)) { return true; }
   if (/^(?:0123456789?|123456789?0?|1234|12345|123456|1234567|12345678|abcdef|abcdefg(?:hijk)?)$/i.test(squashed)) { return true; }
+  if (isCountingDigits(squashed)) { return true; }
   return false;
+}
+
+/** '12345678901234567890123456789012', '0123456789012345': digits counting up, wrapping after 9 (a dummy of any length). */
+function isCountingDigits(v: string): boolean {
+  if (v.length < 8 || !/^\d+$/.test(v)) { return false; }
+  for (let i = 1; i < v.length; i++) {
+    if (v.charCodeAt(i) - 48 !== (v.charCodeAt(i - 1) - 48 + 1) % 10) { return false; }
+  }
+  return true;
 }
 
 /**
