@@ -11,7 +11,7 @@ const PLACEHOLDER_WORDS = new Set([
   'notset', 'unset', 'na', 'n/a', 'mypassword', 'mysecret', 'mytoken', 'myapikey', 'mykey', 'yourpassword',
   'yoursecret', 'yourtoken', 'yourapikey', 'yourkey', 'hidden', 'masked', 'private', 'secretvalue', 'tokenvalue',
   'clientsecret', 'consumersecret', 'accesstoken', 'refreshtoken', 'privatekey', 'secretkey', 'authtoken',
-  'xxx', 'abc', 'abc123', 'qwerty', 'letmein', 'admin', 'user', 'username', 'fake', 'mock', 'stub', 'invalid',
+  'xxx', 'abc', 'abcd', 'abc123', 'qwerty', 'letmein', 'admin', 'user', 'username', 'fake', 'mock', 'stub', 'invalid',
   'sessionid', 'bearer', 'basic', 'required', 'optional', 'generated', 'random', 'auto',
   // Scrubbing markers left where a value was taken out (org dumps, custom metadata records).
   'removed', 'scrubbed', 'obfuscated', 'censored', 'withheld', 'sanitized', 'sanitised', 'deleted', 'omitted', 'stripped',
@@ -73,6 +73,9 @@ export function isPlaceholder(value: string): boolean {
   // 'password123', 'p@ssword1', 'admin1': a lower-case sample word with a counter, what tutorials and test records
   // use ('Password123' and 'P@ssw0rd2024' are what people really pick, so they stay credentials).
   if (v === lower && /^(?:password|passw0rd|p@ssw[o0]rd|pass|secret|test|admin|changeme|welcome|letmein|qwerty)\d{1,4}!?$/.test(v)) { return true; }
+  // The same with any sample word ('abcd1234', 'testuser123': Salesforce's generated self-registration tests).
+  const counted = /^([a-z]+)\d{1,4}$/.exec(v);
+  if (counted && isSampleWord(counted[1])) { return true; }
   if (/^(?:0123456789?|123456789?0?|1234|12345|123456|1234567|12345678|abcdef|abcdefg(?:hijk)?)$/i.test(squashed)) { return true; }
   if (isCountingDigits(squashed)) { return true; }
   return false;

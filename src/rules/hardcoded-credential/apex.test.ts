@@ -303,6 +303,23 @@ private class SmsClientTest {
     assert.deepStrictEqual(found(engine, src, { includeTests: true }), ["5:'73019428561739204856'"]);
   });
 
+  it('sample passwords of the self-registration test classes Salesforce generates (abcd1234, testuser123) are dummies', () => {
+    // Seen in MRajesh07/Salesforce-Integration with --include-tests (CommunitiesSelfRegControllerTest and kin).
+    const src = `@IsTest
+private class SelfRegTest {
+    @IsTest
+    static void registers() {
+        SelfRegController controller = new SelfRegController();
+        controller.password = 'abcd1234';
+        controller.confirmPassword = 'abcd123';
+        String password = 'testuser123';
+        String adminPassword = 'Zebra1984';
+        System.assertNotEquals(null, password + adminPassword);
+    }
+}`;
+    assert.deepStrictEqual(found(engine, src, { includeTests: true }), ["9:'Zebra1984'"]);
+  });
+
   it('honours apiguard-disable-next-line', () => {
     const src = `public class Legacy {
     // apiguard-disable-next-line hardcoded-credential -- sandbox-only integration user, rotated weekly
