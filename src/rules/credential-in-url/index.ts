@@ -66,6 +66,8 @@ export default defineRule({
   },
 });
 
+/** A query parameter that may be a credential (a superset of CREDENTIAL_PARAMS and TOKEN_ONLY_PARAMS): the cheap test before the tree is asked. */
+const CREDENTIAL_QUERY_HINT = /[?&][^=&#]{0,40}(?:key|token|secret|pass|pwd|sig|auth|code|session)[^=&#]{0,40}=/i;
 /** A URL written in text (a comment): scheme, then no white space, quote or bracket; bounded. */
 const TEXT_URL = /\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s'"`<>()]{1,2000}/gi;
 
@@ -80,7 +82,7 @@ function inComments(ctx: RuleContext, apex: ApexFile): void {
   const byValue = new Map<string, { messageId: string; data: Record<string, string>; range: Range; hints: FixHints; related: RelatedInformation[] }>();
   for (const m of text.matchAll(TEXT_URL)) {
     const url = m[0], at = m.index;
-    if (!url.includes('@') && !url.includes('=')) { continue; }
+    if (!url.includes('@') && !CREDENTIAL_QUERY_HINT.test(url)) { continue; }
     const n = apex.tree.rootNode.descendantForIndex(at, at + url.length);
     if (n?.type !== 'line_comment' && n?.type !== 'block_comment') { continue; }
     const origin = originOf(url);
