@@ -68,8 +68,22 @@ export default defineRule({
 
 /** A query parameter that may be a credential (a superset of CREDENTIAL_PARAMS and TOKEN_ONLY_PARAMS): the cheap test before the tree is asked. */
 const CREDENTIAL_QUERY_HINT = /[?&][^=&#]{0,40}(?:key|token|secret|pass|pwd|sig|auth|code|session)[^=&#]{0,40}=/i;
-/** A URL written in text (a comment): scheme, then no white space, quote or bracket; bounded. */
-const TEXT_URL = /\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s'"`<>()]{1,2000}/gi;
+/** A URL written in text (a comment), read around one of its '://': scheme before, then no white space, quote or bracket; bounded. */
+const URL_SCHEME_BEFORE = /[a-z][a-z0-9+.-]{1,15}$/i;
+const URL_REST = /[^\s'"`<>()]{1,2000}/y;
+
+/** The URLs of `text` with their offsets, found from each '://' (indexOf: a 1 MB class is read in well under a millisecond). */
+function* textUrls(text: string): Generator<{ url: string; at: number }> {
+  for (let i = text.indexOf('://'); i >= 0; i = text.indexOf('://', i + 3)) {
+    const scheme = URL_SCHEME_BEFORE.exec(text.slice(Math.max(0, i - 16), i));
+    if (!scheme) { continue; }
+    URL_REST.lastIndex = i + 3;
+    const rest = URL_REST.exec(text);
+    if (!rest) { continue; }
+    const at = i - scheme[0].length;
+    yield { url: text.slice(at, URL_REST.lastIndex), at };
+  }
+}
 
 /**
  * Commented-out code and pasted notes: a URL in a comment carrying a literal credential, with the same
@@ -80,8 +94,7 @@ function inComments(ctx: RuleContext, apex: ApexFile): void {
   if (!text.includes('://') || !/\/\/|\/\*/.test(text)) { return; }
   // One credential, one finding: a second commented-out copy of it is a related location.
   const byValue = new Map<string, { messageId: string; data: Record<string, string>; range: Range; hints: FixHints; related: RelatedInformation[] }>();
-  for (const m of text.matchAll(TEXT_URL)) {
-    const url = m[0], at = m.index;
+  for (const { url, at } of textUrls(text)) {
     if (!url.includes('@') && !CREDENTIAL_QUERY_HINT.test(url)) { continue; }
     const n = apex.tree.rootNode.descendantForIndex(at, at + url.length);
     if (n?.type !== 'line_comment' && n?.type !== 'block_comment') { continue; }
