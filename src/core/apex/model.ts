@@ -34,7 +34,8 @@ export interface ApexFile {
    * With `{ project: true }` (callout sinks) it also follows what the project index defines elsewhere:
    * `Other.CONST`, `Outer.Inner.CONST`, `Label.X`, custom metadata reads (`T__mdt.getInstance('R').F__c`,
    * `getAll().get('R')`, `getAll().values()`). Parts that come from another file have `lives` set and
-   * the range of the use in this file.
+   * the range of the use in this file. Sinks also follow a variable that extends itself
+   * (`url = url + '&a=…'`) back through up to MAX_SELF_READS of its assignments.
    */
   resolve(expr: Node, opts?: { project?: boolean }): Resolved;
   /** The declaration an identifier (or `this.x`) refers to at its position, if it is declared in this file. */
@@ -495,6 +496,9 @@ class ApexModel implements ApexFile {
   private readonly projectCache = new Map<number, Resolved>();
   /** Set while a `{ project: true }` resolution runs. */
   private followProject = false;
+  /** Set while a sink's resolution runs: a variable read inside its own assignment is followed back (selfRead); `usedSelf`: it was. */
+  private selfReads = false;
+  private usedSelf = false;
   /** Whether the running resolution used a project value. */
   private usedProject = false;
 
@@ -801,17 +805,22 @@ class ApexModel implements ApexFile {
   // ----- resolution ---------------------------------------------------------------------------
 
   resolve(expr: Node, opts?: { project?: boolean }): Resolved {
-    const follow = !!opts?.project && !!this.project?.symbols?.size;
-    const cache = follow ? this.projectCache : this.cache;
+    // A sink (opts.project) is followed further: into other files' values, and back through a variable
+    // that extends itself (selfRead). Its answers are kept apart from the file-level ones.
+    const sink = !!opts?.project;
+    const follow = sink && !!this.project?.symbols?.size;
+    const cache = sink ? this.projectCache : this.cache;
     const hit = cache.get(expr.id);
     if (hit) { return hit; }
     // Already resolved within the file to literals only: the project cannot add anything.
-    const local = follow ? this.cache.get(expr.id) : undefined;
+    const local = sink ? this.cache.get(expr.id) : undefined;
     if (local && local.isLiteral) { return local; }
     const via: Range[] = [];
     let parts: ResolvedPart[];
     this.followProject = follow;
+    this.selfReads = sink;
     this.usedProject = false;
+    this.usedSelf = false;
     this.partsCut = false;
     try {
       parts = this.res(expr, { bindings: new Map(), hops: 0 }, 0, new Set(), via);
@@ -819,6 +828,7 @@ class ApexModel implements ApexFile {
       parts = [dynamic(expr)];
     } finally {
       this.followProject = false;
+      this.selfReads = false;
     }
     if (parts.length > MAX_RESOLVED_PARTS || this.partsCut) {
       this.partsCut = false;
@@ -828,8 +838,8 @@ class ApexModel implements ApexFile {
     }
     const r = summarize(parts, via);
     cache.set(expr.id, r);
-    // Nothing came from another file: the same answer holds within the file (rules share one resolution).
-    if (follow && !this.usedProject && !this.cache.has(expr.id)) { this.cache.set(expr.id, r); }
+    // Nothing came from another file nor from a self-extending variable: the same answer holds within the file (rules share one resolution).
+    if (sink && !this.usedProject && !this.usedSelf && !this.cache.has(expr.id)) { this.cache.set(expr.id, r); }
     return r;
   }
 
@@ -1073,12 +1083,12 @@ class ApexModel implements ApexFile {
       // earlier assignments only, so a chain of them ends), up to MAX_SELF_READS lines back. Once per
       // assignment: a value read twice (`s = s + s`) doubles at each line, so the second read stays a
       // cycle, as does `s += s`.
-      const x = this.selfRead(d, use);
+      const x = this.selfReads ? this.selfRead(d, use) : undefined;
       if (!x || x.read || this.expanding.filter(e => e.d === d && e.read).length >= MAX_SELF_READS) { this.cuts++; return [dynamic(use)]; }
-      x.read = self = true;
+      x.read = self = this.usedSelf = true;
     }
     // A value used many times (or built from itself: h2 = h1 + h1) is resolved once per method it is read in.
-    const key = !this.followProject && d.kind !== 'param' && !d.getter && !hasBindings(env) ? this.memoKey(d, use, env, depth) : undefined;
+    const key = !this.followProject && !this.selfReads && d.kind !== 'param' && !d.getter && !hasBindings(env) ? this.memoKey(d, use, env, depth) : undefined;
     const hit = key !== undefined ? this.declMemo.get(key) : undefined;
     if (hit) { for (const r of hit.via) { via.push(r); } return hit.parts.slice(); }
     const cuts = this.cuts, viaFrom = via.length;
@@ -1177,7 +1187,7 @@ class ApexModel implements ApexFile {
       for (let i = 0; i < before.length; i++) { if (before[i].op === '=') { lastSet = i; } }
       if (lastSet >= 0) { start = { value: before[lastSet].value, from: lastSet }; via.push(before[lastSet].range); }
       const out: ResolvedPart[] = !start.value ? [dynamic(use)]
-        : start.from >= 0 ? this.resAssigned(d, start.value, env, depth + 1, visiting, via) : this.res(start.value, env, depth + 1, visiting, via);
+        : start.from >= 0 && this.selfReads ? this.resAssigned(d, start.value, env, depth + 1, visiting, via) : this.res(start.value, env, depth + 1, visiting, via);
       for (let i = start.from + 1; i < before.length; i++) {
         via.push(before[i].range);
         if (!this.append(out, this.res(before[i].value, env, depth + 1, visiting, via))) { break; }
