@@ -1088,9 +1088,15 @@ class ApexModel implements ApexFile {
       x.read = self = this.usedSelf = true;
     }
     // A value used many times (or built from itself: h2 = h1 + h1) is resolved once per method it is read in.
-    const key = !this.followProject && !this.selfReads && d.kind !== 'param' && !d.getter && !hasBindings(env) ? this.memoKey(d, use, env, depth) : undefined;
+    // A sink's answers (which may follow self-reads, as far as the assignments being resolved allow) are memoised apart.
+    const key = !this.followProject && d.kind !== 'param' && !d.getter && !hasBindings(env)
+      ? this.memoKey(d, use, env, depth) + (this.selfReads ? `:s${this.expanding.length}` : '') : undefined;
     const hit = key !== undefined ? this.declMemo.get(key) : undefined;
-    if (hit) { for (const r of hit.via) { via.push(r); } return hit.parts.slice(); }
+    if (hit) {
+      if (this.selfReads) { this.usedSelf = true; } // it may have used a self-read: not an answer for the file-level cache
+      for (const r of hit.via) { via.push(r); }
+      return hit.parts.slice();
+    }
     const cuts = this.cuts, viaFrom = via.length;
     const parts = self ? this.resDeclValue(d, use, env, depth, visiting, via) : this.resDeclInner(d, use, env, depth, visiting, via);
     if (d.kind !== 'param') {
