@@ -34,7 +34,8 @@ export interface ApexFile {
    * With `{ project: true }` (callout sinks) it also follows what the project index defines elsewhere:
    * `Other.CONST`, `Outer.Inner.CONST`, `Label.X`, custom metadata reads (`T__mdt.getInstance('R').F__c`,
    * `getAll().get('R')`, `getAll().values()`). Parts that come from another file have `lives` set and
-   * the range of the use in this file.
+   * the range of the use in this file. Sinks also follow a variable that extends itself
+   * (`url = url + '&a=…'`) back through up to MAX_SELF_READS of its assignments.
    */
   resolve(expr: Node, opts?: { project?: boolean }): Resolved;
   /** The declaration an identifier (or `this.x`) refers to at its position, if it is declared in this file. */
@@ -433,6 +434,11 @@ const MAX_DEPTH = 48;
 /** A resolved value with more parts than this is cut (a dynamic `…` part ends it) and the place listed in `capped`. */
 export const MAX_RESOLVED_PARTS = 20000;
 const MAX_METHOD_HOPS = 2;
+/**
+ * How far back a variable that extends itself is followed (`url = url + '&a=…'`, one line per part):
+ * URLs are built in a few such lines; a long chain (an XML body, line by line) keeps its last lines.
+ */
+const MAX_SELF_READS = 8;
 const MAX_CALL_SITES = 8;
 const DYN_TEXT_MAX = 80;
 
@@ -484,10 +490,15 @@ class ApexModel implements ApexFile {
   /** Cycle cuts so far, read around a resDecl to know whether its result may be memoised. */
   private cuts = 0;
   private partsCut = false;
+  /** `x = <value>` assignments whose value is being resolved, innermost last; `read`: `x` was read inside it (`url = url + '/x'`). */
+  private readonly expanding: Array<{ d: VarDecl; value: Node; read: boolean }> = [];
 
   private readonly projectCache = new Map<number, Resolved>();
   /** Set while a `{ project: true }` resolution runs. */
   private followProject = false;
+  /** Set while a sink's resolution runs: a variable read inside its own assignment is followed back (selfRead); `usedSelf`: it was. */
+  private selfReads = false;
+  private usedSelf = false;
   /** Whether the running resolution used a project value. */
   private usedProject = false;
 
@@ -794,17 +805,22 @@ class ApexModel implements ApexFile {
   // ----- resolution ---------------------------------------------------------------------------
 
   resolve(expr: Node, opts?: { project?: boolean }): Resolved {
-    const follow = !!opts?.project && !!this.project?.symbols?.size;
-    const cache = follow ? this.projectCache : this.cache;
+    // A sink (opts.project) is followed further: into other files' values, and back through a variable
+    // that extends itself (selfRead). Its answers are kept apart from the file-level ones.
+    const sink = !!opts?.project;
+    const follow = sink && !!this.project?.symbols?.size;
+    const cache = sink ? this.projectCache : this.cache;
     const hit = cache.get(expr.id);
     if (hit) { return hit; }
     // Already resolved within the file to literals only: the project cannot add anything.
-    const local = follow ? this.cache.get(expr.id) : undefined;
+    const local = sink ? this.cache.get(expr.id) : undefined;
     if (local && local.isLiteral) { return local; }
     const via: Range[] = [];
     let parts: ResolvedPart[];
     this.followProject = follow;
+    this.selfReads = sink;
     this.usedProject = false;
+    this.usedSelf = false;
     this.partsCut = false;
     try {
       parts = this.res(expr, { bindings: new Map(), hops: 0 }, 0, new Set(), via);
@@ -812,6 +828,7 @@ class ApexModel implements ApexFile {
       parts = [dynamic(expr)];
     } finally {
       this.followProject = false;
+      this.selfReads = false;
     }
     if (parts.length > MAX_RESOLVED_PARTS || this.partsCut) {
       this.partsCut = false;
@@ -821,8 +838,8 @@ class ApexModel implements ApexFile {
     }
     const r = summarize(parts, via);
     cache.set(expr.id, r);
-    // Nothing came from another file: the same answer holds within the file (rules share one resolution).
-    if (follow && !this.usedProject && !this.cache.has(expr.id)) { this.cache.set(expr.id, r); }
+    // Nothing came from another file nor from a self-extending variable: the same answer holds within the file (rules share one resolution).
+    if (sink && !this.usedProject && !this.usedSelf && !this.cache.has(expr.id)) { this.cache.set(expr.id, r); }
     return r;
   }
 
@@ -1060,12 +1077,28 @@ class ApexModel implements ApexFile {
 
   /** The value `d` holds where `use` reads it; literal parts are tagged with the declaration they came through. */
   private resDecl(d: VarDecl, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    let self = false;
+    if (visiting.has(d.node.id)) {
+      // `url = url + '/x'`: inside the value being assigned, the variable holds what it held before (its
+      // earlier assignments only, so a chain of them ends), up to MAX_SELF_READS lines back. Once per
+      // assignment: a value read twice (`s = s + s`) doubles at each line, so the second read stays a
+      // cycle, as does `s += s`.
+      const x = this.selfReads ? this.selfRead(d, use) : undefined;
+      if (!x || x.read || this.expanding.filter(e => e.d === d && e.read).length >= MAX_SELF_READS) { this.cuts++; return [dynamic(use)]; }
+      x.read = self = this.usedSelf = true;
+    }
     // A value used many times (or built from itself: h2 = h1 + h1) is resolved once per method it is read in.
-    const key = !this.followProject && d.kind !== 'param' && !d.getter && !hasBindings(env) ? this.memoKey(d, use, env, depth) : undefined;
+    // A sink's answers (which may follow self-reads, as far as the assignments being resolved allow) are memoised apart.
+    const key = !this.followProject && d.kind !== 'param' && !d.getter && !hasBindings(env)
+      ? this.memoKey(d, use, env, depth) + (this.selfReads ? `:s${this.expanding.length}` : '') : undefined;
     const hit = key !== undefined ? this.declMemo.get(key) : undefined;
-    if (hit) { for (const r of hit.via) { via.push(r); } return hit.parts.slice(); }
+    if (hit) {
+      if (this.selfReads) { this.usedSelf = true; } // it may have used a self-read: not an answer for the file-level cache
+      for (const r of hit.via) { via.push(r); }
+      return hit.parts.slice();
+    }
     const cuts = this.cuts, viaFrom = via.length;
-    const parts = this.resDeclInner(d, use, env, depth, visiting, via);
+    const parts = self ? this.resDeclValue(d, use, env, depth, visiting, via) : this.resDeclInner(d, use, env, depth, visiting, via);
     if (d.kind !== 'param') {
       for (const p of parts) { if (p.kind === 'literal' && !p.declaredAs) { p.declaredAs = d.name; p.declRange = d.range; } }
     }
@@ -1086,6 +1119,35 @@ class ApexModel implements ApexFile {
     if (visiting.has(d.node.id)) { this.cuts++; return [dynamic(use)]; }
     visiting.add(d.node.id);
     try {
+      return this.resDeclValue(d, use, env, depth, visiting, via);
+    } finally {
+      visiting.delete(d.node.id);
+    }
+  }
+
+  /** The innermost assignment to `d` being resolved, when `use` is inside its value. */
+  private selfRead(d: VarDecl, use: Node): (typeof this.expanding)[number] | undefined {
+    for (let i = this.expanding.length - 1; i >= 0; i--) {
+      const x = this.expanding[i];
+      if (x.d !== d) { continue; }
+      return use.startIndex >= x.value.startIndex && use.endIndex <= x.value.endIndex ? x : undefined;
+    }
+    return undefined;
+  }
+
+  /** `this.res(a.value)` for an `=` assignment to `d`, recorded in `expanding` for a read of `d` inside it. */
+  private resAssigned(d: VarDecl, value: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    this.expanding.push({ d, value, read: false });
+    try {
+      return this.res(value, env, depth, visiting, via);
+    } finally {
+      this.expanding.pop();
+    }
+  }
+
+  /** What `d` holds at `use` (the body of resDeclInner, inside its cycle guard). */
+  private resDeclValue(d: VarDecl, use: Node, env: Env, depth: number, visiting: Set<number>, via: Range[]): ResolvedPart[] {
+    {
       via.push(d.range);
       if (d.kind === 'param') {
         for (let e: Env | undefined = env; e; e = e.parent) {
@@ -1130,14 +1192,13 @@ class ApexModel implements ApexFile {
       let lastSet = -1;
       for (let i = 0; i < before.length; i++) { if (before[i].op === '=') { lastSet = i; } }
       if (lastSet >= 0) { start = { value: before[lastSet].value, from: lastSet }; via.push(before[lastSet].range); }
-      const out: ResolvedPart[] = start.value ? this.res(start.value, env, depth + 1, visiting, via) : [dynamic(use)];
+      const out: ResolvedPart[] = !start.value ? [dynamic(use)]
+        : start.from >= 0 && this.selfReads ? this.resAssigned(d, start.value, env, depth + 1, visiting, via) : this.res(start.value, env, depth + 1, visiting, via);
       for (let i = start.from + 1; i < before.length; i++) {
         via.push(before[i].range);
         if (!this.append(out, this.res(before[i].value, env, depth + 1, visiting, via))) { break; }
       }
       return out;
-    } finally {
-      visiting.delete(d.node.id);
     }
   }
 

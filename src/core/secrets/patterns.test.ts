@@ -111,9 +111,15 @@ describe('isPlaceholder', () => {
     // whole-repo validation: scrubbing markers in org dumps and lower-case sample words with a counter
     'REMOVED', 'Removed', 'SCRUBBED', 'password123', 'p@ssword1', 'admin1',
     // history of SalesforceFoundation/EDA (docs/validation.md): CumulusCI's namespace substitution tokens
-    '%%%NAMESPACE%%%', '___NAMESPACE___', '%%%NAMESPACED_ORG%%%'];
+    '%%%NAMESPACE%%%', '___NAMESPACE___', '%%%NAMESPACED_ORG%%%',
+    // trailheadapps/ready-to-fly: a template record's value that a deploy script replaces
+    '{HMACKEY}', '{CLIENT_SECRET}', '{apiToken}',
+    // twilio/twilio-salesforce test classes: counting digits as a dummy token
+    '12345678901234567890123456789012', '0123456789012345',
+    // Salesforce's generated self-registration test classes
+    'abcd1234', 'abcd123', 'testuser123'];
   const no = ['Tr0ub4dor&3', 's3cr3t-Pa55!', 'sk_live_' + fakeToken('p', 24, ALNUM), 'hunter2', 'P@ssw0rd2024',
-    'a8f5f167f44f4964e6c998dee827110c', 'Summer2024!', 'Password123', 'testing-Xq81!vR', 'Tester2024'];
+    'a8f5f167f44f4964e6c998dee827110c', 'Summer2024!', 'Password123', 'testing-Xq81!vR', 'Tester2024', '{9f3Kq2LmZ8xW}', '73019428561739204856'];
   for (const v of yes) { it(`'${v}' is a placeholder`, () => assert.strictEqual(isPlaceholder(v), true)); }
   for (const v of no) { it(`'${v.slice(0, 12)}…' is not`, () => assert.strictEqual(isPlaceholder(v), false)); }
 });

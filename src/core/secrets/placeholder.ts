@@ -11,7 +11,7 @@ const PLACEHOLDER_WORDS = new Set([
   'notset', 'unset', 'na', 'n/a', 'mypassword', 'mysecret', 'mytoken', 'myapikey', 'mykey', 'yourpassword',
   'yoursecret', 'yourtoken', 'yourapikey', 'yourkey', 'hidden', 'masked', 'private', 'secretvalue', 'tokenvalue',
   'clientsecret', 'consumersecret', 'accesstoken', 'refreshtoken', 'privatekey', 'secretkey', 'authtoken',
-  'xxx', 'abc', 'abc123', 'qwerty', 'letmein', 'admin', 'user', 'username', 'fake', 'mock', 'stub', 'invalid',
+  'xxx', 'abc', 'abcd', 'abc123', 'qwerty', 'letmein', 'admin', 'user', 'username', 'fake', 'mock', 'stub', 'invalid',
   'sessionid', 'bearer', 'basic', 'required', 'optional', 'generated', 'random', 'auto',
   // Scrubbing markers left where a value was taken out (org dumps, custom metadata records).
   'removed', 'scrubbed', 'obfuscated', 'censored', 'withheld', 'sanitized', 'sanitised', 'deleted', 'omitted', 'stripped',
@@ -32,6 +32,7 @@ const REFERENCE_RES: readonly RegExp[] = [
   /\$\{[^}]*\}?/,                         // ${VAR}, ${{ secrets.X }}, `${a}`
   /\{\{[^}]*\}\}?/,                       // {{var}}, mustache, Helm
   /\{![^}]*\}?/,                          // Visualforce / Apex merge fields {!$Credential.Password}
+  /^\{(?:[A-Z][A-Z_]*[A-Z]|[a-z]+(?:[A-Z][a-z]+)*)\}$/, // {HMACKEY}, {CLIENT_SECRET}, {apiToken}: a slot a script fills in ({9f3Kq…} is not)
   /^\$[A-Za-z_][A-Za-z0-9_]*$/,           // $VAR
   /^\$\([^)]*\)$/,                        // $(command) / $(VAR) (Azure Pipelines)
   /^%[sdv]$|%\([a-z_]+\)s|^%[A-Z_][A-Z0-9_]*%$/i, // %s, %(x)s, %VAR%
@@ -72,8 +73,21 @@ export function isPlaceholder(value: string): boolean {
   // 'password123', 'p@ssword1', 'admin1': a lower-case sample word with a counter, what tutorials and test records
   // use ('Password123' and 'P@ssw0rd2024' are what people really pick, so they stay credentials).
   if (v === lower && /^(?:password|passw0rd|p@ssw[o0]rd|pass|secret|test|admin|changeme|welcome|letmein|qwerty)\d{1,4}!?$/.test(v)) { return true; }
+  // The same with any sample word ('abcd1234', 'testuser123': Salesforce's generated self-registration tests).
+  const counted = /^([a-z]+)\d{1,4}$/.exec(v);
+  if (counted && isSampleWord(counted[1])) { return true; }
   if (/^(?:0123456789?|123456789?0?|1234|12345|123456|1234567|12345678|abcdef|abcdefg(?:hijk)?)$/i.test(squashed)) { return true; }
+  if (isCountingDigits(squashed)) { return true; }
   return false;
+}
+
+/** '12345678901234567890123456789012', '0123456789012345': digits counting up, wrapping after 9 (a dummy of any length). */
+function isCountingDigits(v: string): boolean {
+  if (v.length < 8 || !/^\d+$/.test(v)) { return false; }
+  for (let i = 1; i < v.length; i++) {
+    if (v.charCodeAt(i) - 48 !== (v.charCodeAt(i - 1) - 48 + 1) % 10) { return false; }
+  }
+  return true;
 }
 
 /**

@@ -208,6 +208,48 @@ describe(RULE, () => {
     assert.deepStrictEqual(f.related?.map(r => [r.range.start.line + 1, r.message]), [[10, 'The URL is written here.']]);
   });
 
+  it('a local that extends itself (url = url + \'…\') keeps the URL it started from', () => {
+    // amitjpr/Salesforce-Integration-Practice builds its token URL this way, one query parameter a line.
+    const src = `public with sharing class ErpTokenClient {
+    private static final String TOKEN_URL = 'https://login.erp.example.com/oauth2/token';
+    public static HttpResponse token(String clientId) {
+        String endpoint = TOKEN_URL;
+        endpoint = endpoint + '?grant_type=client_credentials';
+        endpoint = endpoint + '&client_id=' + clientId;
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(endpoint);
+        return new Http().send(req);
+    }
+    public static HttpResponse other(String path) {
+        String url = 'https://api.erp.example.com';
+        if (path != null) { url = url + path; }
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(url);
+        return new Http().send(req);
+    }
+}`;
+    assert.deepStrictEqual(found(src), ['8:endpoint', '15:url']);
+    const [a, b] = findings(src);
+    assert.strictEqual(a.hints?.url, 'https://login.erp.example.com/oauth2/token?grant_type=client_credentials&client_id={clientId}');
+    assert.strictEqual(b.hints?.origin, 'https://api.erp.example.com');
+  });
+
+  it('a value that reads itself twice (s = s + s, s += s) is not followed: no doubling, no truncation note', () => {
+    const body = (line: string) => `public with sharing class Doubler {
+    public static void go() {
+        String s = 'https://api.example.com/';
+${Array.from({ length: 40 }, () => `        ${line}`).join('\n')}
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(s);
+        new Http().send(req);
+    }
+}`;
+    for (const line of ['s = s + s;', 's += s;', 's = s + \'x\' + s;']) {
+      const r = engine.lint(PATH, body(line));
+      assert.deepStrictEqual(r.notes ?? [], [], line);
+    }
+  });
+
   it('masks credentials of the URL in messages and hints', () => {
     const f = findings(`public class Geo {
     public static HttpResponse lookup(String q) {

@@ -3,6 +3,7 @@ import type { Engine, LintOptions } from '../../core/engine';
 import type { Finding } from '../../core/types';
 import { createEngine } from '../../node/createEngine';
 import { underlined } from '../../core/testkit';
+import { ALNUM, fakeToken } from '../../core/secrets/entropy';
 
 const RULE = 'credential-in-url';
 const PATH = '/p/force-app/main/default/classes/Sample.cls';
@@ -132,5 +133,31 @@ private class FeedTest {
 }`;
     assert.deepStrictEqual(found(src), []);
     assert.deepStrictEqual(found(src, { includeTests: true }), ['3:\'https://api.example.com/v1/items?api_key=9d8c7b6a5f4e3d2c1b0a\'']);
+  });
+
+  it('a URL with a credential in commented-out code is reported at the value; placeholders and doc links in comments are not', () => {
+    // iamSoham01/Salesforce-Integration keeps the previous endpoint, API key included, in a // comment.
+    const STRIPE = 'sk_live_' + fakeToken('ciu-comment', 24, ALNUM);
+    const src = `public with sharing class GeoLookup {
+    public static HttpResponse find(String q) {
+        //String endPoint = 'https://api.geo.example.com/v1/json?key=5d2f8a1c9e7b4063a1f2d3c4b5a69788&q=' + q;
+        /* old: https://svc_user:Wint3r-Sync-24@files.example.com/upload */
+        // See https://api.geo.example.com/docs?api_key=YOUR_API_KEY for the format
+        // https://api.geo.example.com/v1/json?key=abc&q=1 (key too short to be a token)
+        // previous: https://api.geo.example.com/v0/json?key=5d2f8a1c9e7b4063a1f2d3c4b5a69788&q=1
+        // https://api.geo.example.com/v2/json?token=${STRIPE} (a known format: hardcoded-secret's finding)
+        String endPoint = 'callout:Geo/v1/json?q=' + EncodingUtil.urlEncode(q, 'UTF-8');
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(endPoint);
+        return new Http().send(req);
+    }
+}`;
+    assert.deepStrictEqual(found(src), ['3:5d2f8a1c9e7b4063a1f2d3c4b5a69788', '4:Wint3r-Sync-24']);
+    assert.deepStrictEqual(engine.lint(PATH, src).findings.filter(x => x.range.start.line === 7).map(x => x.ruleId), ['hardcoded-secret']);
+    const f = findings(src);
+    assert.ok(f.every(x => !x.message.includes('5d2f8a1c9e') && !x.message.includes('Wint3r')), f.map(x => x.message).join('\n'));
+    assert.ok(f[0].message.includes('comment'), f[0].message);
+    // The second copy of the same key is a related location, not a second finding.
+    assert.deepStrictEqual(f[0].related?.map(r => r.range.start.line + 1), [7]);
   });
 });

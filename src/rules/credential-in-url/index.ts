@@ -3,6 +3,7 @@ import { endpointSinks, isPlaceholderValue, namedCredentialOf, originOf, partsIn
 import type { ApexFile, Resolved } from '../../core/apex/model';
 import { rangeContains } from '../../core/position';
 import { redact } from '../../core/redact';
+import { matchSecrets } from '../../core/secrets';
 import { defineRule, type RuleContext } from '../../core/rule';
 import type { FixHints, Range, RelatedInformation } from '../../core/types';
 
@@ -36,6 +37,8 @@ export default defineRule({
     messages: {
       queryCredential: 'URL passes a hardcoded credential in its \'{{param}}\' query parameter ({{secret}}): move it to a Named Credential (External Credential) instead of the URL, where it is logged and cached.',
       userInfo: 'URL embeds a user name and password for {{origin}} ({{secret}}): move them to a Named Credential and remove the user info from the URL.',
+      queryCredentialInComment: 'A URL in an Apex comment (often commented-out code) passes a hardcoded credential in its \'{{param}}\' query parameter ({{secret}}): remove it and rotate it, it is in every copy of the source.',
+      userInfoInComment: 'A URL in an Apex comment (often commented-out code) embeds a user name and password for {{origin}} ({{secret}}): remove it and rotate it, it is in every copy of the source.',
     },
   },
   check(ctx) {
@@ -59,8 +62,87 @@ export default defineRule({
       if (top.id === s.node.id && !s.value.includes('@') && !s.value.includes('?')) { continue; }
       checkUrl(ctx, apex, top, apex.resolve(top), false);
     }
+    inComments(ctx, apex);
   },
 });
+
+/** A query parameter that may be a credential (a superset of CREDENTIAL_PARAMS and TOKEN_ONLY_PARAMS): the cheap test before the tree is asked. */
+const CREDENTIAL_QUERY_HINT = /[?&][^=&#]{0,40}(?:key|token|secret|pass|pwd|sig|auth|code|session)[^=&#]{0,40}=/i;
+/** A URL written in text (a comment), read around one of its '://': scheme before, then no white space, quote or bracket; bounded. */
+const URL_SCHEME_BEFORE = /[a-z][a-z0-9+.-]{1,15}$/i;
+const URL_REST = /[^\s'"`<>()]{1,2000}/y;
+
+/** The URLs of `text` with their offsets, found from each '://' (indexOf: a 1 MB class is read in well under a millisecond). */
+function* textUrls(text: string): Generator<{ url: string; at: number }> {
+  for (let i = text.indexOf('://'); i >= 0; i = text.indexOf('://', i + 3)) {
+    const scheme = URL_SCHEME_BEFORE.exec(text.slice(Math.max(0, i - 16), i));
+    if (!scheme) { continue; }
+    URL_REST.lastIndex = i + 3;
+    const rest = URL_REST.exec(text);
+    if (!rest) { continue; }
+    const at = i - scheme[0].length;
+    yield { url: text.slice(at, URL_REST.lastIndex), at };
+  }
+}
+
+/**
+ * Commented-out code and pasted notes: a URL in a comment carrying a literal credential, with the same
+ * tests as a URL in code (every part of it is literal). One text scan, kept when the URL lies in a comment.
+ */
+function inComments(ctx: RuleContext, apex: ApexFile): void {
+  const text = apex.lines.text;
+  if (!text.includes('://') || !/\/\/|\/\*/.test(text)) { return; }
+  // One credential, one finding: a second commented-out copy of it is a related location.
+  const byValue = new Map<string, { messageId: string; data: Record<string, string>; range: Range; hints: FixHints; related: RelatedInformation[] }>();
+  for (const { url, at } of textUrls(text)) {
+    if (!url.includes('@') && !CREDENTIAL_QUERY_HINT.test(url)) { continue; }
+    const n = apex.tree.rootNode.descendantForIndex(at, at + url.length);
+    if (n?.type !== 'line_comment' && n?.type !== 'block_comment') { continue; }
+    const origin = originOf(url);
+    // A value in a known secret format is hardcoded-secret's (it scans comments too): one finding, not two.
+    const known = matchSecrets(url);
+    for (const c of urlCredentials(url)) {
+      if (known.some(k => k.start < c.end && c.start < k.end)) { continue; }
+      const range = apex.lines.rangeOf(at + c.start, at + c.end);
+      const seen = byValue.get(c.value);
+      if (seen) { seen.related.push({ path: ctx.file.path, range, message: 'The same credential is written here too.' }); continue; }
+      byValue.set(c.value, c.param === undefined
+        ? { messageId: 'userInfoInComment', data: { origin: origin ?? 'this host', secret: redact(c.value) }, range, hints: { ...(origin ? { origin } : {}), userinfo: true }, related: [] }
+        : { messageId: 'queryCredentialInComment', data: { param: c.param, secret: redact(c.value) }, range, hints: { ...(origin ? { origin } : {}), param: c.param }, related: [] });
+    }
+  }
+  for (const r of byValue.values()) { ctx.report(r); }
+}
+
+/** The credentials a literal URL carries: the user info's secret, credential-named query values (offsets in `url`; no `param` for user info). */
+function urlCredentials(url: string): Array<{ start: number; end: number; value: string; param?: string }> {
+  const out: Array<{ start: number; end: number; value: string; param?: string }> = [];
+  const ui = /^(([a-z][a-z0-9+.-]*):\/\/)([^\s/?#@]*)@/i.exec(url);
+  if (ui && ui[2].toLowerCase() !== 'force') {
+    const colon = ui[3].indexOf(':');
+    const user = colon >= 0 ? ui[3].slice(0, colon) : ui[3];
+    const pass = colon >= 0 ? ui[3].slice(colon + 1) : '';
+    if (pass ? !isPlaceholderValue(pass) && !isPlaceholderValue(decode(pass)) : TOKENISH.test(user) && user.length >= 20) {
+      const start = ui[1].length + (pass ? colon + 1 : 0);
+      out.push({ start, end: start + (pass || user).length, value: pass || user });
+    }
+  }
+  const q = url.indexOf('?');
+  if (q < 0) { return out; }
+  const re = /([^=&#?;]+)=([^&#;]*)/g;
+  const query = url.slice(q + 1);
+  for (let m = re.exec(query); m; m = re.exec(query)) {
+    const name = m[1].trim();
+    const norm = name.toLowerCase().replace(/[-_.]/g, '').replace(/\[\]$/, '');
+    const tokenOnly = TOKEN_ONLY_PARAMS.has(norm);
+    if (!CREDENTIAL_PARAMS.has(norm) && !tokenOnly) { continue; }
+    const value = m[2], v = decode(value);
+    if (value.length === 0 || isPlaceholderValue(v) || v.length < 4 || /^(true|false|yes|no|on|off)$/i.test(v) || (tokenOnly && !TOKENISH.test(value))) { continue; }
+    const start = q + 1 + m.index + m[1].length + 1;
+    out.push({ start, end: start + value.length, value: v, param: name });
+  }
+  return out;
+}
 
 /** The whole expression a literal is part of: the outermost `+` concatenation (or String.format call) around it. */
 function urlExpression(lit: Node): Node {

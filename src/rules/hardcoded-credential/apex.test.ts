@@ -290,6 +290,36 @@ private class ErpTokenServiceTest {
     assert.deepStrictEqual(found(engine, src, { includeTests: true }), ["5:'N0tARealOne!'"]);
   });
 
+  it('a run of counting digits (1234567890123…) is a dummy, also in tests; digits in another order are not', () => {
+    // twilio/twilio-salesforce: 20 test classes hold authToken = '12345678901234567890123456789012'.
+    const src = `@IsTest
+private class SmsClientTest {
+    final static String authToken = '12345678901234567890123456789012';
+    final static String apiSecret = '0123456789012345';
+    final static String otherToken = '73019428561739204856';
+    @IsTest
+    static void sends() { System.assertNotEquals(null, authToken + apiSecret + otherToken); }
+}`;
+    assert.deepStrictEqual(found(engine, src, { includeTests: true }), ["5:'73019428561739204856'"]);
+  });
+
+  it('sample passwords of the self-registration test classes Salesforce generates (abcd1234, testuser123) are dummies', () => {
+    // Seen in MRajesh07/Salesforce-Integration with --include-tests (CommunitiesSelfRegControllerTest and kin).
+    const src = `@IsTest
+private class SelfRegTest {
+    @IsTest
+    static void registers() {
+        SelfRegController controller = new SelfRegController();
+        controller.password = 'abcd1234';
+        controller.confirmPassword = 'abcd123';
+        String password = 'testuser123';
+        String adminPassword = 'Zebra1984';
+        System.assertNotEquals(null, password + adminPassword);
+    }
+}`;
+    assert.deepStrictEqual(found(engine, src, { includeTests: true }), ["9:'Zebra1984'"]);
+  });
+
   it('honours apiguard-disable-next-line', () => {
     const src = `public class Legacy {
     // apiguard-disable-next-line hardcoded-credential -- sandbox-only integration user, rotated weekly

@@ -97,5 +97,37 @@ describe('hardcoded-credential (metadata XML)', () => {
     const { findings } = lintWith(rule, CMDT, t);
     assert.deepStrictEqual(findings.map(f => f.text), ['q7Lm2Zt9WkRx4Vp8']);
   });
+
+  it('a label or record value that only repeats its own name, or a {SLOT} a deploy script fills in, is not a credential', () => {
+    // Seen in public projects: a label created with its name as the value, to be set in the org; a
+    // template record whose value a script replaces before deploying.
+    const labels = metadataXml('CustomLabels', `
+    <labels>
+        <fullName>CrmToken</fullName>
+        <language>en_US</language>
+        <protected>true</protected>
+        <shortDescription>CrmToken</shortDescription>
+        <value>CrmToken</value>
+    </labels>
+    <labels>
+        <fullName>Billing_Api_Key</fullName>
+        <language>en_US</language>
+        <protected>true</protected>
+        <shortDescription>Billing API key</shortDescription>
+        <value>Billing_Api_Key</value>
+    </labels>
+    <labels>
+        <fullName>Erp_Token</fullName>
+        <language>en_US</language>
+        <protected>true</protected>
+        <shortDescription>ERP token</shortDescription>
+        <value>q7Lm2Zt9WkRx4Vp8</value>
+    </labels>`);
+    const l = lintWith(rule, `${D}/labels/CustomLabels.labels-meta.xml`, labels).findings;
+    assert.deepStrictEqual(l.map(f => f.text), ['q7Lm2Zt9WkRx4Vp8']);
+    const t = record([['Signing_Key__c', '{SIGNINGKEY}'], ['Api_Token__c', '{apiToken}'], ['Client_Secret__c', '{CLIENT_SECRET}'],
+      ['Webhook_Secret__c', 'Webhook_Secret'], ['Hmac_Key__c', '{9f3Kq2LmZ8xW}']]);
+    assert.deepStrictEqual(lintWith(rule, CMDT, t).findings.map(f => f.text), ['{9f3Kq2LmZ8xW}']);
+  });
 });
 

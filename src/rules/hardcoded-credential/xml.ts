@@ -3,6 +3,7 @@ import { redact } from '../../core/redact';
 import { isCredentialName } from '../../core/secrets/names';
 import { isPlaceholder } from '../../core/secrets/placeholder';
 import { childNamed, childrenNamed, childValue, isNil, type XmlElement } from '../../core/xml/document';
+import { fitsName, isLiteralCredential } from './text';
 
 /** Metadata XML: CustomMetadata `values` whose field is credential-named, custom labels, settings data. */
 export const xmlMessages: Record<string, string> = {
@@ -42,8 +43,12 @@ export function checkXml(ctx: RuleContext): void {
   }
 }
 
-/** A value that could be a credential: not a placeholder, not prose (labels and descriptions have spaces). */
-function credentialValue(el: XmlElement | undefined): string | undefined {
+/**
+ * A value that could be a credential under `name`: not a placeholder, not prose (labels and
+ * descriptions have spaces), and, as for any other literal (text.ts), not a name (a label created
+ * with its own name as the value, to be set in the org) nor a bare word under a token/secret name.
+ */
+function credentialValue(el: XmlElement | undefined, name: string): string | undefined {
   if (!el || isNil(el) || el.children.length) { return undefined; }
   const xsiType = Object.entries(el.attributes).find(([k]) => k === 'type' || k.endsWith(':type'))?.[1];
   if (xsiType && NON_STRING_TYPE.test(xsiType)) { return undefined; }
@@ -53,6 +58,7 @@ function credentialValue(el: XmlElement | undefined): string | undefined {
   const core = v.replace(/^(?:Bearer|Basic|Token)\s+/i, '');
   if (/\s/.test(core)) { return undefined; }
   if (/^(?:true|false|null)$/i.test(core) || /^https?:\/\/[^@]*$/i.test(core)) { return undefined; }
+  if (core === v && (!isLiteralCredential(v) || !fitsName(name, v))) { return undefined; }
   return v;
 }
 
@@ -63,7 +69,7 @@ function checkCustomMetadata(ctx: RuleContext): void {
     const field = childValue(values, 'field');
     if (!field || !isCredentialApiName(field)) { continue; }
     const el = childNamed(values, 'value');
-    const v = credentialValue(el);
+    const v = credentialValue(el, field);
     if (el && v) { ctx.report({ messageId: 'customMetadataCredential', data: { field, value: redact(v) }, range: el.valueRange }); }
   }
 }
@@ -75,7 +81,7 @@ function checkLabels(ctx: RuleContext): void {
     const name = childValue(label, 'fullName');
     if (!name || !isCredentialApiName(name)) { continue; }
     const el = childNamed(label, 'value');
-    const v = credentialValue(el);
+    const v = credentialValue(el, name);
     if (el && v) { ctx.report({ messageId: 'customLabelCredential', data: { name, value: redact(v) }, range: el.valueRange }); }
   }
 }

@@ -5,8 +5,10 @@ import { defineRule } from '../../core/rule';
 import { valueOrigins } from '../../core/apex/origins';
 import { isCredentialName, isPlaceholder } from '../../core/secrets';
 
-/** Declared types whose values are never secrets: flags, counters, record ids, dates. */
-const HARMLESS_TYPE = /^(boolean|integer|long|decimal|double|id|date|datetime|time)$/i;
+/** Declared types whose values are never secrets: flags, counters, record ids, dates, JSON parse events. */
+const HARMLESS_TYPE = /^(boolean|integer|long|decimal|double|id|date|datetime|time|(system\.)?jsontoken)$/i;
+/** A JSON parser's type: its "tokens" (getCurrentToken, getLastClearedToken) are parse events, not credentials. */
+const JSON_PARSER_TYPE = /^(system\.)?jsonparser$/i;
 /** Headers whose value is a credential. */
 const AUTH_HEADER = /^(proxy-)?authorization$|^x-api-key$|^api-key$|^apikey$|^x-auth-token$|^ocp-apim-subscription-key$|^cookie$/i;
 /** Session ids under their usual names (not covered by the generic credential names). */
@@ -173,12 +175,20 @@ function methodLeak(apex: ApexFile, call: MethodCall, n: Node, depth: number): L
   if (lower === 'getcompactserialization') { return { node: n, kind: 'jwt', label: name }; }
   if (PASS_THROUGH_STATIC.has(`${objLower}.${lower}`)) { return firstLeak(apex, call, args, depth); }
   if (PASS_THROUGH_METHOD.has(lower) && obj) { return findLeak(apex, call, obj, depth + 1); }
-  if (/^get./i.test(name) && args.length === 0) {
+  if (/^get./i.test(name) && args.length === 0 && !(obj && isJsonParser(apex, obj))) {
     const prop = name.slice(3);
     if (SESSION_NAME.test(prop)) { return { node: n, kind: 'session', label: name }; }
     if (isCredentialName(prop)) { return { node: n, kind: 'name', label: name }; }
   }
   return undefined;
+}
+
+/** `parser` declared as a JSONParser, or `JSON.createParser(…)` itself. */
+function isJsonParser(apex: ApexFile, obj: Node): boolean {
+  const n = unwrap(obj);
+  if (n.type === 'identifier') { return JSON_PARSER_TYPE.test(apex.declarationOf(n)?.typeText ?? ''); }
+  return n.type === 'method_invocation' && n.childForFieldName('name')?.text.toLowerCase() === 'createparser'
+    && /^(system\.)?json$/i.test(n.childForFieldName('object')?.text.replace(/\s+/g, '') ?? '');
 }
 
 /** Whether the method holding this debug call talks to a token endpoint (URL or grant body). */

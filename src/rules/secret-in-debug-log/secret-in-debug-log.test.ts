@@ -169,6 +169,22 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
 }`,
     expect: [],
   },
+  {
+    // twilio/twilio-salesforce logs its JSON parser's position: a JSONToken is a parse event, not a credential.
+    name: 'JSONParser tokens (parse events) are not credentials; a token getter on another object still is',
+    src: `public with sharing class InvoiceParser {
+    public static Map<String, Object> read(JSONParser parser, System.JSONParser other) {
+        System.debug('at ' + parser.getCurrentToken() + ' name ' + parser.getCurrentName());
+        System.debug('next ' + parser.nextToken() + ' cleared ' + other.getLastClearedToken());
+        JSONToken token = parser.getCurrentToken();
+        System.debug('token ' + token);
+        System.debug(JSON.createParser('{}').nextToken());
+        System.debug('session ' + TokenCache.getCurrentToken());
+        return null;
+    }
+}`,
+    expect: ['8:TokenCache.getCurrentToken()'],
+  },
 ];
 
 describe('secret-in-debug-log', () => {
