@@ -181,7 +181,8 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
       if (ready) { w.postMessage({ type: 'setup', setup: ready } satisfies ToWorker); }
       let failed = false;
       const onMessage = (m: FromWorker) => {
-        if (finished) { return; }
+        // A result that comes after the worker's error (another port: it may) is for a chunk already handed out again.
+        if (finished || failed) { return; }
         if (m.type === 'fatal') { finish(new Error(`API Guard lint worker could not start: ${m.message}`)); return; }
         if (m.type === 'symbols') {
           for (const [f, s] of m.results) { symbols.set(f, s); }

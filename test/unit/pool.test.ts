@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultConfig } from '../../src/core/config';
@@ -107,6 +107,37 @@ describe('lint pool (worker threads)', function () {
       const others = run.reports.filter(r => !r.path.includes('CrashesWorker'));
       assert.strictEqual(others.length, 30);
       assert.deepStrictEqual(others.filter(r => !r.findings.some(f => f.ruleId === 'insecure-endpoint')).map(r => [r.path, r.findings.map(f => f.ruleId), r.notes]), [], 'the files chunked with it were retried and linted');
+    } finally { removeProject(root); }
+  });
+
+  it('a worker that dies of an error just after sending a result: each file is counted and reported once', async () => {
+    // The error comes on the worker's internal port, its results on another: the pool may hear of the error first
+    // (always when it is busy meanwhile). The chunk it still holds is linted again, so the late result must not count.
+    const names = ['A0', 'A1', 'A2', 'A3', 'B0', 'DiesAfterDone', 'B2', 'B3'];
+    const root = tempProject({
+      'sfdx-project.json': SFDX_PROJECT,
+      ...Object.fromEntries(names.map(n => [`force-app/main/default/classes/${n}.cls`, S3_UPLOADER])),
+    });
+    try {
+      const config = defaultConfig();
+      const one = await scanProject({ root, config, jobs: 1 });
+      const files = names.map(n => path.join(root, `force-app/main/default/classes/${n}.cls`));
+      const project = await loadProjectIndex(root);
+      // This thread is busy (not in a message of the worker) while the worker sends the result of B* and dies.
+      const posting = `${files[5]}.posting`;
+      const busy = setInterval(() => {
+        if (!existsSync(posting)) { return; }
+        clearInterval(busy);
+        const t = Date.now();
+        while (Date.now() - t < 600) { /* busy */ }
+      }, 5);
+      const run = await lintOnPool(files, 1, { root, rules: config.rules, includeTests: false, project, keys: true },
+        { script: path.join(__dirname, 'helpers/dyingAfterDoneLintWorker.js') }).finally(() => clearInterval(busy));
+      assert.ok(existsSync(posting), 'the worker died after a result');
+      assert.strictEqual(run.done, files.length);
+      assert.deepStrictEqual(run.keys.map(([f]) => f).sort(), [...files].sort(), 'one key per file');
+      run.reports.sort((a, b) => (a.path < b.path ? -1 : 1));
+      assert.deepStrictEqual(run.reports, one.reports.filter(r => r.path.endsWith('.cls')));
     } finally { removeProject(root); }
   });
 
