@@ -77,6 +77,43 @@ describe('lint pool (worker threads)', function () {
     }
   });
 
+  it('with a cache: a file rewritten (its mtime set back) after a worker read it is linted again next time', async () => {
+    // Size and mtime vouch for a result only as they were when its text was read: stamped after the pool run, a file
+    // replaced meanwhile (a `cp -p`, a `tar x`: an older mtime) was vouched for with the old text's result.
+    const config = defaultConfig();
+    const location = path.join(os.tmpdir(), `apiguard-pool-race-${process.pid}`);
+    const dir = path.join(os.tmpdir(), `apiguard-pool-raced-${process.pid}`);
+    execFileSync(process.execPath, [path.join(repo, 'bench/generate-corpus.mjs'), '--apex', '30', '--out', dir, '--seed', '5'], { stdio: 'ignore' });
+    try {
+      const files = await discoverFiles(dir);
+      const old = new Date(Date.now() - 3600_000), older = new Date(Date.now() - 7200_000);
+      for (const f of files) { utimesSync(f, old, old); }
+      const cls = files.filter(f => f.endsWith('.cls'));
+      let rewritten = false;
+      const cache = await FileLintCache.open(location, { tool: 'test' });
+      const cold = await scanProject({ root: dir, config, jobs: 2, minFilesPerWorker: 1, cache, onProgress: p => {
+        // While the pool runs (some files linted): every class gets a hardcoded secret, and an older mtime.
+        if (p.phase !== 'lint' || p.done === 0 || rewritten) { return; }
+        rewritten = true;
+        for (const f of cls) {
+          writeFileSync(f, `${readFileSync(f, 'utf8')}\n// token: ghp_${'a1B2c3D4e5'.repeat(3)}abcdef\n`);
+          utimesSync(f, older, older);
+        }
+      } });
+      await cache.save();
+      assert.ok(rewritten && cold.threads === 2, 'the files were rewritten while the pool ran');
+      const warm = await scanProject({ root: dir, config, jobs: 2, minFilesPerWorker: 1, cache: await FileLintCache.open(location, { tool: 'test' }) });
+      const fresh = await scanProject({ root: dir, config, jobs: 1 });
+      assert.ok(fresh.reports.filter(r => r.findings.some(f => f.ruleId === 'hardcoded-secret')).length >= cls.length, 'every class has the secret');
+      const secrets = (r: ScanResult) => r.reports.filter(x => x.path.endsWith('.cls') && x.findings.some(f => f.message.includes('GitHub'))).length;
+      assert.strictEqual(secrets(warm), secrets(fresh), 'classes with the secret');
+      assert.strictEqual(JSON.stringify(warm.reports), JSON.stringify(fresh.reports));
+    } finally {
+      removeProject(dir);
+      rmSync(location, { force: true });
+    }
+  });
+
   it('small scans lint on this thread (starting workers would cost more than it saves)', async () => {
     const root = tempProject({ 'sfdx-project.json': SFDX_PROJECT, 'force-app/main/default/classes/S3InvoiceUploader.cls': S3_UPLOADER });
     try {
