@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ProjectIndex } from '../core/project';
 import type { ReportFile } from '../core/report/model';
 import type { DiscoveryMemo, FolderListing, FolderStat } from './discover';
-import type { InputKind, LintCache } from './scan';
+import type { FileSeen, InputKind, LintCache } from './scan';
 
 /** Where `--cache` keeps results when `--cache-location` is not given (relative to the project root). */
 export const DEFAULT_CACHE_FILE = '.apiguardcache';
@@ -358,22 +358,26 @@ export class FileLintCache implements LintCache {
 
   set(file: string, text: string, report: ReportFile): void { this.setKey(file, textKey(text), report); }
 
-  /** `set` with the text's key (`textKey`) computed where the text was read (a pool worker). */
-  setKey(file: string, key: string, report: ReportFile): void {
+  /**
+   * `set` with the text's key (`textKey`) computed where the text was read (a pool worker), and the size and mtime fstat
+   * gave before that read (`seen`): stamped with those, not with a stat taken now, so that a file replaced since (by one
+   * with an older mtime: `cp -p`, `tar x`) is not vouched for with the result of the text read before.
+   */
+  setKey(file: string, key: string, report: ReportFile, seen?: FileSeen): void {
     const { path: _p, ...r } = report;
     const e: Entry = r.findings.length || r.notes.length ? [key, null, null, r] : [key, null, null];
-    this.stamp(file, e);
+    this.stamp(file, e, seen);
     const [dir, name] = this.split(file);
     let folder = this.files.get(dir);
     if (!folder) { folder = FolderResults.empty(); this.files.set(dir, folder); }
     folder.added.set(name, e);
   }
 
-  /** Records size and mtime when they can vouch for the text just hashed (mtime at least 2 s before this run). */
-  private stamp(file: string, e: Entry): void {
+  /** Records size and mtime when they can vouch for the text just hashed (mtime at least 2 s before this run); `seen`: as they were before it was read. */
+  private stamp(file: string, e: Entry, seen?: FileSeen): void {
     this.dirty = true;
     try {
-      const st = fs.statSync(file);
+      const st = seen ?? fs.statSync(file);
       if (st.mtimeMs < this.started - 2000) { e[1] = st.size; e[2] = st.mtimeMs; } else { e[1] = null; e[2] = null; }
     } catch { e[1] = null; e[2] = null; }
   }

@@ -9,7 +9,7 @@ import type { ReportFile } from '../core/report/model';
 import { symbolsOf } from '../core/symbols';
 import { createEngine } from './createEngine';
 import type { FromWorker, PoolSetup, ToWorker } from './pool';
-import { lintRead, readOneSync } from './scan';
+import { lintRead, readOneSync, type FileSeen } from './scan';
 import { textKey } from './cache';
 
 /** The project index and rule levels, from the pool's first message. */
@@ -36,13 +36,13 @@ port?.on('message', (m: ToWorker) => {
   void ready.then(engine => {
     // This thread does nothing but lint, so it reads synchronously (readOneSync says why).
     const reports: ReportFile[] = [];
-    const keys: Array<[string, string]> = [];
+    const keys: Array<[string, string, FileSeen?]> = [];
     for (const file of m.files) {
       const read = readOneSync(file);
       let report: ReportFile;
       try {
         report = lintRead(engine, read, s);
-        if (s.keys && read.text !== undefined) { keys.push([file, textKey(read.text)]); }
+        if (s.keys && read.text !== undefined) { keys.push([file, textKey(read.text), read.seen]); }
       } catch (e) {
         report = { path: read.path, findings: [], notes: [{ path: read.path, code: 'internal-error', message: `Linting failed: ${(e as Error).message}. Not checked.` }] };
       }

@@ -6,6 +6,7 @@ import type { ApiGuardConfig } from '../core/config';
 import type { SeverityOrOff } from '../core/types';
 import type { FileSymbols, ProjectIndex } from '../core/project';
 import type { ReportFile } from '../core/report/model';
+import type { FileSeen } from './scan';
 
 /**
  * A pool of worker threads that lint files for one scan. Each worker (`lintWorker.ts`, bundled as
@@ -31,7 +32,7 @@ export interface PoolSetup {
 export type ToWorker = { type: 'symbols'; files: string[] } | { type: 'setup'; setup: PoolSetup } | { type: 'lint'; chunk: number; files: string[] };
 export type FromWorker =
   | { type: 'symbols'; results: Array<[string, FileSymbols | undefined]> }
-  | { type: 'done'; chunk: number; reports: ReportFile[]; count: number; keys?: Array<[file: string, key: string]> }
+  | { type: 'done'; chunk: number; reports: ReportFile[]; count: number; keys?: Array<[file: string, key: string, seen?: FileSeen]> }
   | { type: 'fatal'; message: string };
 
 /**
@@ -101,8 +102,8 @@ export type EarlyEvent = { type: 'message'; value: FromWorker } | { type: 'error
 export interface PoolRun {
   /** Reports with findings or notes, in completion order (the caller sorts). */
   reports: ReportFile[];
-  /** With `PoolSetup.keys`: each file linted and the key of the text it was linted as (a file that failed has none). */
-  keys: Array<[file: string, key: string]>;
+  /** With `PoolSetup.keys`: each file linted, the key of the text it was linted as, and its size and mtime before that read (a file that failed has none). */
+  keys: Array<[file: string, key: string, seen?: FileSeen]>;
   /** Files linted (or given a note). */
   done: number;
 }
@@ -121,7 +122,7 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
   const { script, signal, onDone } = options;
   return new Promise<PoolRun>((resolve, reject) => {
     const reports: ReportFile[] = [];
-    const keys: Array<[string, string]> = [];
+    const keys: Array<[string, string, FileSeen?]> = [];
     let done = 0;
     let nextChunkId = 0;
     /** Files not yet handed out: `files` from `next` on, and files to retry one by one, which go first. */
@@ -181,7 +182,8 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
       if (ready) { w.postMessage({ type: 'setup', setup: ready } satisfies ToWorker); }
       let failed = false;
       const onMessage = (m: FromWorker) => {
-        if (finished) { return; }
+        // A result that comes after the worker's error (another port: it may) is for a chunk already handed out again.
+        if (finished || failed) { return; }
         if (m.type === 'fatal') { finish(new Error(`API Guard lint worker could not start: ${m.message}`)); return; }
         if (m.type === 'symbols') {
           for (const [f, s] of m.results) { symbols.set(f, s); }

@@ -94,7 +94,7 @@ export interface LintCache extends Partial<IndexInputCache> {
   /** Whether `get` can answer for the file (a result for some text of it is kept); with `setKey`, the pool lints the misses. */
   knows?(file: string): boolean;
   /** `set` with the key of the text (`textKey` of cache.ts) computed where it was read. */
-  setKey?(file: string, key: string, report: ReportFile): void;
+  setKey?(file: string, key: string, report: ReportFile, seen?: FileSeen): void;
   /** Folder listings of the last walk, for a scan of the whole root (see `DiscoveryMemo`). */
   discovery?: DiscoveryMemo;
 }
@@ -122,7 +122,9 @@ export interface ScanResult extends ReportInput {
   threads: number;
 }
 
-export type ReadResult = { path: string; text?: string; note?: FileNote; cached?: ReportFile };
+/** `seen`: size and mtime as fstat gave them before the text was read, to vouch for that text in a cache (the pool's `--cache` keys). */
+export type ReadResult = { path: string; text?: string; note?: FileNote; cached?: ReportFile; seen?: FileSeen };
+export interface FileSeen { size: number; mtimeMs: number }
 
 const unreadable = (file: string, e: NodeJS.ErrnoException): ReadResult =>
   ({ path: file, note: { path: file, code: 'unreadable', message: `Cannot read the file (${e.code ?? e.message}): not checked.` } });
@@ -155,10 +157,10 @@ export function readOne(file: string): Promise<ReadResult> {
         const buf = Buffer.allocUnsafe(st.size);
         let off = 0;
         const step = (): void => {
-          if (off >= buf.length) { finish({ path: file, text: decode(buf, off) }); return; }
+          if (off >= buf.length) { finish({ path: file, text: decode(buf, off), seen: { size: st.size, mtimeMs: st.mtimeMs } }); return; }
           fs.read(fd, buf, off, buf.length - off, off, (readErr, n) => {
             if (readErr) { finish(unreadable(file, readErr)); return; }
-            if (n === 0) { finish({ path: file, text: decode(buf, off) }); return; }
+            if (n === 0) { finish({ path: file, text: decode(buf, off), seen: { size: st.size, mtimeMs: st.mtimeMs } }); return; }
             off += n;
             step();
           });
@@ -189,7 +191,7 @@ export function readOneSync(file: string): ReadResult {
       if (n === 0) { break; }
       off += n;
     }
-    return { path: file, text: decode(buf, off) };
+    return { path: file, text: decode(buf, off), seen: { size: st.size, mtimeMs: st.mtimeMs } };
   } catch (e) {
     return unreadable(file, e as NodeJS.ErrnoException);
   } finally {
@@ -634,7 +636,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
       } });
       reports.push(...run.reports);
       const withFindings = new Map(run.reports.map(r => [r.path, r]));
-      for (const [f, key] of run.keys) { setKey(f, key, withFindings.get(f) ?? { path: f, findings: [], notes: [] }); }
+      for (const [f, key, seen] of run.keys) { setKey(f, key, withFindings.get(f) ?? { path: f, findings: [], notes: [] }, seen); }
       done = before + run.done;
       rest = [];
       threads = poolWorkers;

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultConfig } from '../../src/core/config';
@@ -77,6 +77,43 @@ describe('lint pool (worker threads)', function () {
     }
   });
 
+  it('with a cache: a file rewritten (its mtime set back) after a worker read it is linted again next time', async () => {
+    // Size and mtime vouch for a result only as they were when its text was read: stamped after the pool run, a file
+    // replaced meanwhile (a `cp -p`, a `tar x`: an older mtime) was vouched for with the old text's result.
+    const config = defaultConfig();
+    const location = path.join(os.tmpdir(), `apiguard-pool-race-${process.pid}`);
+    const dir = path.join(os.tmpdir(), `apiguard-pool-raced-${process.pid}`);
+    execFileSync(process.execPath, [path.join(repo, 'bench/generate-corpus.mjs'), '--apex', '30', '--out', dir, '--seed', '5'], { stdio: 'ignore' });
+    try {
+      const files = await discoverFiles(dir);
+      const old = new Date(Date.now() - 3600_000), older = new Date(Date.now() - 7200_000);
+      for (const f of files) { utimesSync(f, old, old); }
+      const cls = files.filter(f => f.endsWith('.cls'));
+      let rewritten = false;
+      const cache = await FileLintCache.open(location, { tool: 'test' });
+      const cold = await scanProject({ root: dir, config, jobs: 2, minFilesPerWorker: 1, cache, onProgress: p => {
+        // While the pool runs (some files linted): every class gets a hardcoded secret, and an older mtime.
+        if (p.phase !== 'lint' || p.done === 0 || rewritten) { return; }
+        rewritten = true;
+        for (const f of cls) {
+          writeFileSync(f, `${readFileSync(f, 'utf8')}\n// token: ghp_${'a1B2c3D4e5'.repeat(3)}abcdef\n`);
+          utimesSync(f, older, older);
+        }
+      } });
+      await cache.save();
+      assert.ok(rewritten && cold.threads === 2, 'the files were rewritten while the pool ran');
+      const warm = await scanProject({ root: dir, config, jobs: 2, minFilesPerWorker: 1, cache: await FileLintCache.open(location, { tool: 'test' }) });
+      const fresh = await scanProject({ root: dir, config, jobs: 1 });
+      assert.ok(fresh.reports.filter(r => r.findings.some(f => f.ruleId === 'hardcoded-secret')).length >= cls.length, 'every class has the secret');
+      const secrets = (r: ScanResult) => r.reports.filter(x => x.path.endsWith('.cls') && x.findings.some(f => f.message.includes('GitHub'))).length;
+      assert.strictEqual(secrets(warm), secrets(fresh), 'classes with the secret');
+      assert.strictEqual(JSON.stringify(warm.reports), JSON.stringify(fresh.reports));
+    } finally {
+      removeProject(dir);
+      rmSync(location, { force: true });
+    }
+  });
+
   it('small scans lint on this thread (starting workers would cost more than it saves)', async () => {
     const root = tempProject({ 'sfdx-project.json': SFDX_PROJECT, 'force-app/main/default/classes/S3InvoiceUploader.cls': S3_UPLOADER });
     try {
@@ -107,6 +144,37 @@ describe('lint pool (worker threads)', function () {
       const others = run.reports.filter(r => !r.path.includes('CrashesWorker'));
       assert.strictEqual(others.length, 30);
       assert.deepStrictEqual(others.filter(r => !r.findings.some(f => f.ruleId === 'insecure-endpoint')).map(r => [r.path, r.findings.map(f => f.ruleId), r.notes]), [], 'the files chunked with it were retried and linted');
+    } finally { removeProject(root); }
+  });
+
+  it('a worker that dies of an error just after sending a result: each file is counted and reported once', async () => {
+    // The error comes on the worker's internal port, its results on another: the pool may hear of the error first
+    // (always when it is busy meanwhile). The chunk it still holds is linted again, so the late result must not count.
+    const names = ['A0', 'A1', 'A2', 'A3', 'B0', 'DiesAfterDone', 'B2', 'B3'];
+    const root = tempProject({
+      'sfdx-project.json': SFDX_PROJECT,
+      ...Object.fromEntries(names.map(n => [`force-app/main/default/classes/${n}.cls`, S3_UPLOADER])),
+    });
+    try {
+      const config = defaultConfig();
+      const one = await scanProject({ root, config, jobs: 1 });
+      const files = names.map(n => path.join(root, `force-app/main/default/classes/${n}.cls`));
+      const project = await loadProjectIndex(root);
+      // This thread is busy (not in a message of the worker) while the worker sends the result of B* and dies.
+      const posting = `${files[5]}.posting`;
+      const busy = setInterval(() => {
+        if (!existsSync(posting)) { return; }
+        clearInterval(busy);
+        const t = Date.now();
+        while (Date.now() - t < 600) { /* busy */ }
+      }, 5);
+      const run = await lintOnPool(files, 1, { root, rules: config.rules, includeTests: false, project, keys: true },
+        { script: path.join(__dirname, 'helpers/dyingAfterDoneLintWorker.js') }).finally(() => clearInterval(busy));
+      assert.ok(existsSync(posting), 'the worker died after a result');
+      assert.strictEqual(run.done, files.length);
+      assert.deepStrictEqual(run.keys.map(([f]) => f).sort(), [...files].sort(), 'one key per file');
+      run.reports.sort((a, b) => (a.path < b.path ? -1 : 1));
+      assert.deepStrictEqual(run.reports, one.reports.filter(r => r.path.endsWith('.cls')));
     } finally { removeProject(root); }
   });
 
