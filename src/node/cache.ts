@@ -189,6 +189,7 @@ export class FileLintCache implements LintCache {
   inputHits = 0;
   private key = '';
   private loadedKey = '';
+  private loadedSettings?: string;
   hits = 0;
   misses = 0;
   private dirty = false;
@@ -225,6 +226,7 @@ export class FileLintCache implements LintCache {
       if (typeof folder === 'number') { dropped += folder; } else { c.files.set(dir, folder); }
     }
     c.loadedKey = data.key;
+    if (typeof data.settings === 'string') { c.loadedSettings = data.settings; }
     if (data.settings === c.settingsKey) {
       if (isObject(data.inputs)) {
         for (const [dir, group] of Object.entries(data.inputs)) {
@@ -244,6 +246,11 @@ export class FileLintCache implements LintCache {
 
   /** Set by `open` when the cache file existed but could not be used (fully or in part); the scan is complete regardless. */
   problem?: string;
+
+  /** No result of the cache file can be reused (there is none, or they are for other settings): every file is linted and stored. */
+  get empty(): boolean {
+    return this.files.size === 0 || this.loadedSettings !== this.settingsKey;
+  }
 
   /** A folder's key: relative to the root ("" for the root), else absolute. */
   private dirKey(dir: string): string {
@@ -305,12 +312,15 @@ export class FileLintCache implements LintCache {
 
   /**
    * Stores a digest with the size and mtime seen before the file was read (so an edit during the run
-   * can only cause a re-read), and only when that mtime is older than the run (see `lookup`).
+   * can only cause a re-read), and only when that mtime is older than the run (see `lookup`). `seen`:
+   * as the pool's worker that read it saw them; else the stat `recallInput` took.
    */
-  rememberInput(file: string, kind: InputKind, digest: string | null): void {
+  rememberInput(file: string, kind: InputKind, digest: string | null, seen?: FileSeen): void {
     this.dirty = true;
-    const st = this.stats.get(file);
-    if (st && st.isFile() && st.mtimeMs < this.started - 2000) {
+    this.inputsSeen = true;
+    const stat = this.stats.get(file);
+    const st = seen ?? (stat?.isFile() ? stat : undefined);
+    if (st && st.mtimeMs < this.started - 2000) {
       const [dir, name] = this.split(file);
       (this.nextInputs[dir] ??= {})[name] = [kind, digest, st.size, st.mtimeMs];
     }

@@ -21,11 +21,11 @@ ready.catch((e: Error) => port?.postMessage({ type: 'fatal', message: e.message 
 port?.on('message', (m: ToWorker) => {
   if (m.type === 'symbols') {
     // Text scans for the project index, done while the grammar compiles and the index is built.
-    const results: Array<[string, FileSymbols | undefined]> = [];
+    const results: Array<[string, FileSymbols | undefined, FileSeen?]> = [];
     for (const f of m.files) {
       const read = readOneSync(f);
       if (read.text === undefined) { results.push([f, undefined]); continue; }
-      try { results.push([f, symbolsOf(f, read.text)]); } catch { /* left to the caller, which reads it again */ }
+      try { results.push([f, symbolsOf(f, read.text), read.seen]); } catch { /* left to the caller, which reads it again */ }
     }
     port.postMessage({ type: 'symbols', results } satisfies FromWorker);
     return;

@@ -31,7 +31,7 @@ export interface PoolSetup {
 /** Messages between the pool and a worker: `symbols` (optional) and `setup` first, then chunks to lint. */
 export type ToWorker = { type: 'symbols'; files: string[] } | { type: 'setup'; setup: PoolSetup } | { type: 'lint'; chunk: number; files: string[] };
 export type FromWorker =
-  | { type: 'symbols'; results: Array<[string, FileSymbols | undefined]> }
+  | { type: 'symbols'; results: Array<[string, FileSymbols | undefined, FileSeen?]> }
   | { type: 'done'; chunk: number; reports: ReportFile[]; count: number; keys?: Array<[file: string, key: string, seen?: FileSeen]> }
   | { type: 'fatal'; message: string };
 
@@ -61,7 +61,11 @@ export function lintWorkerScript(from = __dirname): string | undefined {
  * project index that needs them (`scanProject`). `done` gets what came back, once, even when a worker
  * died or the run ended first: a file missing from the map is read by the caller.
  */
-export interface SymbolsRequest { files: readonly string[]; done: (symbols: ReadonlyMap<string, FileSymbols | undefined>) => void }
+export interface SymbolsRequest {
+  files: readonly string[];
+  /** `seen`: each read file's size and mtime before the worker read it (for `--cache` to remember the file's digest by). */
+  done: (symbols: ReadonlyMap<string, FileSymbols | undefined>, seen: ReadonlyMap<string, FileSeen>) => void;
+}
 
 /**
  * Workers started before the file list is known: a whole-root scan starts them during its walk, so that
@@ -141,10 +145,11 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
 
     /** The symbols request: what came back, and the workers still holding a share of it. */
     const symbols = new Map<string, FileSymbols | undefined>();
+    const symbolsSeen = new Map<string, FileSeen>();
     const symbolsFrom = new Set<Worker>();
     let symbolsRequest = options.symbols;
     const symbolsDone = () => {
-      if (symbolsRequest && symbolsFrom.size === 0) { const r = symbolsRequest; symbolsRequest = undefined; r.done(symbols); }
+      if (symbolsRequest && symbolsFrom.size === 0) { const r = symbolsRequest; symbolsRequest = undefined; r.done(symbols, symbolsSeen); }
     };
     const finish = (error?: Error) => {
       if (finished) { return; }
@@ -186,7 +191,7 @@ export function lintOnPool(files: readonly string[], jobs: number, setup: PoolSe
         if (finished || failed) { return; }
         if (m.type === 'fatal') { finish(new Error(`API Guard lint worker could not start: ${m.message}`)); return; }
         if (m.type === 'symbols') {
-          for (const [f, s] of m.results) { symbols.set(f, s); }
+          for (const [f, s, seen] of m.results) { symbols.set(f, s); if (seen) { symbolsSeen.set(f, seen); } }
           symbolsFrom.delete(w);
           symbolsDone();
           return;

@@ -20,7 +20,7 @@ import { decodeText } from './decode';
 
 /** Native SHA-256 (hex) for fingerprints: the same values as core's pure-JS `sha256`, faster. */
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-import { defaultJobs, lintOnPool, lintWorkerScript, StartedWorkers, type SymbolsRequest } from './pool';
+import { defaultJobs, lintOnPool, lintWorkerScript, StartedWorkers, type PoolRun, type SymbolsRequest } from './pool';
 
 /** Files larger than this are not read at all (a note says so). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -97,6 +97,14 @@ export interface LintCache extends Partial<IndexInputCache> {
   setKey?(file: string, key: string, report: ReportFile, seen?: FileSeen): void;
   /** Folder listings of the last walk, for a scan of the whole root (see `DiscoveryMemo`). */
   discovery?: DiscoveryMemo;
+  /** Nothing to give yet (a first run): with `setKey` and the index inputs, the scan runs on the pool as without a cache and stores every result. */
+  readonly empty?: boolean;
+}
+
+/** Stores what the pool linted (it was asked for the keys of the texts its workers read) in the cache. */
+function storeKeys(cache: LintCache, run: PoolRun): void {
+  const withFindings = new Map(run.reports.map(r => [r.path, r]));
+  for (const [f, key, seen] of run.keys) { cache.setKey!(f, key, withFindings.get(f) ?? { path: f, findings: [], notes: [] }, seen); }
 }
 
 /** Below this many files per worker, linting on this thread is faster than starting workers. */
@@ -241,8 +249,12 @@ export async function loadProjectIndex(root: string, options: ProjectIndexOption
 
 export interface ProjectIndexOptions {
   exclude?: readonly string[]; files?: readonly string[]; signal?: AbortSignal; readers?: ProjectReaders; filter?: (file: string) => boolean; inputs?: IndexInputCache;
-  /** The values (`symbolsOf`) of some files, extracted elsewhere (the lint pool's workers); files missing from the answer are read here. Not with `inputs`. */
-  symbols?: Promise<ReadonlyMap<string, FileSymbols | undefined>>;
+  /**
+   * The values (`symbolsOf`) of some files, extracted elsewhere (the lint pool's workers); files missing from the answer are
+   * read here. With `inputs`, each is remembered with the size and mtime it had before it was read (`seen`), and not
+   * recalled: for a cache that has nothing yet (`LintCache.empty`).
+   */
+  symbols?: Promise<ExtractedSymbols>;
 }
 
 /**
@@ -254,10 +266,12 @@ export interface ProjectIndexOptions {
 export interface IndexInputCache {
   /** The digest stored for `file` as `kind`, if its size and mtime still vouch for it; undefined: read it. */
   recallInput(file: string, kind: InputKind): Promise<string | null | undefined>;
-  /** The digest of `file` as just read (after `recallInput` returned undefined for it). */
-  rememberInput(file: string, kind: InputKind, digest: string | null): void;
+  /** The digest of `file` as just read (after `recallInput` returned undefined for it, or read elsewhere: then `seen` is given). */
+  rememberInput(file: string, kind: InputKind, digest: string | null, seen?: FileSeen): void;
 }
 export type InputKind = 'facts' | 'symbols' | 'access';
+/** Symbols extracted by the pool's workers (`SymbolsRequest`), with each read file's size and mtime before the read. */
+export interface ExtractedSymbols { values: ReadonlyMap<string, FileSymbols | undefined>; seen: ReadonlyMap<string, FileSeen> }
 interface InputRecord {
   path: string; kind: InputKind; digest: string | null;
   /** What the index needs of the file (facts and access: the text; symbols: the extracted values); absent when the cache vouched for it unread, or it is unreadable. */
@@ -283,7 +297,7 @@ export async function openProjectIndex(root: string, options: Omit<ProjectIndexO
   }
   const sfdx = await readSfdx(root);
   const records: InputRecord[] = wanted.map(w => ({ ...w, digest: null }));
-  const elsewhere = options.symbols && !options.inputs ? options.symbols : undefined;
+  const elsewhere = options.symbols;
   const remote = (r: InputRecord) => !!elsewhere && r.kind === 'symbols' && isApexPath(r.path);
   await readInputs(records.filter(r => !remote(r)), options.inputs, options.signal);
   if (elsewhere) {
@@ -291,12 +305,14 @@ export async function openProjectIndex(root: string, options: Omit<ProjectIndexO
     const given = await elsewhere;
     const missing: InputRecord[] = [];
     for (const r of records.filter(remote)) {
-      if (!given.has(r.path)) { missing.push(r); continue; }
-      const symbols = given.get(r.path);
+      if (!given.values.has(r.path)) { missing.push(r); continue; }
+      const symbols = given.values.get(r.path);
       r.value = { symbols };
       r.digest = symbols ? digestOf(symbols) : null;
+      const seen = given.seen.get(r.path);
+      if (seen) { options.inputs?.rememberInput(r.path, r.kind, r.digest, seen); }
     }
-    await readInputs(missing, undefined, options.signal);
+    await readInputs(missing, options.inputs, options.signal);
   }
   const key = sha256Hex(JSON.stringify({ root, sfdx: sfdx === undefined ? null : readSfdxProject(sfdx),
     inputs: records.filter(r => r.digest !== null).map(r => [r.path, r.kind, r.digest]) }));
@@ -514,9 +530,12 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const shard = options.shard;
   const jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()));
   const minFilesPerWorker = options.minFilesPerWorker ?? MIN_FILES_PER_WORKER;
+  // A cache with nothing to give (a first run, a fresh CI runner) only records: the scan is the one without a cache
+  // (workers started during the walk, the classes' constants extracted by them), and it stores what they linted.
+  const recording = cache?.empty && cache.setKey && cache.useProjectKey && cache.recallInput && cache.rememberInput ? cache : undefined;
   // A whole-root scan that will lint on the pool starts its workers as soon as the walk has found files
   // enough for all of them, so that their start-up overlaps the rest of the walk.
-  const earlyScript = !options.files && !options.paths?.length && !options.engine && !options.read && !cache && jobs > 1 ? lintWorkerScript() : undefined;
+  const earlyScript = !options.files && !options.paths?.length && !options.engine && !options.read && (!cache || recording) && jobs > 1 ? lintWorkerScript() : undefined;
   const early: { workers?: StartedWorkers; found: number } = { found: 0 };
   const onFiles = earlyScript ? (n: number) => {
     early.found += n;
@@ -536,7 +555,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const files = shard ? collected.files.filter(mine) : collected.files;
   const total = files.length;
   const workers = Math.min(jobs, Math.floor(total / minFilesPerWorker));
-  const script = !options.engine && !options.read && !cache && workers > 1 ? earlyScript ?? lintWorkerScript() : undefined;
+  const script = !options.engine && !options.read && (!cache || recording) && workers > 1 ? earlyScript ?? lintWorkerScript() : undefined;
   if (!script) { early.workers?.close(); }
   // With a cache that keeps the index's inputs, files it vouches for are not read for the index, and
   // the index itself (and the grammar) is loaded only when a file has to be linted. With the pool, the
@@ -547,8 +566,13 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   let symbolsRequest: SymbolsRequest | undefined;
   if (script) {
     const apex = indexOptions.files && !indexOptions.readers ? indexOptions.files.filter(isApexPath) : [];
-    const symbols = apex.length ? new Promise<ReadonlyMap<string, FileSymbols | undefined>>(done => { symbolsRequest = { files: apex, done }; }) : undefined;
-    const load = loadProjectIndex(root, { ...indexOptions, ...(symbols ? { symbols } : {}) }).then(p => (project = p));
+    const symbols = apex.length ? new Promise<ExtractedSymbols>(done => { symbolsRequest = { files: apex, done: (values, seen) => done({ values, seen }) }; }) : undefined;
+    const withSymbols = { ...indexOptions, ...(symbols ? { symbols } : {}) };
+    // Recording: the index's inputs are remembered (those the workers read with the size and mtime they saw) and its key taken.
+    const index = recording
+      ? openProjectIndex(root, { ...withSymbols, inputs: recording as IndexInputCache }).then(opened => { recording.useProjectKey!(opened.key); return opened.load(); })
+      : loadProjectIndex(root, withSymbols);
+    const load = index.then(p => (project = p));
     load.catch(() => { /* the pool fails with it */ });
     loadProject = () => load;
   } else if (cache?.recallInput && cache.rememberInput && cache.useProjectKey && !indexOptions.readers) {
@@ -584,13 +608,14 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   let done = 0;
   const setup = { root, rules: config.rules, includeTests: config.includeTests, project: project ?? emptyProject(root), ...(config.limits ? { limits: config.limits } : {}) };
   if (script) {
-    const run = await lintOnPool(files, workers, loadProject().then(p => ({ ...setup, project: p })), { script, signal, symbols: symbolsRequest, started: early.workers, onDone: n => {
+    const run = await lintOnPool(files, workers, loadProject().then(p => ({ ...setup, project: p, ...(recording ? { keys: true } : {}) })), { script, signal, symbols: symbolsRequest, started: early.workers, onDone: n => {
       done = n;
       const now = performance.now();
       if (onProgress && now - lastProgress >= 100) { lastProgress = now; onProgress({ phase: 'lint', done, total }); }
     } });
     reports.push(...run.reports);
     done = run.done;
+    if (recording) { storeKeys(recording, run); }
   }
   // Without a cache the grammar loads while the first files are read; with one, on the first miss.
   if (!script && !cache) { getEngine().catch(() => { /* awaited when linting */ }); }
@@ -601,7 +626,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   let threads = script ? workers : 1;
   const cachePool = !options.engine && !options.read && workers > 1 ? lintWorkerScript() : undefined;
   const knows = cache?.knows?.bind(cache), setKey = cache?.setKey?.bind(cache);
-  if (cachePool && lookup && knows && setKey && cache) {
+  if (!script && cachePool && lookup && knows && setKey && cache) {
     const misses: string[] = [];
     const triage = async (f: string): Promise<ReportFile | undefined> => {
       const hit = await lookup(f);
@@ -635,8 +660,7 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
         if (onProgress && now - lastProgress >= 100) { lastProgress = now; onProgress({ phase: 'lint', done, total }); }
       } });
       reports.push(...run.reports);
-      const withFindings = new Map(run.reports.map(r => [r.path, r]));
-      for (const [f, key, seen] of run.keys) { setKey(f, key, withFindings.get(f) ?? { path: f, findings: [], notes: [] }, seen); }
+      storeKeys(cache, run);
       done = before + run.done;
       rest = [];
       threads = poolWorkers;
