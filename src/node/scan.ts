@@ -532,7 +532,8 @@ export async function scanProject(options: ScanOptions): Promise<ScanResult> {
   const minFilesPerWorker = options.minFilesPerWorker ?? MIN_FILES_PER_WORKER;
   // A cache with nothing to give (a first run, a fresh CI runner) only records: the scan is the one without a cache
   // (workers started during the walk, the classes' constants extracted by them), and it stores what they linted.
-  const recording = cache?.empty && cache.setKey && cache.useProjectKey && cache.recallInput && cache.rememberInput ? cache : undefined;
+  // (Not for a scan of some files whose index only reads what they name, `readers`: it has no key of inputs.)
+  const recording = cache?.empty && cache.setKey && cache.useProjectKey && cache.recallInput && cache.rememberInput && !(options.files && options.readers) ? cache : undefined;
   // A whole-root scan that will lint on the pool starts its workers as soon as the walk has found files
   // enough for all of them, so that their start-up overlaps the rest of the walk.
   const earlyScript = !options.files && !options.paths?.length && !options.engine && !options.read && (!cache || recording) && jobs > 1 ? lintWorkerScript() : undefined;
