@@ -11,7 +11,7 @@ import { NetGuard, type NetOptions } from './transport';
 import { coverageNotes, coverageOf } from './coverage';
 import { OrgError } from './types';
 import { evaluate, MONITORING_OFF, person, text, usersFrom, type OrgUser } from './checks';
-import { DEFAULT_USAGE_DAYS, LOGIN_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, STALE_TOKEN_DAYS, TOKEN_FALLBACK, profileFullName } from './plan';
+import { AGGREGATE_LIMIT, DEFAULT_USAGE_DAYS, LOGIN_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, STALE_TOKEN_DAYS, TOKEN_FALLBACK, profileFullName } from './plan';
 import { buildUsage, rowsFromAggregate, rowsFromLogFile, windowDays, type UsageRow } from './monitoring';
 import type { ApiUsage, InspectionReport, OrgInfo } from './types';
 
@@ -247,7 +247,7 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
   if (agg?.ok) {
     source = 'event-log-object';
     rows = rowsFromAggregate(agg.value as SObjectRecord[]);
-    if (agg.truncated) { gaps.push(`the ApiTotalUsageEventLog aggregate had more groups than one answer holds (${(agg.value as unknown[]).length} of ${agg.totalSize ?? 'more'} read)`); }
+    if (agg.truncated) { gaps.push(`the ApiTotalUsageEventLog aggregate reached its LIMIT of ${AGGREGATE_LIMIT.toLocaleString('en-US')} groups (an aggregate answer cannot be paged; ${(agg.value as unknown[]).length.toLocaleString('en-US')} groups read, more not)`); }
   } else {
     const logs = data.get('eventLogs');
     if (!logs?.ok) {

@@ -11,6 +11,8 @@ export const STALE_TOKEN_DAYS = 90;
 /** API usage monitoring window: default and maximum days. */
 export const DEFAULT_USAGE_DAYS = 7;
 export const MAX_USAGE_DAYS = 14;
+/** Rows an aggregate (GROUP BY) answer may hold: it cannot be paged, so the query asks for at most one batch. */
+export const AGGREGATE_LIMIT = 2000;
 /** LoginHistory is read for this many days (the login checks' window). */
 export const LOGIN_DAYS = 7;
 
@@ -64,9 +66,14 @@ export const QUERIES: QuerySpec[] = [
   { key: 'tenantSecrets', api: 'data', object: 'TenantSecret', fields: ['Type', 'Status', 'Source', 'Version', 'CreatedDate'], where: "Status = 'Active'", limit: 200 },
   // API usage per day, hour, app, user and client IP in one aggregate (event log objects, API 61+);
   // INVALID_TYPE → the monitoring falls back to ApiTotalUsage log files (monitoring.ts).
+  // Field names and Filter/Group properties as documented (object reference, ApiTotalUsageEventLog:
+  // Timestamp is Filter/Sort, not Group, so it is grouped through DAY_ONLY/HOUR_IN_DAY). An aggregate
+  // answer cannot be paged: past one 2,000-row batch without a LIMIT the org refuses the query
+  // ("Aggregate query does not support queryMore()"), so it carries LIMIT 2000 and a full answer is a
+  // lower bound (monitoring.ts says so).
   { key: 'apiUsage', api: 'data', object: 'ApiTotalUsageEventLog',
     fields: ['DAY_ONLY(Timestamp) day', 'HOUR_IN_DAY(Timestamp) hour', 'ConnectedAppIdentifier app', 'UserIdentifier usr', 'ClientIp ip', 'COUNT(Id) n'],
-    where: `Timestamp = LAST_N_DAYS:${MAX_USAGE_DAYS}`, groupBy: 'DAY_ONLY(Timestamp), HOUR_IN_DAY(Timestamp), ConnectedAppIdentifier, UserIdentifier, ClientIp' },
+    where: `Timestamp = LAST_N_DAYS:${MAX_USAGE_DAYS}`, groupBy: 'DAY_ONLY(Timestamp), HOUR_IN_DAY(Timestamp), ConnectedAppIdentifier, UserIdentifier, ClientIp', limit: AGGREGATE_LIMIT },
   // ---- Tooling
   { key: 'health', api: 'tooling', object: 'SecurityHealthCheck', fields: ['Score'] },
   { key: 'risks', api: 'tooling', object: 'SecurityHealthCheckRisks', fields: ['RiskType', 'Setting', 'SettingGroup', 'OrgValue', 'StandardValue'],

@@ -245,7 +245,15 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
           : err(403, denied, denied === 'INSUFFICIENT_ACCESS' ? 'insufficient access rights on cross-reference id' : `Access to ${objMatch} denied`);
       }
       const out = execute(dbs[api], soql, opts.now ?? new Date(), attributesUrl(api, v));
-      return page(out.records, out.totalSize, api, v, out.aggregate ? undefined : out.object);
+      if (out.aggregate) {
+        // An aggregate answer is never paged: past one batch (2,000 rows) without a LIMIT that keeps it
+        // within one, the platform refuses the query (Salesforce Help 000386516).
+        if (out.records.length > Math.min(fx.batchSize ?? 2000, 2000) && !(out.limit !== undefined && out.limit <= 2000)) {
+          return err(400, 'EXCEEDED_ID_LIMIT', 'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch');
+        }
+        return { status: 200, body: { totalSize: out.totalSize, done: true, records: out.records } };
+      }
+      return page(out.records, out.totalSize, api, v, out.object);
     } catch (e) {
       if (e instanceof SoqlError) { return err(400, e.errorCode, e.message); }
       throw e;

@@ -314,7 +314,7 @@ function aggregateRows(db: Db, soql: string, objKey: string, q: Query, selected:
   }
   const total = out.length;
   out = out.slice(q.offset ?? 0, q.limit !== undefined ? (q.offset ?? 0) + q.limit : undefined);
-  return { totalSize: q.limit !== undefined ? out.length : total, records: out, object: objKey, aggregate: true };
+  return { totalSize: q.limit !== undefined ? out.length : total, records: out, object: objKey, aggregate: true, limit: q.limit };
 }
 
 function valueAt(db: Db, rec: Rec, r: Resolved): unknown {
@@ -429,7 +429,7 @@ function fieldsIn(e: Expr | undefined, out: { field: string; pos: number }[] = [
   return out;
 }
 
-export interface QueryOutput { totalSize: number; records: Rec[]; object?: string; aggregate?: boolean }
+export interface QueryOutput { totalSize: number; records: Rec[]; object?: string; aggregate?: boolean; /** The query's LIMIT (aggregates: one batch when within 2,000). */ limit?: number }
 
 /** Runs a query; `attributesUrl(type, id)` builds each record's attributes.url. */
 export function execute(db: Db, soql: string, now: Date, attributesUrl: (type: string, id: unknown) => string): QueryOutput {
