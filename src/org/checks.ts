@@ -278,8 +278,14 @@ export const CHECKS: CheckDef[] = [
       const methods = new Map<string, SObjectRecord>();
       for (const m of ctx.records('mfaMethods')) { methods.set(str(m, 'UserId'), m); }
       const users = [...usersFrom(ctx.records('psa')).values()].filter(u => u.api || u.modifyAll);
-      const verified = (m: SObjectRecord | undefined) => !!m && ['HasTotp', 'HasSalesforceAuthenticator', 'HasSecurityKey', 'HasBuiltInAuthenticator', 'HasU2F'].some(f => bool(m, f));
-      const items = users.filter(u => !verified(methods.get(u.id))).map((u): CheckItem => ({ label: person(u.name, u.username), detail: u.profile, status: 'warn' }));
+      const verified = (m: SObjectRecord) => ['HasTotp', 'HasSalesforceAuthenticator', 'HasSecurityKey', 'HasBuiltInAuthenticator', 'HasU2F'].some(f => bool(m, f));
+      // TwoFactorMethodsInfo answers 500 rows a page (2,500 at most): a user whose row was not read is
+      // unknown, not "without a method" (the check is then partial, or a lower bound).
+      const ds = ctx.data('mfaMethods');
+      const complete = !!ds?.ok && !ds.truncated;
+      const without = (u: OrgUser) => { const m = methods.get(u.id) ?? methods.get(u.id.slice(0, 15)); return m ? !verified(m) : complete; };
+      for (const m of ctx.records('mfaMethods')) { methods.set(str(m, 'UserId').slice(0, 15), m); }
+      const items = users.filter(without).map((u): CheckItem => ({ label: person(u.name, u.username), detail: u.profile, status: 'warn' }));
       return { status: items.length ? 'warn' : 'pass', items: capped(items),
         summary: items.length ? `${plural(items.length, 'API-enabled user')} without a verified MFA method` : 'Every API-enabled user has a verified MFA method' };
     },

@@ -450,6 +450,26 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     assert.ok(r.notes.some(n => /^connectedAppMeta: \d+ of 83 rows read/.test(n)), r.notes.join('\n'));
   });
 
+  it('TwoFactorMethodsInfo over one page (500 rows, as OauthToken): users whose row was not read are unknown, never "without a method"', async () => {
+    // Object reference, TwoFactorMethodsInfo: "A query() call returns up to 500 rows. A queryMore() call returns
+    // 500 more, up to 2500 total." 600 API-enabled users, every one with an authenticator app.
+    const fx = loadFixture('hardened');
+    const user = fx.objects.User[1], mfa = fx.objects.TwoFactorMethodsInfo[0];
+    for (let i = 0; i < 600; i++) {
+      const Id = `005Mfa${String(i).padStart(9, '0')}AAA`;
+      fx.objects.User.push({ ...user, Id, Username: `api${i}@hardened.example`, Name: `Api ${i}` });
+      fx.objects.PermissionSetAssignment.push({ Id: `0PaMfa${String(i).padStart(9, '0')}AAA`, AssigneeId: Id, PermissionSetId: '0PS5e000000IntAAA', PermissionSetGroupId: null, IsActive: true, ExpirationDate: null });
+      fx.objects.TwoFactorMethodsInfo.push({ ...mfa, Id: `0MvMfa${String(i).padStart(9, '0')}AAA`, UserId: Id, HasTotp: true, HasSalesforceAuthenticator: false, HasSecurityKey: false });
+    }
+    fake = await startFakeOrg(fx);
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    const m = rows(r, 'mfa.methods');
+    assert.strictEqual(m.status, 'partial', `${m.status}: ${m.summary}`);
+    assert.deepStrictEqual(m.items, []);
+    assert.ok(m.read && m.read.rows === 500 && m.read.total !== undefined && m.read.total > 600, JSON.stringify(m.read));
+    assert.ok(r.requests <= 15, `${r.requests} requests`);
+  });
+
   it('OauthToken answering GROUP BY: per-app counts are exact, no "at least"', async () => {
     fake = await startFakeOrg({ ...loadFixture('large'), aggregates: { OauthToken: 'full' } });
     const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
