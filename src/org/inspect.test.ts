@@ -470,6 +470,18 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     assert.ok(r.requests <= 15, `${r.requests} requests`);
   });
 
+  for (const code of ['INVALID_FIELD', 'INVALID_TYPE_FOR_OPERATION']) {
+    it(`OauthToken refusing GROUP BY with ${code} (the refusal's code is not documented): the COUNT() fallback still runs`, async () => {
+      fake = await startFakeOrg({ ...loadFixture('large'), aggregateRefusalCode: code });
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      const stale = rows(r, 'oauth.stale-tokens');
+      assert.strictEqual(stale.status, 'fail', stale.summary);
+      assert.strictEqual(stale.summary, '3,000 tokens of 30,002 unused for 90+ days');
+      assert.strictEqual(rows(r, 'oauth.admin-approval').status, 'warn');
+      assert.ok(r.requests <= 15, `${r.requests} requests`);
+    });
+  }
+
   it('OauthToken answering GROUP BY: per-app counts are exact, no "at least"', async () => {
     fake = await startFakeOrg({ ...loadFixture('large'), aggregates: { OauthToken: 'full' } });
     const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));

@@ -72,7 +72,7 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
   // two COUNT()s each (at most OPEN_APPS_COUNTED apps: the fallback stays within two Composite requests), exact at any volume.
   const openAppRecords = records('apps').filter(a => a.OptionsAllowAdminApprovedUsersOnly !== true);
   const openApps = openAppRecords.map(a => text(a.Name)).filter(Boolean).slice(0, OPEN_APPS_COUNTED);
-  if (isAggregateRefusal(data.get('tokenApps'))) {
+  if (isAggregateRefusal(data.get('tokenApps'), data.get('tokensStale'))) {
     // Before the metadata reads: they read the apps in use first, and the fallback says which those are.
     applyTokenFallback(data, await client.queries([...TOKEN_FALLBACK, ...openAppCounts(openApps)]), openApps, openAppRecords.length);
   }
@@ -177,9 +177,15 @@ export function metadataReads(spare: number, profileBatches: number, appBatches:
   return out;
 }
 
-/** The org answered an aggregate query on this object with "not supported" (not a permission problem). */
-function isAggregateRefusal(d: Dataset<unknown> | undefined): boolean {
-  return !!d && !d.ok && d.code === 'MALFORMED_QUERY';
+/**
+ * The org refused the aggregate on an object it lets us read. The object reference documents only
+ * COUNT() for OauthToken, not the error a GROUP BY gets (MALFORMED_QUERY, INVALID_FIELD "can not be
+ * grouped", …): any refusal that is not about access, a session, the network or the server counts
+ * when the plain query on the same object (`rows`) was answered.
+ */
+function isAggregateRefusal(d: Dataset<unknown> | undefined, rows: Dataset<unknown> | undefined): boolean {
+  if (!d || d.ok) { return false; }
+  return d.code === 'MALFORMED_QUERY' || (!!rows?.ok && (d.kind === 'other' || d.code === 'EXCEEDED_ID_LIMIT'));
 }
 
 /** Self-authorizable apps whose tokens the COUNT() fallback counts one by one (2 queries each). */

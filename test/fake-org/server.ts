@@ -35,6 +35,8 @@ export interface Fixture {
   removeFields?: Record<string, string[]>;
   /** Object → aggregate support different from schema.json (e.g. an org whose OauthToken answers GROUP BY). */
   aggregates?: Record<string, 'full' | 'count' | 'none'>;
+  /** The error code of an aggregate refusal (default MALFORMED_QUERY; which code a real org sends is not documented). */
+  aggregateRefusalCode?: string;
   /** With `extends`: the fixture's rows are added to the base's instead of replacing them. */
   appendRows?: boolean;
   /** Objects removed from an extended fixture. */
@@ -255,7 +257,7 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
       }
       return page(out.records, out.totalSize, api, v, out.object);
     } catch (e) {
-      if (e instanceof SoqlError) { return err(400, e.errorCode, e.message); }
+      if (e instanceof SoqlError) { return err(400, fx.aggregateRefusalCode && /does not support aggregate queries/.test(e.message) ? fx.aggregateRefusalCode : e.errorCode, e.message); }
       throw e;
     }
   }
