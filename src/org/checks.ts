@@ -167,6 +167,12 @@ const asArray = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Arr
 const worst = (items: CheckItem[], fallback: CheckStatus): CheckStatus =>
   items.some(i => i.status === 'fail') ? 'fail' : items.some(i => i.status === 'warn') ? 'warn' : fallback;
 
+/** Named Credentials whose URL could not be read (new model, Connect REST API unreadable): `partial` reason, or undefined. */
+function ncUrlsUnknown(ctx: CheckContext): string | undefined {
+  const n = ctx.records('namedCredentials').filter(r => bool(r, 'UrlUnknown')).length;
+  return n ? `The URL of ${plural(n, 'Named Credential')} could not be read (new model: NamedCredential.Endpoint is empty and the Connect REST API named-credential-setup list was not readable); what they cover is unknown.` : undefined;
+}
+
 /** Security-relevant Setup Audit Trail sections. */
 const AUDIT_SECTIONS = /connected app|network access|session settings|password polic|manage users|profiles?|permission sets?|certificate|named credential|remote site|auth\.? providers?|single sign-on|identity verification|login access|security controls|external client app|transaction security/i;
 
@@ -385,7 +391,9 @@ export const CHECKS: CheckDef[] = [
         const url = str(n, 'Endpoint');
         if (/^http:\/\//i.test(url)) { items.push({ label: `Named Credential ${component(str(n, 'MasterLabel'), str(n, 'DeveloperName'))}`, detail: url, status: 'fail' }); }
       }
-      return { status: items.length ? 'fail' : 'pass', items, summary: items.length ? `${plural(items.length, 'endpoint')} without TLS` : 'All remote sites and Named Credentials use https' };
+      const unknown = ncUrlsUnknown(ctx);
+      if (!items.length && unknown) { return { status: 'partial', items, reason: unknown, summary: 'No remote site or readable Named Credential over http; some Named Credential URLs could not be read' }; }
+      return { status: items.length ? 'fail' : 'pass', items, ...(unknown ? { reason: unknown } : {}), summary: items.length ? `${plural(items.length, 'endpoint')} without TLS` : 'All remote sites and Named Credentials use https' };
     },
   },
   {
@@ -639,7 +647,7 @@ export const CHECKS: CheckDef[] = [
       const items = ctx.records('namedCredentials').map((n): CheckItem => {
         const type = str(n, 'NamedCredentialType');
         const legacy = type === 'Legacy' || (!type && !!str(n, 'PrincipalType'));
-        return { label: component(str(n, 'MasterLabel'), str(n, 'DeveloperName')), detail: `${legacy ? 'legacy' : type || 'new model'} · ${str(n, 'Endpoint') || 'no endpoint'}`, status: legacy ? 'warn' : 'pass' };
+        return { label: component(str(n, 'MasterLabel'), str(n, 'DeveloperName')), detail: `${legacy ? 'legacy' : type || 'new model'} · ${str(n, 'Endpoint') || (bool(n, 'UrlUnknown') ? 'URL not readable' : 'no endpoint')}`, status: legacy ? 'warn' : 'pass' };
       });
       const ext = ctx.data('externalCredentials');
       if (ext?.ok) { for (const e of ext.value as SObjectRecord[]) { items.push({ label: `External Credential ${component(str(e, 'MasterLabel'), str(e, 'DeveloperName'))}`, detail: str(e, 'AuthenticationProtocol'), status: 'pass' }); } }
@@ -656,6 +664,9 @@ export const CHECKS: CheckDef[] = [
       const ncOrigins = new Set(ctx.records('namedCredentials').map(n => originOf(str(n, 'Endpoint'))).filter(Boolean));
       const items = ctx.records('remoteSites').filter(s => bool(s, 'IsActive')).filter(s => !ncOrigins.has(originOf(str(s, 'EndpointUrl'))))
         .map((s): CheckItem => ({ label: str(s, 'SiteName'), detail: str(s, 'EndpointUrl'), status: 'warn' }));
+      // A site not covered by a readable URL may be covered by a Named Credential whose URL is unknown.
+      const unknown = ncUrlsUnknown(ctx);
+      if (items.length && unknown) { return { status: 'partial', items: items.map(i => ({ ...i, status: 'info' as const })), reason: unknown, summary: `${plural(items.length, 'active remote site')} without a Named Credential of known URL` }; }
       return { status: items.length ? 'warn' : 'pass', items, summary: items.length ? `${plural(items.length, 'active remote site')} without a Named Credential` : 'Every active remote site has a Named Credential' };
     },
   },
@@ -673,6 +684,8 @@ export const CHECKS: CheckDef[] = [
         items.push(siteOrigins.has(o) ? { label: o, detail: 'remote site only', status: 'warn' } : { label: o, detail: 'neither remote site nor Named Credential in this org', status: 'info' });
       }
       const viaSite = items.filter(i => i.status === 'warn').length;
+      const unknown = ncUrlsUnknown(ctx);
+      if (viaSite && unknown) { return { status: 'partial', items: items.map(i => ({ ...i, status: 'info' as const })), reason: unknown, summary: `${plural(viaSite, 'callout origin')} of the workspace not covered by a Named Credential of known URL` }; }
       return { status: viaSite ? 'warn' : 'pass', items, summary: viaSite ? `${plural(viaSite, 'callout origin')} of the workspace reached only through a remote site` : `${plural(ctx.workspaceOrigins.length, 'workspace callout origin')}, none reached only through a remote site` };
     },
   },

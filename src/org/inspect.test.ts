@@ -176,6 +176,38 @@ describe('org inspection with jsforce against the fake org', function () {
     });
   });
 
+  describe('Named Credentials of the new model: NamedCredential.Endpoint is "only valid for legacy named credentials" (object reference)', () => {
+    /** The hardened org (its Payments credential is a SecuredEndpoint: Endpoint null, URL in Setup) plus a remote site and one more credential. */
+    function org() {
+      const fx = loadFixture('hardened');
+      const nc = fx.tooling.NamedCredential[0];
+      fx.tooling.NamedCredential.push({ ...nc, Id: '0XA5e0000000002AAA', DeveloperName: 'Crm', MasterLabel: 'CRM', CalloutUrl: 'http://crm.hardened.example' });
+      fx.tooling.RemoteProxy = [{ Id: '0rp5e0000000001AAA', SiteName: 'Payments', EndpointUrl: 'https://api.payments.example.com', IsActive: true, ProtocolMismatch: false, Description: null, NamespacePrefix: null, CreatedDate: '@-100d' }];
+      return fx;
+    }
+
+    it('their URLs come from the Connect REST API (one request): an http:// one fails, a remote site they cover is no finding', async () => {
+      fake = await startFakeOrg(org());
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }), { workspaceOrigins: ['https://api.payments.example.com/v1/charges'] });
+      assert.deepStrictEqual(check(r, 'encryption.endpoints').items.map(i => `${i.status} ${i.label} ${i.detail}`), ['fail Named Credential CRM (Crm) http://crm.hardened.example']);
+      assert.strictEqual(status(r, 'named-credentials.remote-sites'), 'pass', check(r, 'named-credentials.remote-sites').summary);
+      assert.strictEqual(status(r, 'named-credentials.workspace'), 'pass', check(r, 'named-credentials.workspace').summary);
+      assert.deepStrictEqual(check(r, 'named-credentials.inventory').items.slice(0, 2).map(i => i.detail), ['SecuredEndpoint · http://crm.hardened.example', 'SecuredEndpoint · https://api.payments.example.com']);
+      assert.strictEqual(fake.requests.filter(q => q.path.endsWith('/named-credentials/named-credential-setup')).length, 1);
+      assert.ok(r.requests <= 15, `${r.requests} requests`);
+      assert.strictEqual(r.requests, fake.apiRequests());
+    });
+
+    it('their URLs unreadable: the endpoint and remote-site checks are partial, never pass', async () => {
+      fake = await startFakeOrg(org(), { faults: [{ path: /\/named-credential-setup$/, kind: 'not-found', times: 1 }] });
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      for (const id of ['encryption.endpoints', 'named-credentials.remote-sites']) {
+        assert.strictEqual(status(r, id), 'partial', `${id}: ${check(r, id).summary}`);
+        assert.match(check(r, id).reason!, /URL of 2 Named Credentials could not be read/, id);
+      }
+    });
+  });
+
   it('hardened org: logins older than 7 days and audit entries older than 30 days are outside the window', async () => {
     fake = await startFakeOrg('hardened');
     const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
@@ -342,8 +374,9 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     // Every page the org capped: never a pass.
     for (const c of r.checks.filter(x => x.read)) { assert.notStrictEqual(c.status, 'pass', c.id); }
     assert.strictEqual(rows(r, 'event-monitoring.failed-logins').status, 'partial');
-    // The first page and as many next pages as the 15 requests leave (4 here): 10,000 of the 40,004 logins.
-    assert.deepStrictEqual(rows(r, 'event-monitoring.failed-logins').read, { rows: 10000, total: 40004 });
+    // The first page and as many next pages as the 15 requests leave (3 here; one request reads the URL of
+    // the new-model Named Credential): 8,000 of the 40,004 logins.
+    assert.deepStrictEqual(rows(r, 'event-monitoring.failed-logins').read, { rows: 8000, total: 40004 });
     // MFA methods asked for the API-enabled users only (a semi-join): exact.
     assert.strictEqual(rows(r, 'mfa.methods').status, 'pass');
     // Questions asked in the query stay exact at any volume.

@@ -89,15 +89,19 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
     .sort((a, b) => Number(tokenApps.has(b)) - Number(tokenApps.has(a))).map(n => n.replace(/\s+/g, '_'));
   const psaOk = !!data.get('psa')?.ok, appsOk = !!data.get('apps')?.ok;
   const askMe = !opts.userId && psaOk;
-  const fixed = 2 + (askMe ? 1 : 0) + (psaOk && apiProfiles.length ? 1 : 0) + (appsOk && appNames.length ? 1 : 0); // limits, SecuritySettings, userinfo, one read each
+  // New-model Named Credentials have no Endpoint on the object: their URLs are one Connect REST API read.
+  const ncNoUrl = records('namedCredentials').filter(n => !text(n.Endpoint) && text(n.NamedCredentialType) !== 'Legacy');
+  const fixed = 2 + (askMe ? 1 : 0) + (psaOk && apiProfiles.length ? 1 : 0) + (appsOk && appNames.length ? 1 : 0) + (ncNoUrl.length ? 1 : 0); // limits, SecuritySettings, userinfo, one read each, NC URLs
   const reads = metadataReads(Math.max(0, REQUEST_BUDGET - client.requests - fixed), psaOk ? batchesOf(apiProfiles) : 0, appsOk ? batchesOf(appNames) : 0);
-  const [limits, security, profiles, apps, me] = await Promise.all([
+  const [limits, security, profiles, apps, me, ncUrls] = await Promise.all([
     client.limits(),
     client.readMetadata('SecuritySettings', ['Security']),
     psaOk ? client.readMetadataAll('Profile', apiProfiles, reads.profiles) : Promise.resolve(data.get('psa')!),
     appsOk ? client.readMetadataAll('ConnectedApp', appNames, reads.apps) : Promise.resolve(data.get('apps')!),
     askMe ? client.userInfo() : Promise.resolve(undefined),
+    ncNoUrl.length ? client.namedCredentialUrls() : Promise.resolve(undefined),
   ]);
+  if (ncUrls) { withNamedCredentialUrls(data, ncUrls, client.notes); }
   // LoginHistory over one page (Status is not filterable, so failed logins are counted from rows):
   // the requests the budget still leaves read its next pages.
   const logins = queried.get('logins');
@@ -300,6 +304,28 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
   if (days > LOGIN_DAYS && !loginsOwnOnly && logins?.ok) { gaps.push(`failed-login bursts: LoginHistory is read for the last ${LOGIN_DAYS} days only`); }
   return { ok: true, value: buildUsage({ source, days: window, rows, appName: id => apps.get(id) ?? apps.get(id.slice(0, 15)), userName: id => users.get(id) ?? users.get(id.slice(0, 15)),
     logins: loginsOwnOnly ? [] : records('logins'), skipped: [...gaps, ...skipped], gaps, covered, requests: client.requests - before }) };
+}
+
+/**
+ * Fills in the URL of new-model Named Credentials (Connect REST API calloutUrl); the ones whose URL
+ * could not be read are marked `UrlUnknown` (the checks built on URLs then never pass).
+ */
+function withNamedCredentialUrls(data: Map<string, Dataset<unknown>>, urls: Dataset<Map<string, string>>, notes: string[]): void {
+  const ds = data.get('namedCredentials');
+  if (!ds?.ok || !Array.isArray(ds.value)) { return; }
+  let unknown = 0;
+  const value = (ds.value as SObjectRecord[]).map(n => {
+    if (text(n.Endpoint) || text(n.NamedCredentialType) === 'Legacy') { return n; }
+    const dev = text(n.DeveloperName), ns = text(n.NamespacePrefix);
+    const url = urls.ok ? urls.value.get((ns ? `${ns}__${dev}` : dev).toLowerCase()) ?? urls.value.get(dev.toLowerCase()) : undefined;
+    if (url) { return { ...n, Endpoint: url }; }
+    unknown++;
+    return { ...n, UrlUnknown: true };
+  });
+  data.set('namedCredentials', { ...ds, value });
+  if (unknown) {
+    notes.push(`The URL of ${unknown} Named Credential${unknown === 1 ? '' : 's'} of the new model could not be read (${urls.ok ? 'not in the Connect REST API named-credential-setup list' : `Connect REST API named-credential-setup: ${urls.code}`}): the endpoint and remote-site checks are partial.`);
+  }
 }
 
 /** Sandboxes have `--<sandbox>` in their My Domain host or a `.sandbox.` domain. */

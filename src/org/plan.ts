@@ -78,8 +78,11 @@ export const QUERIES: QuerySpec[] = [
   { key: 'health', api: 'tooling', object: 'SecurityHealthCheck', fields: ['Score'] },
   { key: 'risks', api: 'tooling', object: 'SecurityHealthCheckRisks', fields: ['RiskType', 'Setting', 'SettingGroup', 'OrgValue', 'StandardValue'],
     where: "RiskType != 'MEETS_STANDARD'", limit: 500 },
-  { key: 'namedCredentials', api: 'tooling', object: 'NamedCredential', fields: ['DeveloperName', 'MasterLabel', 'Endpoint', 'PrincipalType', 'NamedCredentialType'],
-    optional: ['NamedCredentialType'], orderBy: 'DeveloperName', limit: 500 },
+  // Endpoint and PrincipalType are "only valid for legacy named credentials … deprecated in API version
+  // 56.0" (object reference, NamedCredential): the URL of a new-model credential comes from the Connect
+  // REST API (OTHER_READS `ncUrls`), and both fields are optional.
+  { key: 'namedCredentials', api: 'tooling', object: 'NamedCredential', fields: ['DeveloperName', 'MasterLabel', 'NamespacePrefix', 'Endpoint', 'PrincipalType', 'NamedCredentialType'],
+    optional: ['NamedCredentialType', 'Endpoint', 'PrincipalType'], orderBy: 'DeveloperName', limit: 500 },
   { key: 'remoteSites', api: 'tooling', object: 'RemoteProxy', fields: ['SiteName', 'EndpointUrl', 'IsActive', 'ProtocolMismatch'], orderBy: 'SiteName', limit: 500 },
   { key: 'certificates', api: 'tooling', object: 'Certificate', fields: ['DeveloperName', 'MasterLabel', 'ExpirationDate', 'KeySize', 'CreatedDate'], orderBy: 'ExpirationDate', limit: 500 },
   { key: 'policies', api: 'tooling', object: 'TransactionSecurityPolicy', fields: ['DeveloperName', 'MasterLabel', 'State', 'EventName'], limit: 200 },
@@ -96,6 +99,7 @@ export const OTHER_READS: { key: string; request: string; cost: string; budget: 
   { key: 'profiles', request: 'Metadata API readMetadata Profile (SOAP), 10 names a request', cost: '1 per 10 profiles of API-enabled users (most users first): at least 1, more while the budget allows, else partial', budget: 'base' },
   { key: 'connectedAppMeta', request: 'Metadata API readMetadata ConnectedApp (SOAP), 10 names a request', cost: '1 per 10 connected apps (apps in use first): at least 1, more while the budget allows, else partial', budget: 'base' },
   { key: 'logins', request: 'GET /services/data/vXX.X/query/<locator> (queryMore: the next LoginHistory pages, 2,000 rows each)', cost: 'the requests the budget leaves after the reads above (0 when one page holds the week\'s logins)', budget: 'base', spare: true },
+  { key: 'ncUrls', request: 'GET /services/data/vXX.X/named-credentials/named-credential-setup (Connect REST API, 58.0+: the URLs of new-model Named Credentials, whose NamedCredential.Endpoint is empty)', cost: '1 when a Named Credential of the new model has no Endpoint, else 0', budget: 'base' },
   { key: 'userinfo', request: 'GET /services/oauth2/userinfo (the running user, for own-rows-only access)', cost: '1 (0 when the caller passes the user id)', budget: 'base' },
   { key: 'usage', request: 'GET /services/data/vXX.X/sobjects/EventLogFile/<Id>/LogFile (only where `apiUsage` answers INVALID_TYPE)', cost: '1 per daily ApiTotalUsage log file of the window (--usage-days, default 7, at most 14)', budget: 'monitoring' },
   { key: 'usageUsers', request: 'SOQL `SELECT Id, Name, Username FROM User WHERE Id IN (…)` (callers not among the assigned users, at most 50)', cost: '0 or 1', budget: 'monitoring' },
@@ -128,6 +132,7 @@ export const GRANTS: Record<string, { source: string; grant: string }> = {
   certificates: { source: 'Certificate (Tooling)', grant: 'View Setup and Configuration' },
   policies: { source: 'TransactionSecurityPolicy (Tooling)', grant: 'Real-Time Event Monitoring (Shield or Event Monitoring add-on) and View Setup and Configuration' },
   externalCredentials: { source: 'ExternalCredential (Tooling)', grant: 'View Setup and Configuration' },
+  ncUrls: { source: 'Connect REST API named-credential-setup', grant: 'View Setup and Configuration' },
   limits: { source: 'REST /limits', grant: 'View Setup and Configuration' },
   security: { source: 'Metadata API SecuritySettings', grant: 'Modify Metadata Through Metadata API Functions or Customize Application' },
   profiles: { source: 'Metadata API Profile', grant: 'Modify Metadata Through Metadata API Functions or Customize Application' },

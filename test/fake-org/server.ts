@@ -332,6 +332,17 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
     // An older org: API versions above its newest do not exist (REST and SOAP alike).
     const asked = /^\/services\/(?:data\/v|Soap\/m\/)(\d+\.\d)/.exec(p)?.[1];
     if (asked && opts.maxApiVersion && Number(asked) > Number(opts.maxApiVersion)) { return err(404, 'NOT_FOUND', 'The requested resource does not exist'); }
+    // Connect REST API "Named Credentials" (58.0+): the named credentials of the new model with their URL
+    // (calloutUrl), which the NamedCredential object's Endpoint field holds for legacy ones only.
+    const ncSetup = /^\/services\/data\/v(\d+\.\d)\/named-credentials\/named-credential-setup$/.exec(p);
+    if (ncSetup && method === 'GET') {
+      if (Number(ncSetup[1]) < 58) { return err(404, 'NOT_FOUND', 'The requested resource does not exist'); }
+      const denied = fx.deny?.['tooling:NamedCredential'];
+      if (denied) { return err(403, denied === 'INVALID_TYPE' ? 'INSUFFICIENT_ACCESS' : denied, 'You do not have access to named credentials.'); }
+      const namedCredentials = (fx.tooling.NamedCredential ?? []).filter(r => r.NamedCredentialType !== 'Legacy').map(r => ({
+        developerName: r.DeveloperName, masterLabel: r.MasterLabel, type: r.NamedCredentialType, calloutUrl: r.CalloutUrl ?? null, calloutStatus: r.CalloutStatus ?? 'Enabled', id: r.Id }));
+      return { status: 200, body: { namedCredentials } };
+    }
     const logFile = /^\/services\/data\/v\d+\.\d\/sobjects\/EventLogFile\/(\w+)\/LogFile$/.exec(p);
     if (logFile && method === 'GET') {
       const csv = fx.logFiles?.[logFile[1]];
