@@ -335,6 +335,12 @@ export const CHECKS: CheckDef[] = [
           : { label: profile, detail: `${plural(n, 'API-enabled user')} · no login IP ranges`, status: 'warn' });
       }
       const open = items.filter(i => i.status === 'warn').length;
+      // A profile the Metadata API did not return is unknown: no pass on the others alone.
+      const unread = items.filter(i => i.status === 'info').map(i => i.label);
+      if (!open && unread.length) {
+        return { status: 'partial', items, reason: `Metadata API readMetadata returned nothing for ${unread.join(', ')} (the profile's API name may differ from its name).`,
+          summary: `${plural(items.length - unread.length, 'profile')} of API-enabled users checked, all restricted; ${plural(unread.length, 'profile')} not readable` };
+      }
       return { status: worst(items, items.length ? 'pass' : 'info'), items,
         summary: open ? `${plural(open, 'profile')} of API-enabled users allow logins from any IP` : `${plural(items.length, 'profile')} of API-enabled users checked, all restricted` };
     },

@@ -208,6 +208,21 @@ describe('org inspection with jsforce against the fake org', function () {
     });
   });
 
+  it('metadata the Metadata API does not return (an installed connected app, a profile whose API name was guessed wrong): partial, never a pass on the others', async () => {
+    // readMetadata answers a name it does not know with an empty record, not an error; ConnectedApplication
+    // lists installed apps too, whose policies are not ConnectedApp metadata of the org.
+    const fx = loadFixture('hardened');
+    fx.objects.ConnectedApplication.push({ ...fx.objects.ConnectedApplication[0], Id: '0H45e000000IosAAA', Name: 'Salesforce for iOS', OptionsAllowAdminApprovedUsersOnly: false });
+    delete (fx.metadata!.Profile as Record<string, unknown>)['API Integration'];
+    fake = await startFakeOrg(fx);
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    for (const id of ['ip.app-relaxation', 'rotation.token-lifetime', 'ip.profile-ranges']) {
+      assert.strictEqual(status(r, id), 'partial', `${id}: ${check(r, id).summary}`);
+    }
+    assert.match(check(r, 'ip.app-relaxation').summary, /^Read 2 of 3 Metadata API ConnectedApp rows/);
+    assert.match(check(r, 'ip.profile-ranges').reason!, /API Integration/);
+  });
+
   it('hardened org: logins older than 7 days and audit entries older than 30 days are outside the window', async () => {
     fake = await startFakeOrg('hardened');
     const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));

@@ -118,7 +118,7 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
   data.set('limits', limits);
   data.set('security', security);
   data.set('profiles', profiles);
-  data.set('connectedAppMeta', apps);
+  data.set('connectedAppMeta', withMissing(apps, appNames, 'ConnectedApp', client.notes));
 
   const usageDays = Math.max(0, Math.min(MAX_USAGE_DAYS, Math.floor(opts.usageDays ?? DEFAULT_USAGE_DAYS)));
   let usage: ApiUsage | undefined;
@@ -326,6 +326,21 @@ function withNamedCredentialUrls(data: Map<string, Dataset<unknown>>, urls: Data
   if (unknown) {
     notes.push(`The URL of ${unknown} Named Credential${unknown === 1 ? '' : 's'} of the new model could not be read (${urls.ok ? 'not in the Connect REST API named-credential-setup list' : `Connect REST API named-credential-setup: ${urls.code}`}): the endpoint and remote-site checks are partial.`);
   }
+}
+
+/**
+ * readMetadata answers a name it does not know with an empty record (dropped), not an error: connected
+ * apps installed from a package, or a name guessed wrong. Names asked but not returned make the dataset
+ * truncated (read = records found), so no check passes on the others alone.
+ */
+function withMissing(ds: Dataset<unknown>, wanted: string[], type: string, notes: string[]): Dataset<unknown> {
+  if (!ds.ok || !Array.isArray(ds.value)) { return ds; }
+  const asked = wanted.slice(0, ds.truncated ? ds.read ?? wanted.length : wanted.length);
+  const found = new Set((ds.value as SObjectRecord[]).map(r => text(r.fullName).toLowerCase()));
+  const missing = asked.filter(n => !found.has(n.toLowerCase()));
+  if (!missing.length) { return ds; }
+  notes.push(`Metadata API ${type}: ${missing.length} of ${asked.length} names not returned (installed from a package, or not the API name): ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`);
+  return { ...ds, truncated: true, read: (ds.value as unknown[]).length, totalSize: wanted.length };
 }
 
 /** Sandboxes have `--<sandbox>` in their My Domain host or a `.sandbox.` domain. */
