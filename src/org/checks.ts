@@ -283,7 +283,8 @@ export const CHECKS: CheckDef[] = [
     run(ctx) {
       const methods = new Map<string, SObjectRecord>();
       for (const m of ctx.records('mfaMethods')) { methods.set(str(m, 'UserId'), m); }
-      const users = [...usersFrom(ctx.records('psa')).values()].filter(u => u.api || u.modifyAll);
+      // The API-enabled users: the ones whose methods the query asks for (semi-join on API Enabled).
+      const users = [...usersFrom(ctx.records('psa')).values()].filter(u => u.api);
       const verified = (m: SObjectRecord) => ['HasTotp', 'HasSalesforceAuthenticator', 'HasSecurityKey', 'HasBuiltInAuthenticator', 'HasU2F'].some(f => bool(m, f));
       // TwoFactorMethodsInfo answers 500 rows a page (2,500 at most): a user whose row was not read is
       // unknown, not "without a method" (the check is then partial, or a lower bound).
