@@ -213,7 +213,7 @@ describe('org inspection with jsforce against the fake org', function () {
     // lists installed apps too, whose policies are not ConnectedApp metadata of the org.
     const fx = loadFixture('hardened');
     fx.objects.ConnectedApplication.push({ ...fx.objects.ConnectedApplication[0], Id: '0H45e000000IosAAA', Name: 'Salesforce for iOS', OptionsAllowAdminApprovedUsersOnly: false });
-    delete (fx.metadata!.Profile as Record<string, unknown>)['API Integration'];
+    delete fx.metadata!.Profile['API Integration'];
     fake = await startFakeOrg(fx);
     const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
     for (const id of ['ip.app-relaxation', 'rotation.token-lifetime', 'ip.profile-ranges']) {
