@@ -167,6 +167,12 @@ const asArray = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Arr
 const worst = (items: CheckItem[], fallback: CheckStatus): CheckStatus =>
   items.some(i => i.status === 'fail') ? 'fail' : items.some(i => i.status === 'warn') ? 'warn' : fallback;
 
+/** Named Credentials whose URL could not be read (new model, Connect REST API unreadable): `partial` reason, or undefined. */
+function ncUrlsUnknown(ctx: CheckContext): string | undefined {
+  const n = ctx.records('namedCredentials').filter(r => bool(r, 'UrlUnknown')).length;
+  return n ? `The URL of ${plural(n, 'Named Credential')} could not be read (new model: NamedCredential.Endpoint is empty and the Connect REST API named-credential-setup list was not readable); what they cover is unknown.` : undefined;
+}
+
 /** Security-relevant Setup Audit Trail sections. */
 const AUDIT_SECTIONS = /connected app|network access|session settings|password polic|manage users|profiles?|permission sets?|certificate|named credential|remote site|auth\.? providers?|single sign-on|identity verification|login access|security controls|external client app|transaction security/i;
 
@@ -277,9 +283,16 @@ export const CHECKS: CheckDef[] = [
     run(ctx) {
       const methods = new Map<string, SObjectRecord>();
       for (const m of ctx.records('mfaMethods')) { methods.set(str(m, 'UserId'), m); }
-      const users = [...usersFrom(ctx.records('psa')).values()].filter(u => u.api || u.modifyAll);
-      const verified = (m: SObjectRecord | undefined) => !!m && ['HasTotp', 'HasSalesforceAuthenticator', 'HasSecurityKey', 'HasBuiltInAuthenticator', 'HasU2F'].some(f => bool(m, f));
-      const items = users.filter(u => !verified(methods.get(u.id))).map((u): CheckItem => ({ label: person(u.name, u.username), detail: u.profile, status: 'warn' }));
+      // The API-enabled users: the ones whose methods the query asks for (semi-join on API Enabled).
+      const users = [...usersFrom(ctx.records('psa')).values()].filter(u => u.api);
+      const verified = (m: SObjectRecord) => ['HasTotp', 'HasSalesforceAuthenticator', 'HasSecurityKey', 'HasBuiltInAuthenticator', 'HasU2F'].some(f => bool(m, f));
+      // TwoFactorMethodsInfo answers 500 rows a page (2,500 at most): a user whose row was not read is
+      // unknown, not "without a method" (the check is then partial, or a lower bound).
+      const ds = ctx.data('mfaMethods');
+      const complete = !!ds?.ok && !ds.truncated;
+      const without = (u: OrgUser) => { const m = methods.get(u.id) ?? methods.get(u.id.slice(0, 15)); return m ? !verified(m) : complete; };
+      for (const m of ctx.records('mfaMethods')) { methods.set(str(m, 'UserId').slice(0, 15), m); }
+      const items = users.filter(without).map((u): CheckItem => ({ label: person(u.name, u.username), detail: u.profile, status: 'warn' }));
       return { status: items.length ? 'warn' : 'pass', items: capped(items),
         summary: items.length ? `${plural(items.length, 'API-enabled user')} without a verified MFA method` : 'Every API-enabled user has a verified MFA method' };
     },
@@ -323,6 +336,12 @@ export const CHECKS: CheckDef[] = [
           : { label: profile, detail: `${plural(n, 'API-enabled user')} · no login IP ranges`, status: 'warn' });
       }
       const open = items.filter(i => i.status === 'warn').length;
+      // A profile the Metadata API did not return is unknown: no pass on the others alone.
+      const unread = items.filter(i => i.status === 'info').map(i => i.label);
+      if (!open && unread.length) {
+        return { status: 'partial', items, reason: `Metadata API readMetadata returned nothing for ${unread.join(', ')} (the profile's API name may differ from its name).`,
+          summary: `${plural(items.length - unread.length, 'profile')} of API-enabled users checked, all restricted; ${plural(unread.length, 'profile')} not readable` };
+      }
       return { status: worst(items, items.length ? 'pass' : 'info'), items,
         summary: open ? `${plural(open, 'profile')} of API-enabled users allow logins from any IP` : `${plural(items.length, 'profile')} of API-enabled users checked, all restricted` };
     },
@@ -379,7 +398,9 @@ export const CHECKS: CheckDef[] = [
         const url = str(n, 'Endpoint');
         if (/^http:\/\//i.test(url)) { items.push({ label: `Named Credential ${component(str(n, 'MasterLabel'), str(n, 'DeveloperName'))}`, detail: url, status: 'fail' }); }
       }
-      return { status: items.length ? 'fail' : 'pass', items, summary: items.length ? `${plural(items.length, 'endpoint')} without TLS` : 'All remote sites and Named Credentials use https' };
+      const unknown = ncUrlsUnknown(ctx);
+      if (!items.length && unknown) { return { status: 'partial', items, reason: unknown, summary: 'No remote site or readable Named Credential over http; some Named Credential URLs could not be read' }; }
+      return { status: items.length ? 'fail' : 'pass', items, ...(unknown ? { reason: unknown } : {}), summary: items.length ? `${plural(items.length, 'endpoint')} without TLS` : 'All remote sites and Named Credentials use https' };
     },
   },
   {
@@ -633,7 +654,7 @@ export const CHECKS: CheckDef[] = [
       const items = ctx.records('namedCredentials').map((n): CheckItem => {
         const type = str(n, 'NamedCredentialType');
         const legacy = type === 'Legacy' || (!type && !!str(n, 'PrincipalType'));
-        return { label: component(str(n, 'MasterLabel'), str(n, 'DeveloperName')), detail: `${legacy ? 'legacy' : type || 'new model'} · ${str(n, 'Endpoint') || 'no endpoint'}`, status: legacy ? 'warn' : 'pass' };
+        return { label: component(str(n, 'MasterLabel'), str(n, 'DeveloperName')), detail: `${legacy ? 'legacy' : type || 'new model'} · ${str(n, 'Endpoint') || (bool(n, 'UrlUnknown') ? 'URL not readable' : 'no endpoint')}`, status: legacy ? 'warn' : 'pass' };
       });
       const ext = ctx.data('externalCredentials');
       if (ext?.ok) { for (const e of ext.value as SObjectRecord[]) { items.push({ label: `External Credential ${component(str(e, 'MasterLabel'), str(e, 'DeveloperName'))}`, detail: str(e, 'AuthenticationProtocol'), status: 'pass' }); } }
@@ -650,6 +671,9 @@ export const CHECKS: CheckDef[] = [
       const ncOrigins = new Set(ctx.records('namedCredentials').map(n => originOf(str(n, 'Endpoint'))).filter(Boolean));
       const items = ctx.records('remoteSites').filter(s => bool(s, 'IsActive')).filter(s => !ncOrigins.has(originOf(str(s, 'EndpointUrl'))))
         .map((s): CheckItem => ({ label: str(s, 'SiteName'), detail: str(s, 'EndpointUrl'), status: 'warn' }));
+      // A site not covered by a readable URL may be covered by a Named Credential whose URL is unknown.
+      const unknown = ncUrlsUnknown(ctx);
+      if (items.length && unknown) { return { status: 'partial', items: items.map(i => ({ ...i, status: 'info' as const })), reason: unknown, summary: `${plural(items.length, 'active remote site')} without a Named Credential of known URL` }; }
       return { status: items.length ? 'warn' : 'pass', items, summary: items.length ? `${plural(items.length, 'active remote site')} without a Named Credential` : 'Every active remote site has a Named Credential' };
     },
   },
@@ -667,6 +691,8 @@ export const CHECKS: CheckDef[] = [
         items.push(siteOrigins.has(o) ? { label: o, detail: 'remote site only', status: 'warn' } : { label: o, detail: 'neither remote site nor Named Credential in this org', status: 'info' });
       }
       const viaSite = items.filter(i => i.status === 'warn').length;
+      const unknown = ncUrlsUnknown(ctx);
+      if (viaSite && unknown) { return { status: 'partial', items: items.map(i => ({ ...i, status: 'info' as const })), reason: unknown, summary: `${plural(viaSite, 'callout origin')} of the workspace not covered by a Named Credential of known URL` }; }
       return { status: viaSite ? 'warn' : 'pass', items, summary: viaSite ? `${plural(viaSite, 'callout origin')} of the workspace reached only through a remote site` : `${plural(ctx.workspaceOrigins.length, 'workspace callout origin')}, none reached only through a remote site` };
     },
   },

@@ -347,6 +347,23 @@ export class OrgClient {
     return this.single(() => this.send<unknown>({ method: 'GET', url, headers: { accept: 'text/csv' } }));
   }
 
+  /**
+   * The URLs of the new-model Named Credentials (Connect REST API `named-credentials/named-credential-setup`,
+   * API 58.0+): developer name (namespace-qualified) → calloutUrl. One request.
+   */
+  async namedCredentialUrls(): Promise<Dataset<Map<string, string>>> {
+    return this.single(async () => {
+      const v = await this.send<unknown>({ method: 'GET', url: `${this.base}/named-credentials/named-credential-setup` });
+      const list = plainObject(v) && Array.isArray(v.namedCredentials) ? v.namedCredentials : undefined;
+      if (!list) { throw new OrgError(`GET ${this.base}/named-credentials/named-credential-setup: not a Named Credential List (${describe(v)})`, 'malformed', 'MALFORMED_ANSWER'); }
+      const out = new Map<string, string>();
+      for (const n of list) {
+        if (plainObject(n) && typeof n.developerName === 'string' && typeof n.calloutUrl === 'string' && n.calloutUrl) { out.set(n.developerName.toLowerCase(), n.calloutUrl); }
+      }
+      return out;
+    });
+  }
+
   /** `/limits`. */
   async limits(): Promise<Dataset<Record<string, unknown>>> {
     return this.single(async () => {

@@ -147,13 +147,80 @@ describe('org inspection with jsforce against the fake org', function () {
     });
 
     it('the ApiTotalUsageEventLog aggregate beyond one answer: partial', async () => {
-      fake = await startFakeOrg({ ...loadFixture('hardened'), batchSize: 20 });
+      // An aggregate answer cannot be paged: Salesforce refuses a GROUP BY of more rows than one batch
+      // ("Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch",
+      // Salesforce Help 000386516), so the query carries LIMIT 2000 and a full answer is a lower bound.
+      const fx = loadFixture('hardened');
+      // 7 days x 24 hours x 13 client IPs = 2,184 groups (one request each): more than one 2,000-row batch.
+      const extra: { day: number; hour: number; ip: string; n: number }[] = [];
+      for (let day = -7; day < 0; day++) { for (let hour = 0; hour < 24; hour++) { for (let ip = 0; ip < 13; ip++) { extra.push({ day, hour, ip: `198.51.100.${ip}`, n: 1 }); } } }
+      fx.objects.ApiTotalUsageEventLog.push(...materializeUsage({ object: true, rows: extra }, fx.orgId, new Date()).events);
+      fake = await startFakeOrg(fx);
       const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
-      // Twenty of the groups look like new IPs and quiet days: findings, but only a lower bound.
-      assert.strictEqual(status(r, 'api-usage.anomalies'), 'warn');
-      assert.match(check(r, 'api-usage.anomalies').summary, /^At least \d+ anomalies .*\(not all data readable\)$/);
-      assert.match(check(r, 'api-usage.anomalies').reason!, /ApiTotalUsageEventLog aggregate had more groups than one answer holds/);
+      assert.strictEqual(r.usage?.source, 'event-log-object', JSON.stringify(check(r, 'api-usage.callers')));
+      // 2,000 of the groups: never an all-clear (partial), and any finding only a lower bound.
+      const a = check(r, 'api-usage.anomalies');
+      assert.ok(a.status === 'partial' || (a.status === 'warn' && /^At least /.test(a.summary)), `${a.status}: ${a.summary}`);
+      assert.match(a.reason!, /ApiTotalUsageEventLog aggregate reached its LIMIT of 2,000 groups/);
     });
+
+    it('an ApiTotalUsageEventLog GROUP BY without LIMIT over one batch is refused by the org (as Salesforce does), not paged', async () => {
+      const fx = loadFixture('hardened');
+      fx.objects.ApiTotalUsageEventLog.push(...materializeUsage({ object: true, rows: Array.from({ length: 30 }, (_, ip) => ({ day: -1, hour: 3, ip: `198.51.100.${ip}`, n: 1 })) }, fx.orgId, new Date()).events);
+      fake = await startFakeOrg({ ...fx, batchSize: 20 });
+      const conn = connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken });
+      await assert.rejects(async () => { await conn.query('SELECT ClientIp ip, COUNT(Id) n FROM ApiTotalUsageEventLog GROUP BY ClientIp'); },
+        (e: Error & { errorCode?: string }) => e.errorCode === 'EXCEEDED_ID_LIMIT' && /Aggregate query does not support queryMore\(\)/.test(e.message));
+      const ok = await conn.query('SELECT ClientIp ip, COUNT(Id) n FROM ApiTotalUsageEventLog GROUP BY ClientIp LIMIT 2000');
+      assert.ok(ok.done && ok.records.length > 20, 'with LIMIT the whole answer comes in one batch');
+    });
+  });
+
+  describe('Named Credentials of the new model: NamedCredential.Endpoint is "only valid for legacy named credentials" (object reference)', () => {
+    /** The hardened org (its Payments credential is a SecuredEndpoint: Endpoint null, URL in Setup) plus a remote site and one more credential. */
+    function org() {
+      const fx = loadFixture('hardened');
+      const nc = fx.tooling.NamedCredential[0];
+      fx.tooling.NamedCredential.push({ ...nc, Id: '0XA5e0000000002AAA', DeveloperName: 'Crm', MasterLabel: 'CRM', CalloutUrl: 'http://crm.hardened.example' });
+      fx.tooling.RemoteProxy = [{ Id: '0rp5e0000000001AAA', SiteName: 'Payments', EndpointUrl: 'https://api.payments.example.com', IsActive: true, ProtocolMismatch: false, Description: null, NamespacePrefix: null, CreatedDate: '@-100d' }];
+      return fx;
+    }
+
+    it('their URLs come from the Connect REST API (one request): an http:// one fails, a remote site they cover is no finding', async () => {
+      fake = await startFakeOrg(org());
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }), { workspaceOrigins: ['https://api.payments.example.com/v1/charges'] });
+      assert.deepStrictEqual(check(r, 'encryption.endpoints').items.map(i => `${i.status} ${i.label} ${i.detail}`), ['fail Named Credential CRM (Crm) http://crm.hardened.example']);
+      assert.strictEqual(status(r, 'named-credentials.remote-sites'), 'pass', check(r, 'named-credentials.remote-sites').summary);
+      assert.strictEqual(status(r, 'named-credentials.workspace'), 'pass', check(r, 'named-credentials.workspace').summary);
+      assert.deepStrictEqual(check(r, 'named-credentials.inventory').items.slice(0, 2).map(i => i.detail), ['SecuredEndpoint · http://crm.hardened.example', 'SecuredEndpoint · https://api.payments.example.com']);
+      assert.strictEqual(fake.requests.filter(q => q.path.endsWith('/named-credentials/named-credential-setup')).length, 1);
+      assert.ok(r.requests <= 15, `${r.requests} requests`);
+      assert.strictEqual(r.requests, fake.apiRequests());
+    });
+
+    it('their URLs unreadable: the endpoint and remote-site checks are partial, never pass', async () => {
+      fake = await startFakeOrg(org(), { faults: [{ path: /\/named-credential-setup$/, kind: 'not-found', times: 1 }] });
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      for (const id of ['encryption.endpoints', 'named-credentials.remote-sites']) {
+        assert.strictEqual(status(r, id), 'partial', `${id}: ${check(r, id).summary}`);
+        assert.match(check(r, id).reason!, /URL of 2 Named Credentials could not be read/, id);
+      }
+    });
+  });
+
+  it('metadata the Metadata API does not return (an installed connected app, a profile whose API name was guessed wrong): partial, never a pass on the others', async () => {
+    // readMetadata answers a name it does not know with an empty record, not an error; ConnectedApplication
+    // lists installed apps too, whose policies are not ConnectedApp metadata of the org.
+    const fx = loadFixture('hardened');
+    fx.objects.ConnectedApplication.push({ ...fx.objects.ConnectedApplication[0], Id: '0H45e000000IosAAA', Name: 'Salesforce for iOS', OptionsAllowAdminApprovedUsersOnly: false });
+    delete fx.metadata!.Profile['API Integration'];
+    fake = await startFakeOrg(fx);
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    for (const id of ['ip.app-relaxation', 'rotation.token-lifetime', 'ip.profile-ranges']) {
+      assert.strictEqual(status(r, id), 'partial', `${id}: ${check(r, id).summary}`);
+    }
+    assert.match(check(r, 'ip.app-relaxation').summary, /^Read 2 of 3 Metadata API ConnectedApp rows/);
+    assert.match(check(r, 'ip.profile-ranges').reason!, /API Integration/);
   });
 
   it('hardened org: logins older than 7 days and audit entries older than 30 days are outside the window', async () => {
@@ -322,8 +389,9 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     // Every page the org capped: never a pass.
     for (const c of r.checks.filter(x => x.read)) { assert.notStrictEqual(c.status, 'pass', c.id); }
     assert.strictEqual(rows(r, 'event-monitoring.failed-logins').status, 'partial');
-    // The first page and as many next pages as the 15 requests leave (4 here): 10,000 of the 40,004 logins.
-    assert.deepStrictEqual(rows(r, 'event-monitoring.failed-logins').read, { rows: 10000, total: 40004 });
+    // The first page and as many next pages as the 15 requests leave (3 here; one request reads the URL of
+    // the new-model Named Credential): 8,000 of the 40,004 logins.
+    assert.deepStrictEqual(rows(r, 'event-monitoring.failed-logins').read, { rows: 8000, total: 40004 });
     // MFA methods asked for the API-enabled users only (a semi-join): exact.
     assert.strictEqual(rows(r, 'mfa.methods').status, 'pass');
     // Questions asked in the query stay exact at any volume.
@@ -429,6 +497,38 @@ describe('org inspection at real scale (the large fixture: 20,000 users, 30,000 
     assert.ok(lifetime.read && lifetime.read.rows >= 10 && lifetime.read.rows < 83 && lifetime.read.total === 83, JSON.stringify(lifetime.read));
     assert.ok(r.notes.some(n => /^connectedAppMeta: \d+ of 83 rows read/.test(n)), r.notes.join('\n'));
   });
+
+  it('TwoFactorMethodsInfo over one page (500 rows, as OauthToken): users whose row was not read are unknown, never "without a method"', async () => {
+    // Object reference, TwoFactorMethodsInfo: "A query() call returns up to 500 rows. A queryMore() call returns
+    // 500 more, up to 2500 total." 600 API-enabled users, every one with an authenticator app.
+    const fx = loadFixture('hardened');
+    const user = fx.objects.User[1], mfa = fx.objects.TwoFactorMethodsInfo[0];
+    for (let i = 0; i < 600; i++) {
+      const Id = `005Mfa${String(i).padStart(9, '0')}AAA`;
+      fx.objects.User.push({ ...user, Id, Username: `api${i}@hardened.example`, Name: `Api ${i}` });
+      fx.objects.PermissionSetAssignment.push({ Id: `0PaMfa${String(i).padStart(9, '0')}AAA`, AssigneeId: Id, PermissionSetId: '0PS5e000000IntAAA', PermissionSetGroupId: null, IsActive: true, ExpirationDate: null });
+      fx.objects.TwoFactorMethodsInfo.push({ ...mfa, Id: `0MvMfa${String(i).padStart(9, '0')}AAA`, UserId: Id, HasTotp: true, HasSalesforceAuthenticator: false, HasSecurityKey: false });
+    }
+    fake = await startFakeOrg(fx);
+    const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+    const m = rows(r, 'mfa.methods');
+    assert.strictEqual(m.status, 'partial', `${m.status}: ${m.summary}`);
+    assert.deepStrictEqual(m.items, []);
+    assert.ok(m.read && m.read.rows === 500 && m.read.total !== undefined && m.read.total > 600, JSON.stringify(m.read));
+    assert.ok(r.requests <= 15, `${r.requests} requests`);
+  });
+
+  for (const code of ['INVALID_FIELD', 'INVALID_TYPE_FOR_OPERATION']) {
+    it(`OauthToken refusing GROUP BY with ${code} (the refusal's code is not documented): the COUNT() fallback still runs`, async () => {
+      fake = await startFakeOrg({ ...loadFixture('large'), aggregateRefusalCode: code });
+      const r = await inspectOrg(connectWithToken({ instanceUrl: fake.url, accessToken: fake.accessToken }));
+      const stale = rows(r, 'oauth.stale-tokens');
+      assert.strictEqual(stale.status, 'fail', stale.summary);
+      assert.strictEqual(stale.summary, '3,000 tokens of 30,002 unused for 90+ days');
+      assert.strictEqual(rows(r, 'oauth.admin-approval').status, 'warn');
+      assert.ok(r.requests <= 15, `${r.requests} requests`);
+    });
+  }
 
   it('OauthToken answering GROUP BY: per-app counts are exact, no "at least"', async () => {
     fake = await startFakeOrg({ ...loadFixture('large'), aggregates: { OauthToken: 'full' } });

@@ -11,7 +11,7 @@ import { NetGuard, type NetOptions } from './transport';
 import { coverageNotes, coverageOf } from './coverage';
 import { OrgError } from './types';
 import { evaluate, MONITORING_OFF, person, text, usersFrom, type OrgUser } from './checks';
-import { DEFAULT_USAGE_DAYS, LOGIN_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, STALE_TOKEN_DAYS, TOKEN_FALLBACK, profileFullName } from './plan';
+import { AGGREGATE_LIMIT, DEFAULT_USAGE_DAYS, LOGIN_DAYS, MAX_USAGE_DAYS, OWN_ROWS_ONLY, QUERIES, STALE_TOKEN_DAYS, TOKEN_FALLBACK, profileFullName } from './plan';
 import { buildUsage, rowsFromAggregate, rowsFromLogFile, windowDays, type UsageRow } from './monitoring';
 import type { ApiUsage, InspectionReport, OrgInfo } from './types';
 
@@ -72,7 +72,7 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
   // two COUNT()s each (at most OPEN_APPS_COUNTED apps: the fallback stays within two Composite requests), exact at any volume.
   const openAppRecords = records('apps').filter(a => a.OptionsAllowAdminApprovedUsersOnly !== true);
   const openApps = openAppRecords.map(a => text(a.Name)).filter(Boolean).slice(0, OPEN_APPS_COUNTED);
-  if (isAggregateRefusal(data.get('tokenApps'))) {
+  if (isAggregateRefusal(data.get('tokenApps'), data.get('tokensStale'))) {
     // Before the metadata reads: they read the apps in use first, and the fallback says which those are.
     applyTokenFallback(data, await client.queries([...TOKEN_FALLBACK, ...openAppCounts(openApps)]), openApps, openAppRecords.length);
   }
@@ -89,15 +89,19 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
     .sort((a, b) => Number(tokenApps.has(b)) - Number(tokenApps.has(a))).map(n => n.replace(/\s+/g, '_'));
   const psaOk = !!data.get('psa')?.ok, appsOk = !!data.get('apps')?.ok;
   const askMe = !opts.userId && psaOk;
-  const fixed = 2 + (askMe ? 1 : 0) + (psaOk && apiProfiles.length ? 1 : 0) + (appsOk && appNames.length ? 1 : 0); // limits, SecuritySettings, userinfo, one read each
+  // New-model Named Credentials have no Endpoint on the object: their URLs are one Connect REST API read.
+  const ncNoUrl = records('namedCredentials').filter(n => !text(n.Endpoint) && text(n.NamedCredentialType) !== 'Legacy');
+  const fixed = 2 + (askMe ? 1 : 0) + (psaOk && apiProfiles.length ? 1 : 0) + (appsOk && appNames.length ? 1 : 0) + (ncNoUrl.length ? 1 : 0); // limits, SecuritySettings, userinfo, one read each, NC URLs
   const reads = metadataReads(Math.max(0, REQUEST_BUDGET - client.requests - fixed), psaOk ? batchesOf(apiProfiles) : 0, appsOk ? batchesOf(appNames) : 0);
-  const [limits, security, profiles, apps, me] = await Promise.all([
+  const [limits, security, profiles, apps, me, ncUrls] = await Promise.all([
     client.limits(),
     client.readMetadata('SecuritySettings', ['Security']),
     psaOk ? client.readMetadataAll('Profile', apiProfiles, reads.profiles) : Promise.resolve(data.get('psa')!),
     appsOk ? client.readMetadataAll('ConnectedApp', appNames, reads.apps) : Promise.resolve(data.get('apps')!),
     askMe ? client.userInfo() : Promise.resolve(undefined),
+    ncNoUrl.length ? client.namedCredentialUrls() : Promise.resolve(undefined),
   ]);
+  if (ncUrls) { withNamedCredentialUrls(data, ncUrls, client.notes); }
   // LoginHistory over one page (Status is not filterable, so failed logins are counted from rows):
   // the requests the budget still leaves read its next pages.
   const logins = queried.get('logins');
@@ -114,7 +118,7 @@ async function collect(conn: ConnectionLike, opts: InspectOptions, client: OrgCl
   data.set('limits', limits);
   data.set('security', security);
   data.set('profiles', profiles);
-  data.set('connectedAppMeta', apps);
+  data.set('connectedAppMeta', withMissing(apps, appNames, 'ConnectedApp', client.notes));
 
   const usageDays = Math.max(0, Math.min(MAX_USAGE_DAYS, Math.floor(opts.usageDays ?? DEFAULT_USAGE_DAYS)));
   let usage: ApiUsage | undefined;
@@ -177,9 +181,15 @@ export function metadataReads(spare: number, profileBatches: number, appBatches:
   return out;
 }
 
-/** The org answered an aggregate query on this object with "not supported" (not a permission problem). */
-function isAggregateRefusal(d: Dataset<unknown> | undefined): boolean {
-  return !!d && !d.ok && d.code === 'MALFORMED_QUERY';
+/**
+ * The org refused the aggregate on an object it lets us read. The object reference documents only
+ * COUNT() for OauthToken, not the error a GROUP BY gets (MALFORMED_QUERY, INVALID_FIELD "can not be
+ * grouped", …): any refusal that is not about access, a session, the network or the server counts
+ * when the plain query on the same object (`rows`) was answered.
+ */
+function isAggregateRefusal(d: Dataset<unknown> | undefined, rows: Dataset<unknown> | undefined): boolean {
+  if (!d || d.ok) { return false; }
+  return d.code === 'MALFORMED_QUERY' || (!!rows?.ok && (d.kind === 'other' || d.code === 'EXCEEDED_ID_LIMIT'));
 }
 
 /** Self-authorizable apps whose tokens the COUNT() fallback counts one by one (2 queries each). */
@@ -247,7 +257,7 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
   if (agg?.ok) {
     source = 'event-log-object';
     rows = rowsFromAggregate(agg.value as SObjectRecord[]);
-    if (agg.truncated) { gaps.push(`the ApiTotalUsageEventLog aggregate had more groups than one answer holds (${(agg.value as unknown[]).length} of ${agg.totalSize ?? 'more'} read)`); }
+    if (agg.truncated) { gaps.push(`the ApiTotalUsageEventLog aggregate reached its LIMIT of ${AGGREGATE_LIMIT.toLocaleString('en-US')} groups (an aggregate answer cannot be paged; ${(agg.value as unknown[]).length.toLocaleString('en-US')} groups read, more not)`); }
   } else {
     const logs = data.get('eventLogs');
     if (!logs?.ok) {
@@ -294,6 +304,45 @@ async function monitorUsage(client: OrgClient, data: Map<string, Dataset<unknown
   if (days > LOGIN_DAYS && !loginsOwnOnly && logins?.ok) { gaps.push(`failed-login bursts: LoginHistory is read for the last ${LOGIN_DAYS} days only`); }
   return { ok: true, value: buildUsage({ source, days: window, rows, appName: id => apps.get(id) ?? apps.get(id.slice(0, 15)), userName: id => users.get(id) ?? users.get(id.slice(0, 15)),
     logins: loginsOwnOnly ? [] : records('logins'), skipped: [...gaps, ...skipped], gaps, covered, requests: client.requests - before }) };
+}
+
+/**
+ * Fills in the URL of new-model Named Credentials (Connect REST API calloutUrl); the ones whose URL
+ * could not be read are marked `UrlUnknown` (the checks built on URLs then never pass).
+ */
+function withNamedCredentialUrls(data: Map<string, Dataset<unknown>>, urls: Dataset<Map<string, string>>, notes: string[]): void {
+  const ds = data.get('namedCredentials');
+  if (!ds?.ok || !Array.isArray(ds.value)) { return; }
+  let unknown = 0;
+  const value = (ds.value as SObjectRecord[]).map(n => {
+    if (text(n.Endpoint) || text(n.NamedCredentialType) === 'Legacy') { return n; }
+    const dev = text(n.DeveloperName), ns = text(n.NamespacePrefix);
+    const url = urls.ok ? urls.value.get((ns ? `${ns}__${dev}` : dev).toLowerCase()) ?? urls.value.get(dev.toLowerCase()) : undefined;
+    if (url) { return { ...n, Endpoint: url }; }
+    unknown++;
+    return { ...n, UrlUnknown: true };
+  });
+  data.set('namedCredentials', { ...ds, value });
+  if (unknown) {
+    notes.push(`The URL of ${unknown} Named Credential${unknown === 1 ? '' : 's'} of the new model could not be read (${urls.ok ? 'not in the Connect REST API named-credential-setup list' : `Connect REST API named-credential-setup: ${urls.code}`}): the endpoint and remote-site checks are partial.`);
+  }
+}
+
+/**
+ * readMetadata answers a name it does not know with an empty record (dropped), not an error: connected
+ * apps installed from a package, or a name guessed wrong. Names asked but not returned make the dataset
+ * truncated (read = records found), so no check passes on the others alone.
+ */
+function withMissing(ds: Dataset<unknown>, wanted: string[], type: string, notes: string[]): Dataset<unknown> {
+  if (!ds.ok || !Array.isArray(ds.value)) { return ds; }
+  const asked = wanted.slice(0, ds.truncated ? ds.read ?? wanted.length : wanted.length);
+  const found = new Set((ds.value as SObjectRecord[]).map(r => text(r.fullName).toLowerCase()));
+  const missing = asked.filter(n => !found.has(n.toLowerCase()));
+  if (!missing.length) { return ds; }
+  // Counts only: the names asked are org data rewritten (spaces to underscores), which the secret masking
+  // would not recognise as the record names it masks elsewhere.
+  notes.push(`Metadata API ${type}: ${missing.length} of ${asked.length} names not returned (installed from a package, or not the API name); the checks on them are partial.`);
+  return { ...ds, truncated: true, read: (ds.value as unknown[]).length, totalSize: wanted.length };
 }
 
 /** Sandboxes have `--<sandbox>` in their My Domain host or a `.sandbox.` domain. */

@@ -11,6 +11,8 @@ export const STALE_TOKEN_DAYS = 90;
 /** API usage monitoring window: default and maximum days. */
 export const DEFAULT_USAGE_DAYS = 7;
 export const MAX_USAGE_DAYS = 14;
+/** Rows an aggregate (GROUP BY) answer may hold: it cannot be paged, so the query asks for at most one batch. */
+export const AGGREGATE_LIMIT = 2000;
 /** LoginHistory is read for this many days (the login checks' window). */
 export const LOGIN_DAYS = 7;
 
@@ -45,10 +47,12 @@ export const QUERIES: QuerySpec[] = [
     anyOf: ['PermissionSet.PermissionsApiEnabled', 'PermissionSet.PermissionsModifyAllData', 'PermissionSet.PermissionsTwoFactorApi', 'PermissionSet.PermissionsBypassMFAForUiLogins',
       'PermissionSet.PermissionsPasswordNeverExpires', 'PermissionSet.PermissionsManageUsers', 'PermissionSet.PermissionsCustomizeApplication', 'PermissionSet.PermissionsMonitorLoginHistory'],
     where: "Assignee.IsActive = true AND Assignee.UserType = 'Standard'" },
-  // MFA methods of the API-enabled and Modify-All-Data users only (a semi-join), not of every user.
+  // MFA methods of the API-enabled users only (a semi-join), not of every user. No OR in it: the SOQL
+  // guide's semi-join limits say "You can't use subqueries with OR" (read strictly). TwoFactorMethodsInfo
+  // pages 500 rows, 2,500 at most (object reference): past one page the check is partial.
   { key: 'mfaMethods', api: 'data', object: 'TwoFactorMethodsInfo',
     fields: ['UserId', 'HasTotp', 'HasSalesforceAuthenticator', 'HasSecurityKey', 'HasBuiltInAuthenticator', 'HasU2F'], optional: ['HasBuiltInAuthenticator'],
-    where: 'UserId IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE Assignee.IsActive = true AND (PermissionSet.PermissionsApiEnabled = true OR PermissionSet.PermissionsModifyAllData = true))' },
+    where: 'UserId IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE Assignee.IsActive = true AND PermissionSet.PermissionsApiEnabled = true)' },
   // Every login of the window (first page; totalSize says how many there are). Status and SourceIp are
   // not filterable on LoginHistory, so failed logins are counted from the rows: `partial` past one page.
   { key: 'logins', api: 'data', object: 'LoginHistory',
@@ -64,15 +68,23 @@ export const QUERIES: QuerySpec[] = [
   { key: 'tenantSecrets', api: 'data', object: 'TenantSecret', fields: ['Type', 'Status', 'Source', 'Version', 'CreatedDate'], where: "Status = 'Active'", limit: 200 },
   // API usage per day, hour, app, user and client IP in one aggregate (event log objects, API 61+);
   // INVALID_TYPE → the monitoring falls back to ApiTotalUsage log files (monitoring.ts).
+  // Field names and Filter/Group properties as documented (object reference, ApiTotalUsageEventLog:
+  // Timestamp is Filter/Sort, not Group, so it is grouped through DAY_ONLY/HOUR_IN_DAY). An aggregate
+  // answer cannot be paged: past one 2,000-row batch without a LIMIT the org refuses the query
+  // ("Aggregate query does not support queryMore()"), so it carries LIMIT 2000 and a full answer is a
+  // lower bound (monitoring.ts says so).
   { key: 'apiUsage', api: 'data', object: 'ApiTotalUsageEventLog',
     fields: ['DAY_ONLY(Timestamp) day', 'HOUR_IN_DAY(Timestamp) hour', 'ConnectedAppIdentifier app', 'UserIdentifier usr', 'ClientIp ip', 'COUNT(Id) n'],
-    where: `Timestamp = LAST_N_DAYS:${MAX_USAGE_DAYS}`, groupBy: 'DAY_ONLY(Timestamp), HOUR_IN_DAY(Timestamp), ConnectedAppIdentifier, UserIdentifier, ClientIp' },
+    where: `Timestamp = LAST_N_DAYS:${MAX_USAGE_DAYS}`, groupBy: 'DAY_ONLY(Timestamp), HOUR_IN_DAY(Timestamp), ConnectedAppIdentifier, UserIdentifier, ClientIp', limit: AGGREGATE_LIMIT },
   // ---- Tooling
   { key: 'health', api: 'tooling', object: 'SecurityHealthCheck', fields: ['Score'] },
   { key: 'risks', api: 'tooling', object: 'SecurityHealthCheckRisks', fields: ['RiskType', 'Setting', 'SettingGroup', 'OrgValue', 'StandardValue'],
     where: "RiskType != 'MEETS_STANDARD'", limit: 500 },
-  { key: 'namedCredentials', api: 'tooling', object: 'NamedCredential', fields: ['DeveloperName', 'MasterLabel', 'Endpoint', 'PrincipalType', 'NamedCredentialType'],
-    optional: ['NamedCredentialType'], orderBy: 'DeveloperName', limit: 500 },
+  // Endpoint and PrincipalType are "only valid for legacy named credentials … deprecated in API version
+  // 56.0" (object reference, NamedCredential): the URL of a new-model credential comes from the Connect
+  // REST API (OTHER_READS `ncUrls`), and both fields are optional.
+  { key: 'namedCredentials', api: 'tooling', object: 'NamedCredential', fields: ['DeveloperName', 'MasterLabel', 'NamespacePrefix', 'Endpoint', 'PrincipalType', 'NamedCredentialType'],
+    optional: ['NamedCredentialType', 'Endpoint', 'PrincipalType'], orderBy: 'DeveloperName', limit: 500 },
   { key: 'remoteSites', api: 'tooling', object: 'RemoteProxy', fields: ['SiteName', 'EndpointUrl', 'IsActive', 'ProtocolMismatch'], orderBy: 'SiteName', limit: 500 },
   { key: 'certificates', api: 'tooling', object: 'Certificate', fields: ['DeveloperName', 'MasterLabel', 'ExpirationDate', 'KeySize', 'CreatedDate'], orderBy: 'ExpirationDate', limit: 500 },
   { key: 'policies', api: 'tooling', object: 'TransactionSecurityPolicy', fields: ['DeveloperName', 'MasterLabel', 'State', 'EventName'], limit: 200 },
@@ -89,6 +101,7 @@ export const OTHER_READS: { key: string; request: string; cost: string; budget: 
   { key: 'profiles', request: 'Metadata API readMetadata Profile (SOAP), 10 names a request', cost: '1 per 10 profiles of API-enabled users (most users first): at least 1, more while the budget allows, else partial', budget: 'base' },
   { key: 'connectedAppMeta', request: 'Metadata API readMetadata ConnectedApp (SOAP), 10 names a request', cost: '1 per 10 connected apps (apps in use first): at least 1, more while the budget allows, else partial', budget: 'base' },
   { key: 'logins', request: 'GET /services/data/vXX.X/query/<locator> (queryMore: the next LoginHistory pages, 2,000 rows each)', cost: 'the requests the budget leaves after the reads above (0 when one page holds the week\'s logins)', budget: 'base', spare: true },
+  { key: 'ncUrls', request: 'GET /services/data/vXX.X/named-credentials/named-credential-setup (Connect REST API, 58.0+: the URLs of new-model Named Credentials, whose NamedCredential.Endpoint is empty)', cost: '1 when a Named Credential of the new model has no Endpoint, else 0', budget: 'base' },
   { key: 'userinfo', request: 'GET /services/oauth2/userinfo (the running user, for own-rows-only access)', cost: '1 (0 when the caller passes the user id)', budget: 'base' },
   { key: 'usage', request: 'GET /services/data/vXX.X/sobjects/EventLogFile/<Id>/LogFile (only where `apiUsage` answers INVALID_TYPE)', cost: '1 per daily ApiTotalUsage log file of the window (--usage-days, default 7, at most 14)', budget: 'monitoring' },
   { key: 'usageUsers', request: 'SOQL `SELECT Id, Name, Username FROM User WHERE Id IN (…)` (callers not among the assigned users, at most 50)', cost: '0 or 1', budget: 'monitoring' },
@@ -121,6 +134,7 @@ export const GRANTS: Record<string, { source: string; grant: string }> = {
   certificates: { source: 'Certificate (Tooling)', grant: 'View Setup and Configuration' },
   policies: { source: 'TransactionSecurityPolicy (Tooling)', grant: 'Real-Time Event Monitoring (Shield or Event Monitoring add-on) and View Setup and Configuration' },
   externalCredentials: { source: 'ExternalCredential (Tooling)', grant: 'View Setup and Configuration' },
+  ncUrls: { source: 'Connect REST API named-credential-setup', grant: 'View Setup and Configuration' },
   limits: { source: 'REST /limits', grant: 'View Setup and Configuration' },
   security: { source: 'Metadata API SecuritySettings', grant: 'Modify Metadata Through Metadata API Functions or Customize Application' },
   profiles: { source: 'Metadata API Profile', grant: 'Modify Metadata Through Metadata API Functions or Customize Application' },

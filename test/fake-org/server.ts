@@ -35,6 +35,8 @@ export interface Fixture {
   removeFields?: Record<string, string[]>;
   /** Object → aggregate support different from schema.json (e.g. an org whose OauthToken answers GROUP BY). */
   aggregates?: Record<string, 'full' | 'count' | 'none'>;
+  /** The error code of an aggregate refusal (default MALFORMED_QUERY; which code a real org sends is not documented). */
+  aggregateRefusalCode?: string;
   /** With `extends`: the fixture's rows are added to the base's instead of replacing them. */
   appendRows?: boolean;
   /** Objects removed from an extended fixture. */
@@ -245,9 +247,17 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
           : err(403, denied, denied === 'INSUFFICIENT_ACCESS' ? 'insufficient access rights on cross-reference id' : `Access to ${objMatch} denied`);
       }
       const out = execute(dbs[api], soql, opts.now ?? new Date(), attributesUrl(api, v));
-      return page(out.records, out.totalSize, api, v, out.aggregate ? undefined : out.object);
+      if (out.aggregate) {
+        // An aggregate answer is never paged: past one batch (2,000 rows) without a LIMIT that keeps it
+        // within one, the platform refuses the query (Salesforce Help 000386516).
+        if (out.records.length > Math.min(fx.batchSize ?? 2000, 2000) && !(out.limit !== undefined && out.limit <= 2000)) {
+          return err(400, 'EXCEEDED_ID_LIMIT', 'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch');
+        }
+        return { status: 200, body: { totalSize: out.totalSize, done: true, records: out.records } };
+      }
+      return page(out.records, out.totalSize, api, v, out.object);
     } catch (e) {
-      if (e instanceof SoqlError) { return err(400, e.errorCode, e.message); }
+      if (e instanceof SoqlError) { return err(400, fx.aggregateRefusalCode && /does not support aggregate queries/.test(e.message) ? fx.aggregateRefusalCode : e.errorCode, e.message); }
       throw e;
     }
   }
@@ -322,6 +332,17 @@ export async function startFakeOrg(fixtureOrName: Fixture | string, opts: { clie
     // An older org: API versions above its newest do not exist (REST and SOAP alike).
     const asked = /^\/services\/(?:data\/v|Soap\/m\/)(\d+\.\d)/.exec(p)?.[1];
     if (asked && opts.maxApiVersion && Number(asked) > Number(opts.maxApiVersion)) { return err(404, 'NOT_FOUND', 'The requested resource does not exist'); }
+    // Connect REST API "Named Credentials" (58.0+): the named credentials of the new model with their URL
+    // (calloutUrl), which the NamedCredential object's Endpoint field holds for legacy ones only.
+    const ncSetup = /^\/services\/data\/v(\d+\.\d)\/named-credentials\/named-credential-setup$/.exec(p);
+    if (ncSetup && method === 'GET') {
+      if (Number(ncSetup[1]) < 58) { return err(404, 'NOT_FOUND', 'The requested resource does not exist'); }
+      const denied = fx.deny?.['tooling:NamedCredential'];
+      if (denied) { return err(403, denied === 'INVALID_TYPE' ? 'INSUFFICIENT_ACCESS' : denied, 'You do not have access to named credentials.'); }
+      const namedCredentials = (fx.tooling.NamedCredential ?? []).filter(r => r.NamedCredentialType !== 'Legacy').map(r => ({
+        developerName: r.DeveloperName, masterLabel: r.MasterLabel, type: r.NamedCredentialType, calloutUrl: r.CalloutUrl ?? null, calloutStatus: r.CalloutStatus ?? 'Enabled', id: r.Id }));
+      return { status: 200, body: { namedCredentials } };
+    }
     const logFile = /^\/services\/data\/v\d+\.\d\/sobjects\/EventLogFile\/(\w+)\/LogFile$/.exec(p);
     if (logFile && method === 'GET') {
       const csv = fx.logFiles?.[logFile[1]];

@@ -128,4 +128,10 @@ describe('fake org SOQL engine: semi-joins', () => {
     assert.deepStrictEqual(srun("SELECT Id FROM User WHERE Id NOT IN (SELECT AssigneeId FROM PermissionSetAssignment) AND Username != 'x'").records.map(r => r.Id), ['u3']);
     assert.throws(() => srun('SELECT Id FROM User WHERE Id IN (SELECT AssigneeId, Id FROM PermissionSetAssignment)'), /exactly one/);
   });
+
+  it('no OR with a semi-join (SOQL guide, semi-join subquery limits: "You can\'t use subqueries with OR"; read strictly: in the subquery too)', () => {
+    assert.throws(() => srun("SELECT Id FROM User WHERE Id IN (SELECT AssigneeId FROM PermissionSetAssignment) OR Username = 'a'"), (e: SoqlError) => e.errorCode === 'MALFORMED_QUERY');
+    assert.throws(() => srun('SELECT UserId FROM TwoFactorMethodsInfo WHERE UserId IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.PermissionsApiEnabled = true OR PermissionSet.PermissionsApiEnabled = false)'),
+      (e: SoqlError) => e.errorCode === 'MALFORMED_QUERY');
+  });
 });

@@ -314,7 +314,7 @@ function aggregateRows(db: Db, soql: string, objKey: string, q: Query, selected:
   }
   const total = out.length;
   out = out.slice(q.offset ?? 0, q.limit !== undefined ? (q.offset ?? 0) + q.limit : undefined);
-  return { totalSize: q.limit !== undefined ? out.length : total, records: out, object: objKey, aggregate: true };
+  return { totalSize: q.limit !== undefined ? out.length : total, records: out, object: objKey, aggregate: true, limit: q.limit };
 }
 
 function valueAt(db: Db, rec: Rec, r: Resolved): unknown {
@@ -405,12 +405,19 @@ function test(db: Db, soql: string, obj: string, rec: Rec, e: Expr, now: Date): 
   }
 }
 
+const hasOr = (e: Expr | undefined): boolean => !!e && (e.k === 'or' || ((e.k === 'and' || e.k === 'not') && (hasOr(e.a) || (e.k === 'and' && hasOr(e.b)))));
+const hasSemi = (e: Expr | undefined): boolean => !!e && ((e.k === 'in' && !!e.sub) || ((e.k === 'and' || e.k === 'or') && (hasSemi(e.a) || hasSemi(e.b))) || (e.k === 'not' && hasSemi(e.a)));
+
 /** The values of a semi-join subquery (one field), computed once per parsed expression. */
 const SEMI = new WeakMap<Expr, Set<string>>();
 function semiJoin(db: Db, e: Extract<Expr, { k: 'in' }>, now: Date): Set<string> {
   let set = SEMI.get(e);
   if (set) { return set; }
   const q = parse(e.sub!);
+  if (hasOr(q.where)) {
+    // SOQL guide, semi-join subquery limits: "You can't use subqueries with OR" (read strictly: not in the subquery either).
+    throw new SoqlError('MALFORMED_QUERY', `\n${e.sub}\n^\nERROR at Row:1:Column:1\nSemi join sub-selects are not allowed with the 'OR' operator`);
+  }
   if (q.fields.length !== 1 || q.fields[0].fn || q.count || q.groupBy.length) {
     throw new SoqlError('MALFORMED_QUERY', `\n${e.sub}\n^\nERROR at Row:1:Column:1\nA semi-join subquery selects exactly one Id or reference field`);
   }
@@ -429,7 +436,7 @@ function fieldsIn(e: Expr | undefined, out: { field: string; pos: number }[] = [
   return out;
 }
 
-export interface QueryOutput { totalSize: number; records: Rec[]; object?: string; aggregate?: boolean }
+export interface QueryOutput { totalSize: number; records: Rec[]; object?: string; aggregate?: boolean; /** The query's LIMIT (aggregates: one batch when within 2,000). */ limit?: number }
 
 /** Runs a query; `attributesUrl(type, id)` builds each record's attributes.url. */
 export function execute(db: Db, soql: string, now: Date, attributesUrl: (type: string, id: unknown) => string): QueryOutput {
@@ -451,6 +458,9 @@ export function execute(db: Db, soql: string, now: Date, attributesUrl: (type: s
   }
   const selected = q.fields.map(f => ({ ...f, r: resolvePath(db, soql, objKey, f.path, f.pos) }));
   if (!aggregate && selected.some(f => f.alias)) { throw malformed(soql, selected.find(f => f.alias)!.pos, 'Aliases are only allowed in aggregate queries'); }
+  if (hasSemi(q.where) && hasOr(q.where)) {
+    throw new SoqlError('MALFORMED_QUERY', `\n${soql}\n^\nERROR at Row:1:Column:1\nSemi join sub-selects are not allowed with the 'OR' operator`);
+  }
   const filterable = db.schema[objKey].filterable?.map(norm);
   for (const f of fieldsIn(q.where)) {
     const r = resolvePath(db, soql, objKey, f.field, f.pos);
