@@ -214,6 +214,7 @@ export class ClassTable {
       this.tried.delete(c.lower);
     }
     this.tried.delete(outerOf(path));
+    this.byFile.delete(path);
     const keep = this.all.filter(c => c.path !== path);
     this.all.length = 0;
     this.all.push(...keep);
@@ -223,6 +224,8 @@ export class ClassTable {
   add(unit: ApexUnit): void {
     for (const c of collectClasses(unit)) {
       this.all.push(c);
+      const inFile = this.byFile.get(c.path) ?? this.byFile.set(c.path, new Map()).get(c.path)!;
+      if (!inFile.has(c.lower)) { inFile.set(c.lower, c); }
       // A name outside its file means the top-level class of that name; else the first class seen.
       const top = outerOf(c.path) === c.lower;
       const first = this.owner.get(c.lower);
@@ -233,6 +236,27 @@ export class ClassTable {
       if (owner === c.path && (!cur || cur.path !== c.path)) { this.byName.set(c.lower, c); }
     }
   }
+  /**
+   * A type name as written inside `from`: the class itself or an inner class of its file (Apex
+   * resolves a name to an inner class of the current class, or of its outer class, before any
+   * top-level class), else the project's class of that name (`get`). `Outer.Inner` names Outer's.
+   */
+  resolve(from: ClassInfo, name: string): ClassInfo | undefined {
+    const parts = name.split('.');
+    if (parts.length === 2) {
+      const outer = this.get(parts[0]);
+      if (outer) {
+        const inner = this.inFile(outer.path, parts[1]);
+        if (inner) { return inner; }
+      }
+    }
+    const lower = parts[parts.length - 1];
+    const own = this.inFile(from.path, lower);
+    return own ?? this.get(lower);
+  }
+  /** Classes by file, then by lower-cased name. */
+  private readonly byFile = new Map<string, Map<string, ClassInfo>>();
+  private inFile(path: string, lower: string): ClassInfo | undefined { return this.byFile.get(path)?.get(lower); }
   get(lower: string): ClassInfo | undefined {
     const hit = this.byName.get(lower);
     // An inner class of that name is the answer only when no file declares it at the top level.
@@ -453,7 +477,7 @@ function loc(cls: ClassInfo, n: Node, message: string): Loc { return { path: cls
 function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSource>, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
   const where = `${cls.name}.${m.childForFieldName('name')?.text ?? '?'}`;
   const mask = [...taintedParams.keys()].sort().join(',');
-  const key = `${cls.lower}.${m.startIndex}:${mask}:${sharing}`;
+  const key = `${cls.path}#${cls.lower}.${m.startIndex}:${mask}:${sharing}`;
   if (w.visited.has(key) || depth > MAX_DEPTH) { return; }
   if (w.visited.size >= MAX_WALKS) { w.truncated = true; return; }
   w.visited.add(key);
@@ -600,11 +624,12 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   else if (obj.type === 'identifier') {
     const made = instanceOf.get(objText!);
     const local = localTypes.get(objText!);
-    target = made !== undefined ? table.get(made) : local !== undefined ? table.get(local) : table.get(objText!);
+    target = made !== undefined ? table.get(made) : local !== undefined ? table.resolve(cls, local) : table.resolve(cls, objText!);
   } else if (obj.type === 'object_creation_expression') {
-    target = table.get(baseType(obj.childForFieldName('type')?.text ?? ''));
+    target = table.resolve(cls, baseType(obj.childForFieldName('type')?.text ?? ''));
   } else if (obj.type === 'field_access') {
-    target = table.get(objText!.split('.').pop()!);
+    const segs = objText!.split('.');
+    target = table.resolve(cls, segs.slice(-2).join('.'));
   }
   if (!target || target.isTest) { return; }
   // The method itself and, when it can be overridden (an interface's, abstract, virtual or an
@@ -655,7 +680,7 @@ function followInto(cls: ClassInfo, target: ClassInfo, decl: Node, name: string,
   // What a method reaches depends only on which parameters are tainted and the sharing it runs in:
   // walk it once per such key, with the tainted parameters as placeholders, and rebind them here.
   const mask = [...next.keys()].sort((a, b) => a - b);
-  const key = `${target.lower}.${decl.startIndex}:${mask.join(',')}:${calleeSharing}`;
+  const key = `${target.path}#${target.lower}.${decl.startIndex}:${mask.join(',')}:${calleeSharing}`;
   let sum = table.summaries.get(key);
   if (sum === 'busy') { return; }                        // recursion: the outer walk is collecting it
   if (!sum) {
