@@ -287,6 +287,8 @@ export interface Walk {
   reaches: Set<string>;
   visited: Set<string>;
   truncated?: boolean;
+  /** Summaries still being walked that this walk met (their effects are missing from it until they finish). */
+  open?: Set<string>;
 }
 
 /** A tainted value: the input's name, the way it came, and (in a method summary) which parameter it is. */
@@ -682,13 +684,21 @@ function followInto(cls: ClassInfo, target: ClassInfo, decl: Node, name: string,
   const mask = [...next.keys()].sort((a, b) => a - b);
   const key = `${target.path}#${target.lower}.${decl.startIndex}:${mask.join(',')}:${calleeSharing}`;
   let sum = table.summaries.get(key);
-  if (sum === 'busy') { return; }                        // recursion: the outer walk is collecting it
+  if (sum === 'busy') { (w.open ??= new Set()).add(key); return; }   // recursion: the outer walk is collecting it
   if (!sum) {
     table.summaries.set(key, 'busy');
     sum = newWalk();
     const placeholders = new Map(mask.map(i => [i, { name: params[i].name, steps: [], param: i }]));
     walkMethod(target, decl, placeholders, calleeSharing, 1, sum, table);
-    table.summaries.set(key, sum);
+    sum.open?.delete(key);
+    if (sum.open?.size) {
+      // It met a method still being walked (a cycle through a caller): what it holds lacks that
+      // method's effects, so it is not kept for other callers (the caller's own summary is complete).
+      table.summaries.delete(key);
+      for (const k of sum.open) { (w.open ??= new Set()).add(k); }
+    } else {
+      table.summaries.set(key, sum);
+    }
   }
   w.ops.push(...sum.ops);
   for (const t of sum.taint) {

@@ -59,3 +59,42 @@ describe('surface: a type name resolves to the inner class of the class it is wr
     });
   }
 });
+
+/** Mutual recursion: what a method reaches does not depend on which entry point walked it first. */
+const CYCLE: Record<string, string> = {
+  CaseApi: `public with sharing class CaseApi {
+    @AuraEnabled
+    public static void open() { CaseService.open(); }
+    @AuraEnabled
+    public static void escalate() { Escalation.run(); }
+}`,
+  CaseService: `public without sharing class CaseService {
+    public static void open() {
+        insert new Case(Subject = 'x');
+        Escalation.run();
+    }
+}`,
+  Escalation: `public with sharing class Escalation {
+    public static void run() {
+        if ([SELECT COUNT() FROM Case WHERE IsEscalated = true] < 10) { CaseService.open(); }
+    }
+}`,
+};
+
+describe('surface: a method met again while it is being walked (recursion)', () => {
+  before(async () => { setReadyParser(await initApexParser(locateApexAssets())); });
+
+  it('the methods of the cycle keep each other\'s effects for later callers', () => {
+    const units: ApexUnit[] = [{ path: '/p/classes/CaseApi.cls', root: parseApex(CYCLE.CaseApi).rootNode }];
+    const load = (lower: string) => {
+      const name = Object.keys(CYCLE).find(n => n.toLowerCase() === lower);
+      return name && name !== 'CaseApi' ? { path: `/p/classes/${name}.cls`, root: parseApex(CYCLE[name]).rootNode } : undefined;
+    };
+    const r = entryRows(buildInventory(units, projectWith().access!, [], load));
+    const ops = (m: string) => r.find(x => x.entry.methodName === m)!.entry.ops.map(o => `${o.kind}:${o.what.join()}:${o.sharing}:${o.where}`).sort();
+    const both = ['dml:Case:without:CaseService.open', 'soql:Case:with:Escalation.run'];
+    assert.deepStrictEqual(ops('open'), both);
+    assert.deepStrictEqual(ops('escalate'), both);
+    assert.ok(r.find(x => x.entry.methodName === 'escalate')!.risks.some(k => k.id === 'endpoint-without-sharing'));
+  });
+});
