@@ -46,11 +46,19 @@ export function enabledClasses(text: string): string[] {
   return out;
 }
 
-/** A profile or permission set meant for unauthenticated site visitors. */
+/** "Guest" as a word of a name or label (`Site_Guest_Access`, "Survey - Guest"; not "Guestbook"). */
+const GUEST_WORD = /(?:^|[^a-z0-9])guest(?:$|[^a-z0-9])/i;
+
+/**
+ * A profile or permission set meant for unauthenticated site visitors: the Guest User License, or a
+ * profile named for guests; a permission set without a licence can be assigned to a site's guest
+ * user, and is taken as meant for one when its API name or label says "guest".
+ */
 export function isGuest(kind: AccessKind, name: string, text: string): boolean {
-  const license = values(text, kind === 'profile' ? 'userLicense' : 'license')[0] ?? '';
-  if (/guest/i.test(license)) { return true; }
-  return kind === 'profile' && /\bguest\b/i.test(name);
+  const license = values(text, kind === 'profile' ? 'userLicense' : 'license')[0];
+  if (/guest/i.test(license ?? '')) { return true; }
+  if (kind === 'profile') { return /\bguest\b/i.test(name); }
+  return kind === 'permissionset' && !license && [name, ...values(text, 'label').slice(0, 1)].some(n => GUEST_WORD.test(n));
 }
 
 /** Builds the grant table and the API clients from the access metadata files of a project. */
