@@ -753,6 +753,12 @@ function dmlTarget(target: Node | null | undefined, typeText: Map<string, string
     }
     case 'parenthesized_expression':
       return dmlTarget(target.namedChildren[0], typeText, cls);
+    case 'query_expression': {
+      // delete [SELECT Id FROM X …]: the records of the query's object.
+      const from = childrenOfType(childrenOfType(target, 'soql_query_body')[0] ?? null, 'from_clause')[0];
+      const obj = from ? childrenOfType(from, 'storage_identifier')[0]?.text : undefined;
+      return obj ? [obj] : [];
+    }
     default:
       break;
   }

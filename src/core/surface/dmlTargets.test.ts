@@ -60,6 +60,18 @@ describe('surface: DML targets are typed; custom settings and platform events ar
     assert.strictEqual(data('touch'), 'writes Contact, Case, Lead, Task (update, Database.update, delete, insert)');
   });
 
+  it('types a target written as a query from its FROM object (delete [SELECT Id FROM X])', () => {
+    const src = `public with sharing class Cleanup {
+    @AuraEnabled
+    public static void purge() {
+        delete [SELECT Id FROM Booking__c WITH USER_MODE];
+        Database.delete([SELECT Id FROM Session__c WHERE CreatedDate < TODAY], false);
+    }
+}`;
+    const rows = entryRows(buildInventory([{ path: '/p/classes/Cleanup.cls', root: parseApex(src).rootNode }], projectWith().access!));
+    assert.strictEqual(dataText(rows[0]), 'reads Booking__c, Session__c; writes Booking__c, Session__c (delete, Database.delete)');
+  });
+
   it('endpoint-without-sharing: no finding for writing a custom setting (from the object metadata) or publishing a platform event', () => {
     const project = projectWith();
     project.objects = new Map([['api_settings__c', objectFact(SETTINGS_PATH, SETTINGS_OBJECT)]]);
