@@ -30,6 +30,8 @@ interface ClassInfo {
   /** The superclass and interfaces it names (lower-cased, last segment). */
   supers: string[];
   isInterface: boolean;
+  /** Objects its file reads as custom settings (`X__c.getOrgDefaults()`, `getInstance`, `getValues`, `getAll`), lower-cased. */
+  settings: Set<string>;
 }
 
 const HTTP_ANNOTATIONS: Record<string, string> = { httpget: 'GET', httppost: 'POST', httpput: 'PUT', httppatch: 'PATCH', httpdelete: 'DELETE' };
@@ -101,8 +103,21 @@ function sharingOf(decl: Node): SharingDecl {
   return 'none';
 }
 
+/**
+ * Only custom settings have the static methods getOrgDefaults, getInstance, getValues and getAll on
+ * an `__c` type (custom metadata types' are on `__mdt`; an Apex class name cannot hold `__`).
+ */
+const SETTING_CALL = /\b(\w+__c)\s*\.\s*(?:getorgdefaults|getinstance|getvalues|getall)\s*\(/gi;
+function settingsIn(text: string): Set<string> {
+  const out = new Set<string>();
+  if (!/__c\s*\.\s*get/i.test(text)) { return out; }
+  for (const m of text.matchAll(SETTING_CALL)) { out.add(m[1].toLowerCase()); }
+  return out;
+}
+
 function collectClasses(unit: ApexUnit): ClassInfo[] {
   const out: ClassInfo[] = [];
+  const settings = settingsIn(unit.root.text);
   const visit = (n: Node, outerTest: boolean) => {
     for (const c of n.namedChildren) {
       if (!c) { continue; }
@@ -112,7 +127,7 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
         const info: ClassInfo = {
           name, lower: name.toLowerCase(), path: unit.path, node: c, sharing: sharingOf(c),
           isTest: outerTest || ann.has('istest'), methods: new Map(), fields: new Map(),
-          supers: supersOf(c), isInterface: c.type === 'interface_declaration',
+          supers: supersOf(c), isInterface: c.type === 'interface_declaration', settings,
         };
         const rest = ann.get('restresource');
         if (rest) { info.urlMapping = annotationArg(rest, 'urlmapping'); }
@@ -558,7 +573,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
           : childrenOfType(childrenOfType(sosl, 'returning_clause')[0] ?? null, 'sobject_return').map(s => s.namedChildren[0]?.text ?? '?');
         const whereText = childrenOfType(q, 'where_clause')[0]?.text.replace(/\s+/g, '').toLowerCase() ?? '';
         w.ops.push({
-          kind: soql ? 'soql' : 'sosl', mode: user ? 'user' : 'system', sharing, what, where,
+          kind: soql ? 'soql' : 'sosl', mode: user ? 'user' : 'system', sharing, what, where, ...settingOf(cls, what),
           loc: loc(cls, n, `${soql ? 'SOQL' : 'SOSL'} on ${what.join(', ') || '?'}${user ? ' in user mode' : ' in system mode'}`),
           ...(whereText.includes('ownerid=:userinfo.getuserid()') ? { ownerFiltered: true } : {}),
         });
@@ -568,7 +583,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
         const op = childrenOfType(n, 'dml_type')[0]?.text.toLowerCase() ?? 'dml';
         const user = childrenOfType(n, 'dml_security_mode')[0]?.text.toLowerCase() === 'user';
         const what = dmlTarget(n.childForFieldName('target'), typeText, cls);
-        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op, where, loc: loc(cls, n, `${op}${what.length ? ` ${what[0]}` : ''}${user ? ' as user' : ' in system mode'}`) });
+        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op, where, ...settingOf(cls, what), loc: loc(cls, n, `${op}${what.length ? ` ${what[0]}` : ''}${user ? ' as user' : ' in system mode'}`) });
         break;
       }
       case 'method_invocation':
@@ -597,7 +612,7 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
       const from = /\b(?:from|returning)\s+([A-Za-z_][\w]*)/i.exec(text)?.[1];
       // WITH USER_MODE / WITH SECURITY_ENFORCED written in the query string count like AccessLevel.USER_MODE.
       const user = hasUserModeArg(args) || /\bwith\s+(user_mode|security_enforced)\b/i.test(text);
-      w.ops.push({ kind, mode: user ? 'user' : 'system', sharing, what: from ? [from] : [], where,
+      w.ops.push({ kind, mode: user ? 'user' : 'system', sharing, what: from ? [from] : [], where, ...settingOf(cls, from ? [from] : []),
         loc: loc(cls, n, `${isSearch ? 'Search' : 'Database'}.${name}${from ? ` on ${from}` : ''} in ${user ? 'user' : 'system'} mode`) });
       const t = q && taintIn(q, tainted, isLocal);
       if (t) {
@@ -608,7 +623,7 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
     if (!isSearch && DATABASE_DML.has(lower)) {
       const user = hasUserModeArg(args);
       const what = dmlTarget(args[0], typeText, cls);
-      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op: `Database.${name}`, where, loc: loc(cls, n, `Database.${name}${what.length ? ` ${what[0]}` : ''} in ${user ? 'user' : 'system'} mode`) });
+      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op: `Database.${name}`, where, ...settingOf(cls, what), loc: loc(cls, n, `Database.${name}${what.length ? ` ${what[0]}` : ''} in ${user ? 'user' : 'system'} mode`) });
       return;
     }
   }
@@ -764,6 +779,11 @@ function dmlTarget(target: Node | null | undefined, typeText: Map<string, string
   }
   const r = t ? recordTypeOf(t) : undefined;
   return r ? [r] : [];
+}
+
+/** `{ customSetting: true }` when every object of the operation is one its class's file reads as a custom setting. */
+function settingOf(cls: ClassInfo, what: readonly string[]): { customSetting?: true } {
+  return what.length && what.every(x => cls.settings.has(x.toLowerCase())) ? { customSetting: true } : {};
 }
 
 function newWalk(): Walk { return { ops: [], taint: [], strips: false, idFromUri: false, reaches: new Set(), visited: new Set() }; }

@@ -79,8 +79,29 @@ describe('surface: DML targets are typed; custom settings and platform events ar
     assert.deepStrictEqual(r.shown, ['15:createAccount', '19:touch']);
   });
 
-  it('without the object metadata a __c object is shared data (it could be a custom object)', () => {
-    const r = lintRule(engine, 'endpoint-without-sharing', SETTINGS, projectWith());
+  it('an object the code reads as a custom setting (X__c.getOrgDefaults(), getInstance, getValues, getAll) is one, without its metadata', () => {
+    const src = `public without sharing class SettingsFacade {
+    @AuraEnabled
+    public static void save(String v) {
+        npe01__Contacts_And_Orgs_Settings__c s = npe01__Contacts_And_Orgs_Settings__c.getOrgDefaults();
+        s.Value__c = v;
+        upsert s;
+        Levels__c l = Levels__c.getInstance(UserInfo.getUserId());
+        update l;
+        Map<String, Feed__c> feeds = Feed__c.getAll();
+        update feeds.values();
+    }
+    @AuraEnabled
+    public static void other() {
+        insert new Payment__c();
+    }
+}`;
+    const r = lintRule(engine, 'endpoint-without-sharing', src, projectWith());
+    assert.deepStrictEqual(r.shown, ['13:other']);
+  });
+
+  it('without the object metadata or a custom-setting method a __c object is shared data (it could be a custom object)', () => {
+    const r = lintRule(engine, 'endpoint-without-sharing', SETTINGS.replace('Api_Settings__c.getOrgDefaults()', 'new Api_Settings__c()'), projectWith());
     assert.deepStrictEqual(r.shown, ['4:saveSetting', '15:createAccount', '19:touch', '27:readSetting']);
   });
 });
