@@ -25,6 +25,8 @@ interface ClassInfo {
   urlMapping?: string;
   /** lower-cased method name → declarations (overloads). */
   methods: Map<string, Node[]>;
+  /** Its constructors. */
+  ctors: Node[];
   /** lower-cased field name → declared type as written. */
   fields: Map<string, string>;
   /** The superclass and interfaces it names (lower-cased, last segment). */
@@ -126,7 +128,7 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
         const name = c.childForFieldName('name')?.text ?? '?';
         const info: ClassInfo = {
           name, lower: name.toLowerCase(), path: unit.path, node: c, sharing: sharingOf(c),
-          isTest: outerTest || ann.has('istest'), methods: new Map(), fields: new Map(),
+          isTest: outerTest || ann.has('istest'), methods: new Map(), fields: new Map(), ctors: [],
           supers: supersOf(c), isInterface: c.type === 'interface_declaration', settings,
         };
         const rest = ann.get('restresource');
@@ -139,6 +141,7 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
             if (n) { info.fields.set(n, type); }
           }
         }
+        info.ctors = childrenOfType(body, 'constructor_declaration');
         for (const m of [...childrenOfType(body, 'method_declaration'), ...childrenOfType(body, 'interface_method_declaration')]) {
           const ml = m.childForFieldName('name')?.text.toLowerCase();
           if (!ml) { continue; }
@@ -589,6 +592,15 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
       case 'method_invocation':
         visitCall(cls, where, n, tainted, localTypes, isLocal, literalsOf, sharing, depth, w, table, typeText, instanceOf);
         break;
+      case 'object_creation_expression': {
+        // new X(…) runs X's constructor (the one of that arity), in X's sharing.
+        const target = table.resolve(cls, baseType(n.childForFieldName('type')?.text ?? ''));
+        if (!target || target.isTest || !target.ctors.length) { break; }
+        const args = argsOf(n);
+        const decl = target.ctors.find(d => paramsOf(d).length === args.length);
+        if (decl?.childForFieldName('body')) { followInto(cls, target, decl, target.name, args, tainted, isLocal, sharing, w, table); }
+        break;
+      }
       default:
         break;
     }

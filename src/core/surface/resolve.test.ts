@@ -98,3 +98,41 @@ describe('surface: a method met again while it is being walked (recursion)', () 
     assert.ok(r.find(x => x.entry.methodName === 'escalate')!.risks.some(k => k.id === 'endpoint-without-sharing'));
   });
 });
+
+/** `new X(...)` runs X's constructor: its queries and DML are the caller's too. */
+const CTOR: Record<string, string> = {
+  ImportApi: `public with sharing class ImportApi {
+    @InvocableMethod
+    public static void run(List<String> names) {
+        Importer i = new Importer(names[0], true);
+    }
+    @AuraEnabled
+    public static void plain() {
+        new Importer();
+    }
+}`,
+  Importer: `public without sharing class Importer {
+    public Importer() {
+        insert new Import_Log__c();
+    }
+    public Importer(String name, Boolean dryRun) {
+        List<Account> found = Database.query('SELECT Id FROM Account WHERE Name = \\'' + name + '\\'');
+    }
+}`,
+};
+
+describe('surface: constructors', () => {
+  before(async () => { setReadyParser(await initApexParser(locateApexAssets())); });
+
+  it('new X(args) follows the constructor of that arity, in X\'s sharing, with the arguments\' taint', () => {
+    const units: ApexUnit[] = [{ path: '/p/classes/ImportApi.cls', root: parseApex(CTOR.ImportApi).rootNode }];
+    const load = (lower: string) => lower === 'importer' ? { path: '/p/classes/Importer.cls', root: parseApex(CTOR.Importer).rootNode } : undefined;
+    const r = entryRows(buildInventory(units, projectWith().access!, [], load));
+    const run = r.find(x => x.entry.methodName === 'run')!;
+    assert.deepStrictEqual(run.entry.ops.map(o => `${o.kind}:${o.what.join()}:${o.sharing}:${o.where}`), ['dynamic-soql:Account:without:Importer.Importer']);
+    assert.deepStrictEqual(run.risks.map(k => k.id).sort(), ['endpoint-without-sharing', 'soql-injection']);
+    const plain = r.find(x => x.entry.methodName === 'plain')!;
+    assert.deepStrictEqual(plain.entry.ops.map(o => `${o.kind}:${o.what.join()}:${o.sharing}`), ['dml:Import_Log__c:without']);
+    assert.deepStrictEqual(plain.entry.reaches, ['Importer.Importer']);
+  });
+});
