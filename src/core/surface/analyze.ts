@@ -653,9 +653,15 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   else if (obj.type === 'identifier') {
     const made = instanceOf.get(objText!);
     const local = localTypes.get(objText!);
-    target = made !== undefined ? table.get(made) : local !== undefined ? table.resolve(cls, local) : table.resolve(cls, objText!);
+    // A local, else a field of the class (its declared type), else a class name (a static call).
+    const field = local === undefined ? cls.fields.get(objText!) : undefined;
+    target = made !== undefined ? table.get(made) : local !== undefined ? table.resolve(cls, local)
+      : field !== undefined ? table.resolve(cls, baseType(field)) : table.resolve(cls, objText!);
   } else if (obj.type === 'object_creation_expression') {
     target = table.resolve(cls, baseType(obj.childForFieldName('type')?.text ?? ''));
+  } else if (obj.type === 'field_access' && obj.childForFieldName('object')?.type === 'this') {
+    const field = cls.fields.get(obj.childForFieldName('field')?.text.toLowerCase() ?? '');
+    target = field !== undefined ? table.resolve(cls, baseType(field)) : undefined;
   } else if (obj.type === 'field_access') {
     const segs = objText!.split('.');
     target = table.resolve(cls, segs.slice(-2).join('.'));

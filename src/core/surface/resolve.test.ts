@@ -136,3 +136,45 @@ describe('surface: constructors', () => {
     assert.deepStrictEqual(plain.entry.reaches, ['Importer.Importer']);
   });
 });
+
+/** A call on a field runs the method of the field's declared type. */
+const FIELD: Record<string, string> = {
+  OrderApi: `@RestResource(urlMapping='/orders/*')
+global with sharing class OrderApi {
+    private static OrderSelector selector = new OrderSelector();
+    private OrderService service;
+    @HttpGet
+    global static List<Order__c> recent() {
+        return selector.recent();
+    }
+    @HttpPost
+    global static void place() {
+        new OrderApi().placeNow();
+    }
+    void placeNow() { this.service.place(); }
+}`,
+  OrderSelector: `public without sharing class OrderSelector {
+    public List<Order__c> recent() { return [SELECT Id FROM Order__c]; }
+}`,
+  OrderService: `public without sharing class OrderService {
+    public void place() { insert new Order__c(); }
+}`,
+};
+
+describe('surface: calls on fields', () => {
+  before(async () => { setReadyParser(await initApexParser(locateApexAssets())); });
+
+  it('selector.m() on a field of type OrderSelector follows OrderSelector.m', () => {
+    const units: ApexUnit[] = [{ path: '/p/classes/OrderApi.cls', root: parseApex(FIELD.OrderApi).rootNode }];
+    const load = (lower: string) => {
+      const name = Object.keys(FIELD).find(n => n.toLowerCase() === lower);
+      return name && name !== 'OrderApi' ? { path: `/p/classes/${name}.cls`, root: parseApex(FIELD[name]).rootNode } : undefined;
+    };
+    const r = entryRows(buildInventory(units, projectWith().access!, [], load));
+    const recent = r.find(x => x.entry.methodName === 'recent')!;
+    assert.deepStrictEqual(recent.entry.ops.map(o => `${o.kind}:${o.what.join()}:${o.sharing}:${o.where}`), ['soql:Order__c:without:OrderSelector.recent']);
+    assert.ok(recent.risks.some(k => k.id === 'endpoint-without-sharing'));
+    const place = r.find(x => x.entry.methodName === 'place')!;
+    assert.deepStrictEqual(place.entry.ops.map(o => `${o.kind}:${o.what.join()}:${o.sharing}:${o.where}`), ['dml:Order__c:without:OrderService.place']);
+  });
+});
