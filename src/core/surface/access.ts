@@ -35,12 +35,18 @@ function values(text: string, name: string): string[] {
   return out;
 }
 
+/**
+ * CumulusCI's namespace tokens (`%%%NAMESPACE%%%Class`): replaced at deploy by the project's own
+ * namespace prefix (or nothing), so the grant names the project's class.
+ */
+const NAMESPACE_TOKEN = /^(?:%%%NAMESPACE%%%|%%%NAMESPACED_ORG%%%|___NAMESPACE___|___NAMESPACED_ORG___)/i;
+
 /** Classes a profile or permission set enables (`classAccesses` with `enabled` true). */
 export function enabledClasses(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/<classAccesses>([\s\S]*?)<\/classAccesses>/g)) {
     const block = m[1];
-    const cls = /<apexClass>\s*([^<]+?)\s*<\/apexClass>/.exec(block)?.[1];
+    const cls = /<apexClass>\s*([^<]+?)\s*<\/apexClass>/.exec(block)?.[1]?.replace(NAMESPACE_TOKEN, '');
     if (cls && /<enabled>\s*true\s*<\/enabled>/i.test(block)) { out.push(cls); }
   }
   return out;
