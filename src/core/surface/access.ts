@@ -35,22 +35,36 @@ function values(text: string, name: string): string[] {
   return out;
 }
 
+/**
+ * CumulusCI's namespace tokens (`%%%NAMESPACE%%%Class`): replaced at deploy by the project's own
+ * namespace prefix (or nothing), so the grant names the project's class.
+ */
+const NAMESPACE_TOKEN = /^(?:%%%NAMESPACE%%%|%%%NAMESPACED_ORG%%%|___NAMESPACE___|___NAMESPACED_ORG___)/i;
+
 /** Classes a profile or permission set enables (`classAccesses` with `enabled` true). */
 export function enabledClasses(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/<classAccesses>([\s\S]*?)<\/classAccesses>/g)) {
     const block = m[1];
-    const cls = /<apexClass>\s*([^<]+?)\s*<\/apexClass>/.exec(block)?.[1];
+    const cls = /<apexClass>\s*([^<]+?)\s*<\/apexClass>/.exec(block)?.[1]?.replace(NAMESPACE_TOKEN, '');
     if (cls && /<enabled>\s*true\s*<\/enabled>/i.test(block)) { out.push(cls); }
   }
   return out;
 }
 
-/** A profile or permission set meant for unauthenticated site visitors. */
+/** "Guest" as a word of a name or label (`Site_Guest_Access`, "Survey - Guest"; not "Guestbook"). */
+const GUEST_WORD = /(?:^|[^a-z0-9])guest(?:$|[^a-z0-9])/i;
+
+/**
+ * A profile or permission set meant for unauthenticated site visitors: the Guest User License, or a
+ * profile named for guests; a permission set without a licence can be assigned to a site's guest
+ * user, and is taken as meant for one when its API name or label says "guest".
+ */
 export function isGuest(kind: AccessKind, name: string, text: string): boolean {
-  const license = values(text, kind === 'profile' ? 'userLicense' : 'license')[0] ?? '';
-  if (/guest/i.test(license)) { return true; }
-  return kind === 'profile' && /\bguest\b/i.test(name);
+  const license = values(text, kind === 'profile' ? 'userLicense' : 'license')[0];
+  if (/guest/i.test(license ?? '')) { return true; }
+  if (kind === 'profile') { return /\bguest\b/i.test(name); }
+  return kind === 'permissionset' && !license && [name, ...values(text, 'label').slice(0, 1)].some(n => GUEST_WORD.test(n));
 }
 
 /** Builds the grant table and the API clients from the access metadata files of a project. */

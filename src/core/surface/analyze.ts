@@ -25,11 +25,15 @@ interface ClassInfo {
   urlMapping?: string;
   /** lower-cased method name → declarations (overloads). */
   methods: Map<string, Node[]>;
+  /** Its constructors. */
+  ctors: Node[];
   /** lower-cased field name → declared type as written. */
   fields: Map<string, string>;
   /** The superclass and interfaces it names (lower-cased, last segment). */
   supers: string[];
   isInterface: boolean;
+  /** Objects its file reads as custom settings (`X__c.getOrgDefaults()`, `getInstance`, `getValues`, `getAll`), lower-cased. */
+  settings: Set<string>;
 }
 
 const HTTP_ANNOTATIONS: Record<string, string> = { httpget: 'GET', httppost: 'POST', httpput: 'PUT', httppatch: 'PATCH', httpdelete: 'DELETE' };
@@ -101,8 +105,21 @@ function sharingOf(decl: Node): SharingDecl {
   return 'none';
 }
 
+/**
+ * Only custom settings have the static methods getOrgDefaults, getInstance, getValues and getAll on
+ * an `__c` type (custom metadata types' are on `__mdt`; an Apex class name cannot hold `__`).
+ */
+const SETTING_CALL = /\b(\w+__c)\s*\.\s*(?:getorgdefaults|getinstance|getvalues|getall)\s*\(/gi;
+function settingsIn(text: string): Set<string> {
+  const out = new Set<string>();
+  if (!/__c\s*\.\s*get/i.test(text)) { return out; }
+  for (const m of text.matchAll(SETTING_CALL)) { out.add(m[1].toLowerCase()); }
+  return out;
+}
+
 function collectClasses(unit: ApexUnit): ClassInfo[] {
   const out: ClassInfo[] = [];
+  const settings = settingsIn(unit.root.text);
   const visit = (n: Node, outerTest: boolean) => {
     for (const c of n.namedChildren) {
       if (!c) { continue; }
@@ -111,8 +128,8 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
         const name = c.childForFieldName('name')?.text ?? '?';
         const info: ClassInfo = {
           name, lower: name.toLowerCase(), path: unit.path, node: c, sharing: sharingOf(c),
-          isTest: outerTest || ann.has('istest'), methods: new Map(), fields: new Map(),
-          supers: supersOf(c), isInterface: c.type === 'interface_declaration',
+          isTest: outerTest || ann.has('istest'), methods: new Map(), fields: new Map(), ctors: [],
+          supers: supersOf(c), isInterface: c.type === 'interface_declaration', settings,
         };
         const rest = ann.get('restresource');
         if (rest) { info.urlMapping = annotationArg(rest, 'urlmapping'); }
@@ -124,6 +141,7 @@ function collectClasses(unit: ApexUnit): ClassInfo[] {
             if (n) { info.fields.set(n, type); }
           }
         }
+        info.ctors = childrenOfType(body, 'constructor_declaration');
         for (const m of [...childrenOfType(body, 'method_declaration'), ...childrenOfType(body, 'interface_method_declaration')]) {
           const ml = m.childForFieldName('name')?.text.toLowerCase();
           if (!ml) { continue; }
@@ -214,6 +232,7 @@ export class ClassTable {
       this.tried.delete(c.lower);
     }
     this.tried.delete(outerOf(path));
+    this.byFile.delete(path);
     const keep = this.all.filter(c => c.path !== path);
     this.all.length = 0;
     this.all.push(...keep);
@@ -223,6 +242,8 @@ export class ClassTable {
   add(unit: ApexUnit): void {
     for (const c of collectClasses(unit)) {
       this.all.push(c);
+      const inFile = this.byFile.get(c.path) ?? this.byFile.set(c.path, new Map()).get(c.path)!;
+      if (!inFile.has(c.lower)) { inFile.set(c.lower, c); }
       // A name outside its file means the top-level class of that name; else the first class seen.
       const top = outerOf(c.path) === c.lower;
       const first = this.owner.get(c.lower);
@@ -233,6 +254,27 @@ export class ClassTable {
       if (owner === c.path && (!cur || cur.path !== c.path)) { this.byName.set(c.lower, c); }
     }
   }
+  /**
+   * A type name as written inside `from`: the class itself or an inner class of its file (Apex
+   * resolves a name to an inner class of the current class, or of its outer class, before any
+   * top-level class), else the project's class of that name (`get`). `Outer.Inner` names Outer's.
+   */
+  resolve(from: ClassInfo, name: string): ClassInfo | undefined {
+    const parts = name.split('.');
+    if (parts.length === 2) {
+      const outer = this.get(parts[0]);
+      if (outer) {
+        const inner = this.inFile(outer.path, parts[1]);
+        if (inner) { return inner; }
+      }
+    }
+    const lower = parts[parts.length - 1];
+    const own = this.inFile(from.path, lower);
+    return own ?? this.get(lower);
+  }
+  /** Classes by file, then by lower-cased name. */
+  private readonly byFile = new Map<string, Map<string, ClassInfo>>();
+  private inFile(path: string, lower: string): ClassInfo | undefined { return this.byFile.get(path)?.get(lower); }
   get(lower: string): ClassInfo | undefined {
     const hit = this.byName.get(lower);
     // An inner class of that name is the answer only when no file declares it at the top level.
@@ -263,6 +305,8 @@ export interface Walk {
   reaches: Set<string>;
   visited: Set<string>;
   truncated?: boolean;
+  /** Summaries still being walked that this walk met (their effects are missing from it until they finish). */
+  open?: Set<string>;
 }
 
 /** A tainted value: the input's name, the way it came, and (in a method summary) which parameter it is. */
@@ -453,7 +497,7 @@ function loc(cls: ClassInfo, n: Node, message: string): Loc { return { path: cls
 function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSource>, sharing: 'with' | 'without', depth: number, w: Walk, table: ClassTable): void {
   const where = `${cls.name}.${m.childForFieldName('name')?.text ?? '?'}`;
   const mask = [...taintedParams.keys()].sort().join(',');
-  const key = `${cls.lower}.${m.startIndex}:${mask}:${sharing}`;
+  const key = `${cls.path}#${cls.lower}.${m.startIndex}:${mask}:${sharing}`;
   if (w.visited.has(key) || depth > MAX_DEPTH) { return; }
   if (w.visited.size >= MAX_WALKS) { w.truncated = true; return; }
   w.visited.add(key);
@@ -532,7 +576,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
           : childrenOfType(childrenOfType(sosl, 'returning_clause')[0] ?? null, 'sobject_return').map(s => s.namedChildren[0]?.text ?? '?');
         const whereText = childrenOfType(q, 'where_clause')[0]?.text.replace(/\s+/g, '').toLowerCase() ?? '';
         w.ops.push({
-          kind: soql ? 'soql' : 'sosl', mode: user ? 'user' : 'system', sharing, what, where,
+          kind: soql ? 'soql' : 'sosl', mode: user ? 'user' : 'system', sharing, what, where, ...settingOf(cls, what),
           loc: loc(cls, n, `${soql ? 'SOQL' : 'SOSL'} on ${what.join(', ') || '?'}${user ? ' in user mode' : ' in system mode'}`),
           ...(whereText.includes('ownerid=:userinfo.getuserid()') ? { ownerFiltered: true } : {}),
         });
@@ -542,12 +586,21 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
         const op = childrenOfType(n, 'dml_type')[0]?.text.toLowerCase() ?? 'dml';
         const user = childrenOfType(n, 'dml_security_mode')[0]?.text.toLowerCase() === 'user';
         const what = dmlTarget(n.childForFieldName('target'), typeText, cls);
-        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op, where, loc: loc(cls, n, `${op}${what.length ? ` ${what[0]}` : ''}${user ? ' as user' : ' in system mode'}`) });
+        w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op, where, ...settingOf(cls, what), loc: loc(cls, n, `${op}${what.length ? ` ${what[0]}` : ''}${user ? ' as user' : ' in system mode'}`) });
         break;
       }
       case 'method_invocation':
         visitCall(cls, where, n, tainted, localTypes, isLocal, literalsOf, sharing, depth, w, table, typeText, instanceOf);
         break;
+      case 'object_creation_expression': {
+        // new X(…) runs X's constructor (the one of that arity), in X's sharing.
+        const target = table.resolve(cls, baseType(n.childForFieldName('type')?.text ?? ''));
+        if (!target || target.isTest || !target.ctors.length) { break; }
+        const args = argsOf(n);
+        const decl = target.ctors.find(d => paramsOf(d).length === args.length);
+        if (decl?.childForFieldName('body')) { followInto(cls, target, decl, target.name, args, tainted, isLocal, sharing, w, table); }
+        break;
+      }
       default:
         break;
     }
@@ -571,7 +624,7 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
       const from = /\b(?:from|returning)\s+([A-Za-z_][\w]*)/i.exec(text)?.[1];
       // WITH USER_MODE / WITH SECURITY_ENFORCED written in the query string count like AccessLevel.USER_MODE.
       const user = hasUserModeArg(args) || /\bwith\s+(user_mode|security_enforced)\b/i.test(text);
-      w.ops.push({ kind, mode: user ? 'user' : 'system', sharing, what: from ? [from] : [], where,
+      w.ops.push({ kind, mode: user ? 'user' : 'system', sharing, what: from ? [from] : [], where, ...settingOf(cls, from ? [from] : []),
         loc: loc(cls, n, `${isSearch ? 'Search' : 'Database'}.${name}${from ? ` on ${from}` : ''} in ${user ? 'user' : 'system'} mode`) });
       const t = q && taintIn(q, tainted, isLocal);
       if (t) {
@@ -582,7 +635,7 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
     if (!isSearch && DATABASE_DML.has(lower)) {
       const user = hasUserModeArg(args);
       const what = dmlTarget(args[0], typeText, cls);
-      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op: `Database.${name}`, where, loc: loc(cls, n, `Database.${name}${what.length ? ` ${what[0]}` : ''} in ${user ? 'user' : 'system'} mode`) });
+      w.ops.push({ kind: 'dml', mode: user ? 'user' : 'system', sharing, what, op: `Database.${name}`, where, ...settingOf(cls, what), loc: loc(cls, n, `Database.${name}${what.length ? ` ${what[0]}` : ''} in ${user ? 'user' : 'system'} mode`) });
       return;
     }
   }
@@ -600,11 +653,18 @@ function visitCall(cls: ClassInfo, where: string, n: Node, tainted: Map<string, 
   else if (obj.type === 'identifier') {
     const made = instanceOf.get(objText!);
     const local = localTypes.get(objText!);
-    target = made !== undefined ? table.get(made) : local !== undefined ? table.get(local) : table.get(objText!);
+    // A local, else a field of the class (its declared type), else a class name (a static call).
+    const field = local === undefined ? cls.fields.get(objText!) : undefined;
+    target = made !== undefined ? table.get(made) : local !== undefined ? table.resolve(cls, local)
+      : field !== undefined ? table.resolve(cls, baseType(field)) : table.resolve(cls, objText!);
   } else if (obj.type === 'object_creation_expression') {
-    target = table.get(baseType(obj.childForFieldName('type')?.text ?? ''));
+    target = table.resolve(cls, baseType(obj.childForFieldName('type')?.text ?? ''));
+  } else if (obj.type === 'field_access' && obj.childForFieldName('object')?.type === 'this') {
+    const field = cls.fields.get(obj.childForFieldName('field')?.text.toLowerCase() ?? '');
+    target = field !== undefined ? table.resolve(cls, baseType(field)) : undefined;
   } else if (obj.type === 'field_access') {
-    target = table.get(objText!.split('.').pop()!);
+    const segs = objText!.split('.');
+    target = table.resolve(cls, segs.slice(-2).join('.'));
   }
   if (!target || target.isTest) { return; }
   // The method itself and, when it can be overridden (an interface's, abstract, virtual or an
@@ -655,15 +715,23 @@ function followInto(cls: ClassInfo, target: ClassInfo, decl: Node, name: string,
   // What a method reaches depends only on which parameters are tainted and the sharing it runs in:
   // walk it once per such key, with the tainted parameters as placeholders, and rebind them here.
   const mask = [...next.keys()].sort((a, b) => a - b);
-  const key = `${target.lower}.${decl.startIndex}:${mask.join(',')}:${calleeSharing}`;
+  const key = `${target.path}#${target.lower}.${decl.startIndex}:${mask.join(',')}:${calleeSharing}`;
   let sum = table.summaries.get(key);
-  if (sum === 'busy') { return; }                        // recursion: the outer walk is collecting it
+  if (sum === 'busy') { (w.open ??= new Set()).add(key); return; }   // recursion: the outer walk is collecting it
   if (!sum) {
     table.summaries.set(key, 'busy');
     sum = newWalk();
     const placeholders = new Map(mask.map(i => [i, { name: params[i].name, steps: [], param: i }]));
     walkMethod(target, decl, placeholders, calleeSharing, 1, sum, table);
-    table.summaries.set(key, sum);
+    sum.open?.delete(key);
+    if (sum.open?.size) {
+      // It met a method still being walked (a cycle through a caller): what it holds lacks that
+      // method's effects, so it is not kept for other callers (the caller's own summary is complete).
+      table.summaries.delete(key);
+      for (const k of sum.open) { (w.open ??= new Set()).add(k); }
+    } else {
+      table.summaries.set(key, sum);
+    }
   }
   w.ops.push(...sum.ops);
   for (const t of sum.taint) {
@@ -718,11 +786,22 @@ function dmlTarget(target: Node | null | undefined, typeText: Map<string, string
     }
     case 'parenthesized_expression':
       return dmlTarget(target.namedChildren[0], typeText, cls);
+    case 'query_expression': {
+      // delete [SELECT Id FROM X …]: the records of the query's object.
+      const from = childrenOfType(childrenOfType(target, 'soql_query_body')[0] ?? null, 'from_clause')[0];
+      const obj = from ? childrenOfType(from, 'storage_identifier')[0]?.text : undefined;
+      return obj ? [obj] : [];
+    }
     default:
       break;
   }
   const r = t ? recordTypeOf(t) : undefined;
   return r ? [r] : [];
+}
+
+/** `{ customSetting: true }` when every object of the operation is one its class's file reads as a custom setting. */
+function settingOf(cls: ClassInfo, what: readonly string[]): { customSetting?: true } {
+  return what.length && what.every(x => cls.settings.has(x.toLowerCase())) ? { customSetting: true } : {};
 }
 
 function newWalk(): Walk { return { ops: [], taint: [], strips: false, idFromUri: false, reaches: new Set(), visited: new Set() }; }

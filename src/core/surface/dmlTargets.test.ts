@@ -60,6 +60,18 @@ describe('surface: DML targets are typed; custom settings and platform events ar
     assert.strictEqual(data('touch'), 'writes Contact, Case, Lead, Task (update, Database.update, delete, insert)');
   });
 
+  it('types a target written as a query from its FROM object (delete [SELECT Id FROM X])', () => {
+    const src = `public with sharing class Cleanup {
+    @AuraEnabled
+    public static void purge() {
+        delete [SELECT Id FROM Booking__c WITH USER_MODE];
+        Database.delete([SELECT Id FROM Session__c WHERE CreatedDate < TODAY], false);
+    }
+}`;
+    const rows = entryRows(buildInventory([{ path: '/p/classes/Cleanup.cls', root: parseApex(src).rootNode }], projectWith().access!));
+    assert.strictEqual(dataText(rows[0]), 'reads Booking__c, Session__c; writes Booking__c, Session__c (delete, Database.delete)');
+  });
+
   it('endpoint-without-sharing: no finding for writing a custom setting (from the object metadata) or publishing a platform event', () => {
     const project = projectWith();
     project.objects = new Map([['api_settings__c', objectFact(SETTINGS_PATH, SETTINGS_OBJECT)]]);
@@ -67,8 +79,29 @@ describe('surface: DML targets are typed; custom settings and platform events ar
     assert.deepStrictEqual(r.shown, ['15:createAccount', '19:touch']);
   });
 
-  it('without the object metadata a __c object is shared data (it could be a custom object)', () => {
-    const r = lintRule(engine, 'endpoint-without-sharing', SETTINGS, projectWith());
+  it('an object the code reads as a custom setting (X__c.getOrgDefaults(), getInstance, getValues, getAll) is one, without its metadata', () => {
+    const src = `public without sharing class SettingsFacade {
+    @AuraEnabled
+    public static void save(String v) {
+        npe01__Contacts_And_Orgs_Settings__c s = npe01__Contacts_And_Orgs_Settings__c.getOrgDefaults();
+        s.Value__c = v;
+        upsert s;
+        Levels__c l = Levels__c.getInstance(UserInfo.getUserId());
+        update l;
+        Map<String, Feed__c> feeds = Feed__c.getAll();
+        update feeds.values();
+    }
+    @AuraEnabled
+    public static void other() {
+        insert new Payment__c();
+    }
+}`;
+    const r = lintRule(engine, 'endpoint-without-sharing', src, projectWith());
+    assert.deepStrictEqual(r.shown, ['13:other']);
+  });
+
+  it('without the object metadata or a custom-setting method a __c object is shared data (it could be a custom object)', () => {
+    const r = lintRule(engine, 'endpoint-without-sharing', SETTINGS.replace('Api_Settings__c.getOrgDefaults()', 'new Api_Settings__c()'), projectWith());
     assert.deepStrictEqual(r.shown, ['4:saveSetting', '15:createAccount', '19:touch', '27:readSetting']);
   });
 });

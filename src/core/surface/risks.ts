@@ -55,10 +55,12 @@ const NOT_SHARED = new Set(['recordtype', 'currencytype', 'datedconversionrate',
 /**
  * Records sharing protects: not setup and reference data, custom metadata, platform events (`__e`:
  * published, not stored as records), nor the project's custom settings (`customSettingsType` in their
- * object metadata; without it a `__c` object counts as shared). An untyped write counts as shared.
+ * object metadata, or read as one in the code: `X__c.getOrgDefaults()`…; else a `__c` object counts as
+ * shared). An untyped write counts as shared.
  */
 function isShared(o: DataOp, customSettings: ReadonlySet<string>): boolean {
   if (o.what.length === 0) { return true; }
+  if (o.customSetting) { return false; }
   return o.what.some(w => {
     const l = w.toLowerCase();
     return !(o.kind !== 'dml' && NOT_SHARED.has(l)) && !/__(mdt|e)$/.test(l) && !customSettings.has(l);

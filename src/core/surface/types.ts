@@ -32,6 +32,8 @@ export interface DataOp {
   loc: Loc;
   /** Has an explicit ownership filter (OwnerId = :UserInfo.getUserId()). */
   ownerFiltered?: boolean;
+  /** Its object is a custom setting by the code's own use of it (`X__c.getOrgDefaults()`…): not a shared record. */
+  customSetting?: true;
 }
 
 /** A request input that reaches a dynamic query or a callout endpoint without binding or escaping. */

@@ -21,6 +21,13 @@ describe('endpoint-not-granted', () => {
     assert.strictEqual(r.findings[0].severity, 'info');
   });
 
+  it('clean: granted under the CumulusCI namespace token (%%%NAMESPACE%%%PingApi, replaced by the project\'s namespace at deploy)', () => {
+    for (const token of ['%%%NAMESPACE%%%', '%%%NAMESPACED_ORG%%%', '___NAMESPACE___']) {
+      const project = projectWith({ 'unpackaged/config/qa/permissionsets/Api.permissionset': permissionSetXml([`${token}PingApi`]) });
+      assert.deepStrictEqual(lintRule(engine, 'endpoint-not-granted', SRC, project).shown, [], token);
+    }
+  });
+
   it('clean: granted by a permission set; or no access metadata in the project at all (nothing to say)', () => {
     const granted = projectWith({ 'force-app/main/default/permissionsets/Api.permissionset-meta.xml': permissionSetXml(['PingApi']) });
     assert.deepStrictEqual(lintRule(engine, 'endpoint-not-granted', SRC, granted).shown, []);

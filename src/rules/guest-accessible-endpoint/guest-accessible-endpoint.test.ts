@@ -39,6 +39,19 @@ describe('guest-accessible-endpoint', () => {
     assert.match(r.findings[0].message, /Guest_Forms, Site_Guest/);
   });
 
+  it('a permission set without a licence named for guest users (assignable to a site guest user)', () => {
+    const project = projectWith({
+      'force-app/main/default/permissionsets/Custom_Login_Guest_Access.permissionset-meta.xml': permissionSetXml(['SiteFormController'], 'Custom Login Access'),
+      'force-app/main/default/permissionsets/Forms.permissionset-meta.xml': permissionSetXml(['SiteFormController'], 'Survey - Guest'),
+      'force-app/main/default/permissionsets/Guestbook_Admin.permissionset-meta.xml': permissionSetXml(['SiteFormController'], 'Guestbook Admin'),
+      'force-app/main/default/permissionsets/Guest_Sales.permissionset-meta.xml': permissionSetXml(['SiteFormController'], 'Guest Sales').replace('<label>', '<license>Salesforce</license>\n    <label>'),
+    });
+    const r = lintRule(engine, 'guest-accessible-endpoint', CTRL, project);
+    assert.deepStrictEqual(r.shown, ['3:submit', '7:products']);
+    // By API name and by label; not a word that merely starts with "guest", not a set whose licence guests cannot hold.
+    assert.match(r.findings[0].message, /guest user of Custom_Login_Guest_Access, Forms\.?$/);
+  });
+
   it('clean: granted to internal profiles only, or disabled for the guest profile', () => {
     const project = projectWith({
       'force-app/main/default/profiles/Guest.profile-meta.xml': profileXml({ SiteFormController: false }, 'Guest User License'),
