@@ -46,6 +46,22 @@ const REFERENCE_RES: readonly RegExp[] = [
   /^!(?:vault|secret|env|ref)\b/i,        // YAML tags (Ansible !vault, CloudFormation !Ref)
 ];
 
+/** Words of a sentence written where a value belongs, saying where the real one lives or who fills it in. */
+const INSTRUCTION_WORDS = new Set(['should', 'must', 'goes', 'go', 'comes', 'come', 'from', 'replace', 'replaced', 'enter',
+  'entered', 'stored', 'store', 'configure', 'configured', 'provided', 'supplied', 'fill', 'filled', 'vault', 'setup',
+  'credential', 'here', 'lives', 'kept']);
+
+/**
+ * 'password-should-come-from-secure-vault', 'SECRET_MUST_BE_ENTERED_IN_SETUP': four or more letters-only words
+ * in one case, two of them instruction words. A passphrase ('correct-horse-battery-staple') has none.
+ */
+function isInstruction(v: string): boolean {
+  if (v !== v.toLowerCase() && v !== v.toUpperCase()) { return false; }
+  const words = v.toLowerCase().split(/[\s_-]+/);
+  if (words.length < 4 || !words.every(w => /^[a-z]+$/.test(w))) { return false; }
+  return words.filter(w => INSTRUCTION_WORDS.has(w)).length >= 2;
+}
+
 /** A sample word, also with a test/demo affix: `passwordTest`, `testUser`, `demo_secret`. */
 function isSampleWord(squashed: string): boolean {
   if (PLACEHOLDER_WORDS.has(squashed)) { return true; }
@@ -64,6 +80,7 @@ export function isPlaceholder(value: string): boolean {
   if (/^[x*•#?]+$/i.test(squashed)) { return true; }                // xx**xx, ####
   if (/^<[^<>]*>$|^\[[^\]]*\]$|^\([^()]*\)$/.test(v)) { return true; } // <token>, [REDACTED], (optional)
   for (const m of PLACEHOLDER_MARKERS) { if (lower.includes(m)) { return true; } }
+  if (isInstruction(v)) { return true; }
   const colon = v.indexOf(':');                                     // 'admin:secret', 'user:password'
   if (colon > 0 && colon === v.lastIndexOf(':') && !/\s/.test(v)) {
     const user = v.slice(0, colon).toLowerCase().replace(/[\s_.-]+/g, ''), pass = v.slice(colon + 1).toLowerCase().replace(/[\s_.-]+/g, '');
