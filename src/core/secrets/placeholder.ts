@@ -51,15 +51,22 @@ const INSTRUCTION_WORDS = new Set(['should', 'must', 'goes', 'go', 'comes', 'com
   'entered', 'stored', 'store', 'configure', 'configured', 'provided', 'supplied', 'fill', 'filled', 'vault', 'setup',
   'credential', 'here', 'lives', 'kept']);
 
+/** Nouns that name a credential, and the small words that make a phrase of them ('secret of the app'). */
+const CREDENTIAL_NOUNS = new Set(['secret', 'password', 'passwd', 'token', 'key', 'apikey', 'credential', 'credentials']);
+const FUNCTION_WORDS = new Set(['of', 'the', 'for', 'in', 'from', 'your', 'my', 'to', 'a', 'an', 'our', 'this']);
+
 /**
- * 'password-should-come-from-secure-vault', 'SECRET_MUST_BE_ENTERED_IN_SETUP': four or more letters-only words
- * in one case, two of them instruction words. A passphrase ('correct-horse-battery-staple') has none.
+ * A sentence written where a value belongs, in one case, of four or more letters-only words: one saying where
+ * the real value lives ('password-should-come-from-secure-vault', 'SECRET_MUST_BE_ENTERED_IN_SETUP': two
+ * instruction words), or one naming it ('consumer_secret_of_the_app_in_target_org': a credential noun and a
+ * function word). A passphrase ('correct-horse-battery-staple') is neither.
  */
 function isInstruction(v: string): boolean {
   if (v !== v.toLowerCase() && v !== v.toUpperCase()) { return false; }
   const words = v.toLowerCase().split(/[\s_-]+/);
   if (words.length < 4 || !words.every(w => /^[a-z]+$/.test(w))) { return false; }
-  return words.filter(w => INSTRUCTION_WORDS.has(w)).length >= 2;
+  if (words.filter(w => INSTRUCTION_WORDS.has(w)).length >= 2) { return true; }
+  return words.some(w => CREDENTIAL_NOUNS.has(w)) && words.some(w => FUNCTION_WORDS.has(w));
 }
 
 /** A sample word, also with a test/demo affix: `passwordTest`, `testUser`, `demo_secret`. */
