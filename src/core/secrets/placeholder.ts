@@ -69,11 +69,14 @@ function isInstruction(v: string): boolean {
   return words.some(w => CREDENTIAL_NOUNS.has(w)) && words.some(w => FUNCTION_WORDS.has(w));
 }
 
-/** A sample word, also with a test/demo affix: `passwordTest`, `testUser`, `demo_secret`. */
+/** A sample word, also with a test/demo affix (`passwordTest`, `testUser`, `demo_secret`) or a kind (`wrongPassword`). */
 function isSampleWord(squashed: string): boolean {
   if (PLACEHOLDER_WORDS.has(squashed)) { return true; }
   const bare = squashed.replace(/^(?:test|demo)/, '').replace(/(?:test|demo)$/, '');
-  return bare !== squashed && bare.length > 0 && PLACEHOLDER_WORDS.has(bare);
+  if (bare !== squashed && bare.length > 0 && PLACEHOLDER_WORDS.has(bare)) { return true; }
+  // A sample word with a word saying which sample it is: 'hashedpassword', 'wrongPassword', 'invalid_token'.
+  const kind = squashed.replace(/^(?:hashed|encrypted|wrong|invalid|valid|incorrect|correct|new|old|bad|good|expired|another|other)/, '');
+  return kind !== squashed && kind.length > 0 && PLACEHOLDER_WORDS.has(kind);
 }
 
 /** True when `value` is not a real credential: empty, a placeholder, a mask, a template or an env reference. */
