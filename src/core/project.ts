@@ -23,7 +23,7 @@ export interface PackageDirectory { path: string; default: boolean }
 export interface ObjectFact {
   /** API name from the folder or file name (`Api_Config__c`, `Gateway__mdt`). */
   name: string; path: string;
-  /** `<visibility>`: Public, Protected or PackageProtected (absent when not set). */
+  /** `<visibility>` (`<customSettingsVisibility>` in files of older API versions): Public, Protected or PackageProtected (absent when not set). */
   visibility?: string;
   /** `<customSettingsType>`: List or Hierarchy for a custom setting. */
   customSettingsType?: string;

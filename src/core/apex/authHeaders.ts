@@ -1,6 +1,7 @@
 import { authScheme, endpointForReceiver, endpointSinks, expandAlternatives, headerSinks, isAuthHeader, isPlaceholderValue, namedCredentialOf, originOf,
   type AuthScheme, type HeaderSink } from './callouts';
 import type { Node } from 'web-tree-sitter';
+import { isCredentialName } from '../secrets/names';
 import type { ApexFile, Resolved, ResolvedPart } from './model';
 
 /**
@@ -32,6 +33,23 @@ function tokenish(v: string): boolean {
   return /^[A-Za-z0-9._~+=:\-!$]{16,}$/.test(v) && /\d/.test(v) && /[A-Za-z]/.test(v);
 }
 
+/**
+ * `Scheme name="value"[, name=value…]` whose every parameter is public: a name that is not a credential's
+ * and a value that is not token-like, such as WSSE's fixed `WSSE profile="UsernameToken"` (the digest goes
+ * in X-WSSE) or a `realm`. The whole literal is then the scheme's fixed text, not a credential.
+ */
+function onlyPublicAuthParams(text: string): boolean {
+  const m = /^\s*[A-Za-z][\w.-]*\s+(\S.*)$/.exec(text);
+  if (!m) { return false; }
+  return m[1].split(',').every(param => {
+    const kv = /^\s*([A-Za-z][\w.-]*)\s*=\s*("([^"]*)"|[^\s",]*)\s*$/.exec(param);
+    if (!kv) { return false; }
+    const value = kv[3] ?? kv[2];
+    // A base64 credential's padding (`Basic QWxhZGRpbjpvcGVu=`) is not a parameter: names are words, values not empty.
+    return value !== '' && !value.includes('=') && !tokenish(kv[1]) && !isCredentialName(kv[1]) && !tokenish(value);
+  });
+}
+
 const cache = new WeakMap<ApexFile, AuthHeaderUse[]>();
 
 type LiteralPart = Extract<ResolvedPart, { kind: 'literal' }>;
@@ -47,7 +65,7 @@ function classify(r: Resolved): Verdict {
   if (r.isLiteral) {
     const secret = r.text.replace(SCHEME_RE, '').trim();
     const b64 = sourceOfBase64(r.parts);
-    if (isPlaceholderValue(secret) || secret.length < 6 || (b64 !== undefined && isPlaceholderValue(b64.replace(/^[^:]*:/, '')))) {
+    if (isPlaceholderValue(secret) || secret.length < 6 || onlyPublicAuthParams(r.text) || (b64 !== undefined && isPlaceholderValue(b64.replace(/^[^:]*:/, '')))) {
       // A placeholder kept in a label or custom metadata record is filled in the org: the header is built at run time.
       const from = r.parts.find(p => p.kind === 'literal' && p.lives);
       return from?.kind === 'literal' ? { kind: 'manual', source: from.declaredAs ?? r.text, value: r } : { kind: 'none' };

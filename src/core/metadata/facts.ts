@@ -81,7 +81,8 @@ export function objectNameOf(path: string): string {
 export function objectFact(path: string, text: string): ObjectFact {
   // Top-level elements come before or after the <fields> blocks; a field never has <visibility> or <customSettingsType>.
   const own = text.replace(/<fields>[\s\S]*?<\/fields>/g, '');
-  const visibility = /<visibility>\s*([A-Za-z]+)\s*<\/visibility>/.exec(own)?.[1];
+  // Custom settings retrieved with older API versions write it <customSettingsVisibility>.
+  const visibility = /<(visibility|customSettingsVisibility)>\s*([A-Za-z]+)\s*<\/\1>/.exec(own)?.[2];
   const customSettingsType = /<customSettingsType>\s*([A-Za-z]+)\s*<\/customSettingsType>/.exec(own)?.[1];
   return { name: objectNameOf(path), path, ...(visibility ? { visibility } : {}), ...(customSettingsType ? { customSettingsType } : {}) };
 }

@@ -84,3 +84,17 @@ ${Object.entries(pwd).sort().map(([k, v]) => el(k, v)).join('\n')}
 ${Object.entries(ss.__drop__ ? {} : sess).filter(([k]) => !k.startsWith('__')).sort().map(([k, v]) => el(k, v)).join('\n')}
     </sessionSettings>`);
 };
+
+export const ECA_OAUTH_POLICY_PATH = '/p/force-app/main/default/extlClntAppOauthPolicies/Erp_Sync_oauthPlcy.ecaOauthPlcy-meta.xml';
+
+/** An External Client App's OAuth policies (`.ecaOauthPlcy`), the connected app's oauthPolicy for ECAs. */
+export function ecaOauthPolicyXml(o: { ip?: string; users?: string; refresh?: string } = {}): string {
+  return metadataXml('ExtlClntAppOauthConfigurablePolicies', `
+    <externalClientApplication>Erp_Sync</externalClientApplication>
+    <ipRelaxationPolicyType>${o.ip ?? 'Enforce'}</ipRelaxationPolicyType>
+    <isClientCredentialsFlowEnabled>false</isClientCredentialsFlowEnabled>
+    <label>Erp_Sync_oauthPlcy</label>
+    <permittedUsersPolicyType>${o.users ?? 'AdminApprovedPreAuthorized'}</permittedUsersPolicyType>
+    <refreshTokenPolicyType>${o.refresh ?? 'SpecificLifetime'}</refreshTokenPolicyType>
+    <requiredSessionLevel>STANDARD</requiredSessionLevel>`);
+}

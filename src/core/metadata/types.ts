@@ -7,6 +7,7 @@ export type MetadataType =
   | 'NamedCredential' | 'ExternalCredential' | 'RemoteSiteSetting' | 'ConnectedApp' | 'AuthProvider'
   | 'SecuritySettings' | 'Settings' | 'Profile' | 'PermissionSet' | 'CustomMetadata' | 'CustomLabels'
   | 'CspTrustedSite' | 'ExtlClntAppGlobalOauthSettings' | 'ExtlClntAppOauthSettings' | 'ExternalClientApplication'
+  | 'ExtlClntAppOauthConfigurablePolicies'
   | 'CustomObject' | 'CustomField' | 'Layout' | 'ApexClass' | 'ApexTrigger' | 'Package' | 'Other';
 
 /** suffix (without `-meta.xml`) → type, and the folder the Metadata API format keeps it in. */
@@ -23,6 +24,7 @@ const SUFFIXES: ReadonlyArray<[string, MetadataType, string]> = [
   ['.cspTrustedSite', 'CspTrustedSite', 'cspTrustedSites'],
   ['.ecaGlblOauth', 'ExtlClntAppGlobalOauthSettings', 'extlClntAppGlobalOauthSets'],
   ['.ecaOauth', 'ExtlClntAppOauthSettings', 'extlClntAppOauthSettings'],
+  ['.ecaOauthPlcy', 'ExtlClntAppOauthConfigurablePolicies', 'extlClntAppOauthPolicies'],
   ['.eca', 'ExternalClientApplication', 'externalClientApps'],
   ['.object', 'CustomObject', 'objects'],
   ['.field', 'CustomField', 'fields'],

@@ -117,8 +117,14 @@ describe('isPlaceholder', () => {
     // twilio/twilio-salesforce test classes: counting digits as a dummy token
     '12345678901234567890123456789012', '0123456789012345',
     // Salesforce's generated self-registration test classes
-    'abcd1234', 'abcd123', 'testuser123'];
-  const no = ['Tr0ub4dor&3', 's3cr3t-Pa55!', 'sk_live_' + fakeToken('p', 24, ALNUM), 'hunter2', 'P@ssw0rd2024',
+    'abcd1234', 'abcd123', 'testuser123',
+    // jfwberg/lightweight-soap-util tests: a sentence standing where the value would be, saying where it lives
+    'password-should-come-from-secure-vault', 'SECRET_MUST_BE_ENTERED_IN_SETUP', 'token goes in the named credential',
+    // shunkosa/apex-mock-web-service: an Auth. Provider's secret left as a phrase naming it, filled in after deploy
+    'consumer_secret_of_the_app_in_target_org', 'the-api-key-for-sandbox',
+    // bdrhoa/k360pf tests: a sample word with a word saying what kind of sample it is
+    'hashedpassword', 'wrongPassword', 'invalid_token', 'newPassword', 'encrypted-secret'];
+  const no = ['correct-horse-battery-staple', 'purple-monkey-dishwasher-secret', 'hashedPassw0rd!', 'Wrongpassword2024', 'should-Xq81-come-vR9z', 'Tr0ub4dor&3', 's3cr3t-Pa55!', 'sk_live_' + fakeToken('p', 24, ALNUM), 'hunter2', 'P@ssw0rd2024',
     'a8f5f167f44f4964e6c998dee827110c', 'Summer2024!', 'Password123', 'testing-Xq81!vR', 'Tester2024', '{9f3Kq2LmZ8xW}', '73019428561739204856'];
   for (const v of yes) { it(`'${v}' is a placeholder`, () => assert.strictEqual(isPlaceholder(v), true)); }
   for (const v of no) { it(`'${v.slice(0, 12)}…' is not`, () => assert.strictEqual(isPlaceholder(v), false)); }

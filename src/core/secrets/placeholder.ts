@@ -46,11 +46,37 @@ const REFERENCE_RES: readonly RegExp[] = [
   /^!(?:vault|secret|env|ref)\b/i,        // YAML tags (Ansible !vault, CloudFormation !Ref)
 ];
 
-/** A sample word, also with a test/demo affix: `passwordTest`, `testUser`, `demo_secret`. */
+/** Words of a sentence written where a value belongs, saying where the real one lives or who fills it in. */
+const INSTRUCTION_WORDS = new Set(['should', 'must', 'goes', 'go', 'comes', 'come', 'from', 'replace', 'replaced', 'enter',
+  'entered', 'stored', 'store', 'configure', 'configured', 'provided', 'supplied', 'fill', 'filled', 'vault', 'setup',
+  'credential', 'here', 'lives', 'kept']);
+
+/** Nouns that name a credential, and the small words that make a phrase of them ('secret of the app'). */
+const CREDENTIAL_NOUNS = new Set(['secret', 'password', 'passwd', 'token', 'key', 'apikey', 'credential', 'credentials']);
+const FUNCTION_WORDS = new Set(['of', 'the', 'for', 'in', 'from', 'your', 'my', 'to', 'a', 'an', 'our', 'this']);
+
+/**
+ * A sentence written where a value belongs, in one case, of four or more letters-only words: one saying where
+ * the real value lives ('password-should-come-from-secure-vault', 'SECRET_MUST_BE_ENTERED_IN_SETUP': two
+ * instruction words), or one naming it ('consumer_secret_of_the_app_in_target_org': a credential noun and a
+ * function word). A passphrase ('correct-horse-battery-staple') is neither.
+ */
+function isInstruction(v: string): boolean {
+  if (v !== v.toLowerCase() && v !== v.toUpperCase()) { return false; }
+  const words = v.toLowerCase().split(/[\s_-]+/);
+  if (words.length < 4 || !words.every(w => /^[a-z]+$/.test(w))) { return false; }
+  if (words.filter(w => INSTRUCTION_WORDS.has(w)).length >= 2) { return true; }
+  return words.some(w => CREDENTIAL_NOUNS.has(w)) && words.some(w => FUNCTION_WORDS.has(w));
+}
+
+/** A sample word, also with a test/demo affix (`passwordTest`, `testUser`, `demo_secret`) or a kind (`wrongPassword`). */
 function isSampleWord(squashed: string): boolean {
   if (PLACEHOLDER_WORDS.has(squashed)) { return true; }
   const bare = squashed.replace(/^(?:test|demo)/, '').replace(/(?:test|demo)$/, '');
-  return bare !== squashed && bare.length > 0 && PLACEHOLDER_WORDS.has(bare);
+  if (bare !== squashed && bare.length > 0 && PLACEHOLDER_WORDS.has(bare)) { return true; }
+  // A sample word with a word saying which sample it is: 'hashedpassword', 'wrongPassword', 'invalid_token'.
+  const kind = squashed.replace(/^(?:hashed|encrypted|wrong|invalid|valid|incorrect|correct|new|old|bad|good|expired|another|other)/, '');
+  return kind !== squashed && kind.length > 0 && PLACEHOLDER_WORDS.has(kind);
 }
 
 /** True when `value` is not a real credential: empty, a placeholder, a mask, a template or an env reference. */
@@ -64,6 +90,7 @@ export function isPlaceholder(value: string): boolean {
   if (/^[x*•#?]+$/i.test(squashed)) { return true; }                // xx**xx, ####
   if (/^<[^<>]*>$|^\[[^\]]*\]$|^\([^()]*\)$/.test(v)) { return true; } // <token>, [REDACTED], (optional)
   for (const m of PLACEHOLDER_MARKERS) { if (lower.includes(m)) { return true; } }
+  if (isInstruction(v)) { return true; }
   const colon = v.indexOf(':');                                     // 'admin:secret', 'user:password'
   if (colon > 0 && colon === v.lastIndexOf(':') && !/\s/.test(v)) {
     const user = v.slice(0, colon).toLowerCase().replace(/[\s_.-]+/g, ''), pass = v.slice(colon + 1).toLowerCase().replace(/[\s_.-]+/g, '');

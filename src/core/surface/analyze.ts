@@ -483,6 +483,49 @@ function taintIn(expr: Node, tainted: Map<string, TaintSource>, isLocal?: (lower
   return undefined;
 }
 
+/** A describe map: the global describe, or an object's field map (compact, lower-cased source text). */
+const DESCRIBE_MAP = /(^|\.)getglobaldescribe\(\)$|\.fields\.getmap\(\)$/;
+
+/**
+ * Names (lower-cased) of the method's variables checked as keys of a describe map (written in place or
+ * held in a local: `Map<…> m = Schema.getGlobalDescribe()`), where a failed lookup stops the method:
+ * `m.get(x)` whose result is dereferenced (`m.get(x).getDescribe()`, or through the local it is stored in),
+ * or `if (!m.containsKey(x)) { return …; }` / `throw`.
+ */
+function describeKeys(nodes: Node[], flows: Array<{ name: string; value: Node }>): Set<string> {
+  const maps = new Set(flows.filter(f => DESCRIBE_MAP.test(f.value.text.replace(/\s+/g, '').toLowerCase())).map(f => f.name));
+  const out = new Set<string>();
+  const dereferenced = (local: string) => nodes.some(d => (d.type === 'method_invocation' || d.type === 'field_access')
+    && d.childForFieldName('object')?.type === 'identifier' && d.childForFieldName('object')?.text.toLowerCase() === local);
+  for (const n of nodes) {
+    if (n.type !== 'method_invocation') { continue; }
+    const name = n.childForFieldName('name')?.text.toLowerCase();
+    if (name !== 'get' && name !== 'containskey') { continue; }
+    const obj = n.childForFieldName('object');
+    const objText = obj?.text.replace(/\s+/g, '').toLowerCase() ?? '';
+    if (!(DESCRIBE_MAP.test(objText) || (obj?.type === 'identifier' && maps.has(objText)))) { continue; }
+    const key = argsOf(n)[0];
+    if (key?.type !== 'identifier') { continue; }
+    const parent = n.parent;
+    let checked = false;
+    if (name === 'get') {
+      if ((parent?.type === 'method_invocation' || parent?.type === 'field_access') && parent.childForFieldName('object')?.id === n.id) { checked = true; }
+      const holder = parent?.type === 'variable_declarator' ? parent.childForFieldName('name')
+        : parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.id === n.id ? parent.childForFieldName('left') : null;
+      if (holder?.type === 'identifier' && dereferenced(holder.text.toLowerCase())) { checked = true; }
+    } else {
+      // if (!m.containsKey(x)) { return …; } or throw: the rest of the method only runs for a known name.
+      const not = parent?.type === 'unary_expression' ? parent : undefined;
+      const cond = not?.parent?.type === 'parenthesized_expression' ? not.parent : undefined;
+      const stmt = cond?.parent?.type === 'if_statement' ? cond.parent : undefined;
+      const then = stmt?.childForFieldName('consequence');
+      if (not && /^!/.test(not.text) && then && /\b(return|throw)\b/.test(then.text)) { checked = true; }
+    }
+    if (checked) { out.add(key.text.toLowerCase()); }
+  }
+  return out;
+}
+
 function hasUserModeArg(args: Node[]): boolean {
   return args.some(a => a.text.replace(/\s+/g, '').toLowerCase().endsWith('accesslevel.user_mode'));
 }
@@ -554,9 +597,13 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
     }
     return parts.join(' ');
   };
+  // An input looked up in a describe map (`Schema.getGlobalDescribe().get(x)`, `fields.getMap().containsKey(x)`)
+  // is the API name of an existing sObject or field (the lookup fails otherwise): it can name, not inject.
+  const apiNames = describeKeys(nodes, flows);
+  for (const name of apiNames) { tainted.delete(name); }
   for (let pass = 0; pass < 2; pass++) {
     for (const f of flows) {
-      if (tainted.has(f.name)) { continue; }
+      if (tainted.has(f.name) || apiNames.has(f.name)) { continue; }
       const t = taintIn(f.value, tainted, isLocal);
       if (t) { tainted.set(f.name, { ...t, steps: [...t.steps, loc(cls, f.at, `'${f.name}' carries ${t.name}.`)] }); }
     }

@@ -103,6 +103,12 @@ describe('parseXml', () => {
     });
   }
 
+  // jterrats/JT_DynamicQueries: '<actionName>Edit</ActionName>' on line 20 was reported as not matching '<actionName> (line 1)'.
+  it('a mismatched end tag names the line of the element it should close', () => {
+    const d = parse('<r>\n  <a>\n    <b>1</B>\n  </a>\n</r>');
+    assert.match(d.error!.message, /does not match <b> \(line 3\)/);
+  });
+
   it('keeps the elements read before an error', () => {
     const t = '<Profile>\n<loginIpRanges><startAddress>0.0.0.0</startAddress></loginIpRanges>\n<x>\n</Profile>';
     const d = parse(t);

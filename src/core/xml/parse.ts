@@ -222,7 +222,8 @@ class Parser {
     const top = this.stack[this.stack.length - 1];
     if (!top) { this.fail(start, this.i, `closing tag </${name}> without an opening tag`); return; }
     if (top.el.name !== name) {
-      this.fail(start, this.i, `closing tag </${name}> does not match <${top.el.name}> (line ${top.el.range.start.line + 1})`);
+      // The open element's range is set when it closes: its line comes from where it starts.
+      this.fail(start, this.i, `closing tag </${name}> does not match <${top.el.name}> (line ${this.lines.positionAt(top.el.start).line + 1})`);
       return;
     }
     this.stack.pop();

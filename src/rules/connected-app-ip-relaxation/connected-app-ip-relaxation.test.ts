@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import rule from './index';
-import { lintWith, metadataXml, connectedAppXml, CONNECTED_APP_PATH } from '../../core/metadata/testkit';
+import { lintWith, metadataXml, connectedAppXml, CONNECTED_APP_PATH, ecaOauthPolicyXml, ECA_OAUTH_POLICY_PATH } from '../../core/metadata/testkit';
 
 const P = CONNECTED_APP_PATH;
 const app = connectedAppXml;
@@ -24,5 +24,15 @@ describe('connected-app-ip-relaxation', () => {
         <entityUrl>https://portal.acme.example</entityUrl>
     </samlConfig>`);
     assert.deepStrictEqual(lintWith(rule, P, t).findings, []);
+  });
+  it('reports an External Client App OAuth policy that relaxes IP restrictions (Bypass, Bypass_2factor)', () => {
+    for (const v of ['Bypass', 'Bypass_2factor']) {
+      const { findings } = lintWith(rule, ECA_OAUTH_POLICY_PATH, ecaOauthPolicyXml({ ip: v }));
+      assert.deepStrictEqual(findings.map(f => [f.line, f.text]), [[4, v]]);
+      assert.match(findings[0].message, /ipRelaxationPolicyType/);
+    }
+    for (const v of ['Enforce', 'Enforce_RelaxRefresh']) {
+      assert.deepStrictEqual(lintWith(rule, ECA_OAUTH_POLICY_PATH, ecaOauthPolicyXml({ ip: v })).findings, []);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import rule from './index';
-import { lintWith, metadataXml, connectedAppXml, CONNECTED_APP_PATH } from '../../core/metadata/testkit';
+import { lintWith, metadataXml, connectedAppXml, CONNECTED_APP_PATH, ecaOauthPolicyXml, ECA_OAUTH_POLICY_PATH } from '../../core/metadata/testkit';
 
 const P = CONNECTED_APP_PATH;
 const app = connectedAppXml;
@@ -21,5 +21,11 @@ describe('connected-app-open-access', () => {
     <contactEmail>it@acme.example</contactEmail>
     <label>Portal SSO</label>`);
     assert.deepStrictEqual(lintWith(rule, P, saml).findings, []);
+  });
+  it('reports an External Client App OAuth policy that lets all users self-authorize', () => {
+    const { findings } = lintWith(rule, ECA_OAUTH_POLICY_PATH, ecaOauthPolicyXml({ users: 'AllSelfAuthorized' }));
+    assert.deepStrictEqual(findings.map(f => [f.line, f.text]), [[7, 'AllSelfAuthorized']]);
+    assert.match(findings[0].message, /permittedUsersPolicyType/);
+    assert.deepStrictEqual(lintWith(rule, ECA_OAUTH_POLICY_PATH, ecaOauthPolicyXml()).findings, []);
   });
 });

@@ -257,4 +257,18 @@ describe(RULE, () => {
     assert.deepStrictEqual(found(src), ['3:req.setHeader(\'Authorization\', \'Bearer \'']);
     assert.deepStrictEqual(found(src, {}, 'manual-authorization-header'), []);
   });
+  // SalesforceFoundation/apex-volunteermatch: WSSE sends 'Authorization: WSSE profile="UsernameToken"' (the scheme and
+  // its profile, the same for every client) and the digest in X-WSSE; the header literal holds no credential.
+  it('a literal scheme with only non-credential auth-params (WSSE profile, realm) is not a credential', () => {
+    const src = `public class WsseClient {
+    public static void go(HttpRequest req, String digestHeader) {
+        req.setHeader('Authorization', 'WSSE profile="UsernameToken"');
+        req.setHeader('Authorization', 'Custom realm="partner-api", charset="UTF-8"');
+        req.setHeader('Authorization', 'OAuth oauth_consumer_key="k3y9Fq2Lx8Vb", oauth_signature="Zm9vYmFyYmF6cXV4MTIzNDU2"');
+        req.setHeader('Authorization', 'WSSE profile="UsernameToken", token="9f8e7d6c5b4a39281706f5e4d3c2b1a0"');
+        req.setHeader('X-WSSE', digestHeader);
+    }
+}`;
+    assert.deepStrictEqual(found(src), ['5:req.setHeader(\'Authorization\', \'OAuth oa', '6:req.setHeader(\'Authorization\', \'WSSE pro']);
+  });
 });

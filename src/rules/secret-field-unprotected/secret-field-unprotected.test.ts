@@ -94,6 +94,21 @@ describe('secret-field-unprotected', () => {
     assert.deepStrictEqual(f.map(x => [x.messageId, x.text]), [['publicSetting', 'Webhook_Secret__c']]);
   });
 
+  // SalesforceFoundation/apex-volunteermatch: custom settings of older API versions say <customSettingsVisibility>.
+  it('a custom setting whose visibility is written <customSettingsVisibility> (older API versions) is judged the same', () => {
+    const obj = (v: string) => metadataXml('CustomObject', `
+    <customSettingsType>Hierarchy</customSettingsType>
+    <customSettingsVisibility>${v}</customSettingsVisibility>
+    <fields>
+        <fullName>API_Key__c</fullName>
+        <type>Text</type>
+    </fields>
+    <label>Partner Settings</label>`);
+    assert.deepStrictEqual(lintWith(rule, 'src/objects/Partner_Settings__c.object', obj('Public')).findings.map(x => [x.messageId, x.text]),
+      [['publicSetting', 'API_Key__c']]);
+    assert.deepStrictEqual(lintWith(rule, 'src/objects/Partner_Settings__c.object', obj('Protected')).findings, []);
+  });
+
   it('the project index reads visibility without parsing the fields', () => {
     assert.strictEqual(idx.objects?.get('gateway_settings__c')?.visibility, 'Public');
     assert.strictEqual(idx.objects?.get('gateway_settings__c')?.customSettingsType, 'Hierarchy');

@@ -23,7 +23,11 @@ const PASS_THROUGH_METHOD = new Set(['trim', 'tostring', 'tolowercase', 'toupper
 /** Token endpoints and grant bodies: the response body of such a call holds an access token. */
 const TOKEN_ENDPOINT = /\/oauth2?\/(v\d+(\.\d+)?\/)?token\b|\/services\/oauth2\/token|\/token(\?|$)|\/oauth\/access_token/i;
 
-type LeakKind = 'name' | 'session' | 'header' | 'tokenResponse' | 'jwt';
+/** Form parameters of a token request that carry a credential (password grant, client secret in the body, assertions). */
+const CREDENTIAL_PARAM = /(^|[&?])(client_secret|password|assertion|client_assertion|refresh_token|code|code_verifier|secret|api_?key)=/i;
+const HTTP_REQUEST_TYPE = /^(system\.)?httprequest$/i;
+
+type LeakKind = 'name' | 'session' | 'header' | 'tokenResponse' | 'tokenRequest' | 'jwt';
 interface Leak { node: Node; kind: LeakKind; label: string }
 
 /**
@@ -44,6 +48,7 @@ export default defineRule({
       session: 'System.debug writes the user\'s session id to the debug log, where anyone with log access can read it: remove it from the log statement.',
       header: 'System.debug writes the {{name}} header value to the debug log, where anyone with log access can read it: log the status or the header\'s presence instead.',
       tokenResponse: 'System.debug writes the body of a token endpoint response (an access token) to the debug log: log the status code instead.',
+      tokenRequest: 'System.debug writes the body of a token request, which carries a credential (password, client secret or assertion), to the debug log: log the grant type instead.',
       jwt: 'System.debug writes a signed JWT (a bearer credential) to the debug log: log its claims without the signature instead.',
     },
   },
@@ -133,7 +138,10 @@ function identifierLeak(apex: ApexFile, call: MethodCall, n: Node, name: string)
     if (p.sessionId) { return { node: n, kind: 'session', label: name }; }
     const header = /\.getheader\(\s*'([^']+)'\s*\)$/i.exec(p.text);
     if (header && AUTH_HEADER.test(header[1])) { return { node: n, kind: 'header', label: header[1] }; }
-    if (/\.getbody\(\s*\)$/i.test(p.text) && isTokenCall(apex, call)) { return { node: n, kind: 'tokenResponse', label: name }; }
+    if (/\.getbody\(\s*\)$/i.test(p.text) && isTokenCall(apex, call)) {
+      const kind = bodyLeakKind(apex, call, p.text.replace(/\.getbody\(\s*\)$/i, ''));
+      if (kind) { return { node: n, kind, label: name }; }
+    }
     if (/\.getcompactserialization\(\s*\)$/i.test(p.text)) { return { node: n, kind: 'jwt', label: name }; }
     const get = /\.get\(\s*'([^']+)'\s*\)$/.exec(p.text);
     if (get && isCredentialName(get[1])) { return { node: n, kind: 'name', label: get[1] }; }
@@ -171,7 +179,10 @@ function methodLeak(apex: ApexFile, call: MethodCall, n: Node, depth: number): L
     }
     return undefined;
   }
-  if (lower === 'getbody' && args.length === 0 && isTokenCall(apex, call)) { return { node: n, kind: 'tokenResponse', label: name }; }
+  if (lower === 'getbody' && args.length === 0 && isTokenCall(apex, call)) {
+    const kind = bodyLeakKind(apex, call, obj?.text.replace(/\s+/g, '') ?? '', obj && unwrap(obj));
+    return kind ? { node: n, kind, label: name } : undefined;
+  }
   if (lower === 'getcompactserialization') { return { node: n, kind: 'jwt', label: name }; }
   if (PASS_THROUGH_STATIC.has(`${objLower}.${lower}`)) { return firstLeak(apex, call, args, depth); }
   if (PASS_THROUGH_METHOD.has(lower) && obj) { return findLeak(apex, call, obj, depth + 1); }
@@ -189,6 +200,28 @@ function isJsonParser(apex: ApexFile, obj: Node): boolean {
   if (n.type === 'identifier') { return JSON_PARSER_TYPE.test(apex.declarationOf(n)?.typeText ?? ''); }
   return n.type === 'method_invocation' && n.childForFieldName('name')?.text.toLowerCase() === 'createparser'
     && /^(system\.)?json$/i.test(n.childForFieldName('object')?.text.replace(/\s+/g, '') ?? '');
+}
+
+/**
+ * What logging `receiver.getBody()` in a token call leaks. A response body holds the access token. A
+ * request body holds a credential only in some grants (password, client secret or assertion in the
+ * form): a request whose every body set in this method is a literal grant without one (the client
+ * authenticating in its Authorization header) leaks nothing. A body built at run time is assumed to.
+ */
+function bodyLeakKind(apex: ApexFile, debug: MethodCall, receiverText: string, receiver?: Node | null): LeakKind | undefined {
+  const method = debug.enclosingMethod;
+  const lower = receiverText.toLowerCase();
+  const onReceiver = apex.callsInMethod(method).filter(c => c.receiverText?.toLowerCase() === lower);
+  const ref = receiver ?? onReceiver.find(c => c.receiver)?.receiver;
+  const decl = ref && ref.type === 'identifier' ? apex.declarationOf(ref) : undefined;
+  if (!decl || !HTTP_REQUEST_TYPE.test(decl.typeText.replace(/\s+/g, ''))) { return 'tokenResponse'; }
+  const bodies = onReceiver.filter(c => c.nameLower === 'setbody' && c.args[0]);
+  if (bodies.length === 0) { return 'tokenRequest'; }
+  for (const b of bodies) {
+    const r = apex.resolve(b.args[0]);
+    if (!r.isLiteral || CREDENTIAL_PARAM.test(r.text)) { return 'tokenRequest'; }
+  }
+  return undefined;
 }
 
 /** Whether the method holding this debug call talks to a token endpoint (URL or grant body). */

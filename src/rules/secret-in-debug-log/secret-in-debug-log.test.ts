@@ -132,6 +132,39 @@ const cases: Array<{ name: string; src: string; expect: string[] }> = [
     expect: ['7:res.getBody()', '14:res.getBody()'],
   },
   {
+    // bdrhoa/k360pf logs the request of a client-credentials token call: the client authenticates in the
+    // Authorization header and the body is only the grant, so the request body holds no credential.
+    name: 'the request body of a token call is reported only when it carries a credential',
+    src: `public class ErpTokenClient {
+    public static String clientCredentials(String basic) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:Erp_Auth/oauth2/v1/token');
+        req.setHeader('Authorization', 'Basic ' + basic);
+        req.setBody('grant_type=client_credentials&scope=erp_api');
+        System.debug('request body: ' + req.getBody());
+        HttpResponse res = new Http().send(req);
+        System.debug('response body: ' + res.getBody());
+        return res.getBody();
+    }
+    public static String password(Erp_Settings__c cfg, String user, String pwd) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint(cfg.Token_URL__c);
+        req.setBody('grant_type=password&client_id=' + cfg.Client_Id__c + '&username=' + user + '&password=' + pwd);
+        System.debug(req.getBody());
+        return new Http().send(req).getBody();
+    }
+    public static String secretInBody(String clientId, String clientSecret) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://login.erp.example.com/oauth2/token');
+        String body = 'grant_type=client_credentials&client_id=' + clientId + '&client_secret=' + clientSecret;
+        req.setBody(body);
+        System.debug(req.getBody());
+        return new Http().send(req).getBody();
+    }
+}`,
+    expect: ['9:res.getBody()', '16:req.getBody()', '24:req.getBody()'],
+  },
+  {
     name: 'JWT bearer flow logging the signed assertion',
     src: `public class JwtBearerFlow {
     public static String assertion(String clientId, String username) {

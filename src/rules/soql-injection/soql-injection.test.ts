@@ -126,6 +126,34 @@ global with sharing class SearchApi {
     expect: ["6:Database.query('SELECT Id FROM Account WHERE Name = \\'' + params.get('name') + '\\'')"],
   },
   {
+    // j-fischer/rflib: the object name must be a key of the global describe, so it names an existing sObject.
+    name: 'an input confirmed as an sObject or field API name (a key of the describe maps) names, it cannot inject',
+    src: `public with sharing class SettingsEditor {
+    @AuraEnabled
+    public static List<SObject> records(String objectName, String fieldName, String term) {
+        Map<String, Schema.SObjectType> schemaMap = Schema.getGlobalDescribe();
+        Schema.SObjectType type = schemaMap.get(objectName);
+        DescribeSObjectResult d = type.getDescribe();
+        if (!d.fields.getMap().containsKey(fieldName)) { return null; }
+        String q = 'SELECT Id, ' + fieldName + ' FROM ' + objectName;
+        List<SObject> all = Database.query(q);
+        return Database.query(q + ' WHERE Name = \\'' + term + '\\'');
+    }
+    @AuraEnabled
+    public static List<SObject> unchecked(String objectName, Map<String, String> cfg) {
+        Schema.SObjectType t = Schema.getGlobalDescribe().get('Account');
+        String fromInput = objectName.trim();
+        if (Schema.getGlobalDescribe().containsKey(fromInput)) { System.debug('known'); }
+        String other = objectName + '';
+        cfg.getMap().get(other);
+        Database.query('SELECT Id FROM ' + fromInput);
+        return Database.query('SELECT Id FROM ' + other);
+    }
+}`,
+    expect: ["10:Database.query(q + ' WHERE Name = \\'' + term + '\\'')", "19:Database.query('SELECT Id FROM ' + fromInput)",
+      "20:Database.query('SELECT Id FROM ' + other)"],
+  },
+  {
     name: 'test classes are not an API surface',
     src: `@IsTest
 private class SearchTest {
