@@ -34,6 +34,15 @@ for (let i = 0; i < files.length; i++) {
   const c0 = cpuMs(), t0 = performance.now(); lint(i); const ms = performance.now() - t0, cpu = cpuMs() - c0;
   if (lines < 1000 && /\.(cls|trigger)$/.test(files[i])) { small.push(ms); smallCpu.push(cpu); }
 }
+// Each file timed once carries whatever GC pause or JIT tier-up lands on it; also give each file's median of 3 runs
+// (two more passes), which says what the lint itself costs. The target is judged on the single run above.
+const small3 = [];
+for (let i = 0; i < files.length; i++) {
+  if (!/\.(cls|trigger)$/.test(files[i]) || texts[i].split('\n').length >= 1000) { continue; }
+  const r = Array.from({ length: 3 }, () => { const t0 = performance.now(); lint(i); return performance.now() - t0; }).sort((a, b) => a - b);
+  small3.push(r[1]);
+}
+small3.sort((a, b) => a - b);
 small.sort((a, b) => a - b);
 smallCpu.sort((a, b) => a - b);
 const q = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
@@ -42,6 +51,7 @@ const mid = k => runs.map(r => r[k]).sort((a, b) => a - b)[2];
 console.log(JSON.stringify({
   apexFilesUnder1000Lines: small.length, p50: q(small, 0.5), p95: q(small, 0.95), max: small[small.length - 1],
   cpuP50: q(smallCpu, 0.5), cpuP95: q(smallCpu, 0.95), cpuMax: smallCpu[smallCpu.length - 1],
+  median3P50: q(small3, 0.5), median3P95: q(small3, 0.95),
   largestFile: path.relative(dir, files[largest]), largestBytes: statSync(files[largest]).size, largestMs: mid('wall'), largestCpuMs: mid('cpu'),
   load: (await import('node:os')).loadavg().map(x => +x.toFixed(2)),
 }));
