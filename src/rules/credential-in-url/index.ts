@@ -114,17 +114,21 @@ function inComments(ctx: RuleContext, apex: ApexFile): void {
   for (const r of byValue.values()) { ctx.report(r); }
 }
 
-/** The credentials a literal URL carries: the user info's secret, credential-named query values (offsets in `url`; no `param` for user info). */
-function urlCredentials(url: string): Array<{ start: number; end: number; value: string; param?: string }> {
-  const out: Array<{ start: number; end: number; value: string; param?: string }> = [];
-  const ui = /^(([a-z][a-z0-9+.-]*):\/\/)([^\s/?#@]*)@/i.exec(url);
+/**
+ * The credentials a URL's text carries: the user info's secret, credential-named query values (offsets in `url`;
+ * no `param` for user info). `span`: the text that must be literal for it to count (the whole user info, or the value).
+ */
+interface UrlCredential { start: number; end: number; value: string; param?: string; span: [number, number] }
+function urlCredentials(url: string): UrlCredential[] {
+  const out: UrlCredential[] = [];
+  const ui = /^(\s*([a-z][a-z0-9+.-]*):\/\/)([^\s/?#@]*)@/i.exec(url);
   if (ui && ui[2].toLowerCase() !== 'force') {
     const colon = ui[3].indexOf(':');
     const user = colon >= 0 ? ui[3].slice(0, colon) : ui[3];
     const pass = colon >= 0 ? ui[3].slice(colon + 1) : '';
     if (pass ? !isPlaceholderValue(pass) && !isPlaceholderValue(decode(pass)) : TOKENISH.test(user) && user.length >= 20) {
       const start = ui[1].length + (pass ? colon + 1 : 0);
-      out.push({ start, end: start + (pass || user).length, value: pass || user });
+      out.push({ start, end: start + (pass || user).length, value: pass || user, span: [ui[1].length, ui[1].length + ui[3].length] });
     }
   }
   const q = url.indexOf('?');
@@ -139,7 +143,7 @@ function urlCredentials(url: string): Array<{ start: number; end: number; value:
     const value = m[2], v = decode(value);
     if (value.length === 0 || isPlaceholderValue(v) || v.length < 4 || /^(true|false|yes|no|on|off)$/i.test(v) || (tokenOnly && !TOKENISH.test(value))) { continue; }
     const start = q + 1 + m.index + m[1].length + 1;
-    out.push({ start, end: start + value.length, value: v, param: name });
+    out.push({ start, end: start + value.length, value: v, param: name, span: [start, start + value.length] });
   }
   return out;
 }
@@ -167,42 +171,16 @@ function checkUrl(ctx: RuleContext, apex: ApexFile, expr: Node, r: Resolved, isE
   const exprRange = apex.nodeRange(expr);
   const origin = originOf(text) ?? (namedCredentialOf(text) ? `callout:${namedCredentialOf(text)}` : undefined);
 
-  // User info: scheme://user:password@host
-  const ui = /^(\s*([a-z][a-z0-9+.-]*):\/\/)([^\s/?#@]*)@/i.exec(text);
-  if (ui && ui[2].toLowerCase() !== 'force') {
-    const start = ui[1].length, end = start + ui[3].length;
-    const colon = ui[3].indexOf(':');
-    const user = colon >= 0 ? ui[3].slice(0, colon) : ui[3];
-    const pass = colon >= 0 ? ui[3].slice(colon + 1) : '';
-    const inParts = partsIn(r, start, end);
-    const credential = pass ? !isPlaceholderValue(pass) && !isPlaceholderValue(decode(pass)) : TOKENISH.test(user) && user.length >= 20;
-    if (credential && !inParts.dynamic && inParts.literals.length) {
-      report(ctx, 'userInfo', { origin: origin ?? 'this host', secret: redact(pass || user) }, inParts.literals[0].range, exprRange,
-        { ...(origin ? { origin } : {}), userinfo: true }, inParts.literals);
-    }
-  }
-
-  // Query parameters.
-  const q = text.indexOf('?');
-  if (q < 0) { return; }
-  const re = /([^=&#?;]+)=([^&#;]*)/g;
-  const query = text.slice(q + 1);
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(query))) {
-    const name = m[1].trim();
-    const norm = name.toLowerCase().replace(/[-_.]/g, '').replace(/\[\]$/, '');
-    const value = m[2];
-    const tokenOnly = TOKEN_ONLY_PARAMS.has(norm);
-    if (!CREDENTIAL_PARAMS.has(norm) && !tokenOnly) { continue; }
-    const vStart = q + 1 + m.index + m[1].length + 1;
-    const vEnd = vStart + value.length;
-    if (value.length === 0) { continue; }
-    const inParts = partsIn(r, vStart, vEnd);
+  for (const c of urlCredentials(text)) {
+    const inParts = partsIn(r, c.span[0], c.span[1]);
     if (inParts.dynamic || !inParts.literals.length) { continue; }
-    const v = decode(value);
-    if (isPlaceholderValue(v) || v.length < 4 || /^(true|false|yes|no|on|off)$/i.test(v) || (tokenOnly && !TOKENISH.test(value))) { continue; }
-    report(ctx, 'queryCredential', { param: name, secret: redact(v) }, inParts.literals[0].range, exprRange,
-      { ...(origin ? { origin } : {}), param: name }, inParts.literals);
+    if (c.param === undefined) {
+      report(ctx, 'userInfo', { origin: origin ?? 'this host', secret: redact(c.value) }, inParts.literals[0].range, exprRange,
+        { ...(origin ? { origin } : {}), userinfo: true }, inParts.literals);
+    } else {
+      report(ctx, 'queryCredential', { param: c.param, secret: redact(c.value) }, inParts.literals[0].range, exprRange,
+        { ...(origin ? { origin } : {}), param: c.param }, inParts.literals);
+    }
   }
 }
 
