@@ -619,7 +619,7 @@ function walkMethod(cls: ClassInfo, m: Node, taintedParams: Map<number, TaintSou
         const withClause = childrenOfType(q, 'with_clause')[0]?.text.replace(/\s+/g, '').toLowerCase() ?? '';
         const user = withClause.includes('user_mode') || withClause.includes('security_enforced');
         const what = soql
-          ? childrenOfType(childrenOfType(soql, 'from_clause')[0] ?? null, 'storage_identifier').map(s => s.text)
+          ? fromObjects(soql)
           : childrenOfType(childrenOfType(sosl, 'returning_clause')[0] ?? null, 'sobject_return').map(s => s.namedChildren[0]?.text ?? '?');
         const whereText = childrenOfType(q, 'where_clause')[0]?.text.replace(/\s+/g, '').toLowerCase() ?? '';
         w.ops.push({
@@ -835,9 +835,7 @@ function dmlTarget(target: Node | null | undefined, typeText: Map<string, string
       return dmlTarget(target.namedChildren[0], typeText, cls);
     case 'query_expression': {
       // delete [SELECT Id FROM X …]: the records of the query's object.
-      const from = childrenOfType(childrenOfType(target, 'soql_query_body')[0] ?? null, 'from_clause')[0];
-      const obj = from ? childrenOfType(from, 'storage_identifier')[0]?.text : undefined;
-      return obj ? [obj] : [];
+      return fromObjects(childrenOfType(target, 'soql_query_body')[0]).slice(0, 1);
     }
     default:
       break;
@@ -847,6 +845,11 @@ function dmlTarget(target: Node | null | undefined, typeText: Map<string, string
 }
 
 /** `{ customSetting: true }` when every object of the operation is one its class's file reads as a custom setting. */
+/** The objects a SOQL query body names in its FROM clause. */
+function fromObjects(soql: Node | undefined): string[] {
+  return childrenOfType(childrenOfType(soql ?? null, 'from_clause')[0] ?? null, 'storage_identifier').map(s => s.text);
+}
+
 function settingOf(cls: ClassInfo, what: readonly string[]): { customSetting?: true } {
   return what.length && what.every(x => cls.settings.has(x.toLowerCase())) ? { customSetting: true } : {};
 }
